@@ -1,0 +1,362 @@
+// Package node is the heart of a meent node: it accepts signed events,
+// checks them against the rules, sequences them into the Merkle log in
+// batches (group commit), signs checkpoints, and answers the read
+// questions an auditor asks: entries, tiles, inclusion and consistency
+// proofs. It is storage-agnostic: it works through meent.Store.
+package node
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/state"
+)
+
+// Config configures a Node. The zero value of every optional field has a
+// working default.
+type Config struct {
+	Origin   string      // log origin, the first line of every checkpoint
+	Signer   note.Signer // signs checkpoints; its name must equal Origin
+	MaxBatch int         // events per transaction; default 1024
+	// MaxFutureSkew bounds how far in the future an event's time may be;
+	// default 5 minutes. Older times are fine: events signed offline or
+	// replicated from a peer arrive late.
+	MaxFutureSkew time.Duration
+	Now           func() time.Time
+	Logger        *slog.Logger
+	Metrics       *Metrics
+}
+
+// Receipt is what the node promises for an acknowledged event: it is in
+// the log at Index, committed, and covered by the checkpoint of TreeSize.
+type Receipt struct {
+	Index    int64
+	Hash     ledger.Hash
+	TreeSize int64
+}
+
+type request struct {
+	ev   *ledger.Event
+	done chan result
+}
+
+type result struct {
+	rc  Receipt
+	err error
+}
+
+// Node sequences and serves one log.
+type Node struct {
+	store meent.Store
+	cfg   Config
+	reqs  chan *request
+
+	// Guarded by mu: the rules' view of the log, replaced wholesale when a
+	// transaction fails after the state moved on.
+	mu    sync.Mutex
+	st    *state.State
+	seen  map[ledger.Hash]struct{}
+	stale bool
+
+	stop     chan struct{}
+	stopOnce sync.Once
+	wg       sync.WaitGroup
+}
+
+// Open loads the state by replaying the log and starts the sequencer.
+func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
+	if cfg.Signer == nil || cfg.Origin == "" {
+		return nil, errors.New("node: Origin and Signer are required")
+	}
+	if cfg.Signer.Name() != cfg.Origin {
+		return nil, fmt.Errorf("node: signer key name %q must equal the log origin %q", cfg.Signer.Name(), cfg.Origin)
+	}
+	if cfg.MaxBatch <= 0 {
+		cfg.MaxBatch = 1024
+	}
+	if cfg.MaxFutureSkew <= 0 {
+		cfg.MaxFutureSkew = 5 * time.Minute
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = NewMetrics(nil)
+	}
+	n := &Node{
+		store: store,
+		cfg:   cfg,
+		reqs:  make(chan *request, 4*cfg.MaxBatch),
+		stop:  make(chan struct{}),
+	}
+	if err := n.reload(ctx); err != nil {
+		return nil, err
+	}
+	n.wg.Add(1)
+	go n.sequence()
+	return n, nil
+}
+
+// Close stops the sequencer after the batch in flight. Requests still
+// queued are answered with EUNAVAILABLE, never silently dropped.
+func (n *Node) Close() error {
+	n.stopOnce.Do(func() { close(n.stop) })
+	n.wg.Wait()
+	return nil
+}
+
+// Store returns the node's store, for read queries.
+func (n *Node) Store() meent.Store { return n.store }
+
+// Origin returns the log origin.
+func (n *Node) Origin() string { return n.cfg.Origin }
+
+// reload rebuilds the state by replaying the whole log from the store.
+func (n *Node) reload(ctx context.Context) error {
+	st, seen := state.New(), map[ledger.Hash]struct{}{}
+	if err := n.catchUp(ctx, st, seen, n.store.Entries, -1); err != nil {
+		return err
+	}
+	n.mu.Lock()
+	n.st, n.seen, n.stale = st, seen, false
+	n.mu.Unlock()
+	n.cfg.Metrics.TreeSize.Set(float64(st.Size))
+	return nil
+}
+
+// catchUp applies entries from st.Size up to limit (or the end when limit
+// is negative). These entries were verified when they were appended, so
+// only their rules are re-applied here; meent verify re-checks signatures.
+func (n *Node) catchUp(ctx context.Context, st *state.State, seen map[ledger.Hash]struct{},
+	entries func(context.Context, int64, int) ([][]byte, error), limit int64) error {
+	const chunk = 1024
+	for limit < 0 || st.Size < limit {
+		k := chunk
+		if limit >= 0 && limit-st.Size < chunk {
+			k = int(limit - st.Size)
+		}
+		es, err := entries(ctx, st.Size, k)
+		if err != nil {
+			return fmt.Errorf("replay at %d: %w", st.Size, err)
+		}
+		if len(es) == 0 {
+			if limit >= 0 {
+				return fmt.Errorf("replay: log ends at %d before %d", st.Size, limit)
+			}
+			return nil
+		}
+		for _, e := range es {
+			ev, err := ledger.Parse(e)
+			if err != nil {
+				return fmt.Errorf("replay: entry %d: %w", st.Size, err)
+			}
+			if err := st.Apply(ev); err != nil {
+				return fmt.Errorf("replay: entry %d breaks the rules: %w", st.Size, err)
+			}
+			seen[ev.Hash] = struct{}{}
+		}
+	}
+	return nil
+}
+
+// Submit decodes and verifies entry, then queues it for the sequencer and
+// waits until it is committed or refused. The signature is checked here,
+// in the caller's goroutine, so verification runs on every core while the
+// sequencer stays serial.
+func (n *Node) Submit(ctx context.Context, entry []byte) (Receipt, error) {
+	ev, err := ledger.Decode(entry)
+	if err != nil {
+		n.cfg.Metrics.Refused.WithLabelValues(meent.ErrorCode(err)).Inc()
+		return Receipt{}, err
+	}
+	if t := time.UnixMilli(ev.Time); t.After(n.cfg.Now().Add(n.cfg.MaxFutureSkew)) {
+		err := meent.Errorf(meent.ERULE, "event time %s is more than %s in the future", t.UTC().Format(time.RFC3339), n.cfg.MaxFutureSkew)
+		n.cfg.Metrics.Refused.WithLabelValues(meent.ERULE).Inc()
+		return Receipt{}, err
+	}
+	req := &request{ev: ev, done: make(chan result, 1)}
+	select {
+	case n.reqs <- req:
+	case <-n.stop:
+		return Receipt{}, meent.Errorf(meent.EUNAVAILABLE, "node is shutting down")
+	case <-ctx.Done():
+		return Receipt{}, ctx.Err()
+	}
+	// Once queued, wait for the verdict even if ctx ends: the event may be
+	// committed, and the caller must not be told otherwise.
+	r := <-req.done
+	if r.err != nil {
+		n.cfg.Metrics.Refused.WithLabelValues(meent.ErrorCode(r.err)).Inc()
+	}
+	return r.rc, r.err
+}
+
+// sequence is the single goroutine that appends. It takes whatever is
+// queued (up to MaxBatch) as one batch: under load batches grow and the
+// cost of a commit is shared; when idle a lone event is committed at once.
+func (n *Node) sequence() {
+	defer n.wg.Done()
+	for {
+		var first *request
+		select {
+		case first = <-n.reqs:
+		case <-n.stop:
+			n.drain()
+			return
+		}
+		batch := []*request{first}
+	fill:
+		for len(batch) < n.cfg.MaxBatch {
+			select {
+			case r := <-n.reqs:
+				batch = append(batch, r)
+			default:
+				break fill
+			}
+		}
+		n.appendBatch(batch)
+	}
+}
+
+func (n *Node) drain() {
+	for {
+		select {
+		case r := <-n.reqs:
+			r.done <- result{err: meent.Errorf(meent.EUNAVAILABLE, "node is shutting down")}
+		default:
+			return
+		}
+	}
+}
+
+// appendBatch runs one sequencer transaction for batch.
+func (n *Node) appendBatch(batch []*request) {
+	ctx := context.Background()
+	start := time.Now()
+	n.mu.Lock()
+	defer n.mu.Unlock()
+
+	if n.stale {
+		n.mu.Unlock()
+		err := n.reload(ctx)
+		n.mu.Lock()
+		if err != nil {
+			n.cfg.Logger.Error("reload state", "err", err)
+			for _, r := range batch {
+				r.done <- result{err: &meent.Error{Code: meent.EUNAVAILABLE, Message: "node cannot load its log", Err: err}}
+			}
+			return
+		}
+	}
+
+	var accepted []*request
+	var recs []meent.Record
+	var cp meent.Checkpoint
+	err := n.store.Sequence(ctx, func(tx meent.SeqTx) error {
+		accepted, recs = accepted[:0], recs[:0]
+		size, err := tx.Size(ctx)
+		if err != nil {
+			return err
+		}
+		// Another process sharing the database may have appended since we
+		// last looked: apply its events first, so the rules see them.
+		if size != n.st.Size {
+			n.stale = true // if anything below fails, reload from scratch
+			if err := n.catchUp(ctx, n.st, n.seen, tx.Entries, size); err != nil {
+				return err
+			}
+		}
+		n.stale = true
+		hr := &hashReader{ctx: ctx, read: tx.ReadHashes, pending: map[int64]tlog.Hash{}}
+		var hashes []meent.StoredHash
+		for _, r := range batch {
+			if _, dup := n.seen[r.ev.Hash]; dup {
+				r.done <- result{err: meent.Errorf(meent.EDUPLICATE, "event %s is already in the log", r.ev.Hash)}
+				continue
+			}
+			idx := n.st.Size
+			if err := n.st.Apply(r.ev); err != nil {
+				r.done <- result{err: err}
+				continue
+			}
+			n.seen[r.ev.Hash] = struct{}{}
+			hs, err := tlog.StoredHashes(idx, r.ev.Entry, hr)
+			if err != nil {
+				return fmt.Errorf("tree hashes for %d: %w", idx, err)
+			}
+			base := tlog.StoredHashIndex(0, idx)
+			for i, h := range hs {
+				hr.pending[base+int64(i)] = h
+				hashes = append(hashes, meent.StoredHash{Index: base + int64(i), Hash: h})
+			}
+			accepted = append(accepted, r)
+			recs = append(recs, record(idx, r.ev))
+		}
+		if len(accepted) == 0 {
+			return nil
+		}
+		root, err := tlog.TreeHash(n.st.Size, hr)
+		if err != nil {
+			return fmt.Errorf("tree hash: %w", err)
+		}
+		note, err := ledger.SignCheckpoint(ledger.Checkpoint{Origin: n.cfg.Origin, Size: n.st.Size, Root: root}, n.cfg.Signer)
+		if err != nil {
+			return fmt.Errorf("sign checkpoint: %w", err)
+		}
+		cp = meent.Checkpoint{Size: n.st.Size, Root: root, Note: note, Time: n.cfg.Now().UnixMilli()}
+		return tx.Append(ctx, recs, hashes, cp)
+	})
+	if err != nil {
+		n.stale = true
+		n.cfg.Logger.Error("append batch", "events", len(accepted), "err", err)
+		for _, r := range accepted {
+			r.done <- result{err: &meent.Error{Code: meent.EUNAVAILABLE, Message: "could not append; nothing was written, retry", Err: err}}
+		}
+		return
+	}
+	n.stale = false
+	for i, r := range accepted {
+		r.done <- result{rc: Receipt{Index: recs[i].Index, Hash: r.ev.Hash, TreeSize: cp.Size}}
+	}
+	if len(accepted) > 0 {
+		m := n.cfg.Metrics
+		m.Appended.Add(float64(len(accepted)))
+		m.TreeSize.Set(float64(cp.Size))
+		m.CheckpointTime.Set(float64(cp.Time) / 1000)
+		m.BatchSize.Observe(float64(len(accepted)))
+		m.BatchSeconds.Observe(time.Since(start).Seconds())
+	}
+}
+
+func record(idx int64, ev *ledger.Event) meent.Record {
+	return meent.Record{
+		Index:  idx,
+		Hash:   ev.Hash,
+		Type:   ev.Type,
+		Author: ev.Author,
+		Key:    ev.Key,
+		Time:   ev.Time,
+		Data:   ev.Data,
+		Entry:  ev.Entry,
+	}
+}
+
+// State runs fn with the rules' current view of the log. fn must not keep
+// or modify what it is given.
+func (n *Node) State(fn func(*state.State)) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	fn(n.st)
+}

@@ -1,0 +1,166 @@
+package meent
+
+import (
+	"context"
+)
+
+// Record is one event as the store keeps it. Entry is the exact signed
+// bytes; the other fields are copies of what the envelope says, kept so
+// that queries need not parse entries.
+type Record struct {
+	Index  int64
+	Hash   [32]byte // SHA-256(Entry)
+	Type   string
+	Author string // agent ID, "" for agent.create
+	Key    []byte // Ed25519 public key that signed
+	Time   int64  // Unix milliseconds claimed by the signer
+	Data   []byte // the body's "data" object, raw JSON
+	Entry  []byte
+}
+
+// StoredHash is one node of the Merkle tree, at its tlog.StoredHashIndex.
+type StoredHash struct {
+	Index int64
+	Hash  [32]byte
+}
+
+// Checkpoint is the latest signed checkpoint of the log.
+type Checkpoint struct {
+	Size int64
+	Root [32]byte
+	Note []byte // the signed note, C2SP tlog-checkpoint
+	Time int64  // Unix milliseconds when it was signed
+}
+
+// EventFilter selects records for listing. Results are in index order,
+// newest first when Desc is set.
+type EventFilter struct {
+	Author string // only events by this agent
+	Type   string // only events of this type
+	Before int64  // only indexes below this; 0 means no bound
+	After  int64  // only indexes at or above this
+	Limit  int    // at most this many; 0 means the store's default (100)
+	Desc   bool
+}
+
+// AgentView is the projection of one agent.
+type AgentView struct {
+	ID      string
+	Kind    string
+	Name    string
+	Created int64
+	Role    string // "", "member" or "admin"
+	Keys    []KeyView
+}
+
+// KeyView is the projection of a key.
+type KeyView struct {
+	Key     string // base64
+	Agent   string
+	Added   int64
+	Revoked int64 // -1 while active
+}
+
+// AgentFilter selects agents for listing, ordered by creation index.
+type AgentFilter struct {
+	MembersOnly bool
+	Kind        string
+	After       int64 // only agents created at or after this index
+	Limit       int
+}
+
+// Account is a web account: private to the node, never in the log. It lets
+// a person log in with a password; when Key is set the node holds that
+// agent's signing key (encrypted) and signs on the person's behalf.
+type Account struct {
+	Agent        string
+	Username     string
+	PasswordHash string // argon2id, PHC string format
+	Key          []byte // sealed Ed25519 seed, or nil when the agent signs itself
+	Created      int64
+}
+
+// Session is a logged-in browser. Only the hash of the cookie value is
+// stored, so a leaked database does not leak sessions.
+type Session struct {
+	TokenHash [32]byte
+	Agent     string
+	CSRF      string
+	Expires   int64 // Unix milliseconds
+}
+
+// Token is an API token for scripts; again only its hash is stored.
+type Token struct {
+	Hash    [32]byte
+	Agent   string
+	Name    string
+	Created int64
+}
+
+// Store is the storage contract every backend fulfils, proven by the
+// conformance suite in storetest. Storage accepts only verified records:
+// the caller has decoded every entry with ledger.Decode and applied the
+// rules before Append; the store checks structure (unique index and hash),
+// never signatures.
+type Store interface {
+	// Sequence runs fn in one write transaction while holding the
+	// sequencer lock, so that exactly one process appends at a time, even
+	// when several share a database. If fn returns an error, nothing it
+	// wrote is kept.
+	Sequence(ctx context.Context, fn func(SeqTx) error) error
+
+	// Size returns the number of events in the log.
+	Size(ctx context.Context) (int64, error)
+	// Checkpoint returns the latest checkpoint; ENOTFOUND when none.
+	Checkpoint(ctx context.Context) (Checkpoint, error)
+	// Entries returns the entries at indexes [start, start+n), fewer at the end of the log.
+	Entries(ctx context.Context, start int64, n int) ([][]byte, error)
+	// Records lists events.
+	Records(ctx context.Context, f EventFilter) ([]Record, error)
+	// RecordByHash returns the event with that hash; ENOTFOUND when none.
+	RecordByHash(ctx context.Context, hash [32]byte) (Record, error)
+	// RecordByIndex returns the event at index; ENOTFOUND when none.
+	RecordByIndex(ctx context.Context, index int64) (Record, error)
+	// ReadHashes returns the stored tree hashes at the given
+	// tlog.StoredHashIndex positions, in order; ENOTFOUND if one is absent.
+	ReadHashes(ctx context.Context, indexes []int64) ([][32]byte, error)
+
+	// Agent returns one agent with its keys; ENOTFOUND when none.
+	Agent(ctx context.Context, id string) (AgentView, error)
+	// Agents lists agents (without keys).
+	Agents(ctx context.Context, f AgentFilter) ([]AgentView, error)
+	// StateLines emits the canonical lines of every projection (see
+	// state.State.Lines), so an auditor can compare them with a replay.
+	StateLines(ctx context.Context, emit func(string)) error
+
+	// CreateAccount stores a new account; ECONFLICT if the username or agent has one.
+	CreateAccount(ctx context.Context, a Account) error
+	// AccountByUsername returns an account; ENOTFOUND when none.
+	AccountByUsername(ctx context.Context, username string) (Account, error)
+	// AccountByAgent returns an account; ENOTFOUND when none.
+	AccountByAgent(ctx context.Context, agent string) (Account, error)
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByHash returns an unexpired session; ENOTFOUND otherwise.
+	SessionByHash(ctx context.Context, hash [32]byte, now int64) (Session, error)
+	DeleteSession(ctx context.Context, hash [32]byte) error
+	CreateToken(ctx context.Context, t Token) error
+	// TokenByHash returns a token; ENOTFOUND when none.
+	TokenByHash(ctx context.Context, hash [32]byte) (Token, error)
+
+	Close() error
+}
+
+// SeqTx is the write transaction the sequencer works in.
+type SeqTx interface {
+	// Size returns the number of events in the log as this transaction sees it.
+	Size(ctx context.Context) (int64, error)
+	// Entries reads entries [start, start+n) inside the transaction, so a
+	// sequencer can catch up with appends made by another process.
+	Entries(ctx context.Context, start int64, n int) ([][]byte, error)
+	// ReadHashes reads stored tree hashes inside the transaction.
+	ReadHashes(ctx context.Context, indexes []int64) ([][32]byte, error)
+	// Append writes records (whose indexes continue the log without gaps),
+	// the tree hashes they add, their projections, and the new checkpoint.
+	// It returns ECONFLICT if an index or hash is already taken.
+	Append(ctx context.Context, recs []Record, hashes []StoredHash, cp Checkpoint) error
+}
