@@ -12,6 +12,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -31,9 +32,6 @@ import (
 const (
 	// SessionTTL is how long a login lasts.
 	SessionTTL = 14 * 24 * time.Hour
-	// bcryptCost is bcrypt's work factor: about 50 ms per login on the
-	// reference machine, which is slow for a guesser and fine for a person.
-	bcryptCost = 11
 	// maxPassword is bcrypt's input limit; longer passwords would be
 	// silently truncated, so they are refused instead.
 	maxPassword = 72
@@ -86,8 +84,10 @@ func (s *Sealer) Open(agentID string, sealed []byte) (ed25519.PrivateKey, error)
 // Accounts is the service behind web sign-up, login, sessions, API tokens
 // and signing on a web user's behalf.
 type Accounts struct {
-	node   *Node
-	sealer *Sealer
+	node      *Node
+	sealer    *Sealer
+	dummyOnce sync.Once
+	dummy     []byte // a hash to compare against for unknown usernames
 }
 
 // NewAccounts returns the account service of n.
@@ -119,7 +119,7 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUp) (meent.Account, error)
 	if in.Name == "" {
 		in.Name = in.Username
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), bcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), a.node.cfg.PasswordCost)
 	if err != nil {
 		return meent.Account{}, fmt.Errorf("hash password: %w", err)
 	}
@@ -160,7 +160,7 @@ func (a *Accounts) Attach(ctx context.Context, agentID, username, password strin
 	if err := checkPassword(password); err != nil {
 		return err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), bcryptCost)
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), a.node.cfg.PasswordCost)
 	if err != nil {
 		return err
 	}
@@ -183,7 +183,10 @@ func (a *Accounts) Login(ctx context.Context, username, password string) (string
 		if meent.ErrorCode(err) == meent.ENOTFOUND {
 			// Spend the same time as a real check, so timing does not
 			// tell which usernames exist.
-			bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+			a.dummyOnce.Do(func() {
+				a.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a password at all"), a.node.cfg.PasswordCost)
+			})
+			bcrypt.CompareHashAndPassword(a.dummy, []byte(password))
 			return "", meent.Session{}, bad
 		}
 		return "", meent.Session{}, err
@@ -203,8 +206,6 @@ func (a *Accounts) Login(ctx context.Context, username, password string) (string
 	}
 	return token, s, nil
 }
-
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("not a password at all"), bcryptCost)
 
 // Session returns the live session for a cookie token.
 func (a *Accounts) Session(ctx context.Context, token string) (meent.Session, error) {

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is every setting of a node, with defaults that work on a fresh
+// machine: data in ./meent-data, SQLite, listening on loopback.
+type Config struct {
+	Data          string // data directory: keys, SQLite database, meent.conf
+	DB            string // empty: SQLite in Data; or a postgres:// DSN
+	Listen        string
+	Origin        string // log origin; chosen at init, fixed afterwards
+	Demo          bool
+	AdminPassword string
+	LogLevel      string
+	LogFormat     string
+	SecureCookies bool
+}
+
+// bind registers the config's flags. Flag names double as environment
+// variable names (MEENT_ + upper case, '-' as '_') and config file keys.
+func (c *Config) bind(fs *flag.FlagSet, serving bool) {
+	fs.StringVar(&c.Data, "data", "meent-data", "data directory")
+	fs.StringVar(&c.DB, "db", "", "database: empty for SQLite in the data directory, or a postgres:// DSN")
+	fs.StringVar(&c.Origin, "origin", "", "log origin (init only; default derived from the node key)")
+	fs.StringVar(&c.AdminPassword, "admin-password", "", "password of the first admin's web account (init only; default random, printed once)")
+	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
+	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
+	if serving {
+		fs.StringVar(&c.Listen, "listen", "127.0.0.1:8080", "address to serve HTTP on")
+		fs.BoolVar(&c.Demo, "demo", false, "fill an empty node with a small demo community")
+		fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
+	}
+}
+
+// loadConfig fills every flag the command line did not set from the
+// environment, then from DIR/meent.conf.
+func loadConfig(fs *flag.FlagSet) error {
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	fromEnv := func(name string) (string, bool) {
+		return os.LookupEnv("MEENT_" + strings.ToUpper(strings.ReplaceAll(name, "-", "_")))
+	}
+	var err error
+	fs.VisitAll(func(f *flag.Flag) {
+		if set[f.Name] || err != nil {
+			return
+		}
+		if v, ok := fromEnv(f.Name); ok {
+			if e := fs.Set(f.Name, v); e != nil {
+				err = fmt.Errorf("environment MEENT_%s: %w", strings.ToUpper(f.Name), e)
+			}
+			set[f.Name] = true
+		}
+	})
+	if err != nil {
+		return err
+	}
+	data := fs.Lookup("data").Value.String()
+	file := filepath.Join(data, "meent.conf")
+	values, err := readConfFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for name, v := range values {
+		if set[name] {
+			continue
+		}
+		if fs.Lookup(name) == nil {
+			continue // a setting for another subcommand
+		}
+		if err := fs.Set(name, v); err != nil {
+			return fmt.Errorf("%s: %s: %w", file, name, err)
+		}
+	}
+	return nil
+}
+
+// readConfFile reads "name = value" lines; '#' starts a comment.
+func readConfFile(path string) (map[string]string, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := map[string]string{}
+	sc := bufio.NewScanner(f)
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" || strings.HasPrefix(text, "#") {
+			continue
+		}
+		name, value, ok := strings.Cut(text, "=")
+		if !ok {
+			return nil, fmt.Errorf("%s:%d: want name = value", path, line)
+		}
+		out[strings.TrimSpace(name)] = strings.Trim(strings.TrimSpace(value), `"`)
+	}
+	return out, sc.Err()
+}
+
+func (c *Config) logger(w io.Writer) (*slog.Logger, error) {
+	var lvl slog.Level
+	if err := lvl.UnmarshalText([]byte(c.LogLevel)); err != nil {
+		return nil, fmt.Errorf("log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: lvl}
+	switch c.LogFormat {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log-format must be text or json, not %q", c.LogFormat)
+}

@@ -1,0 +1,228 @@
+package main
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/node"
+	"github.com/meent/meent/postgres"
+	"github.com/meent/meent/sqlite"
+)
+
+// Files in a data directory. Private keys are written 0600 and not
+// encrypted: a node must start unattended (after a reboot, under a
+// supervisor), and a passphrase it can read from disk protects nothing.
+// Protect the directory like an SSH host key: file permissions, disk
+// encryption, backups kept as carefully as the keys themselves.
+const (
+	nodeKeyFile  = "node.key"  // note signer key of the log: signs checkpoints
+	nodePubFile  = "node.pub"  // its verifier key, to give to auditors
+	adminKeyFile = "admin.key" // the first admin's agent key, for the CLI
+	dbFile       = "meent.db"
+)
+
+func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := newFlagSet("init", stderr)
+	cfg.bind(fs, false)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := loadConfig(fs); err != nil {
+		return err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Data, nodeKeyFile)); err == nil {
+		return fmt.Errorf("%s is already initialised", cfg.Data)
+	}
+	return initNode(ctx, &cfg, log, stdout)
+}
+
+// initNode creates the data directory and keys, opens the database and, if
+// the log is empty, writes its first events: the admin agent and its
+// membership. A second process joining a shared PostgreSQL log gets a copy
+// of node.key instead and never runs this.
+func initNode(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) error {
+	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	origin := cfg.Origin
+	skey, vkey, err := newNodeKey(origin)
+	if err != nil {
+		return err
+	}
+	if err := writeFileExcl(filepath.Join(cfg.Data, nodeKeyFile), []byte(skey+"\n"), 0o600); err != nil {
+		return err
+	}
+	if err := writeFileExcl(filepath.Join(cfg.Data, nodePubFile), []byte(vkey+"\n"), 0o644); err != nil {
+		return err
+	}
+	n, acc, closeAll, err := openNode(ctx, cfg, log, nil)
+	if err != nil {
+		return err
+	}
+	defer closeAll()
+	size, err := n.Store().Size(ctx)
+	if err != nil {
+		return err
+	}
+	if size > 0 {
+		log.Info("database already holds a log; not writing genesis events", "size", size)
+		return nil
+	}
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	now := time.Now().UnixMilli()
+	create, err := ledger.Sign(key, ledger.Body{Type: agent.TypeCreate, Time: now, Data: agent.CreateData{Kind: agent.Person, Name: "Admin"}})
+	if err != nil {
+		return err
+	}
+	rc, err := n.Submit(ctx, create)
+	if err != nil {
+		return fmt.Errorf("create admin agent: %w", err)
+	}
+	id := rc.Hash.String()
+	member, err := ledger.Sign(key, ledger.Body{Type: agent.TypeMemberSet, Author: id, Time: now, Data: agent.MemberData{Agent: id, Role: agent.RoleAdmin}})
+	if err != nil {
+		return err
+	}
+	if _, err := n.Submit(ctx, member); err != nil {
+		return fmt.Errorf("make admin a member: %w", err)
+	}
+	if err := writeAgentKey(filepath.Join(cfg.Data, adminKeyFile), id, key); err != nil {
+		return err
+	}
+	password := cfg.AdminPassword
+	generated := password == ""
+	if generated {
+		b := make([]byte, 12)
+		rand.Read(b)
+		password = base64.RawURLEncoding.EncodeToString(b)
+	}
+	if err := acc.Attach(ctx, id, "admin", password, key); err != nil {
+		return fmt.Errorf("create admin account: %w", err)
+	}
+	fmt.Fprintf(stdout, "initialised %s\n  log origin   %s\n  verifier key %s\n  admin agent  %s (key in %s)\n",
+		cfg.Data, n.Origin(), vkey, id, filepath.Join(cfg.Data, adminKeyFile))
+	if generated {
+		fmt.Fprintf(stdout, "  web login    admin / %s   (shown once; keep it)\n", password)
+	}
+	return nil
+}
+
+// newNodeKey makes the checkpoint signing key. Its name is the log origin;
+// by default "meent.local/" and a short fingerprint, unique per node.
+func newNodeKey(origin string) (skey, vkey string, err error) {
+	if origin == "" {
+		seed := make([]byte, 16)
+		rand.Read(seed)
+		sum := sha256.Sum256(seed)
+		origin = "meent.local/" + hex.EncodeToString(sum[:6])
+	}
+	if strings.ContainsAny(origin, " +\n") {
+		return "", "", meent.Errorf(meent.EINVALID, "origin %q must not contain spaces, '+' or newlines", origin)
+	}
+	return note.GenerateKey(rand.Reader, origin)
+}
+
+// openNode opens the store and the node of a data directory.
+func openNode(ctx context.Context, cfg *Config, log *slog.Logger, metrics *node.Metrics) (*node.Node, *node.Accounts, func(), error) {
+	skey, err := os.ReadFile(filepath.Join(cfg.Data, nodeKeyFile))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read node key (run meent init?): %w", err)
+	}
+	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("node key: %w", err)
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	n, err := node.Open(ctx, store, node.Config{Origin: signer.Name(), Signer: signer, Logger: log, Metrics: metrics})
+	if err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
+	// The sealing secret for custodial keys derives from the node key, so
+	// every process that may sign checkpoints can also open them.
+	secret := sha256.Sum256(append([]byte("meent custodial secret\x00"), skey...))
+	sealer, err := node.NewSealer(secret[:])
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return n, node.NewAccounts(n, sealer), func() { n.Close(); store.Close() }, nil
+}
+
+func openStore(ctx context.Context, cfg *Config) (meent.Store, error) {
+	if strings.HasPrefix(cfg.DB, "postgres://") || strings.HasPrefix(cfg.DB, "postgresql://") {
+		return postgres.Open(ctx, cfg.DB)
+	}
+	if cfg.DB != "" {
+		return nil, meent.Errorf(meent.EINVALID, "db must be empty (SQLite) or a postgres:// DSN")
+	}
+	return sqlite.Open(ctx, filepath.Join(cfg.Data, dbFile))
+}
+
+func writeFileExcl(path string, data []byte, perm os.FileMode) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, perm)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// agentKeyFile is the format of a key the CLI holds for an agent.
+type agentKeyFile struct {
+	Agent string `json:"agent"`
+	Seed  string `json:"seed"` // base64 Ed25519 seed
+}
+
+func writeAgentKey(path, id string, key ed25519.PrivateKey) error {
+	b, _ := json.MarshalIndent(agentKeyFile{Agent: id, Seed: base64.StdEncoding.EncodeToString(key.Seed())}, "", "  ")
+	return writeFileExcl(path, append(b, '\n'), 0o600)
+}
+
+func readAgentKey(path string) (string, ed25519.PrivateKey, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", nil, err
+	}
+	var f agentKeyFile
+	if err := json.Unmarshal(b, &f); err != nil {
+		return "", nil, fmt.Errorf("%s: %w", path, err)
+	}
+	seed, err := base64.StdEncoding.DecodeString(f.Seed)
+	if err != nil || len(seed) != ed25519.SeedSize {
+		return "", nil, errors.New(path + ": seed must be base64 of 32 bytes")
+	}
+	return f.Agent, ed25519.NewKeyFromSeed(seed), nil
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	nethttp "net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+
+	"github.com/meent/meent/http"
+	"github.com/meent/meent/node"
+)
+
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var cfg Config
+	fs := newFlagSet("serve", stderr)
+	cfg.bind(fs, true)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if err := loadConfig(fs); err != nil {
+		return err
+	}
+	log, err := cfg.logger(stderr)
+	if err != nil {
+		return err
+	}
+	if _, err := os.Stat(filepath.Join(cfg.Data, nodeKeyFile)); errors.Is(err, os.ErrNotExist) {
+		log.Info("first start: initialising", "data", cfg.Data)
+		if err := initNode(ctx, &cfg, log, stdout); err != nil {
+			return fmt.Errorf("init: %w", err)
+		}
+	}
+
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := node.NewMetrics(reg)
+	n, acc, closeNode, err := openNode(ctx, &cfg, log, metrics)
+	if err != nil {
+		return err
+	}
+	defer closeNode()
+
+	if cfg.Demo {
+		if err := fillDemo(ctx, n, acc, &cfg, stdout); err != nil {
+			return fmt.Errorf("demo: %w", err)
+		}
+	}
+
+	vkey, err := os.ReadFile(filepath.Join(cfg.Data, nodePubFile))
+	if err != nil {
+		return fmt.Errorf("read verifier key: %w", err)
+	}
+	srv := http.NewServer(http.Options{
+		Node: n, Accounts: acc, Origin: n.Origin(), VerifierKey: strings.TrimSpace(string(vkey)),
+		Registry: reg, Logger: log, Version: version, SecureCookies: cfg.SecureCookies,
+	})
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return err
+	}
+	hs := &nethttp.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+	}
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "origin", n.Origin(), "data", cfg.Data)
+	fmt.Fprintf(stdout, "meent serving on http://%s\n", ln.Addr())
+
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// Stop taking requests, let the ones in flight finish (their events are
+	// committed or refused, never half-done), then stop the sequencer.
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		log.Warn("shutdown", "err", err)
+	}
+	return nil
+}

@@ -1,0 +1,125 @@
+package http
+
+import (
+	"mime"
+	nethttp "net/http"
+	"strings"
+	"time"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/node"
+)
+
+// SessionCookie is the name of the cookie that holds a login session.
+const SessionCookie = "meent_session"
+
+// CSRFHeader carries the session's CSRF token on cookie-authenticated API
+// requests that change anything.
+const CSRFHeader = "X-CSRF-Token"
+
+// caller is who a request acts for.
+type caller struct {
+	agent   string
+	session *meent.Session // nil when the request carries an API token
+	cookie  string         // the session cookie value, for logout
+}
+
+func (s *Server) accountsEnabled() error {
+	if s.accounts == nil {
+		return meent.Errorf(meent.EUNAVAILABLE, "accounts are not enabled on this node")
+	}
+	return nil
+}
+
+// authenticate finds the caller: an API token in the Authorization header
+// or, without that header, the session cookie. A request that offers an
+// Authorization header is judged by it alone, so a bad token never falls
+// back to a cookie the browser happened to send.
+func (s *Server) authenticate(r *nethttp.Request) (caller, error) {
+	if err := s.accountsEnabled(); err != nil {
+		return caller{}, err
+	}
+	if h := r.Header.Get("Authorization"); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+			return caller{}, meent.Errorf(meent.EUNAUTHORIZED, "the Authorization header must be \"Bearer <API token>\"")
+		}
+		agent, err := s.accounts.TokenAgent(r.Context(), strings.TrimSpace(token))
+		if err != nil {
+			return caller{}, err
+		}
+		return caller{agent: agent}, nil
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return caller{}, meent.Errorf(meent.EUNAUTHORIZED, "log in, or send an API token as \"Authorization: Bearer <token>\"")
+	}
+	sess, err := s.accounts.Session(r.Context(), c.Value)
+	if err != nil {
+		return caller{}, err
+	}
+	return caller{agent: sess.Agent, session: &sess, cookie: c.Value}, nil
+}
+
+// authenticateUnsafe is authenticate for requests that change something:
+// a cookie-authenticated caller must also prove, with the session's CSRF
+// token, that the request comes from our own page or client. Requests with
+// an API token need no such proof: a browser never adds that header on its
+// own.
+func (s *Server) authenticateUnsafe(r *nethttp.Request) (caller, error) {
+	c, err := s.authenticate(r)
+	if err != nil {
+		return c, err
+	}
+	if c.session != nil {
+		if err := node.CheckCSRF(*c.session, csrfFromRequest(r)); err != nil {
+			return c, err
+		}
+	}
+	return c, nil
+}
+
+// csrfFromRequest reads the CSRF token from the X-CSRF-Token header or,
+// for form posts, the "csrf" form field.
+func csrfFromRequest(r *nethttp.Request) string {
+	if v := r.Header.Get(CSRFHeader); v != "" {
+		return v
+	}
+	if isForm(r) {
+		return r.PostFormValue("csrf")
+	}
+	return ""
+}
+
+func isForm(r *nethttp.Request) bool {
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return mt == "application/x-www-form-urlencoded" || mt == "multipart/form-data"
+}
+
+// setSessionCookie hands the browser its session. HttpOnly keeps it from
+// scripts, SameSite=Lax keeps it off cross-site posts, and Secure (behind
+// TLS) off plain HTTP.
+func (s *Server) setSessionCookie(w nethttp.ResponseWriter, token string, expires int64) {
+	nethttp.SetCookie(w, &nethttp.Cookie{
+		Name:     SessionCookie,
+		Value:    token,
+		Path:     "/",
+		Expires:  time.UnixMilli(expires),
+		MaxAge:   int(time.Until(time.UnixMilli(expires)).Seconds()),
+		HttpOnly: true,
+		Secure:   s.opts.SecureCookies,
+		SameSite: nethttp.SameSiteLaxMode,
+	})
+}
+
+func (s *Server) clearSessionCookie(w nethttp.ResponseWriter) {
+	nethttp.SetCookie(w, &nethttp.Cookie{
+		Name:     SessionCookie,
+		Value:    "",
+		Path:     "/",
+		MaxAge:   -1,
+		HttpOnly: true,
+		Secure:   s.opts.SecureCookies,
+		SameSite: nethttp.SameSiteLaxMode,
+	})
+}

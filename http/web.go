@@ -1,0 +1,445 @@
+package http
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"html/template"
+	"io/fs"
+	"mime"
+	nethttp "net/http"
+	"path"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/node"
+)
+
+// The web pages are holoptism: anyone can see the whole log and who is in
+// it, rendered on the server from the same store the API reads, with no
+// script at all. The only writes are the account forms, and they end in
+// node.Submit like everything else.
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// pages holds one template set per page, each the layout plus the page's
+// "content" block.
+type pages struct{ t map[string]*template.Template }
+
+var pageFuncs = template.FuncMap{
+	"short": func(s string) string {
+		if len(s) > 12 {
+			return s[:12]
+		}
+		return s
+	},
+	"b64":   b64,
+	"ms":    func(t Timestamp) string { return t.Time().Format("2006-01-02 15:04:05.000 UTC") },
+	"kinds": func() []string { return agent.Kinds },
+	"deref": func(v any) any {
+		rv := reflect.ValueOf(v)
+		if rv.Kind() == reflect.Pointer && !rv.IsNil() {
+			return rv.Elem().Interface()
+		}
+		return v
+	},
+}
+
+func loadPages() *pages {
+	p := &pages{t: map[string]*template.Template{}}
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		panic(err)
+	}
+	for _, n := range names {
+		base := path.Base(n)
+		if base == "layout.html" {
+			continue
+		}
+		name := strings.TrimSuffix(base, ".html")
+		p.t[name] = template.Must(template.New(base).Funcs(pageFuncs).ParseFS(templateFS, "templates/layout.html", n))
+	}
+	return p
+}
+
+// page is what every template receives; Data is the page's own.
+type page struct {
+	Title   string
+	Origin  string
+	Version string
+	Me      *Agent // the logged-in agent, if any
+	CSRF    string // the session's CSRF token, for forms
+	Data    any
+}
+
+// render executes a page into a buffer first, so a template error becomes
+// a clean 500 rather than half a page.
+func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int, name, title string, data any) {
+	p := page{Title: title, Origin: s.opts.Origin, Version: s.opts.Version, Data: data}
+	if sess, _ := s.webSession(r); sess != nil {
+		p.CSRF = sess.CSRF
+		if v, err := s.node.Store().Agent(r.Context(), sess.Agent); err == nil {
+			a := agentOf(v, false)
+			p.Me = &a
+		} else {
+			// The page still renders; the name is what is missing.
+			p.Me = &Agent{ID: sess.Agent, Name: "your account"}
+		}
+	}
+	var buf bytes.Buffer
+	if err := s.pages.t[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.WriteHeader(nethttp.StatusInternalServerError)
+		w.Write([]byte("internal error\n"))
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	if p.Me != nil {
+		h.Set("Cache-Control", "no-store")
+	}
+	h.Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// errorPage renders err as an HTML page; status 0 means the code's.
+func (s *Server) errorPage(w nethttp.ResponseWriter, r *nethttp.Request, err error, status int) {
+	s.logError(r, err)
+	p := problemOf(err)
+	if status != 0 {
+		p.Status, p.Title = status, nethttp.StatusText(status)
+	}
+	s.render(w, r, p.Status, "error", p.Title, p)
+}
+
+// webSession returns the browser's session, or nil. The web pages use the
+// cookie only; API tokens are for scripts.
+func (s *Server) webSession(r *nethttp.Request) (*meent.Session, string) {
+	if s.accounts == nil {
+		return nil, ""
+	}
+	c, err := r.Cookie(SessionCookie)
+	if err != nil || c.Value == "" {
+		return nil, ""
+	}
+	sess, err := s.accounts.Session(r.Context(), c.Value)
+	if err != nil {
+		return nil, ""
+	}
+	return &sess, c.Value
+}
+
+// formSession returns the session of a form post and checks the form's
+// CSRF token against it.
+func (s *Server) formSession(w nethttp.ResponseWriter, r *nethttp.Request) (*meent.Session, string, error) {
+	r.Body = nethttp.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		return nil, "", meent.Errorf(meent.EINVALID, "could not read the form")
+	}
+	sess, cookie := s.webSession(r)
+	if sess == nil {
+		return nil, "", meent.Errorf(meent.EUNAUTHORIZED, "you are not logged in, or your session expired")
+	}
+	if err := checkFormCSRF(*sess, r); err != nil {
+		return nil, "", err
+	}
+	return sess, cookie, nil
+}
+
+func checkFormCSRF(sess meent.Session, r *nethttp.Request) error {
+	return node.CheckCSRF(sess, r.PostFormValue("csrf"))
+}
+
+type homePage struct {
+	Checkpoint *checkpointView
+	Events     []Event
+}
+
+type checkpointView struct {
+	Size int64
+	Root string
+	Time Timestamp
+	Note string
+}
+
+func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
+	var data homePage
+	cp, err := s.node.Checkpoint(r.Context())
+	switch {
+	case err == nil:
+		data.Checkpoint = &checkpointView{Size: cp.Size, Root: b64(cp.Root[:]), Time: Timestamp(cp.Time), Note: string(cp.Note)}
+	case meent.ErrorCode(err) != meent.ENOTFOUND:
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	recs, err := s.node.Store().Records(r.Context(), meent.EventFilter{Limit: 50, Desc: true})
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	for _, rec := range recs {
+		data.Events = append(data.Events, eventOf(rec))
+	}
+	s.render(w, r, nethttp.StatusOK, "home", "Log", data)
+}
+
+type eventPage struct {
+	Event     Event
+	AgentID   string // the author, or the agent this event creates
+	DataJSON  string
+	Error     string // why the signature fails, if it does
+	Inclusion *InclusionProof
+	ProofErr  string
+}
+
+func (s *Server) pageEvent(w nethttp.ResponseWriter, r *nethttp.Request) {
+	h, err := ledger.ParseHash(r.PathValue("hash"))
+	if err != nil {
+		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no event has that hash"), 0)
+		return
+	}
+	rec, err := s.node.Store().RecordByHash(r.Context(), h)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data := eventPage{Event: eventDetail(rec), AgentID: rec.Author}
+	if rec.Type == agent.TypeCreate {
+		data.AgentID = data.Event.Hash
+	}
+	if _, err := ledger.Decode(rec.Entry); err != nil {
+		data.Error = meent.ErrorMessage(err)
+	}
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, rec.Data, "", "  ") == nil {
+		data.DataJSON = pretty.String()
+	} else {
+		data.DataJSON = string(rec.Data)
+	}
+	if p, err := s.proveInclusion(r, rec, 0); err == nil {
+		data.Inclusion = &p
+	} else {
+		s.logError(r, err)
+		data.ProofErr = meent.ErrorMessage(err)
+	}
+	s.render(w, r, nethttp.StatusOK, "event", "Event "+data.Event.Hash[:12], data)
+}
+
+type agentsPage struct {
+	Agents      []Agent
+	MembersOnly bool
+	NextAfter   int64
+}
+
+func (s *Server) pageAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
+	f, err := agentFilter(r)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	views, err := s.node.Store().Agents(r.Context(), f)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data := agentsPage{MembersOnly: f.MembersOnly}
+	for _, v := range views {
+		data.Agents = append(data.Agents, agentOf(v, false))
+	}
+	if len(views) == f.Limit {
+		data.NextAfter = views[len(views)-1].Created + 1
+	}
+	s.render(w, r, nethttp.StatusOK, "agents", "Agents", data)
+}
+
+type agentPage struct {
+	Agent  Agent
+	Events []Event
+}
+
+func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
+	v, err := s.agent(r)
+	if err != nil {
+		if meent.ErrorCode(err) == meent.EINVALID {
+			err = meent.Errorf(meent.ENOTFOUND, "no agent has that ID")
+		}
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	recs, err := s.node.Store().Records(r.Context(), meent.EventFilter{Author: v.ID, Limit: 50, Desc: true})
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data := agentPage{Agent: agentOf(v, true)}
+	for _, rec := range recs {
+		data.Events = append(data.Events, eventOf(rec))
+	}
+	s.render(w, r, nethttp.StatusOK, "agent", v.Name, data)
+}
+
+type formPage struct {
+	Error    string
+	Username string
+	Name     string
+	Kind     string
+}
+
+func (s *Server) pageLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
+	s.render(w, r, nethttp.StatusOK, "login", "Log in", formPage{})
+}
+
+func (s *Server) postLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
+	if err := s.accountsEnabled(); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	r.Body = nethttp.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, meent.Errorf(meent.EINVALID, "could not read the form"), 0)
+		return
+	}
+	username := r.PostFormValue("username")
+	token, sess, err := s.accounts.Login(r.Context(), username, r.PostFormValue("password"))
+	if err != nil {
+		s.logError(r, err)
+		p := problemOf(err)
+		s.render(w, r, p.Status, "login", "Log in", formPage{Error: p.Detail, Username: username})
+		return
+	}
+	s.setSessionCookie(w, token, sess.Expires)
+	nethttp.Redirect(w, r, "/account", nethttp.StatusSeeOther)
+}
+
+func (s *Server) postLogout(w nethttp.ResponseWriter, r *nethttp.Request) {
+	_, cookie, err := s.formSession(w, r)
+	if err != nil {
+		if meent.ErrorCode(err) == meent.EUNAUTHORIZED {
+			// Already logged out: that is what was asked for.
+			s.clearSessionCookie(w)
+			nethttp.Redirect(w, r, "/", nethttp.StatusSeeOther)
+			return
+		}
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if err := s.accounts.Logout(r.Context(), cookie); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	s.clearSessionCookie(w)
+	nethttp.Redirect(w, r, "/", nethttp.StatusSeeOther)
+}
+
+func (s *Server) pageSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
+	s.render(w, r, nethttp.StatusOK, "signup", "Sign up", formPage{Kind: agent.Person})
+}
+
+func (s *Server) postSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
+	if err := s.accountsEnabled(); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	r.Body = nethttp.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.errorPage(w, r, meent.Errorf(meent.EINVALID, "could not read the form"), 0)
+		return
+	}
+	in := formPage{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind")}
+	password := r.PostFormValue("password")
+	fail := func(err error) {
+		s.logError(r, err)
+		p := problemOf(err)
+		in.Error = p.Detail
+		s.render(w, r, p.Status, "signup", "Sign up", in)
+	}
+	if _, err := s.accounts.SignUp(r.Context(), node.SignUp{Username: in.Username, Password: password, Kind: in.Kind, Name: in.Name}); err != nil {
+		fail(err)
+		return
+	}
+	token, sess, err := s.accounts.Login(r.Context(), in.Username, password)
+	if err != nil {
+		fail(err)
+		return
+	}
+	s.setSessionCookie(w, token, sess.Expires)
+	nethttp.Redirect(w, r, "/account", nethttp.StatusSeeOther)
+}
+
+type accountPage struct {
+	Agent Agent
+	Event string // hash of the event just submitted, after a change
+	Error string
+	Name  string
+}
+
+func (s *Server) pageAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
+	sess, _ := s.webSession(r)
+	if sess == nil {
+		nethttp.Redirect(w, r, "/login", nethttp.StatusSeeOther)
+		return
+	}
+	s.renderAccount(w, r, sess, accountPage{Event: r.URL.Query().Get("event")}, nethttp.StatusOK)
+}
+
+func (s *Server) renderAccount(w nethttp.ResponseWriter, r *nethttp.Request, sess *meent.Session, data accountPage, status int) {
+	v, err := s.node.Store().Agent(r.Context(), sess.Agent)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data.Agent = agentOf(v, true)
+	if data.Name == "" {
+		data.Name = v.Name
+	}
+	if _, err := ledger.ParseHash(data.Event); err != nil {
+		data.Event = ""
+	}
+	s.render(w, r, status, "account", "Your account", data)
+}
+
+func (s *Server) postAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
+	sess, _, err := s.formSession(w, r)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	name := r.PostFormValue("name")
+	rc, err := s.accounts.Act(r.Context(), sess.Agent, agent.TypeUpdate, agent.UpdateData{Name: name})
+	if err != nil {
+		s.logError(r, err)
+		p := problemOf(err)
+		s.renderAccount(w, r, sess, accountPage{Error: p.Detail, Name: name}, p.Status)
+		return
+	}
+	nethttp.Redirect(w, r, "/account?event="+rc.Hash.String(), nethttp.StatusSeeOther)
+}
+
+func (s *Server) static(w nethttp.ResponseWriter, r *nethttp.Request) {
+	name := r.PathValue("file")
+	data, err := staticFS.ReadFile("static/" + name)
+	if err != nil || strings.Contains(name, "/") {
+		s.fail(w, r, meent.Errorf(meent.ENOTFOUND, "no such file"))
+		return
+	}
+	h := w.Header()
+	ct := mime.TypeByExtension(path.Ext(name))
+	if ct == "" {
+		ct = "application/octet-stream"
+	}
+	h.Set("Content-Type", ct)
+	h.Set("Cache-Control", "public, max-age=3600")
+	h.Set("Content-Length", strconv.Itoa(len(data)))
+	w.Write(data)
+}

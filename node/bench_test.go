@@ -1,0 +1,140 @@
+package node_test
+
+import (
+	"context"
+	"crypto/ed25519"
+	"crypto/rand"
+	"fmt"
+	"testing"
+
+	"golang.org/x/mod/sumdb/tlog"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/audit"
+	"github.com/meent/meent/ledger"
+)
+
+// BenchmarkEd25519Verify is the reference the ingest targets are stated
+// against: one core verifying one signature over a typical event body.
+func BenchmarkEd25519Verify(b *testing.B) {
+	e := newAgents(b, 1)[0]
+	ev, err := ledger.Decode(e)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := ev.Verify(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "verifies/s")
+}
+
+// BenchmarkDecode is strict parsing plus signature verification: the
+// per-event CPU cost before the sequencer.
+func BenchmarkDecode(b *testing.B) {
+	e := newAgents(b, 1)[0]
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ledger.Decode(e); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkIngest drives node.Submit on the real SQLite store: "batched"
+// with 64 concurrent submitters (group commit shares each transaction),
+// "serial" one event at a time (a commit, and an fsync, per event).
+func BenchmarkIngest(b *testing.B) {
+	for _, c := range []struct {
+		name    string
+		workers int
+	}{{"batched", 64}, {"serial", 1}} {
+		b.Run(c.name, func(b *testing.B) {
+			e := newEnv(b)
+			entries := newAgents(b, b.N)
+			b.ResetTimer()
+			submitAll(b, e.node, entries, c.workers)
+			b.StopTimer()
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
+}
+
+// BenchmarkAudit is meent verify on a data directory: strict decode and
+// signature check of every event (in parallel), rule replay, every tree
+// hash and tile, and the projection digest.
+func BenchmarkAudit(b *testing.B) {
+	const n = 20000
+	e := newEnv(b)
+	submitAll(b, e.node, newAgents(b, n), 64)
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := audit.Verify(context.Background(), audit.StoreSource(e.store), e.verifier); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
+// BenchmarkInclusionProof proves a random leaf in a tree of 1,000,000
+// leaves whose hashes are in the real SQLite store. The leaves are written
+// straight through the store (unsigned, 100-byte records): the benchmark
+// is about reading the tree, not about ingest.
+func BenchmarkInclusionProof(b *testing.B) {
+	if testing.Short() {
+		b.Skip("builds a 1,000,000-leaf tree")
+	}
+	const n = 1_000_000
+	e := newEnv(b)
+	ctx := context.Background()
+	hashes := make([]tlog.Hash, 0, 2*n)
+	r := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for i, x := range idx {
+			out[i] = hashes[x]
+		}
+		return out, nil
+	})
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	const chunk = 10000
+	for start := int64(0); start < n; start += chunk {
+		var recs []meent.Record
+		var stored []meent.StoredHash
+		for i := start; i < start+chunk; i++ {
+			entry := []byte(fmt.Sprintf("leaf %d %0100d", i, i))
+			hs, err := tlog.StoredHashes(i, entry, r)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for j, h := range hs {
+				stored = append(stored, meent.StoredHash{Index: int64(len(hashes) + j), Hash: h})
+			}
+			hashes = append(hashes, hs...)
+			recs = append(recs, meent.Record{Index: i, Hash: tlog.RecordHash(entry), Type: "bench.leaf", Key: key.Public().(ed25519.PublicKey), Time: 1, Data: []byte("{}"), Entry: entry})
+		}
+		root, _ := tlog.TreeHash(start+chunk, r)
+		err := e.store.Sequence(ctx, func(tx meent.SeqTx) error {
+			return tx.Append(ctx, recs, stored, meent.Checkpoint{Size: start + chunk, Root: root, Note: []byte("bench"), Time: 1})
+		})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	root, _ := tlog.TreeHash(n, r)
+	b.ResetTimer()
+	i := int64(0)
+	for b.Loop() {
+		i = (i*7919 + 104729) % n
+		p, size, err := e.node.InclusionProof(ctx, i, 0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if err := tlog.CheckRecord(p, size, root, i, tlog.RecordHash([]byte(fmt.Sprintf("leaf %d %0100d", i, i)))); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "proofs/s")
+}

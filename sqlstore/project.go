@@ -1,0 +1,124 @@
+package sqlstore
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/hex"
+	"fmt"
+
+	"github.com/go-json-experiment/json"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
+)
+
+// A projector applies one event to the query tables, inside the
+// sequencer's transaction. The event has passed the rules, so a projector
+// that finds the tables disagreeing with it (no row to update) reports an
+// error: the projections have drifted from the log, and appending more on
+// top would hide it.
+type projector func(ctx context.Context, c conn, r meent.Record) error
+
+// projectors maps each event type to its projector. Types without one
+// change no query table. To project a new type, add its function here and
+// the tables it needs in a new migration; StateLines must then emit the
+// same lines as the rules' State.Lines.
+var projectors = map[string]projector{
+	agent.TypeCreate:    projectAgentCreate,
+	agent.TypeUpdate:    projectAgentUpdate,
+	agent.TypeKeyAdd:    projectKeyAdd,
+	agent.TypeKeyRevoke: projectKeyRevoke,
+	agent.TypeMemberSet: projectMemberSet,
+	agent.TypeMemberRm:  projectMemberRemove,
+}
+
+func project(ctx context.Context, c conn, r meent.Record) error {
+	p := projectors[r.Type]
+	if p == nil {
+		return nil
+	}
+	return p(ctx, c, r)
+}
+
+// decode reads an event's data. The rules decoded it strictly before the
+// event was accepted, so an error here means the record is not what the
+// rules saw.
+func decode(r meent.Record, v any) error {
+	if err := json.Unmarshal(r.Data, v); err != nil {
+		return fmt.Errorf("decode data: %w", err)
+	}
+	return nil
+}
+
+// execOne runs a statement that must change exactly one row.
+func execOne(ctx context.Context, c conn, query string, args ...any) error {
+	res, err := c.exec(ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return err
+	}
+	if n != 1 {
+		return fmt.Errorf("projection drift: %d rows changed, want 1", n)
+	}
+	return nil
+}
+
+func projectAgentCreate(ctx context.Context, c conn, r meent.Record) error {
+	var d agent.CreateData
+	if err := decode(r, &d); err != nil {
+		return err
+	}
+	// The agent is named by its creating event, as agent.State names it.
+	id := hex.EncodeToString(r.Hash[:])
+	if err := execOne(ctx, c, `INSERT INTO agents (id, kind, name, created, role) VALUES (?, ?, ?, ?, '')`,
+		id, d.Kind, d.Name, r.Index); err != nil {
+		return err
+	}
+	return execOne(ctx, c, `INSERT INTO agent_keys (key, agent, added, revoked) VALUES (?, ?, ?, -1)`,
+		base64.StdEncoding.EncodeToString(r.Key), id, r.Index)
+}
+
+func projectAgentUpdate(ctx context.Context, c conn, r meent.Record) error {
+	var d agent.UpdateData
+	if err := decode(r, &d); err != nil {
+		return err
+	}
+	return execOne(ctx, c, `UPDATE agents SET name = ? WHERE id = ?`, d.Name, r.Author)
+}
+
+func projectKeyAdd(ctx context.Context, c conn, r meent.Record) error {
+	var d agent.KeyData
+	if err := decode(r, &d); err != nil {
+		return err
+	}
+	return execOne(ctx, c, `INSERT INTO agent_keys (key, agent, added, revoked) VALUES (?, ?, ?, -1)`,
+		d.Key, r.Author, r.Index)
+}
+
+func projectKeyRevoke(ctx context.Context, c conn, r meent.Record) error {
+	var d agent.KeyData
+	if err := decode(r, &d); err != nil {
+		return err
+	}
+	return execOne(ctx, c, `UPDATE agent_keys SET revoked = ? WHERE key = ? AND agent = ? AND revoked = -1`,
+		r.Index, d.Key, r.Author)
+}
+
+func projectMemberSet(ctx context.Context, c conn, r meent.Record) error {
+	var d agent.MemberData
+	if err := decode(r, &d); err != nil {
+		return err
+	}
+	return execOne(ctx, c, `UPDATE agents SET role = ? WHERE id = ?`, d.Role, d.Agent)
+}
+
+func projectMemberRemove(ctx context.Context, c conn, r meent.Record) error {
+	var d agent.MemberData
+	if err := decode(r, &d); err != nil {
+		return err
+	}
+	return execOne(ctx, c, `UPDATE agents SET role = '' WHERE id = ?`, d.Agent)
+}
