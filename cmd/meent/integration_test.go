@@ -11,7 +11,6 @@ package main
 
 import (
 	"bufio"
-	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"database/sql"
@@ -165,7 +164,7 @@ func checkPresent(t *testing.T, url string, hashes []string) {
 	}
 }
 
-func meent(t *testing.T, args ...string) string {
+func runMeent(t *testing.T, args ...string) string {
 	t.Helper()
 	out, err := exec.Command(binary, args...).CombinedOutput()
 	if err != nil {
@@ -195,11 +194,11 @@ func crashTest(t *testing.T, dbArgs ...string) {
 	t.Logf("%d events acknowledged before SIGKILL", len(acked))
 	p2 := start(t, args...)
 	checkPresent(t, p2.url, acked)
-	out := meent(t, append([]string{"verify"}, args...)...)
+	out := runMeent(t, append([]string{"verify"}, args...)...)
 	if !strings.Contains(out, "ok:") {
 		t.Fatalf("verify: %s", out)
 	}
-	out = meent(t, "verify", p2.url)
+	out = runMeent(t, "verify", p2.url)
 	if !strings.Contains(out, "ok:") {
 		t.Fatalf("verify URL: %s", out)
 	}
@@ -270,7 +269,7 @@ func TestSharedPostgres(t *testing.T) {
 	acked := <-done
 	t.Logf("%d events acknowledged across two processes", len(acked))
 	checkPresent(t, b.url, acked)
-	out := meent(t, "verify", "--data", dataB, "--db", dsn)
+	out := runMeent(t, "verify", "--data", dataB, "--db", dsn)
 	if !strings.Contains(out, "ok:") {
 		t.Fatalf("verify: %s", out)
 	}
@@ -280,7 +279,7 @@ func TestSharedPostgres(t *testing.T) {
 // create an agent whose key stays local, sign an event with it, verify.
 func TestCLI(t *testing.T) {
 	data := t.TempDir()
-	out := meent(t, "init", "--data", data, "--origin", "example.org/test", "--admin-password", "correct horse battery")
+	out := runMeent(t, "init", "--data", data, "--origin", "example.org/test", "--admin-password", "correct horse battery")
 	if !strings.Contains(out, "example.org/test") {
 		t.Fatalf("init output: %s", out)
 	}
@@ -304,11 +303,11 @@ func TestCLI(t *testing.T) {
 		t.Fatalf("node info %+v", info)
 	}
 	key := filepath.Join(t.TempDir(), "me.key")
-	out = meent(t, "agent", "create", "--url", p.url, "--name", "Maya", "--out", key)
+	out = runMeent(t, "agent", "create", "--url", p.url, "--name", "Maya", "--out", key)
 	if !strings.Contains(out, "created at index") {
 		t.Fatalf("agent create: %s", out)
 	}
-	out = meent(t, "event", "submit", "--url", p.url, "--key", key, "--type", "agent.update", "--data", `{"name":"Maya J."}`)
+	out = runMeent(t, "event", "submit", "--url", p.url, "--key", key, "--type", "agent.update", "--data", `{"name":"Maya J."}`)
 	if !strings.Contains(out, "appended at index") {
 		t.Fatalf("event submit: %s", out)
 	}
@@ -318,11 +317,11 @@ func TestCLI(t *testing.T) {
 	if err == nil || !strings.Contains(string(b), "rule_violation") {
 		t.Fatalf("refused event: err=%v out=%s", err, b)
 	}
-	out = meent(t, "verify", "--key", info.Verifier, p.url)
+	out = runMeent(t, "verify", "--key", info.Verifier, p.url)
 	if !strings.Contains(out, "ok:") {
 		t.Fatalf("verify: %s", out)
 	}
-	out = meent(t, "bench", "--url", p.url, "--n", "500", "--concurrency", "16")
+	out = runMeent(t, "bench", "--url", p.url, "--n", "500", "--concurrency", "16")
 	if !strings.Contains(out, "events/s") {
 		t.Fatalf("bench: %s", out)
 	}
