@@ -43,13 +43,15 @@ var pragmas = []string{
 }
 
 // Open opens (creating it if need be) the database file at path, migrates
-// it and returns the store.
+// it and returns the store. The directory must exist. path must name a
+// file: ":memory:" would give the writer and each reader a database of
+// its own.
 func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
+	// As a file: URI the path may hold any character (a '?' is escaped).
 	// _txlock=immediate makes database/sql's BeginTx issue BEGIN IMMEDIATE
 	// (read-only transactions still begin DEFERRED). The pragmas are run
 	// by connector below rather than given as DSN parameters, because the
 	// driver applies DSN pragmas in an order of its own.
-	// As a file: URI the path may hold any character (a '?' is escaped).
 	u := url.URL{Scheme: "file", Path: path}
 	writeDSN := u.String() + "?_txlock=immediate"
 	readDSN := u.String()
