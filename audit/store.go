@@ -40,6 +40,10 @@ func (s storeSource) HashTile(ctx context.Context, t tlog.Tile) ([]byte, error) 
 	}))
 }
 
+func (s storeSource) ReadHashes(ctx context.Context, idx []int64) ([][32]byte, error) {
+	return s.s.ReadHashes(ctx, idx)
+}
+
 func (s storeSource) StateDigest(ctx context.Context) (int64, [32]byte, error) {
 	return ProjectionDigest(ctx, s.s)
 }
