@@ -72,7 +72,7 @@ func migrate(ctx context.Context, db *sql.DB, d Dialect) error {
 	if err := d.LockMigrations(ctx, tx); err != nil {
 		return fmt.Errorf("migrate: lock: %w", err)
 	}
-	c := conn{tx, d}
+	c := conn{q: tx, d: d}
 	if _, err := c.exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY,
 		name    TEXT    NOT NULL,

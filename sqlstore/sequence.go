@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"strings"
 
@@ -23,11 +24,39 @@ func (db *DB) Sequence(ctx context.Context, fn func(meent.SeqTx) error) error {
 	if err != nil {
 		return fmt.Errorf("sequence: begin: %w", err)
 	}
-	defer tx.Rollback()
+	var unprepared []string
+	defer func() {
+		// After the transaction ends (deferred calls run last-first), so
+		// the write connection is free: prepare what this one had to
+		// prepare inside itself, for the next ones to reuse.
+		tx.Rollback()
+		db.prepareLater(unprepared)
+	}()
 	if err := db.d.LockSequencer(ctx, tx); err != nil {
 		return fmt.Errorf("sequence: take the sequencer lock: %w", err)
 	}
-	st := &seqTx{db: db, c: conn{tx, db.d}}
+	st := &seqTx{db: db}
+	local := map[string]*sql.Stmt{}
+	// Statements are prepared on the write pool between transactions (on
+	// SQLite its one connection is busy during one); a statement first
+	// met inside a transaction is prepared there and cached afterwards.
+	st.c = conn{q: tx, d: db.d, prep: func(ctx context.Context, query string) (*sql.Stmt, error) {
+		if s, ok := local[query]; ok {
+			return s, nil
+		}
+		var ts *sql.Stmt
+		if s := db.cached(query); s != nil {
+			ts = tx.StmtContext(ctx, s)
+		} else {
+			var err error
+			if ts, err = tx.PrepareContext(ctx, query); err != nil {
+				return nil, err
+			}
+			unprepared = append(unprepared, query)
+		}
+		local[query] = ts
+		return ts, nil
+	}}
 	if err := fn(st); err != nil {
 		return err
 	}
@@ -162,8 +191,16 @@ func insertRows(ctx context.Context, c conn, prefix string, cols, n int,
 	one := "(" + placeholders(cols) + ")"
 	args := make([]any, 0, min(n, per)*cols)
 	var q strings.Builder
-	for start := 0; start < n; start += per {
-		end := min(start+per, n)
+	for start := 0; start < n; {
+		// Rows go in chunks of a few fixed sizes (per, then powers of 4),
+		// so that only a handful of distinct statements are ever prepared
+		// and cached, whatever the batch sizes.
+		size := per
+		for size > 1 && size > n-start {
+			size /= 4
+		}
+		size = max(size, 1)
+		end := start + size
 		q.Reset()
 		q.WriteString(prefix)
 		args = args[:0]
@@ -177,6 +214,7 @@ func insertRows(ctx context.Context, c conn, prefix string, cols, n int,
 		if _, err := c.exec(ctx, q.String(), args...); err != nil {
 			return fail(err)
 		}
+		start = end
 	}
 	return nil
 }

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/meent/meent"
 )
@@ -56,6 +57,12 @@ type DB struct {
 	write *sql.DB // sequencer and the other writes
 	read  *sql.DB // queries; may be the same pool as write
 	d     Dialect
+
+	// stmts caches statements prepared on the write pool. The sequencer
+	// runs the same few statements thousands of times a second; parsing
+	// each anew cost more than executing it.
+	stmtMu sync.Mutex
+	stmts  map[string]*sql.Stmt
 }
 
 var _ meent.Store = (*DB)(nil)
@@ -76,6 +83,12 @@ func Open(ctx context.Context, write, read *sql.DB, d Dialect) (*DB, error) {
 
 // Close closes the connection pools.
 func (db *DB) Close() error {
+	db.stmtMu.Lock()
+	for _, s := range db.stmts {
+		s.Close()
+	}
+	db.stmts = nil
+	db.stmtMu.Unlock()
 	err := db.write.Close()
 	if db.read != db.write {
 		err = errors.Join(err, db.read.Close())
@@ -97,10 +110,58 @@ type querier interface {
 type conn struct {
 	q querier
 	d Dialect
+	// prep, when set, returns a prepared statement for a query (already
+	// rebound) inside the current transaction; exec then uses it.
+	prep func(ctx context.Context, query string) (*sql.Stmt, error)
 }
 
 func (c conn) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if c.prep != nil {
+		st, err := c.prep(ctx, c.d.Rebind(query))
+		if err != nil {
+			return nil, err
+		}
+		return st.ExecContext(ctx, args...)
+	}
 	return c.q.ExecContext(ctx, c.d.Rebind(query), args...)
+}
+
+// maxStmts bounds the statement cache; the sequencer uses a few dozen.
+const maxStmts = 256
+
+// cached returns the write pool's prepared statement for query, or nil.
+func (db *DB) cached(query string) *sql.Stmt {
+	db.stmtMu.Lock()
+	defer db.stmtMu.Unlock()
+	return db.stmts[query]
+}
+
+// prepareLater prepares queries on the write pool, outside any
+// transaction, for the next ones to reuse.
+func (db *DB) prepareLater(queries []string) {
+	for _, q := range queries {
+		db.stmtMu.Lock()
+		_, have := db.stmts[q]
+		full := len(db.stmts) >= maxStmts
+		db.stmtMu.Unlock()
+		if have || full {
+			continue
+		}
+		s, err := db.write.PrepareContext(context.Background(), q)
+		if err != nil {
+			continue // not cached; the next transaction prepares it again
+		}
+		db.stmtMu.Lock()
+		if db.stmts == nil {
+			db.stmts = map[string]*sql.Stmt{}
+		}
+		if _, have := db.stmts[q]; have {
+			s.Close()
+		} else {
+			db.stmts[q] = s
+		}
+		db.stmtMu.Unlock()
+	}
 }
 
 func (c conn) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
@@ -111,8 +172,8 @@ func (c conn) queryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	return c.q.QueryRowContext(ctx, c.d.Rebind(query), args...)
 }
 
-func (db *DB) reader() conn { return conn{db.read, db.d} }
-func (db *DB) writer() conn { return conn{db.write, db.d} }
+func (db *DB) reader() conn { return conn{q: db.read, d: db.d} }
+func (db *DB) writer() conn { return conn{q: db.write, d: db.d} }
 
 // snapshot runs fn in a read-only transaction, so that the several queries
 // of one answer (an agent and its keys, all the lines of StateLines) see
@@ -123,7 +184,7 @@ func (db *DB) snapshot(ctx context.Context, fn func(conn) error) error {
 		return err
 	}
 	defer tx.Rollback()
-	if err := fn(conn{tx, db.d}); err != nil {
+	if err := fn(conn{q: tx, d: db.d}); err != nil {
 		return err
 	}
 	return tx.Commit()
