@@ -105,8 +105,10 @@ type Token struct {
 type Store interface {
 	// Sequence runs fn in one write transaction while holding the
 	// sequencer lock, so that exactly one process appends at a time, even
-	// when several share a database. If fn returns an error, nothing it
-	// wrote is kept.
+	// when several share a database. If fn returns an error, or an Append
+	// inside it failed (even if fn ignored that error), nothing fn wrote is
+	// kept. fn must not call Sequence again: on SQLite the one writer
+	// connection is taken. On PostgreSQL the lock is database-wide.
 	Sequence(ctx context.Context, fn func(SeqTx) error) error
 
 	// Size returns the number of events in the log.
@@ -115,7 +117,7 @@ type Store interface {
 	Checkpoint(ctx context.Context) (Checkpoint, error)
 	// Entries returns the entries at indexes [start, start+n), fewer at the end of the log.
 	Entries(ctx context.Context, start int64, n int) ([][]byte, error)
-	// Records lists events.
+	// Records lists events; at most 1000, 100 when the limit is 0 or less.
 	Records(ctx context.Context, f EventFilter) ([]Record, error)
 	// RecordByHash returns the event with that hash; ENOTFOUND when none.
 	RecordByHash(ctx context.Context, hash [32]byte) (Record, error)
@@ -127,7 +129,7 @@ type Store interface {
 
 	// Agent returns one agent with its keys; ENOTFOUND when none.
 	Agent(ctx context.Context, id string) (AgentView, error)
-	// Agents lists agents (without keys).
+	// Agents lists agents (without keys); limits as for Records.
 	Agents(ctx context.Context, f AgentFilter) ([]AgentView, error)
 	// StateLines emits the canonical lines of every projection (see
 	// state.State.Lines), so an auditor can compare them with a replay.
@@ -135,14 +137,18 @@ type Store interface {
 
 	// CreateAccount stores a new account; ECONFLICT if the username or agent has one.
 	CreateAccount(ctx context.Context, a Account) error
-	// AccountByUsername returns an account; ENOTFOUND when none.
+	// AccountByUsername returns an account; ENOTFOUND when none. Usernames
+	// compare exactly: folding case is the caller's job.
 	AccountByUsername(ctx context.Context, username string) (Account, error)
 	// AccountByAgent returns an account; ENOTFOUND when none.
 	AccountByAgent(ctx context.Context, agent string) (Account, error)
+	// CreateSession stores a session; ECONFLICT on a duplicate hash.
 	CreateSession(ctx context.Context, s Session) error
 	// SessionByHash returns an unexpired session; ENOTFOUND otherwise.
 	SessionByHash(ctx context.Context, hash [32]byte, now int64) (Session, error)
+	// DeleteSession removes a session; removing a missing one is not an error.
 	DeleteSession(ctx context.Context, hash [32]byte) error
+	// CreateToken stores a token; ECONFLICT on a duplicate hash.
 	CreateToken(ctx context.Context, t Token) error
 	// TokenByHash returns a token; ENOTFOUND when none.
 	TokenByHash(ctx context.Context, hash [32]byte) (Token, error)
@@ -161,6 +167,9 @@ type SeqTx interface {
 	ReadHashes(ctx context.Context, indexes []int64) ([][32]byte, error)
 	// Append writes records (whose indexes continue the log without gaps),
 	// the tree hashes they add, their projections, and the new checkpoint.
-	// It returns ECONFLICT if an index or hash is already taken.
+	// It returns ECONFLICT if an index, hash or tree position is already
+	// taken, and EINVALID if the records would leave a gap or the
+	// checkpoint is larger than the log or smaller than the stored one. A
+	// failed Append dooms the whole Sequence.
 	Append(ctx context.Context, recs []Record, hashes []StoredHash, cp Checkpoint) error
 }

@@ -157,6 +157,7 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
+
 	if root != cp.Root {
 		return rep, &Problem{Index: cp.Size - 1, Reason: fmt.Sprintf("recomputed root %x differs from the checkpoint's %x", root[:8], cp.Root[:8])}
 	}

@@ -63,6 +63,33 @@ func BenchmarkIngest(b *testing.B) {
 	}
 }
 
+// BenchmarkIngestUpdates is ingest of a lighter, more typical event: 1,000
+// agents (created before the timer) each sign agent.update events, which
+// touch one existing row instead of inserting an agent and a key.
+func BenchmarkIngestUpdates(b *testing.B) {
+	e := newEnv(b)
+	const agents = 1000
+	keys := make([]ed25519.PrivateKey, agents)
+	ids := make([]string, agents)
+	creates := make([][]byte, agents)
+	for i := range keys {
+		_, keys[i], _ = ed25519.GenerateKey(rand.Reader)
+		creates[i], _ = ledger.Sign(keys[i], ledger.Body{Type: "agent.create", Time: 1, Data: map[string]string{"kind": "person", "name": "p"}})
+	}
+	for i, rc := range submitAll(b, e.node, creates, 64) {
+		ids[i] = rc.Hash.String()
+	}
+	updates := make([][]byte, b.N)
+	for i := range updates {
+		a := i % agents
+		updates[i], _ = ledger.Sign(keys[a], ledger.Body{Type: "agent.update", Author: ids[a], Time: int64(i + 2), Data: map[string]string{"name": fmt.Sprintf("name %d", i)}})
+	}
+	b.ResetTimer()
+	submitAll(b, e.node, updates, 64)
+	b.StopTimer()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+}
+
 // BenchmarkAudit is meent verify on a data directory: strict decode and
 // signature check of every event (in parallel), rule replay, every tree
 // hash and tile, and the projection digest.

@@ -115,6 +115,9 @@ func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
 	if err := n.reload(ctx); err != nil {
 		return nil, err
 	}
+	if err := n.signEmpty(ctx); err != nil {
+		return nil, err
+	}
 	n.wg.Add(1)
 	go n.sequence()
 	return n, nil
@@ -146,6 +149,25 @@ func (n *Node) reload(ctx context.Context) error {
 	n.mu.Unlock()
 	n.cfg.Metrics.TreeSize.Set(float64(st.Size))
 	return nil
+}
+
+// signEmpty publishes a checkpoint of the empty tree for a new log, so
+// auditors and tile clients can start from size 0 before the first event.
+func (n *Node) signEmpty(ctx context.Context) error {
+	if _, err := n.store.Checkpoint(ctx); meent.ErrorCode(err) != meent.ENOTFOUND {
+		return err
+	}
+	return n.store.Sequence(ctx, func(tx meent.SeqTx) error {
+		size, err := tx.Size(ctx)
+		if err != nil || size != 0 {
+			return err // another process got there first
+		}
+		note, err := ledger.SignCheckpoint(ledger.Checkpoint{Origin: n.cfg.Origin, Size: 0, Root: emptyRoot}, n.cfg.Signer)
+		if err != nil {
+			return err
+		}
+		return tx.Append(ctx, nil, nil, meent.Checkpoint{Size: 0, Root: emptyRoot, Note: note, Time: n.cfg.Now().UnixMilli()})
+	})
 }
 
 // catchUp applies entries from st.Size up to limit (or the end when limit

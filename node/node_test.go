@@ -310,3 +310,18 @@ func TestTreeProperty(t *testing.T) {
 		}
 	})
 }
+
+func TestEmptyLogHasCheckpoint(t *testing.T) {
+	e := newEnv(t)
+	cp, err := e.node.Checkpoint(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := ledger.OpenCheckpoint(cp.Note, e.verifier)
+	if err != nil || c.Size != 0 || [32]byte(c.Root) != sha256.Sum256(nil) {
+		t.Fatalf("empty checkpoint %+v, %v", c, err)
+	}
+	if _, err := audit.Verify(context.Background(), audit.StoreSource(e.store), e.verifier); err != nil {
+		t.Fatalf("audit of the empty log: %v", err)
+	}
+}
