@@ -187,5 +187,5 @@ func TestWebEmptyLog(t *testing.T) {
 	e := newEnv(t)
 	r := e.get("/")
 	wantStatus(t, r, 200)
-	wantContains(t, r, "The log is empty", fmt.Sprintf("<code>%s</code>", testOrigin))
+	wantContains(t, r, "0 events", "No events.", fmt.Sprintf("<code>%s</code>", testOrigin))
 }

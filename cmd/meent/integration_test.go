@@ -326,3 +326,72 @@ func TestCLI(t *testing.T) {
 		t.Fatalf("bench: %s", out)
 	}
 }
+
+// TestGracefulShutdown sends SIGTERM while writers stream: the process
+// exits cleanly, and every event it acknowledged is there after a restart.
+func TestGracefulShutdown(t *testing.T) {
+	data := t.TempDir()
+	p := start(t, "--data", data)
+	stop := make(chan struct{})
+	done := make(chan []string)
+	go func() { done <- stream(t, func() []string { return []string{p.url} }, stop) }()
+	time.Sleep(800 * time.Millisecond)
+	p.cmd.Process.Signal(syscall.SIGTERM)
+	err := p.cmd.Wait()
+	close(stop)
+	acked := <-done
+	if err != nil {
+		t.Fatalf("meent serve exited with %v after SIGTERM; logs:\n%s", err, p.logs)
+	}
+	if !strings.Contains(p.logs.String(), "shutting down") {
+		t.Errorf("no shutdown log line; logs:\n%s", p.logs)
+	}
+	p2 := start(t, "--data", data)
+	checkPresent(t, p2.url, acked)
+}
+
+// TestBrowser renders the pages in headless Chromium, a real browser, and
+// checks what a person would see. It skips where Chromium is not installed
+// (CI installs it).
+func TestBrowser(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		if os.Getenv("MEENT_REQUIRE_BROWSER") != "" {
+			t.Fatal("chromium not installed, and MEENT_REQUIRE_BROWSER is set")
+		}
+		t.Skip("chromium not installed")
+	}
+	data := t.TempDir()
+	p := start(t, "--data", data, "--demo")
+	dump := func(path string) string {
+		t.Helper()
+		cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+			"--disable-component-update", "--disable-sync", "--no-first-run", "--user-data-dir="+t.TempDir(),
+			"--dump-dom", p.url+path)
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("chromium %s: %v", path, err)
+		}
+		return string(out)
+	}
+	home := dump("/")
+	for _, want := range []string{"Latest checkpoint", "member.set", "agent.create"} {
+		if !strings.Contains(home, want) {
+			t.Errorf("home page lacks %q", want)
+		}
+	}
+	m := regexp.MustCompile(`href="/events/([0-9a-f]{64})"`).FindStringSubmatch(home)
+	if m == nil {
+		t.Fatalf("no event link on the home page:\n%s", home)
+	}
+	ev := dump("/events/" + m[1])
+	for _, want := range []string{"Inclusion proof", "valid"} {
+		if !strings.Contains(ev, want) {
+			t.Errorf("event page lacks %q", want)
+		}
+	}
+	agents := dump("/agents")
+	if !strings.Contains(agents, "Maya Janssen") {
+		t.Errorf("agents page lacks the demo community")
+	}
+}
