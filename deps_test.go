@@ -18,6 +18,7 @@ func TestDependencyDirection(t *testing.T) {
 	forbidden := map[string][]string{
 		"ledger":   {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"agent":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"commons":  {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"state":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"node":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", "database/sql"},
 		"audit":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node"},

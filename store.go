@@ -69,6 +69,34 @@ type AgentFilter struct {
 	Limit       int
 }
 
+// Object is a domain object (a commons, a contribution, a need, ...) as
+// its rules package last computed it, stored as a JSON document. Domain
+// areas beyond agents project through objects instead of tables of their
+// own: the rules already hold the exact current state, the store only has
+// to keep it queryable, and one table serves every area identically on
+// SQLite and PostgreSQL.
+type Object struct {
+	Kind    string // "commons", "contribution", "need", ...
+	ID      string // unique within Kind; usually the hash of the creating event
+	Commons string // the commons it belongs to, "" if none
+	Agent   string // the agent it is mostly about (author, contributor), "" if none
+	Status  string // lifecycle state, for filtering ("pending", "open", ...)
+	Created int64  // log index of the creating event
+	Updated int64  // log index of the last event that changed it
+	Data    []byte // the JSON document, as the rules package marshals it
+}
+
+// ObjectFilter selects objects; empty fields do not filter. Results are
+// ordered by Created, newest first when Desc is set.
+type ObjectFilter struct {
+	Kind    string // required
+	Commons string
+	Agent   string
+	Status  string
+	Limit   int // at most 1000, 100 when 0 or less
+	Desc    bool
+}
+
 // Account is a web account: private to the node, never in the log. It lets
 // a person log in with a password; when Key is set the node holds that
 // agent's signing key (encrypted) and signs on the person's behalf.
@@ -131,6 +159,11 @@ type Store interface {
 	Agent(ctx context.Context, id string) (AgentView, error)
 	// Agents lists agents (without keys); limits as for Records.
 	Agents(ctx context.Context, f AgentFilter) ([]AgentView, error)
+	// Object returns one object; ENOTFOUND when none.
+	Object(ctx context.Context, kind, id string) (Object, error)
+	// Objects lists objects.
+	Objects(ctx context.Context, f ObjectFilter) ([]Object, error)
+
 	// StateLines emits the canonical lines of every projection (see
 	// state.State.Lines), so an auditor can compare them with a replay.
 	StateLines(ctx context.Context, emit func(string)) error
@@ -172,4 +205,8 @@ type SeqTx interface {
 	// checkpoint is larger than the log or smaller than the stored one. A
 	// failed Append dooms the whole Sequence.
 	Append(ctx context.Context, recs []Record, hashes []StoredHash, cp Checkpoint) error
+	// PutObjects inserts or replaces objects (by Kind and ID) in the same
+	// transaction; the sequencer calls it after Append with every object
+	// the batch changed.
+	PutObjects(ctx context.Context, objs []Object) error
 }

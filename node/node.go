@@ -18,6 +18,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/state"
 )
@@ -38,6 +39,9 @@ type Config struct {
 	Now          func() time.Time
 	Logger       *slog.Logger
 	Metrics      *Metrics
+	// Blobs, when set, is asked whether the files a contribution's
+	// evidence names were uploaded; events naming missing blobs are refused.
+	Blobs interface{ Has(hash string) bool }
 }
 
 // Receipt is what the node promises for an acknowledged event: it is in
@@ -201,6 +205,8 @@ func (n *Node) catchUp(ctx context.Context, st *state.State, seen map[ledger.Has
 			}
 			seen[ev.Hash] = struct{}{}
 		}
+		// Whoever appended these events stored their objects too.
+		st.DropDirty()
 	}
 	return nil
 }
@@ -219,6 +225,15 @@ func (n *Node) Submit(ctx context.Context, entry []byte) (Receipt, error) {
 		err := meent.Errorf(meent.ERULE, "event time %s is more than %s in the future", t.UTC().Format(time.RFC3339), n.cfg.MaxFutureSkew)
 		n.cfg.Metrics.Refused.WithLabelValues(meent.ERULE).Inc()
 		return Receipt{}, err
+	}
+	if n.cfg.Blobs != nil {
+		for _, h := range commons.Blobs(ev) {
+			if !n.cfg.Blobs.Has(h) {
+				err := meent.Errorf(meent.ERULE, "evidence blob %s was not uploaded; PUT it to /api/v1/blobs/%s first", h, h)
+				n.cfg.Metrics.Refused.WithLabelValues(meent.ERULE).Inc()
+				return Receipt{}, err
+			}
+		}
 	}
 	req := &request{ev: ev, done: make(chan result, 1)}
 	select {
@@ -350,7 +365,10 @@ func (n *Node) appendBatch(batch []*request) {
 			return fmt.Errorf("sign checkpoint: %w", err)
 		}
 		cp = meent.Checkpoint{Size: n.st.Size, Root: root, Note: note, Time: n.cfg.Now().UnixMilli()}
-		return tx.Append(ctx, recs, hashes, cp)
+		if err := tx.Append(ctx, recs, hashes, cp); err != nil {
+			return err
+		}
+		return tx.PutObjects(ctx, n.st.TakeDirty())
 	})
 	if err != nil {
 		n.stale = true

@@ -5,21 +5,25 @@ package state
 
 import (
 	"crypto/sha256"
+	"fmt"
 	"sort"
+	"strconv"
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 )
 
 // State is everything the rules know, derived from the log alone.
 type State struct {
-	Size   int64 // number of events applied; the next event's index
-	Agents *agent.State
+	Size    int64 // number of events applied; the next event's index
+	Agents  *agent.State
+	Commons *commons.State
 }
 
 // New returns the state of an empty log.
-func New() *State { return &State{Agents: agent.NewState()} }
+func New() *State { return &State{Agents: agent.NewState(), Commons: commons.NewState()} }
 
 // Apply checks ev as the event at index s.Size and applies it. On error
 // nothing changes, and the caller must not append ev.
@@ -28,6 +32,8 @@ func (s *State) Apply(ev *ledger.Event) error {
 	switch {
 	case agent.Owns(ev.Type):
 		err = s.Agents.Apply(s.Size, ev)
+	case commons.Owns(ev.Type):
+		err = s.Commons.Apply(s.Size, ev, s.Agents)
 	default:
 		err = meent.Errorf(meent.ERULE, "unknown event type %q", ev.Type)
 	}
@@ -41,7 +47,18 @@ func (s *State) Apply(ev *ledger.Event) error {
 // Lines emits every fact of the state as a canonical line.
 func (s *State) Lines(emit func(string)) {
 	s.Agents.Lines(emit)
+	s.Commons.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
 }
+
+// TakeDirty returns the domain objects changed since the last call, for
+// the store's objects projection, and forgets them.
+func (s *State) TakeDirty() []meent.Object {
+	return s.Commons.TakeDirty()
+}
+
+// DropDirty forgets changed objects (after replaying events whose objects
+// are already stored).
+func (s *State) DropDirty() { s.Commons.DropDirty() }
 
 // Digest hashes the sorted canonical lines of the state.
 func (s *State) Digest() [32]byte {
@@ -62,4 +79,19 @@ func DigestLines(lines []string) [32]byte {
 	var d [32]byte
 	h.Sum(d[:0])
 	return d
+}
+
+// ObjectLine is the digest line of a stored domain object. Projections emit
+// it for every row of their objects table; the state emits it for every
+// object its areas hold.
+func ObjectLine(o meent.Object) string {
+	return fmt.Sprintf("object %s %s %s %s %s %d %d %s", o.Kind, o.ID, dash(o.Commons), dash(o.Agent), dash(o.Status),
+		o.Created, o.Updated, strconv.Quote(string(o.Data)))
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

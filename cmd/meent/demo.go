@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
 )
@@ -33,6 +34,7 @@ func fillDemo(ctx context.Context, n *node.Node, acc *node.Accounts, cfg *Config
 	if err != nil {
 		return fmt.Errorf("the demo needs the admin key of this data directory: %w", err)
 	}
+	ids := map[string]string{}
 	people := []struct{ user, name, kind, role string }{
 		{"maya", "Maya Janssen", agent.Person, agent.RoleAdmin},
 		{"joost", "Joost de Vries", agent.Person, agent.RoleMember},
@@ -48,6 +50,7 @@ func fillDemo(ctx context.Context, n *node.Node, acc *node.Accounts, cfg *Config
 		if err != nil {
 			return fmt.Errorf("sign up %s: %w", p.user, err)
 		}
+		ids[p.user] = a.Agent
 		if p.role == "" {
 			continue
 		}
@@ -75,6 +78,48 @@ func fillDemo(ctx context.Context, n *node.Node, acc *node.Accounts, cfg *Config
 			return err
 		}
 	}
+	if err := demoCommons(ctx, acc, ids); err != nil {
+		return err
+	}
 	fmt.Fprintf(stdout, "demo community added: log in as maya, joost, amina, ... with password %q\n", demoPassword)
 	return nil
+}
+
+// demoCommons gives the demo community a commons with contributions in
+// every state, a fork, and a needs board, all signed by the demo accounts.
+func demoCommons(ctx context.Context, acc *node.Accounts, ids map[string]string) error {
+	var err error
+	act := func(user, typ string, data any) string {
+		if err != nil {
+			return ""
+		}
+		var rc node.Receipt
+		rc, err = acc.Act(ctx, ids[user], typ, data)
+		if err != nil {
+			err = fmt.Errorf("demo %s by %s: %w", typ, user, err)
+		}
+		return rc.Hash.String()
+	}
+	lib := act("maya", commons.TypeCreate, commons.CreateData{
+		Name: "libmeent", Kind: "software", Approvals: 2,
+		Description: "A small library for exact money splits, used by companies and cooperatives alike.",
+		Links:       []string{"https://example.org/libmeent"},
+	})
+	act("maya", commons.TypeMaintainerAdd, commons.MaintainerData{Commons: lib, Agent: ids["joost"]})
+	need := act("fablab", commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: "Windows build", MaxClaimants: 2,
+		Description: "Our laser cutter's software runs on Windows; we need a tested build.", Bounty: &commons.Money{Amount: 25000, Currency: "EUR"}})
+	act("amina", commons.TypeNeedSignal, commons.SignalData{Need: need, Kind: commons.SignalPlusOne})
+	act("broodfonds", commons.TypeNeedSignal, commons.SignalData{Need: need, Kind: commons.SignalPledge, Pledge: &commons.Money{Amount: 5000, Currency: "EUR"}})
+	act("amina", commons.TypeNeedClaim, commons.ClaimData{Need: need})
+	docs := act("amina", commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "documentation", Title: "Explain the largest-remainder tie-break",
+		Evidence: []commons.Evidence{{URL: "https://example.org/libmeent/pull/12"}}, Quantities: commons.Quantities{Minutes: 120, LinesAdded: 80}})
+	act("maya", commons.TypeReview, commons.ReviewData{Contribution: docs, Verdict: commons.VerdictAccept})
+	act("joost", commons.TypeReview, commons.ReviewData{Contribution: docs, Verdict: commons.VerdictAccept})
+	act("joost", commons.TypeEndorse, commons.RefData{Contribution: docs})
+	fix := act("joost", commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "code", Title: "Fix rounding on negative amounts",
+		Evidence: []commons.Evidence{{Commit: "9fceb02d0ae598e95dc970b74767f19372d61af8"}}, Quantities: commons.Quantities{LinesAdded: 14, LinesRemoved: 3, Minutes: 45}})
+	act("maya", commons.TypeReview, commons.ReviewData{Contribution: fix, Verdict: commons.VerdictChanges, Reason: "Please add a test for -1 cent."})
+	act("amina", commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "work_time", Title: "Triaged 30 issues", Quantities: commons.Quantities{Minutes: 180}})
+	act("gemeente", commons.TypeFork, commons.ForkData{Commons: lib, Name: "libmeent for municipalities", Description: "With the city's invoicing formats."})
+	return err
 }

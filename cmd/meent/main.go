@@ -24,6 +24,9 @@ Usage:
   meent verify  [--data DIR | URL] [--key VERIFIERKEY]             audit a node's log end to end
   meent agent   create --url URL --name NAME [--kind KIND] --out FILE   create an agent whose key you hold
   meent event   submit --url URL --key FILE --type TYPE --data JSON     sign an event locally and submit it
+  meent commons      {create|fork|maintainer|list|show}            commons (signs with --key FILE)
+  meent contribution {submit|revise|review|dispute|resolve|endorse|list|show}
+  meent need         {post|signal|claim|renew|release|close|list}  the needs board
   meent bench   --url URL [--n N] [--concurrency C]                drive a running node with signed events
   meent version
 
@@ -74,6 +77,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdAgent(ctx, args, stdout, stderr)
 	case "event":
 		return cmdEvent(ctx, args, stdout, stderr)
+	case "commons":
+		return cmdCommons(ctx, args, stdout, stderr)
+	case "contribution":
+		return cmdContribution(ctx, args, stdout, stderr)
+	case "need":
+		return cmdNeed(ctx, args, stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, args, stdout, stderr)
 	case "version":
