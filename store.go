@@ -134,8 +134,8 @@ type Store interface {
 	// Sequence runs fn in one write transaction while holding the
 	// sequencer lock, so that exactly one process appends at a time, even
 	// when several share a database. If fn returns an error, or an Append
-	// inside it failed (even if fn ignored that error), nothing fn wrote is
-	// kept. fn must not call Sequence again: on SQLite the one writer
+	// or PutObjects inside it failed (even if fn ignored that error),
+	// nothing fn wrote is kept. fn must not call Sequence again: on SQLite the one writer
 	// connection is taken. On PostgreSQL the lock is database-wide.
 	Sequence(ctx context.Context, fn func(SeqTx) error) error
 
@@ -207,6 +207,8 @@ type SeqTx interface {
 	Append(ctx context.Context, recs []Record, hashes []StoredHash, cp Checkpoint) error
 	// PutObjects inserts or replaces objects (by Kind and ID) in the same
 	// transaction; the sequencer calls it after Append with every object
-	// the batch changed.
+	// the batch changed. Within one call the last of two equal keys wins.
+	// It returns EINVALID for an empty Kind or ID, or text that is not
+	// UTF-8 or holds a NUL byte; a failed PutObjects dooms the Sequence.
 	PutObjects(ctx context.Context, objs []Object) error
 }

@@ -28,6 +28,9 @@ func open(t testing.TB, path string) meent.Store {
 	return s
 }
 
+// migrations is the number of files in sqlstore/migrations/sqlite.
+const migrations = 2
+
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) meent.Store {
 		return open(t, filepath.Join(t.TempDir(), "meent.db"))
@@ -78,8 +81,48 @@ func TestReopen(t *testing.T) {
 		t.Fatalf("journal_mode = %q, %v; want wal", mode, err)
 	}
 	var versions int
-	if err := raw.QueryRow("SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != 1 {
-		t.Fatalf("schema_migrations has %d rows (%v), want 1", versions, err)
+	if err := raw.QueryRow("SELECT count(*) FROM schema_migrations").Scan(&versions); err != nil || versions != migrations {
+		t.Fatalf("schema_migrations has %d rows (%v), want %d", versions, err, migrations)
+	}
+}
+
+// TestUpgradeFrom1 opens a database that the release before objects
+// migrated (0001 only), with events in it: Open must add the objects
+// table and keep the log.
+func TestUpgradeFrom1(t *testing.T) {
+	ctx := t.Context()
+	path := filepath.Join(t.TempDir(), "meent.db")
+	init1, err := os.ReadFile(filepath.Join("..", "sqlstore", "migrations", "sqlite", "0001_init.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// schema_migrations as sqlstore creates it.
+	for _, q := range []string{
+		`CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied BIGINT NOT NULL)`,
+		string(init1),
+		`INSERT INTO schema_migrations (version, name, applied) VALUES (1, '0001_init.sql', 0)`,
+		`INSERT INTO events (idx, hash, type, author, key, time, data, entry) VALUES (0, zeroblob(32), 'note.post', '', NULL, 0, X'7B7D', X'00')`,
+	} {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%.40s: %v", q, err)
+		}
+	}
+	raw.Close()
+
+	s := open(t, path)
+	if n, err := s.Size(ctx); err != nil || n != 1 {
+		t.Fatalf("Size after the upgrade = %d, %v; want 1", n, err)
+	}
+	o := meent.Object{Kind: "need", ID: "n", Created: 0, Updated: 0, Data: []byte(`{"a": 1}`)}
+	if err := s.Sequence(ctx, func(tx meent.SeqTx) error { return tx.PutObjects(ctx, []meent.Object{o}) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Object(ctx, "need", "n"); err != nil || string(got.Data) != string(o.Data) {
+		t.Fatalf("Object after the upgrade = %+v, %v", got, err)
 	}
 }
 

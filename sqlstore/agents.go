@@ -86,8 +86,9 @@ func (db *DB) Agents(ctx context.Context, f meent.AgentFilter) ([]meent.AgentVie
 
 // StateLines emits, from one snapshot of the query tables, the lines
 // state.State.Lines emits from a replay of the same log. Each projected
-// table contributes the lines of the facts it holds; a table added for a
-// new event type adds its lines here.
+// table contributes the lines of the facts it holds (objects one
+// state.ObjectLine per row); a table added for a new event type adds its
+// lines here.
 func (db *DB) StateLines(ctx context.Context, emit func(string)) error {
 	return db.snapshot(ctx, func(c conn) error {
 		if err := eachRow(ctx, c, `SELECT id, kind, name, created, role FROM agents`, func(rows *sql.Rows) error {
@@ -114,6 +115,9 @@ func (db *DB) StateLines(ctx context.Context, emit func(string)) error {
 			return nil
 		}); err != nil {
 			return fmt.Errorf("state lines: keys: %w", err)
+		}
+		if err := objectLines(ctx, c, emit); err != nil {
+			return fmt.Errorf("state lines: objects: %w", err)
 		}
 		return nil
 	})

@@ -20,9 +20,12 @@ import (
 type projector func(ctx context.Context, c conn, r meent.Record) error
 
 // projectors maps each event type to its projector. Types without one
-// change no query table. To project a new type, add its function here and
-// the tables it needs in a new migration; StateLines must then emit the
-// same lines as the rules' State.Lines.
+// change no query table here. Domain areas beyond agents do not project
+// here at all: their rules compute objects, which the sequencer stores
+// with PutObjects (objects.go). To project a new type through tables of
+// its own instead, add its function here and the tables in a new
+// migration; StateLines must then emit the same lines as the rules'
+// State.Lines.
 var projectors = map[string]projector{
 	agent.TypeCreate:    projectAgentCreate,
 	agent.TypeUpdate:    projectAgentUpdate,

@@ -16,9 +16,10 @@ import (
 const maxArgs = 4096
 
 // Sequence runs fn in a write transaction that holds the sequencer lock.
-// If fn returns an error, or an Append inside it failed, the transaction
-// is rolled back and nothing fn wrote is kept. fn must not call Sequence
-// again: on SQLite there is one writer connection and it is taken.
+// If fn returns an error, or an Append or PutObjects inside it failed,
+// the transaction is rolled back and nothing fn wrote is kept. fn must not
+// call Sequence again: on SQLite there is one writer connection and it is
+// taken.
 func (db *DB) Sequence(ctx context.Context, fn func(meent.SeqTx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
@@ -60,9 +61,10 @@ func (db *DB) Sequence(ctx context.Context, fn func(meent.SeqTx) error) error {
 	if err := fn(st); err != nil {
 		return err
 	}
-	// A failed Append may have written part of its rows before the
-	// statement that failed (SQLite keeps a transaction usable after a
-	// constraint error). Never commit that, even if fn swallowed the error.
+	// A failed Append or PutObjects may have written part of its rows
+	// before the statement that failed (SQLite keeps a transaction usable
+	// after a constraint error). Never commit that, even if fn swallowed
+	// the error.
 	if st.failed != nil {
 		return st.failed
 	}
@@ -76,7 +78,7 @@ func (db *DB) Sequence(ctx context.Context, fn func(meent.SeqTx) error) error {
 type seqTx struct {
 	db     *DB
 	c      conn
-	failed error // the error of a failed Append; the transaction must not commit
+	failed error // the error of a failed Append or PutObjects; the transaction must not commit
 }
 
 func (t *seqTx) Size(ctx context.Context) (int64, error) { return size(ctx, t.c) }
@@ -162,7 +164,7 @@ func (t *seqTx) append(ctx context.Context, recs []meent.Record, hashes []meent.
 
 func (t *seqTx) insertEvents(ctx context.Context, recs []meent.Record) error {
 	const cols = 8
-	return insertRows(ctx, t.c, `INSERT INTO events (idx, hash, type, author, key, time, data, entry) VALUES `,
+	return insertRows(ctx, t.c, `INSERT INTO events (idx, hash, type, author, key, time, data, entry) VALUES `, "",
 		cols, len(recs), func(i int, args []any) []any {
 			r := &recs[i]
 			return append(args, r.Index, r.Hash[:], r.Type, r.Author, r.Key, r.Time, r.Data, r.Entry)
@@ -173,7 +175,7 @@ func (t *seqTx) insertEvents(ctx context.Context, recs []meent.Record) error {
 
 func (t *seqTx) insertHashes(ctx context.Context, hashes []meent.StoredHash) error {
 	const cols = 2
-	return insertRows(ctx, t.c, `INSERT INTO tree_hashes (id, hash) VALUES `,
+	return insertRows(ctx, t.c, `INSERT INTO tree_hashes (id, hash) VALUES `, "",
 		cols, len(hashes), func(i int, args []any) []any {
 			h := &hashes[i]
 			return append(args, h.Index, h.Hash[:])
@@ -183,9 +185,10 @@ func (t *seqTx) insertHashes(ctx context.Context, hashes []meent.StoredHash) err
 }
 
 // insertRows inserts n rows with as few multi-row INSERT statements as
-// maxArgs allows. row appends the arguments of row i; fail translates the
-// driver's error.
-func insertRows(ctx context.Context, c conn, prefix string, cols, n int,
+// maxArgs allows. Each statement is prefix, the rows' VALUES, then suffix
+// (an ON CONFLICT clause, or ""). row appends the arguments of row i; fail
+// translates the driver's error.
+func insertRows(ctx context.Context, c conn, prefix, suffix string, cols, n int,
 	row func(i int, args []any) []any, fail func(error) error) error {
 	per := maxArgs / cols
 	one := "(" + placeholders(cols) + ")"
@@ -211,6 +214,7 @@ func insertRows(ctx context.Context, c conn, prefix string, cols, n int,
 			q.WriteString(one)
 			args = row(i, args)
 		}
+		q.WriteString(suffix)
 		if _, err := c.exec(ctx, q.String(), args...); err != nil {
 			return fail(err)
 		}

@@ -56,6 +56,14 @@ func Run(t *testing.T, open func(t *testing.T) meent.Store) {
 		{"FnError", testFnError},
 		{"Projections", testProjections},
 		{"StateDigest", testStateDigest},
+		{"ObjectsRoundTrip", testObjectsRoundTrip},
+		{"ObjectsReplace", testObjectsReplace},
+		{"ObjectsFilters", testObjectsFilters},
+		{"ObjectsLimits", testObjectsLimits},
+		{"ObjectsInvalid", testObjectsInvalid},
+		{"ObjectsRollback", testObjectsRollback},
+		{"ObjectsStateLines", testObjectsStateLines},
+		{"ObjectsModel", testObjectsModel},
 		{"Accounts", testAccounts},
 		{"Sessions", testSessions},
 		{"Tokens", testTokens},
@@ -206,6 +214,11 @@ func testEmpty(t *testing.T, s meent.Store) {
 	wantCode(t, err, meent.ENOTFOUND, "Agent")
 	if as := must(s.Agents(ctx, meent.AgentFilter{})).in(t); len(as) != 0 {
 		t.Fatalf("Agents = %d, want none", len(as))
+	}
+	_, err = s.Object(ctx, "need", "nothing")
+	wantCode(t, err, meent.ENOTFOUND, "Object")
+	if objs := must(s.Objects(ctx, meent.ObjectFilter{Kind: "need"})).in(t); len(objs) != 0 {
+		t.Fatalf("Objects = %d, want none", len(objs))
 	}
 	var lines []string
 	if err := s.StateLines(ctx, func(l string) { lines = append(lines, l) }); err != nil {
