@@ -19,6 +19,7 @@ func TestDependencyDirection(t *testing.T) {
 		"ledger":   {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"agent":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"commons":  {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"value":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"state":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"node":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", "database/sql"},
 		"audit":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node"},
