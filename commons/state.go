@@ -98,7 +98,7 @@ type Need struct {
 	PlusOnes     []string   `json:"plus_ones,omitempty"`
 	Priorities   []Priority `json:"priorities,omitempty"`
 	Pledges      []Pledge   `json:"pledges,omitempty"`
-	Claims       []Claim    `json:"claims,omitempty"` // as of the last event that touched the need; see ActiveClaims
+	Claims       []Claim    `json:"claims,omitempty"`    // as of the last event that touched the need; see ActiveClaims
 	ClosedBy     string     `json:"closed_by,omitempty"` // contribution that answered it
 	CloseReason  string     `json:"close_reason,omitempty"`
 	Created      int64      `json:"created"`

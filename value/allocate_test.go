@@ -23,14 +23,14 @@ func TestAllocate(t *testing.T) {
 		ws    []int64
 		want  []int64
 	}{
-		{100, []int64{1, 1, 1}, []int64{34, 33, 33}},           // tie on remainder: by name
-		{100, []int64{1, 2}, []int64{33, 67}},                  // 33.33 / 66.67
-		{10, []int64{0, 5, 5}, []int64{0, 5, 5}},               // zero weight gets nothing
-		{1, []int64{1, 1, 1, 1}, []int64{1, 0, 0, 0}},          // one cent among four
-		{7, []int64{3, 3, 1}, []int64{3, 3, 1}},                // exact
-		{5, []int64{1, 2, 2}, []int64{1, 2, 2}},                // exact
-		{2, []int64{1, 3, 3}, []int64{0, 1, 1}},                // 0.29/0.86/0.86: larger remainders win
-		{0, []int64{1, 2}, []int64{0, 0}},                      // nothing to split
+		{100, []int64{1, 1, 1}, []int64{34, 33, 33}},  // tie on remainder: by name
+		{100, []int64{1, 2}, []int64{33, 67}},         // 33.33 / 66.67
+		{10, []int64{0, 5, 5}, []int64{0, 5, 5}},      // zero weight gets nothing
+		{1, []int64{1, 1, 1, 1}, []int64{1, 0, 0, 0}}, // one cent among four
+		{7, []int64{3, 3, 1}, []int64{3, 3, 1}},       // exact
+		{5, []int64{1, 2, 2}, []int64{1, 2, 2}},       // exact
+		{2, []int64{1, 3, 3}, []int64{0, 1, 1}},       // 0.29/0.86/0.86: larger remainders win
+		{0, []int64{1, 2}, []int64{0, 0}},             // nothing to split
 		{1000000, []int64{1, 1, 1, 1, 1, 1}, []int64{166667, 166667, 166667, 166667, 166666, 166666}},
 	}
 	for _, c := range cases {
