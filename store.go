@@ -103,7 +103,7 @@ type ObjectFilter struct {
 type Account struct {
 	Agent        string
 	Username     string
-	PasswordHash string // argon2id, PHC string format
+	PasswordHash string // bcrypt
 	Key          []byte // sealed Ed25519 seed, or nil when the agent signs itself
 	Created      int64
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strconv"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/meent/meent"
@@ -207,7 +208,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event) error {
 			return err
 		}
 		raw, err := base64.StdEncoding.Strict().DecodeString(d.Key)
-		if err != nil || len(raw) != 32 {
+		if err != nil || len(raw) != 32 || base64.StdEncoding.EncodeToString(raw) != d.Key {
 			return refuse("key must be canonical base64 of a 32-byte Ed25519 public key")
 		}
 		k := s.keys[d.Key]
@@ -247,9 +248,11 @@ func (s *State) Apply(idx int64, ev *ledger.Event) error {
 		if target == nil {
 			return refuse("unknown agent %s", d.Agent)
 		}
-		// Bootstrap: the first member of an empty community is its first
-		// admin, and can only admit itself.
-		bootstrap := s.members == 0 && ev.Type == TypeMemberSet && signer.ID == target.ID && d.Role == RoleAdmin
+		// Bootstrap: the agent created first in the log (index 0, written
+		// by meent init) admits itself as the first admin of an empty
+		// community. Nobody else can, even if the community is empty, so a
+		// half-initialised node cannot be taken over by a stranger.
+		bootstrap := s.members == 0 && ev.Type == TypeMemberSet && signer.ID == target.ID && d.Role == RoleAdmin && target.Created == 0
 		if !bootstrap && signer.Role != RoleAdmin {
 			return meent.Errorf(meent.EFORBIDDEN, "only an admin may change membership")
 		}
@@ -308,7 +311,7 @@ func checkName(n string) error {
 		return refuse("name must be 1 to %d bytes of UTF-8", MaxNameLen)
 	}
 	for _, r := range n {
-		if r < 0x20 || r == 0x7f {
+		if unicode.IsControl(r) { // C0, DEL and C1
 			return refuse("name must not contain control characters")
 		}
 	}

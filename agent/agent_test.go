@@ -79,8 +79,10 @@ func TestRules(t *testing.T) {
 		{"signed by another agent's key", bobK, agent.TypeUpdate, admin, agent.UpdateData{Name: "hijack"}, meent.ERULE},
 		{"unknown author", adminK, agent.TypeUpdate, "00" + admin[2:], agent.UpdateData{Name: "x"}, meent.ERULE},
 		{"bootstrap someone else", bobK, agent.TypeMemberSet, bob, agent.MemberData{Agent: admin, Role: agent.RoleAdmin}, meent.EFORBIDDEN},
+		{"bootstrap by an agent that is not the log's first", bobK, agent.TypeMemberSet, bob, agent.MemberData{Agent: bob, Role: agent.RoleAdmin}, meent.EFORBIDDEN},
 		{"bootstrap as plain member", bobK, agent.TypeMemberSet, bob, agent.MemberData{Agent: bob, Role: agent.RoleMember}, meent.EFORBIDDEN},
 		{"revoke only key", eveK, agent.TypeKeyRevoke, eve, agent.KeyData{Key: pub(eveK)}, meent.ERULE},
+		{"non-canonical key spelling", eveK, agent.TypeKeyAdd, eve, agent.KeyData{Key: pub(laptop)[:10] + "\n" + pub(laptop)[10:]}, meent.ERULE},
 		{"unknown event type", adminK, "agent.delete", admin, map[string]string{}, meent.ERULE},
 	}
 	for _, c := range refused {

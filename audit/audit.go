@@ -102,8 +102,11 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	order := readAndDecode(ctx, src, cp.Size)
 
 	st := state.New()
-	seen := make(map[ledger.Hash]int64, cp.Size)
-	hashes := make([]tlog.Hash, 0, 2*cp.Size+64)
+	seen := make(map[ledger.Hash]int64, min(cp.Size, 1<<24))
+	// The checkpoint comes from the party being audited: never size an
+	// allocation by it unchecked. A short log is caught as "entry missing".
+	hashes := make([]tlog.Hash, 0, 2*min(cp.Size, 1<<24)+64)
+
 	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
 		out := make([]tlog.Hash, len(idx))
 		for i, x := range idx {

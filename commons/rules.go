@@ -4,6 +4,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
@@ -640,7 +641,7 @@ func checkWork(title, desc string, ev []Evidence, q Quantities) error {
 }
 
 func checkText(title, desc string) error {
-	if title == "" || len(title) > MaxTitle || !utf8.ValidString(title) || strings.ContainsAny(title, "\n\r\t") {
+	if title == "" || len(title) > MaxTitle || !utf8.ValidString(title) || strings.IndexFunc(title, unicode.IsControl) >= 0 {
 		return refuse("title (or name) must be 1 to %d bytes on one line", MaxTitle)
 	}
 	if len(desc) > MaxDescription {

@@ -123,7 +123,7 @@ func Parse(entry []byte) (*Event, error) {
 	sig := make([]byte, base64.StdEncoding.DecodedLen(sigLineLen))
 	n, err := base64.StdEncoding.Strict().Decode(sig, rest[:sigLineLen])
 	sig = sig[:max(n, 0)]
-	if err != nil || n != ed25519.SignatureSize {
+	if err != nil || n != ed25519.SignatureSize || base64.StdEncoding.EncodeToString(sig) != string(rest[:sigLineLen]) {
 		return nil, malformed("signature is not canonical base64 of 64 bytes")
 	}
 	ev, err := parseBody(body)
@@ -169,8 +169,11 @@ func parseBody(body []byte) (*Event, error) {
 	if env.Author != "" && (len(env.Author) != agentIDSize || !isLowerHex(env.Author)) {
 		return nil, malformed("author must be an agent ID: 64 lowercase hex digits")
 	}
+	// Decode, then require the one canonical spelling: Go's decoder skips
+	// CR and LF even in strict mode, and two spellings of one key would let
+	// a key be authorised twice.
 	key, err := base64.StdEncoding.Strict().DecodeString(env.Key)
-	if err != nil || len(key) != ed25519.PublicKeySize {
+	if err != nil || len(key) != ed25519.PublicKeySize || base64.StdEncoding.EncodeToString(key) != env.Key {
 		return nil, malformed("key must be canonical base64 of a 32-byte Ed25519 public key")
 	}
 	if env.Time <= 0 {

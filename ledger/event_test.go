@@ -84,6 +84,7 @@ func TestDecodeRefuses(t *testing.T) {
 		{"bad type", body(`{"v":1,"type":"Agent.Create","key":"` + pk + `","time":1,"data":{}}`), meent.EMALFORMED},
 		{"empty type segment", body(`{"v":1,"type":"agent..create","key":"` + pk + `","time":1,"data":{}}`), meent.EMALFORMED},
 		{"bad author", body(`{"v":1,"type":"agent.update","author":"ABC","key":"` + pk + `","time":1,"data":{}}`), meent.EMALFORMED},
+		{"key with a line break", body(`{"v":1,"type":"agent.create","key":"` + pk[:10] + `\n` + pk[10:] + `","time":1,"data":{}}`), meent.EMALFORMED},
 		{"short key", body(`{"v":1,"type":"agent.create","key":"AAAA","time":1,"data":{}}`), meent.EMALFORMED},
 		{"zero time", body(`{"v":1,"type":"agent.create","key":"` + pk + `","time":0,"data":{}}`), meent.EMALFORMED},
 		{"not an object", body(`[1]`), meent.EMALFORMED},

@@ -26,9 +26,13 @@ import (
 // Config configures a Node. The zero value of every optional field has a
 // working default.
 type Config struct {
-	Origin   string      // log origin, the first line of every checkpoint
-	Signer   note.Signer // signs checkpoints; its name must equal Origin
-	MaxBatch int         // events per transaction; default 1024
+	Origin string      // log origin, the first line of every checkpoint
+	Signer note.Signer // signs checkpoints; its name must equal Origin
+	// Verifier, when set, must verify the checkpoint already in the store:
+	// a node refuses to start on a log signed by another key, rather than
+	// silently re-keying it.
+	Verifier note.Verifier
+	MaxBatch int // events per transaction; default 1024
 	// MaxFutureSkew bounds how far in the future an event's time may be;
 	// default 5 minutes. Older times are fine: events signed offline or
 	// replicated from a peer arrive late.
@@ -80,6 +84,7 @@ type Node struct {
 	agents, members atomic.Int64
 
 	stop     chan struct{}
+	exited   chan struct{} // closed once the sequencer has drained and returned
 	stopOnce sync.Once
 	wg       sync.WaitGroup
 }
@@ -111,10 +116,22 @@ func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
 		cfg.Metrics = NewMetrics(nil)
 	}
 	n := &Node{
-		store: store,
-		cfg:   cfg,
-		reqs:  make(chan *request, 4*cfg.MaxBatch),
-		stop:  make(chan struct{}),
+		store:  store,
+		cfg:    cfg,
+		reqs:   make(chan *request, 4*cfg.MaxBatch),
+		stop:   make(chan struct{}),
+		exited: make(chan struct{}),
+	}
+	if cfg.Verifier != nil {
+		cp, err := store.Checkpoint(ctx)
+		switch {
+		case err == nil:
+			if _, err := ledger.OpenCheckpoint(cp.Note, cfg.Verifier); err != nil {
+				return nil, fmt.Errorf("node: the log in this database is not signed by this node's key (%v); use the node.key and node.pub of the node that created it", err)
+			}
+		case meent.ErrorCode(err) != meent.ENOTFOUND:
+			return nil, err
+		}
 	}
 	if err := n.reload(ctx); err != nil {
 		return nil, err
@@ -245,7 +262,18 @@ func (n *Node) Submit(ctx context.Context, entry []byte) (Receipt, error) {
 	}
 	// Once queued, wait for the verdict even if ctx ends: the event may be
 	// committed, and the caller must not be told otherwise.
-	r := <-req.done
+	var r result
+	select {
+	case r = <-req.done:
+	case <-n.exited:
+		// The sequencer drained the queue and left; the request may have
+		// been answered just before, or slipped in after the drain.
+		select {
+		case r = <-req.done:
+		default:
+			r.err = meent.Errorf(meent.EUNAVAILABLE, "node is shutting down")
+		}
+	}
 	if r.err != nil {
 		n.cfg.Metrics.Refused.WithLabelValues(meent.ErrorCode(r.err)).Inc()
 	}
@@ -263,6 +291,7 @@ func (n *Node) sequence() {
 		case first = <-n.reqs:
 		case <-n.stop:
 			n.drain()
+			close(n.exited)
 			return
 		}
 		batch := []*request{first}
@@ -313,8 +342,16 @@ func (n *Node) appendBatch(batch []*request) {
 	var accepted []*request
 	var recs []meent.Record
 	var cp meent.Checkpoint
+	// Refusals are answered only after the transaction ends: a verdict
+	// such as "duplicate" must not reach a client if the commit that
+	// would make it true then fails.
+	type verdict struct {
+		r   *request
+		err error
+	}
+	var refused []verdict
 	err := n.store.Sequence(ctx, func(tx meent.SeqTx) error {
-		accepted, recs = accepted[:0], recs[:0]
+		accepted, recs, refused = accepted[:0], recs[:0], refused[:0]
 		size, err := tx.Size(ctx)
 		if err != nil {
 			return err
@@ -332,12 +369,12 @@ func (n *Node) appendBatch(batch []*request) {
 		var hashes []meent.StoredHash
 		for _, r := range batch {
 			if _, dup := n.seen[r.ev.Hash]; dup {
-				r.done <- result{err: meent.Errorf(meent.EDUPLICATE, "event %s is already in the log", r.ev.Hash)}
+				refused = append(refused, verdict{r, meent.Errorf(meent.EDUPLICATE, "event %s is already in the log", r.ev.Hash)})
 				continue
 			}
 			idx := n.st.Size
 			if err := n.st.Apply(r.ev); err != nil {
-				r.done <- result{err: err}
+				refused = append(refused, verdict{r, err})
 				continue
 			}
 			n.seen[r.ev.Hash] = struct{}{}
@@ -373,13 +410,20 @@ func (n *Node) appendBatch(batch []*request) {
 	if err != nil {
 		n.stale = true
 		n.cfg.Logger.Error("append batch", "events", len(accepted), "err", err)
-		for _, r := range accepted {
-			r.done <- result{err: &meent.Error{Code: meent.EUNAVAILABLE, Message: "could not append; nothing was written, retry", Err: err}}
+		// The whole batch gets the same answer: the outcome of a failed
+		// commit is not known for sure (a connection lost during COMMIT),
+		// and a verdict computed inside the failed transaction may rest on
+		// events that are not in the log.
+		for _, r := range batch {
+			r.done <- result{err: &meent.Error{Code: meent.EUNAVAILABLE, Message: "could not append; the event may or may not be in the log: look it up by hash, or submit it again", Err: err}}
 		}
 		return
 	}
 	n.stale = false
 	n.publishCounts()
+	for _, v := range refused {
+		v.r.done <- result{err: v.err}
+	}
 	for i, r := range accepted {
 		r.done <- result{rc: Receipt{Index: recs[i].Index, Hash: r.ev.Hash, TreeSize: cp.Size}}
 	}

@@ -247,7 +247,8 @@ func TestRefusedEventsWriteNothing(t *testing.T) {
 func TestRestartReplaysState(t *testing.T) {
 	e := newEnv(t)
 	ctx := context.Background()
-	submitAll(t, e.node, newAgents(t, 50), 4)
+	entries := newAgents(t, 50)
+	submitAll(t, e.node, entries, 4)
 	var before [32]byte
 	e.node.State(func(s *state.State) { before = s.Digest() })
 	e.close()
@@ -257,7 +258,11 @@ func TestRestartReplaysState(t *testing.T) {
 	if before != after {
 		t.Fatal("state after restart differs")
 	}
-	// The replayed node knows the old events: a replay is still refused.
+	// The replayed node knows the old events: a replay is still refused,
+	// and new events still go in.
+	if _, err := e.node.Submit(ctx, entries[17]); meent.ErrorCode(err) != meent.EDUPLICATE {
+		t.Fatalf("replay after restart: %v", err)
+	}
 	if _, err := e.node.Submit(ctx, newAgents(t, 1)[0]); err != nil {
 		t.Fatal(err)
 	}

@@ -86,18 +86,21 @@ func tileExists(t tlog.Tile, size int64) bool {
 		return false
 	}
 	if t.L < 0 { // entries
-		end := t.N*(1<<t.H) + int64(t.W)
-		return end > t.N && end <= size
+		if t.N > (size>>t.H)+1 {
+			return false
+		}
+		return t.N*(1<<t.H)+int64(t.W) <= size
 	}
 	shift := uint(t.L * t.H)
 	if shift >= 63 {
 		return false
 	}
-	end := t.N*(1<<t.H) + int64(t.W)
-	if end > size>>shift {
+	// Compare without overflowing: N*256+W <= size>>shift.
+	width := size >> shift
+	if t.N > (width>>t.H)+1 {
 		return false
 	}
-	return true
+	return t.N*(1<<t.H)+int64(t.W) <= width
 }
 
 func notFound(format string, args ...any) error {

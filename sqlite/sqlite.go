@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"path/filepath"
 	"runtime"
 
 	"modernc.org/sqlite"
@@ -57,7 +58,13 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	// (read-only transactions still begin DEFERRED). The pragmas are run
 	// by connector below rather than given as DSN parameters, because the
 	// driver applies DSN pragmas in an order of its own.
-	u := url.URL{Scheme: "file", Path: path}
+	// The path is made absolute first: a relative one ("meent-data/x.db")
+	// would read as a URI authority.
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
+	u := url.URL{Scheme: "file", Path: abs}
 	writeDSN := u.String() + "?_txlock=immediate"
 	readDSN := u.String()
 

@@ -195,3 +195,20 @@ func BenchmarkAppend(b *testing.B) {
 		})
 	}
 }
+
+// TestRelativePath opens a database by a relative path, as the README's
+// quick start does with its default data directory.
+func TestRelativePath(t *testing.T) {
+	t.Chdir(t.TempDir())
+	if err := os.Mkdir("meent-data", 0o700); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqlite.Open(context.Background(), "meent-data/meent.db")
+	if err != nil {
+		t.Fatalf("open a relative path: %v", err)
+	}
+	db.Close()
+	if _, err := os.Stat("meent-data/meent.db"); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -12,9 +12,11 @@ import (
 	"io"
 	nethttp "net/http"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
@@ -186,7 +188,7 @@ func cmdContribution(ctx context.Context, args []string, stdout, stderr io.Write
 				if err != nil {
 					return fmt.Errorf("upload %s: %w", f, err)
 				}
-				*ev = append(*ev, commons.Evidence{Blob: h, Note: f})
+				*ev = append(*ev, commons.Evidence{Blob: h, Note: truncate(filepath.Base(f), commons.MaxTitle)})
 			}
 			if amount != 0 || currency != "" {
 				q.Amount = &commons.Money{Amount: amount, Currency: currency}
@@ -349,6 +351,14 @@ func cmdNeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			}
 		},
 	})
+}
+
+func truncate(s string, n int) string {
+	for len(s) > n {
+		_, size := utf8.DecodeLastRuneInString(s)
+		s = s[:len(s)-size]
+	}
+	return s
 }
 
 // uploadBlob PUTs a file to the node's blob store under its SHA-256.

@@ -57,7 +57,7 @@ func loadConfig(fs *flag.FlagSet) error {
 		}
 		if v, ok := fromEnv(f.Name); ok {
 			if e := fs.Set(f.Name, v); e != nil {
-				err = fmt.Errorf("environment MEENT_%s: %w", strings.ToUpper(f.Name), e)
+				err = fmt.Errorf("environment MEENT_%s: %w", strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_")), e)
 			}
 			set[f.Name] = true
 		}
@@ -78,6 +78,9 @@ func loadConfig(fs *flag.FlagSet) error {
 		if set[name] {
 			continue
 		}
+		if fs.Lookup(name) == nil && !knownSetting[name] {
+			return fmt.Errorf("%s: unknown setting %q", file, name)
+		}
 		if fs.Lookup(name) == nil {
 			continue // a setting for another subcommand
 		}
@@ -86,6 +89,13 @@ func loadConfig(fs *flag.FlagSet) error {
 		}
 	}
 	return nil
+}
+
+// knownSetting lists every setting any subcommand takes, so a typo in
+// meent.conf is an error rather than silently ignored.
+var knownSetting = map[string]bool{
+	"data": true, "db": true, "origin": true, "admin-password": true, "log-level": true,
+	"log-format": true, "listen": true, "demo": true, "secure-cookies": true,
 }
 
 // readConfFile reads "name = value" lines; '#' starts a comment.

@@ -59,59 +59,13 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	return initNode(ctx, &cfg, log, stdout)
 }
 
-// initNode creates the data directory and keys, opens the database and, if
-// the log is empty, writes its first events: the admin agent and its
-// membership. A second process joining a shared PostgreSQL log gets a copy
-// of node.key instead and never runs this.
-func initNode(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) error {
-	if err := os.MkdirAll(cfg.Data, 0o700); err != nil {
-		return fmt.Errorf("create data directory: %w", err)
-	}
-	origin := cfg.Origin
-	skey, vkey, err := newNodeKey(origin)
-	if err != nil {
-		return err
-	}
-	if err := writeFileExcl(filepath.Join(cfg.Data, nodeKeyFile), []byte(skey+"\n"), 0o600); err != nil {
-		return err
-	}
-	if err := writeFileExcl(filepath.Join(cfg.Data, nodePubFile), []byte(vkey+"\n"), 0o644); err != nil {
-		return err
-	}
-	n, acc, closeAll, err := openNode(ctx, cfg, log, nil)
-	if err != nil {
-		return err
-	}
-	defer closeAll()
-	size, err := n.Store().Size(ctx)
-	if err != nil {
-		return err
-	}
-	if size > 0 {
-		log.Info("database already holds a log; not writing genesis events", "size", size)
-		return nil
-	}
-	_, key, _ := ed25519.GenerateKey(rand.Reader)
-	now := time.Now().UnixMilli()
-	create, err := ledger.Sign(key, ledger.Body{Type: agent.TypeCreate, Time: now, Data: agent.CreateData{Kind: agent.Person, Name: "Admin"}})
-	if err != nil {
-		return err
-	}
-	rc, err := n.Submit(ctx, create)
-	if err != nil {
-		return fmt.Errorf("create admin agent: %w", err)
-	}
-	id := rc.Hash.String()
-	member, err := ledger.Sign(key, ledger.Body{Type: agent.TypeMemberSet, Author: id, Time: now, Data: agent.MemberData{Agent: id, Role: agent.RoleAdmin}})
-	if err != nil {
-		return err
-	}
-	if _, err := n.Submit(ctx, member); err != nil {
-		return fmt.Errorf("make admin a member: %w", err)
-	}
-	if err := writeAgentKey(filepath.Join(cfg.Data, adminKeyFile), id, key); err != nil {
-		return err
-	}
+// initNode creates a node: keys, database, and the log's first events (the
+// admin agent and its membership). Everything is built in a temporary
+// directory beside DIR and renamed into place at the end, so a failed init
+// leaves nothing behind and can simply be run again. It refuses a database
+// that already holds a log: a process joining a shared PostgreSQL log gets
+// a copy of that log's node.key and node.pub instead.
+func initNode(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writer) (err error) {
 	password := cfg.AdminPassword
 	generated := password == ""
 	if generated {
@@ -119,15 +73,102 @@ func initNode(ctx context.Context, cfg *Config, log *slog.Logger, stdout io.Writ
 		rand.Read(b)
 		password = base64.RawURLEncoding.EncodeToString(b)
 	}
-	if err := acc.Attach(ctx, id, "admin", password, key); err != nil {
-		return fmt.Errorf("create admin account: %w", err)
+	if n := len(password); n < 10 || n > 72 {
+		return meent.Errorf(meent.EINVALID, "admin password must be 10 to 72 bytes")
+	}
+	final := filepath.Clean(cfg.Data)
+	if entries, err := os.ReadDir(final); err == nil {
+		if len(entries) > 0 {
+			return fmt.Errorf("%s exists and is not empty, but holds no %s: not a meent data directory", final, nodeKeyFile)
+		}
+		os.Remove(final) // an empty directory the operator made: replaced below
+	}
+	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp(filepath.Dir(final), "."+filepath.Base(final)+".init-")
+	if err != nil {
+		return fmt.Errorf("create data directory: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(tmp)
+		}
+	}()
+	skey, vkey, err := newNodeKey(cfg.Origin)
+	if err != nil {
+		return err
+	}
+	if err := writeFileExcl(filepath.Join(tmp, nodeKeyFile), []byte(skey+"\n"), 0o600); err != nil {
+		return err
+	}
+	if err := writeFileExcl(filepath.Join(tmp, nodePubFile), []byte(vkey+"\n"), 0o644); err != nil {
+		return err
+	}
+	tcfg := *cfg
+	tcfg.Data = tmp
+	store, err := openStore(ctx, &tcfg)
+	if err != nil {
+		return err
+	}
+	size, err := store.Size(ctx)
+	store.Close()
+	if err != nil {
+		return err
+	}
+	if size > 0 {
+		return fmt.Errorf("the database already holds a log of %d events: to serve it, copy node.key and node.pub from a node of that log into %s instead of running init", size, final)
+	}
+	n, acc, closeAll, err := openNode(ctx, &tcfg, log, nil)
+	if err != nil {
+		return err
+	}
+	id, key, err := genesis(ctx, n)
+	if err == nil {
+		err = writeAgentKey(filepath.Join(tmp, adminKeyFile), id, key)
+	}
+	if err == nil {
+		err = acc.Attach(ctx, id, "admin", password, key)
+	}
+	origin := n.Origin()
+	closeAll()
+	if err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, final); err != nil {
+		return fmt.Errorf("move the new data directory into place: %w", err)
 	}
 	fmt.Fprintf(stdout, "initialised %s\n  log origin   %s\n  verifier key %s\n  admin agent  %s (key in %s)\n",
-		cfg.Data, n.Origin(), vkey, id, filepath.Join(cfg.Data, adminKeyFile))
+		final, origin, vkey, id, filepath.Join(final, adminKeyFile))
 	if generated {
 		fmt.Fprintf(stdout, "  web login    admin / %s   (shown once; keep it)\n", password)
 	}
 	return nil
+}
+
+// genesis writes the log's first two events: the admin agent (index 0)
+// and its admission as the first admin, which the rules allow only to the
+// agent at index 0.
+func genesis(ctx context.Context, n *node.Node) (string, ed25519.PrivateKey, error) {
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	now := time.Now().UnixMilli()
+	create, err := ledger.Sign(key, ledger.Body{Type: agent.TypeCreate, Time: now, Data: agent.CreateData{Kind: agent.Person, Name: "Admin"}})
+	if err != nil {
+		return "", nil, err
+	}
+	rc, err := n.Submit(ctx, create)
+	if err != nil {
+		return "", nil, fmt.Errorf("create admin agent: %w", err)
+	}
+	id := rc.Hash.String()
+	member, err := ledger.Sign(key, ledger.Body{Type: agent.TypeMemberSet, Author: id, Time: now, Data: agent.MemberData{Agent: id, Role: agent.RoleAdmin}})
+	if err != nil {
+		return "", nil, err
+	}
+	if _, err := n.Submit(ctx, member); err != nil {
+		return "", nil, fmt.Errorf("make admin a member: %w", err)
+	}
+	return id, key, nil
 }
 
 // newNodeKey makes the checkpoint signing key. Its name is the log origin;
@@ -151,22 +192,31 @@ func openNode(ctx context.Context, cfg *Config, log *slog.Logger, metrics *node.
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("read node key (run meent init?): %w", err)
 	}
-	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	skeyText := strings.TrimSpace(string(skey))
+	signer, err := note.NewSigner(skeyText)
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("node key: %w", err)
+	}
+	vkey, err := os.ReadFile(filepath.Join(cfg.Data, nodePubFile))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read verifier key: %w", err)
+	}
+	verifier, err := note.NewVerifier(strings.TrimSpace(string(vkey)))
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("verifier key: %w", err)
 	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	n, err := node.Open(ctx, store, node.Config{Origin: signer.Name(), Signer: signer, Logger: log, Metrics: metrics})
+	n, err := node.Open(ctx, store, node.Config{Origin: signer.Name(), Signer: signer, Verifier: verifier, Logger: log, Metrics: metrics})
 	if err != nil {
 		store.Close()
 		return nil, nil, nil, err
 	}
 	// The sealing secret for custodial keys derives from the node key, so
 	// every process that may sign checkpoints can also open them.
-	secret := sha256.Sum256(append([]byte("meent custodial secret\x00"), skey...))
+	secret := sha256.Sum256(append([]byte("meent custodial secret\x00"), skeyText...))
 	sealer, err := node.NewSealer(secret[:])
 	if err != nil {
 		return nil, nil, nil, err

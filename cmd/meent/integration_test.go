@@ -61,7 +61,14 @@ type proc struct {
 // start runs "meent serve" and waits until it prints its address.
 func start(t *testing.T, args ...string) *proc {
 	t.Helper()
+	return startIn(t, "", args...)
+}
+
+// startIn is start with a working directory.
+func startIn(t *testing.T, dir string, args ...string) *proc {
+	t.Helper()
 	cmd := exec.Command(binary, append([]string{"serve", "--listen", "127.0.0.1:0"}, args...)...)
+	cmd.Dir = dir
 	stdout, _ := cmd.StdoutPipe()
 	logs := &strings.Builder{}
 	var mu sync.Mutex
@@ -395,3 +402,73 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("agents page lacks the demo community")
 	}
 }
+
+
+// TestQuickStart runs the README's command as a newcomer would: no flags
+// but --demo, in an empty directory, so the data directory is the relative
+// default "meent-data".
+func TestQuickStart(t *testing.T) {
+	dir := t.TempDir()
+	p := startIn(t, dir, "--demo")
+	var info struct {
+		Size int64 `json:"tree_size"`
+	}
+	getJSONInto(t, p.url+"/api/v1/node", &info)
+	if info.Size < 10 {
+		t.Fatalf("demo node has %d events", info.Size)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "meent-data", "node.key")); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(binary, "verify")
+	cmd.Dir = dir
+	if out, err := cmd.CombinedOutput(); err != nil || !strings.Contains(string(out), "ok:") {
+		t.Fatalf("verify in the quick-start directory: %v\n%s", err, out)
+	}
+}
+
+// TestForeignLogRefused: a fresh data directory pointed at a PostgreSQL
+// log made by another node must not re-key that log; serve refuses, and
+// the original still verifies.
+func TestForeignLogRefused(t *testing.T) {
+	dsn := pgSchema(t)
+	dataA := t.TempDir()
+	a := start(t, "--data", dataA, "--db", dsn)
+	a.cmd.Process.Signal(syscall.SIGTERM)
+	a.cmd.Wait()
+	dataB := filepath.Join(t.TempDir(), "b")
+	out, err := exec.Command(binary, "serve", "--listen", "127.0.0.1:0", "--data", dataB, "--db", dsn).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), "already holds a log") {
+		t.Fatalf("serve on another node's log: err=%v\n%s", err, out)
+	}
+	if _, err := os.Stat(dataB); !os.IsNotExist(err) {
+		t.Fatalf("a failed init left %s behind (%v)", dataB, err)
+	}
+	// With the right keys copied in, a second data directory serves it.
+	os.MkdirAll(dataB, 0o700)
+	for _, f := range []string{"node.key", "node.pub"} {
+		b, _ := os.ReadFile(filepath.Join(dataA, f))
+		os.WriteFile(filepath.Join(dataB, f), b, 0o600)
+	}
+	start(t, "--data", dataB, "--db", dsn)
+	if out := runMeent(t, "verify", "--data", dataA, "--db", dsn); !strings.Contains(out, "ok:") {
+		t.Fatalf("verify: %s", out)
+	}
+}
+
+func getJSONInto(t *testing.T, url string, v any) {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != 200 {
+		b, _ := io.ReadAll(resp.Body)
+		t.Fatalf("GET %s: %s %s", url, resp.Status, b)
+	}
+	if err := json.NewDecoder(resp.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
