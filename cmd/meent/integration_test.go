@@ -403,7 +403,6 @@ func TestBrowser(t *testing.T) {
 	}
 }
 
-
 // TestQuickStart runs the README's command as a newcomer would: no flags
 // but --demo, in an empty directory, so the data directory is the relative
 // default "meent-data".
@@ -471,4 +470,3 @@ func getJSONInto(t *testing.T, url string, v any) {
 		t.Fatal(err)
 	}
 }
-
