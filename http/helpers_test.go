@@ -21,6 +21,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/blob"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/sqlite"
@@ -39,6 +40,7 @@ type env struct {
 	client   *Client
 	verifier note.Verifier
 	vkey     string
+	blobs    *blob.Store
 }
 
 type envOption func(*Options)
@@ -65,7 +67,11 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	}
 	reg := prometheus.NewRegistry()
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
-	n, err := node.Open(ctx, store, node.Config{Origin: testOrigin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost})
+	blobs, err := blob.Open(filepath.Join(t.TempDir(), "blobs"), 1<<20)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := node.Open(ctx, store, node.Config{Origin: testOrigin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost, Blobs: blobs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,7 +83,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	acc := node.NewAccounts(n, sealer)
 	o := Options{
 		Node: n, Accounts: acc, Origin: testOrigin, VerifierKey: vkey,
-		Registry: reg, Logger: logger, Version: "test",
+		Registry: reg, Logger: logger, Version: "test", Blobs: blobs,
 	}
 	for _, f := range opts {
 		f(&o)
@@ -87,7 +93,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Cleanup(hs.Close)
 	return &env{
 		t: t, store: store, node: n, accounts: acc, server: s, http: hs,
-		client: NewClient(hs.URL, hs.Client()), verifier: verifier, vkey: vkey,
+		client: NewClient(hs.URL, hs.Client()), verifier: verifier, vkey: vkey, blobs: blobs,
 	}
 }
 
@@ -167,6 +173,13 @@ func (e *env) do(method, path string, body []byte, header ...string) response {
 	if body != nil {
 		rd = bytes.NewReader(body)
 	}
+	return e.doReader(method, path, rd, header...)
+}
+
+// doReader is do with a body read from rd; a reader of a type the client
+// does not know is sent chunked, without a Content-Length.
+func (e *env) doReader(method, path string, rd io.Reader, header ...string) response {
+	e.t.Helper()
 	req, err := nethttp.NewRequestWithContext(e.t.Context(), method, e.http.URL+path, rd)
 	if err != nil {
 		e.t.Fatal(err)

@@ -1,8 +1,10 @@
 // Package http serves a meent node over HTTP: the log as C2SP tlog-tiles
 // under /log/, the JSON API under /api/v1 (described by the embedded
-// openapi.json), server-rendered read-only web pages, /healthz and
+// openapi.json) including the peer-production reads and the blob store,
+// server-rendered web pages with a few forms, Atom feeds, /healthz and
 // /metrics. It also holds Client, the API client the CLI and remote audits
-// use. Every write, from any of these doors, ends in node.Submit.
+// use. Every write, from any of these doors, ends in node.Submit (blob
+// uploads aside, which only store bytes the log may later name).
 package http
 
 import (
@@ -20,6 +22,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/blob"
 	"github.com/meent/meent/node"
 )
 
@@ -41,6 +44,15 @@ type Options struct {
 
 	// SecureCookies sets the Secure flag on cookies; turn it on behind TLS.
 	SecureCookies bool
+
+	// Blobs stores the files that back evidence; nil answers the blob
+	// routes with unavailable. MaxBlobSize bounds one upload in bytes;
+	// 0 means DefaultMaxBlobSize (32 MiB).
+	Blobs       *blob.Store
+	MaxBlobSize int64
+
+	// Now is the wall clock, for the time left on claims; nil is time.Now.
+	Now func() time.Time
 }
 
 // Server is the HTTP face of a node.
@@ -143,6 +155,18 @@ func (s *Server) registerRoutes() {
 	s.handle("DELETE /api/v1/sessions", s.apiLogout)
 	s.handle("POST /api/v1/tokens", s.apiCreateToken)
 	s.handle("POST /api/v1/actions", s.apiAct)
+	s.handle("PUT /api/v1/blobs/{hash}", s.apiPutBlob)
+	s.handle("POST /api/v1/blobs", s.apiPostBlob)
+	s.handle("GET /api/v1/blobs/{hash}", s.apiGetBlob)
+	s.handle("GET /api/v1/commons", s.apiCommonsList)
+	s.handle("GET /api/v1/commons/{id}", s.apiCommons)
+	s.handle("GET /api/v1/commons/{id}/contributions", s.apiCommonsContributions)
+	s.handle("GET /api/v1/commons/{id}/needs", s.apiNeeds)
+	s.handle("GET /api/v1/commons/{id}/activity", s.apiCommonsActivity)
+	s.handle("GET /api/v1/contributions/{id}", s.apiContribution)
+	s.handle("GET /api/v1/needs/{id}", s.apiNeed)
+	s.handle("GET /api/v1/agents/{id}/contributions", s.apiAgentContributions)
+	s.handle("GET /api/v1/agents/{id}/activity", s.apiAgentActivity)
 	s.handle("GET /api/v1/openapi.json", s.apiOpenAPI)
 
 	// Operations.
@@ -155,6 +179,17 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /events/{hash}", s.pageEvent)
 	s.handle("GET /agents", s.pageAgents)
 	s.handle("GET /agents/{id}", s.pageAgent)
+	s.handle("GET /agents/{id}/feed.atom", s.agentFeed)
+	s.handle("GET /commons", s.pageCommonsList)
+	s.handle("GET /commons/{id}", s.pageCommons)
+	s.handle("GET /commons/{id}/feed.atom", s.commonsFeed)
+	s.handle("POST /commons/{id}/contributions", s.postContribute)
+	s.handle("POST /commons/{id}/needs", s.postNeed)
+	s.handle("GET /contributions/{id}", s.pageContribution)
+	s.handle("GET /needs/{id}", s.pageNeed)
+	s.handle("POST /needs/{id}/signal", s.postNeedAction)
+	s.handle("POST /needs/{id}/claim", s.postNeedAction)
+	s.handle("POST /needs/{id}/release", s.postNeedAction)
 	s.handle("GET /login", s.pageLogin)
 	s.handle("POST /login", s.postLogin)
 	s.handle("POST /logout", s.postLogout)

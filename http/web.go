@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"embed"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"mime"
@@ -15,6 +16,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
 )
@@ -51,6 +53,50 @@ var pageFuncs = template.FuncMap{
 		}
 		return v
 	},
+	// label turns a code into words: "changes_requested" -> "changes requested".
+	"label": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"money": func(v any) string {
+		switch m := v.(type) {
+		case Money:
+			return formatMoney(m)
+		case *Money:
+			if m != nil {
+				return formatMoney(*m)
+			}
+		}
+		return ""
+	},
+	"left":    timeLeft,
+	"minutes": workTime,
+	"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n\n") },
+}
+
+// timeLeft writes a duration in seconds for people: "6 days 23 h", "5 h 10 min".
+func timeLeft(sec int64) string {
+	switch {
+	case sec <= 0:
+		return "ended"
+	case sec < 60:
+		return "under a minute"
+	case sec < 3600:
+		return fmt.Sprintf("%d min", sec/60)
+	case sec < 86400:
+		return fmt.Sprintf("%d h %d min", sec/3600, sec%3600/60)
+	case sec < 2*86400:
+		return fmt.Sprintf("1 day %d h", sec%86400/3600)
+	}
+	return fmt.Sprintf("%d days %d h", sec/86400, sec%86400/3600)
+}
+
+// workTime writes minutes of work: "2 h 30 min".
+func workTime(m int64) string {
+	if m < 60 {
+		return fmt.Sprintf("%d min", m)
+	}
+	if m%60 == 0 {
+		return fmt.Sprintf("%d h", m/60)
+	}
+	return fmt.Sprintf("%d h %d min", m/60, m%60)
 }
 
 func loadPages() *pages {
@@ -77,13 +123,20 @@ type page struct {
 	Version string
 	Me      *Agent // the logged-in agent, if any
 	CSRF    string // the session's CSRF token, for forms
+	Feed    string // the page's Atom feed, if it has one
 	Data    any
 }
+
+// feeder is page data that has an Atom feed.
+type feeder interface{ FeedURL() string }
 
 // render executes a page into a buffer first, so a template error becomes
 // a clean 500 rather than half a page.
 func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int, name, title string, data any) {
 	p := page{Title: title, Origin: s.opts.Origin, Version: s.opts.Version, Data: data}
+	if f, ok := data.(feeder); ok {
+		p.Feed = f.FeedURL()
+	}
 	if sess, _ := s.webSession(r); sess != nil {
 		p.CSRF = sess.CSRF
 		if v, err := s.node.Store().Agent(r.Context(), sess.Agent); err == nil {
@@ -163,7 +216,8 @@ func checkFormCSRF(sess meent.Session, r *nethttp.Request) error {
 
 type homePage struct {
 	Checkpoint *checkpointView
-	Events     []Event
+	Events     []Activity
+	Names      *names
 }
 
 type checkpointView struct {
@@ -188,9 +242,8 @@ func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	for _, rec := range recs {
-		data.Events = append(data.Events, eventOf(rec))
-	}
+	data.Names = newNames(r.Context(), s.node.Store())
+	data.Events = s.activityOf(newObjects(r.Context(), s.node.Store()), data.Names, recs)
 	s.render(w, r, nethttp.StatusOK, "home", "Log", data)
 }
 
@@ -264,9 +317,20 @@ func (s *Server) pageAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type agentPage struct {
-	Agent  Agent
-	Events []Event
+	Agent         Agent
+	Activity      []Activity
+	Contributions []contributionRow
+	Names         *names
 }
+
+// contributionRow is a contribution listed with the name of its commons.
+type contributionRow struct {
+	Contribution
+	CommonsName string
+}
+
+// FeedURL names the page's Atom feed for the layout.
+func (p agentPage) FeedURL() string { return "/agents/" + p.Agent.ID + "/feed.atom" }
 
 func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 	v, err := s.agent(r)
@@ -277,14 +341,25 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, err := s.node.Store().Records(r.Context(), meent.EventFilter{Author: v.ID, Limit: 50, Desc: true})
+	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, 50)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data := agentPage{Agent: agentOf(v, true)}
-	for _, rec := range recs {
-		data.Events = append(data.Events, eventOf(rec))
+	o := newObjects(r.Context(), s.node.Store())
+	data := agentPage{Agent: agentOf(v, true), Names: newNames(r.Context(), s.node.Store())}
+	data.Activity = s.activityOf(o, data.Names, recs)
+	ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Limit: 50, Desc: true})
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	for _, k := range ks {
+		row := contributionRow{Contribution: contributionOf(k), CommonsName: shortID(k.Commons)}
+		if c, err := o.commons(k.Commons); err == nil {
+			row.CommonsName = c.Name
+		}
+		data.Contributions = append(data.Contributions, row)
 	}
 	s.render(w, r, nethttp.StatusOK, "agent", v.Name, data)
 }

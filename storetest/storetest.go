@@ -835,12 +835,13 @@ func testStateDigest(t *testing.T, s meent.Store) {
 			// Mostly signed by an admin, so that most are accepted; the
 			// first admin admits itself.
 			id, target := pick(ids), pick(ids)
+			role := []string{agent.RoleAdmin, agent.RoleMember, agent.RoleMember}[rng.IntN(3)]
 			if w.st.Agents.Members() == 0 {
-				target = id
+				// Only the log's first agent may bootstrap, as admin.
+				id, target, role = ids[0], ids[0], agent.RoleAdmin
 			} else if as := admins(); rng.IntN(4) > 0 {
 				id = pick(as)
 			}
-			role := []string{agent.RoleAdmin, agent.RoleMember, agent.RoleMember}[rng.IntN(3)]
 			e, err = w.sign(w.keys[id], agent.TypeMemberSet, id, agent.MemberData{Agent: target, Role: role})
 		default:
 			id := pick(ids)

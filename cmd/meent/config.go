@@ -24,6 +24,7 @@ type Config struct {
 	LogLevel      string
 	LogFormat     string
 	SecureCookies bool
+	MaxBlobSize   int64 // bytes; the largest file a contribution may carry
 }
 
 // bind registers the config's flags. Flag names double as environment
@@ -35,6 +36,7 @@ func (c *Config) bind(fs *flag.FlagSet, serving bool) {
 	fs.StringVar(&c.AdminPassword, "admin-password", "", "password of the first admin's web account (init only; default random, printed once)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
+	fs.Int64Var(&c.MaxBlobSize, "max-blob-size", 32<<20, "largest file (bytes) a contribution may carry")
 	if serving {
 		fs.StringVar(&c.Listen, "listen", "127.0.0.1:8080", "address to serve HTTP on")
 		fs.BoolVar(&c.Demo, "demo", false, "fill an empty node with a small demo community")
@@ -95,7 +97,7 @@ func loadConfig(fs *flag.FlagSet) error {
 // meent.conf is an error rather than silently ignored.
 var knownSetting = map[string]bool{
 	"data": true, "db": true, "origin": true, "admin-password": true, "log-level": true,
-	"log-format": true, "listen": true, "demo": true, "secure-cookies": true,
+	"log-format": true, "listen": true, "max-blob-size": true, "demo": true, "secure-cookies": true,
 }
 
 // readConfFile reads "name = value" lines; '#' starts a comment.

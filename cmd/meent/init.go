@@ -21,6 +21,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/blob"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/postgres"
@@ -188,40 +189,52 @@ func newNodeKey(origin string) (skey, vkey string, err error) {
 
 // openNode opens the store and the node of a data directory.
 func openNode(ctx context.Context, cfg *Config, log *slog.Logger, metrics *node.Metrics) (*node.Node, *node.Accounts, func(), error) {
+	n, acc, _, closeAll, err := openNodeBlobs(ctx, cfg, log, metrics)
+	return n, acc, closeAll, err
+}
+
+// openNodeBlobs opens the store, the blob store (DIR/blobs: the files
+// contributions carry) and the node of a data directory.
+func openNodeBlobs(ctx context.Context, cfg *Config, log *slog.Logger, metrics *node.Metrics) (*node.Node, *node.Accounts, *blob.Store, func(), error) {
 	skey, err := os.ReadFile(filepath.Join(cfg.Data, nodeKeyFile))
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("read node key (run meent init?): %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("read node key (run meent init?): %w", err)
 	}
 	skeyText := strings.TrimSpace(string(skey))
 	signer, err := note.NewSigner(skeyText)
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("node key: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("node key: %w", err)
 	}
 	vkey, err := os.ReadFile(filepath.Join(cfg.Data, nodePubFile))
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("read verifier key: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("read verifier key: %w", err)
 	}
 	verifier, err := note.NewVerifier(strings.TrimSpace(string(vkey)))
 	if err != nil {
-		return nil, nil, nil, fmt.Errorf("verifier key: %w", err)
+		return nil, nil, nil, nil, fmt.Errorf("verifier key: %w", err)
 	}
 	store, err := openStore(ctx, cfg)
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	n, err := node.Open(ctx, store, node.Config{Origin: signer.Name(), Signer: signer, Verifier: verifier, Logger: log, Metrics: metrics})
+	blobs, err := blob.Open(filepath.Join(cfg.Data, "blobs"), cfg.MaxBlobSize)
 	if err != nil {
 		store.Close()
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, fmt.Errorf("open blob store: %w", err)
+	}
+	n, err := node.Open(ctx, store, node.Config{Origin: signer.Name(), Signer: signer, Verifier: verifier, Logger: log, Metrics: metrics, Blobs: blobs})
+	if err != nil {
+		store.Close()
+		return nil, nil, nil, nil, err
 	}
 	// The sealing secret for custodial keys derives from the node key, so
 	// every process that may sign checkpoints can also open them.
 	secret := sha256.Sum256(append([]byte("meent custodial secret\x00"), skeyText...))
 	sealer, err := node.NewSealer(secret[:])
 	if err != nil {
-		return nil, nil, nil, err
+		return nil, nil, nil, nil, err
 	}
-	return n, node.NewAccounts(n, sealer), func() { n.Close(); store.Close() }, nil
+	return n, node.NewAccounts(n, sealer), blobs, func() { n.Close(); store.Close() }, nil
 }
 
 func openStore(ctx context.Context, cfg *Config) (meent.Store, error) {

@@ -43,7 +43,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := node.NewMetrics(reg)
-	n, acc, closeNode, err := openNode(ctx, &cfg, log, metrics)
+	n, acc, blobs, closeNode, err := openNodeBlobs(ctx, &cfg, log, metrics)
 	if err != nil {
 		return err
 	}
@@ -62,6 +62,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := http.NewServer(http.Options{
 		Node: n, Accounts: acc, Origin: n.Origin(), VerifierKey: strings.TrimSpace(string(vkey)),
 		Registry: reg, Logger: log, Version: version, SecureCookies: cfg.SecureCookies,
+		Blobs: blobs, MaxBlobSize: cfg.MaxBlobSize,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

@@ -1,0 +1,520 @@
+package http
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	nethttp "net/http"
+	"strings"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/ledger"
+)
+
+// Holoptism: everyone sees what happens in a commons and what an agent
+// does, as a JSON activity stream and as an Atom feed, each entry a signed
+// event of the log with a one-line summary in words.
+
+// Activity is one event of an activity stream: the event, and a summary
+// in words with agents and objects named.
+type Activity struct {
+	Event
+	Summary string `json:"summary"`
+}
+
+// ActivityList is an activity stream page, newest first. NextBefore, when
+// present, is the "before" value of the next (older) page. A commons'
+// stream may hold fewer than limit events and still carry NextBefore: the
+// node looks at a bounded number of events per request (activityScan).
+type ActivityList struct {
+	Events     []Activity `json:"events"`
+	NextBefore *int64     `json:"next_before,omitempty"`
+}
+
+// activityScan bounds how many of the log's events one request for a
+// commons' activity looks at; activityPage is how many it reads at a time.
+// A commons' events are found by reading the log newest first and keeping
+// those that name the commons or one of its contributions or needs.
+const (
+	activityScan = 2000
+	activityPage = 500
+)
+
+// feedEntries is how many events an Atom feed carries.
+const feedEntries = 50
+
+// names resolves agent IDs to display names for one request, each agent
+// read at most once.
+type names struct {
+	ctx   context.Context
+	store meent.Store
+	m     map[string]string
+}
+
+func newNames(ctx context.Context, st meent.Store) *names {
+	return &names{ctx: ctx, store: st, m: map[string]string{}}
+}
+
+// Name returns the agent's display name, or the start of its ID when the
+// agent is unknown.
+func (n *names) Name(id string) string {
+	if id == "" {
+		return ""
+	}
+	if v, ok := n.m[id]; ok {
+		return v
+	}
+	name := shortID(id)
+	if a, err := n.store.Agent(n.ctx, id); err == nil && a.Name != "" {
+		name = a.Name
+	}
+	n.m[id] = name
+	return name
+}
+
+func shortID(s string) string {
+	if len(s) > 12 {
+		return s[:12]
+	}
+	return s
+}
+
+// eventRefs is what a commons-area event's data names. Every event type
+// of package commons names its object with one of these members.
+type eventRefs struct {
+	Commons      string `json:"commons"`
+	Contribution string `json:"contribution"`
+	Need         string `json:"need"`
+	Agent        string `json:"agent"`
+	Name         string `json:"name"`
+	Title        string `json:"title"`
+	Verdict      string `json:"verdict"`
+	Outcome      string `json:"outcome"`
+	Reason       string `json:"reason"`
+	Kind         string `json:"kind"`
+	Role         string `json:"role"`
+	Priority     int    `json:"priority"`
+	Pledge       *Money `json:"pledge"`
+	LeaseDays    int    `json:"lease_days"`
+}
+
+func refsOf(rec meent.Record) eventRefs {
+	var d eventRefs
+	json.Unmarshal(rec.Data, &d) // what does not decode stays empty
+	return d
+}
+
+// commonsOfEvent returns the commons an event belongs to, "" if none.
+func commonsOfEvent(o *objects, rec meent.Record) (string, error) {
+	if !commons.Owns(rec.Type) {
+		return "", nil
+	}
+	if rec.Type == commons.TypeCreate {
+		return ledger.Hash(rec.Hash).String(), nil
+	}
+	d := refsOf(rec)
+	switch {
+	case d.Commons != "":
+		return d.Commons, nil
+	case d.Contribution != "":
+		k, err := o.contribution(d.Contribution)
+		if meent.ErrorCode(err) == meent.ENOTFOUND {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return k.Commons, nil
+	case d.Need != "":
+		n, err := o.need(d.Need)
+		if meent.ErrorCode(err) == meent.ENOTFOUND {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return n.Commons, nil
+	}
+	return "", nil
+}
+
+// commonsActivity returns the events of a commons, newest first, below
+// before (0: from the end of the log): its creation, updates, maintainer
+// changes and forks, and every event on its contributions and needs. A
+// fork's creation is in both the fork's and the upstream's stream.
+func (s *Server) commonsActivity(o *objects, id string, before int64, limit int) ([]meent.Record, *int64, error) {
+	var out []meent.Record
+	cursor := before
+	for scanned := 0; scanned < activityScan; {
+		recs, err := s.node.Store().Records(o.ctx, meent.EventFilter{Before: cursor, Limit: activityPage, Desc: true})
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, rec := range recs {
+			scanned++
+			c, err := commonsOfEvent(o, rec)
+			if err != nil {
+				return nil, nil, err
+			}
+			if c != id && !(rec.Type == commons.TypeFork && ledger.Hash(rec.Hash).String() == id) {
+				continue
+			}
+			out = append(out, rec)
+			if len(out) == limit {
+				if rec.Index == 0 {
+					return out, nil, nil
+				}
+				next := rec.Index
+				return out, &next, nil
+			}
+		}
+		if len(recs) < activityPage || recs[len(recs)-1].Index == 0 {
+			return out, nil, nil // the start of the log
+		}
+		cursor = recs[len(recs)-1].Index
+	}
+	return out, &cursor, nil
+}
+
+// agentActivity returns the events an agent signed, newest first.
+func (s *Server) agentActivity(ctx context.Context, id string, before int64, limit int) ([]meent.Record, *int64, error) {
+	recs, err := s.node.Store().Records(ctx, meent.EventFilter{Author: id, Before: before, Limit: limit, Desc: true})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(recs) == limit && recs[len(recs)-1].Index > 0 {
+		next := recs[len(recs)-1].Index
+		return recs, &next, nil
+	}
+	return recs, nil, nil
+}
+
+// summarize describes an event in one line, naming agents and objects.
+func summarize(o *objects, nm *names, rec meent.Record) string {
+	who := nm.Name(rec.Author)
+	d := refsOf(rec)
+	commonsName := func(id string) string {
+		if c, err := o.commons(id); err == nil {
+			return c.Name
+		}
+		return shortID(id)
+	}
+	contribution := func(id string) string {
+		if k, err := o.contribution(id); err == nil {
+			return "“" + k.Title + "”"
+		}
+		return "contribution " + shortID(id)
+	}
+	need := func(id string) string {
+		if n, err := o.need(id); err == nil {
+			return "the need “" + n.Title + "”"
+		}
+		return "need " + shortID(id)
+	}
+	withReason := func(s string) string {
+		if r := strings.TrimSpace(d.Reason); r != "" {
+			return s + ": " + firstLine(r)
+		}
+		return s
+	}
+	switch rec.Type {
+	case agent.TypeCreate:
+		return fmt.Sprintf("%s joined as a new %s", d.Name, d.Kind)
+	case agent.TypeUpdate:
+		return fmt.Sprintf("Agent %s is now called %s", shortID(rec.Author), d.Name)
+	case agent.TypeKeyAdd:
+		return fmt.Sprintf("%s added a signing key", who)
+	case agent.TypeKeyRevoke:
+		return fmt.Sprintf("%s revoked a signing key", who)
+	case agent.TypeMemberSet:
+		return fmt.Sprintf("%s made %s a %s", who, nm.Name(d.Agent), d.Role)
+	case agent.TypeMemberRm:
+		return fmt.Sprintf("%s ended the membership of %s", who, nm.Name(d.Agent))
+	case commons.TypeCreate:
+		return fmt.Sprintf("%s created the commons %s", who, d.Name)
+	case commons.TypeUpdate:
+		return fmt.Sprintf("%s updated %s", who, commonsName(d.Commons))
+	case commons.TypeMaintainerAdd:
+		return fmt.Sprintf("%s made %s a maintainer of %s", who, nm.Name(d.Agent), commonsName(d.Commons))
+	case commons.TypeMaintainerRemove:
+		return fmt.Sprintf("%s removed %s as a maintainer of %s", who, nm.Name(d.Agent), commonsName(d.Commons))
+	case commons.TypeFork:
+		return fmt.Sprintf("%s forked %s as %s", who, commonsName(d.Commons), d.Name)
+	case commons.TypeSubmit:
+		return fmt.Sprintf("%s contributed “%s” to %s", who, d.Title, commonsName(d.Commons))
+	case commons.TypeRevise:
+		return fmt.Sprintf("%s revised %s", who, contribution(d.Contribution))
+	case commons.TypeReview:
+		verb := map[string]string{commons.VerdictAccept: "accepted", commons.VerdictReject: "rejected", commons.VerdictChanges: "asked for changes to"}[d.Verdict]
+		if verb == "" {
+			verb = "reviewed"
+		}
+		return withReason(fmt.Sprintf("%s %s %s", who, verb, contribution(d.Contribution)))
+	case commons.TypeDispute:
+		return withReason(fmt.Sprintf("%s disputed the rejection of %s", who, contribution(d.Contribution)))
+	case commons.TypeResolve:
+		verb := map[string]string{commons.OutcomeUphold: "upheld the rejection of", commons.OutcomeOverturn: "overturned the rejection of"}[d.Outcome]
+		if verb == "" {
+			verb = "resolved the dispute over"
+		}
+		return withReason(fmt.Sprintf("%s %s %s", who, verb, contribution(d.Contribution)))
+	case commons.TypeEndorse:
+		return fmt.Sprintf("%s endorsed %s", who, contribution(d.Contribution))
+	case commons.TypeNeedPost:
+		return fmt.Sprintf("%s posted the need “%s” in %s", who, d.Title, commonsName(d.Commons))
+	case commons.TypeNeedSignal:
+		switch d.Kind {
+		case commons.SignalPlusOne:
+			return fmt.Sprintf("%s gave %s a +1", who, need(d.Need))
+		case commons.SignalPriority:
+			return fmt.Sprintf("%s gave %s priority %d of 5", who, need(d.Need), d.Priority)
+		case commons.SignalPledge:
+			if d.Pledge != nil {
+				return fmt.Sprintf("%s pledged %s to %s", who, formatMoney(*d.Pledge), need(d.Need))
+			}
+		}
+		return fmt.Sprintf("%s signalled %s", who, need(d.Need))
+	case commons.TypeNeedClaim, commons.TypeNeedRenew:
+		days := d.LeaseDays
+		if days == 0 {
+			days = commons.DefaultLease
+		}
+		verb := "claimed"
+		if rec.Type == commons.TypeNeedRenew {
+			verb = "renewed their claim on"
+		}
+		return fmt.Sprintf("%s %s %s for %d days", who, verb, need(d.Need), days)
+	case commons.TypeNeedRelease:
+		return fmt.Sprintf("%s released their claim on %s", who, need(d.Need))
+	case commons.TypeNeedClose:
+		return withReason(fmt.Sprintf("%s closed %s", who, need(d.Need)))
+	}
+	return fmt.Sprintf("%s signed %s", who, rec.Type)
+}
+
+func firstLine(s string) string {
+	s, _, _ = strings.Cut(s, "\n")
+	if len(s) > 200 {
+		s = s[:200] + "…"
+	}
+	return s
+}
+
+// formatMoney writes an amount in minor units as a decimal with two
+// digits (most currencies have cents; the code says which).
+func formatMoney(m Money) string {
+	sign := ""
+	a := m.Amount
+	if a < 0 {
+		sign, a = "-", -a
+	}
+	return fmt.Sprintf("%s%d.%02d %s", sign, a/100, a%100, m.Currency)
+}
+
+func (s *Server) activityOf(o *objects, nm *names, recs []meent.Record) []Activity {
+	out := make([]Activity, 0, len(recs))
+	for _, rec := range recs {
+		out = append(out, Activity{Event: eventOf(rec), Summary: summarize(o, nm, rec)})
+	}
+	return out
+}
+
+// activityQuery reads ?before= and ?limit=.
+func activityQuery(r *nethttp.Request) (before int64, limit int, err error) {
+	if before, err = queryInt(r, "before", 0); err != nil {
+		return 0, 0, err
+	}
+	limit, err = queryLimit(r)
+	return before, limit, err
+}
+
+func (s *Server) apiCommonsActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	before, limit, err := activityQuery(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	if _, err := o.commons(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	recs, next, err := s.commonsActivity(o, id, before, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, ActivityList{Events: s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), NextBefore: next})
+}
+
+func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
+	v, err := s.agent(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	before, limit, err := activityQuery(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	recs, next, err := s.agentActivity(r.Context(), v.ID, before, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	writeJSON(w, r, nethttp.StatusOK, ActivityList{Events: s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), NextBefore: next})
+}
+
+// Atom 1.0 (RFC 4287).
+
+type atomFeed struct {
+	XMLName xml.Name    `xml:"http://www.w3.org/2005/Atom feed"`
+	ID      string      `xml:"id"`
+	Title   string      `xml:"title"`
+	Updated string      `xml:"updated"`
+	Author  atomPerson  `xml:"author"`
+	Links   []atomLink  `xml:"link"`
+	Entries []atomEntry `xml:"entry"`
+}
+
+type atomPerson struct {
+	Name string `xml:"name"`
+	URI  string `xml:"uri,omitempty"`
+}
+
+type atomLink struct {
+	Rel  string `xml:"rel,attr,omitempty"`
+	Type string `xml:"type,attr,omitempty"`
+	Href string `xml:"href,attr"`
+}
+
+type atomText struct {
+	Type string `xml:"type,attr"`
+	Body string `xml:",chardata"`
+}
+
+type atomEntry struct {
+	ID        string       `xml:"id"`
+	Title     string       `xml:"title"`
+	Updated   string       `xml:"updated"`
+	Published string       `xml:"published"`
+	Author    *atomPerson  `xml:"author,omitempty"`
+	Links     []atomLink   `xml:"link"`
+	Category  atomCategory `xml:"category"`
+	Content   atomText     `xml:"content"`
+}
+
+type atomCategory struct {
+	Term string `xml:"term,attr"`
+}
+
+// baseURL is the absolute URL of this node as the request reached it. The
+// scheme is https when the connection is TLS or the node runs with secure
+// cookies (behind a TLS proxy).
+func (s *Server) baseURL(r *nethttp.Request) string {
+	scheme := "http"
+	if r.TLS != nil || s.opts.SecureCookies {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// writeFeed writes an Atom feed of recs. created is the log index of the
+// event that created the feed's subject, whose time is the feed's updated
+// time while it has no entries.
+func (s *Server) writeFeed(w nethttp.ResponseWriter, r *nethttp.Request, id, title, self, alternate string, created int64, o *objects, recs []meent.Record) {
+	base := s.baseURL(r)
+	nm := newNames(r.Context(), s.node.Store())
+	f := atomFeed{
+		ID:     id,
+		Title:  title,
+		Author: atomPerson{Name: "meent node " + s.opts.Origin, URI: base + "/"},
+		Links: []atomLink{
+			{Rel: "self", Type: "application/atom+xml", Href: base + self},
+			{Rel: "alternate", Type: "text/html", Href: base + alternate},
+		},
+	}
+	for _, rec := range recs {
+		hash := ledger.Hash(rec.Hash).String()
+		t := Timestamp(rec.Time).String()
+		e := atomEntry{
+			ID:        "urn:meent:event:" + hash,
+			Title:     summarize(o, nm, rec),
+			Updated:   t,
+			Published: t,
+			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: base + "/events/" + hash}},
+			Category:  atomCategory{Term: rec.Type},
+		}
+		if rec.Author != "" {
+			e.Author = &atomPerson{Name: nm.Name(rec.Author), URI: base + "/agents/" + rec.Author}
+		}
+		body := e.Title
+		if d := refsOf(rec); d.Reason != "" {
+			body += "\n\n" + d.Reason
+		}
+		e.Content = atomText{Type: "text", Body: fmt.Sprintf("%s\n\nEvent %d (%s), %s.", body, rec.Index, rec.Type, hash)}
+		f.Entries = append(f.Entries, e)
+	}
+	if len(recs) > 0 {
+		f.Updated = Timestamp(recs[0].Time).String()
+	} else if rec, err := s.node.Store().RecordByIndex(r.Context(), created); err == nil {
+		f.Updated = Timestamp(rec.Time).String()
+	} else {
+		f.Updated = Timestamp(s.now().UnixMilli()).String()
+	}
+	out, err := xml.MarshalIndent(f, "", "  ")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/atom+xml; charset=utf-8")
+	h.Set("Cache-Control", "no-cache")
+	w.Write([]byte(xml.Header))
+	w.Write(out)
+	w.Write([]byte("\n"))
+}
+
+func (s *Server) commonsFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	o := newObjects(r.Context(), s.node.Store())
+	c, err := s.webCommons(o, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	recs, _, err := s.commonsActivity(o, id, 0, feedEntries)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeFeed(w, r, "urn:meent:commons:"+id, c.Name+" · activity", "/commons/"+id+"/feed.atom", "/commons/"+id, c.Created, o, recs)
+}
+
+func (s *Server) agentFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+	v, err := s.agent(r)
+	if err != nil {
+		if meent.ErrorCode(err) == meent.EINVALID {
+			err = meent.Errorf(meent.ENOTFOUND, "no agent has that ID")
+		}
+		s.fail(w, r, err)
+		return
+	}
+	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, feedEntries)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	s.writeFeed(w, r, "urn:meent:agent:"+v.ID, v.Name+" · activity", "/agents/"+v.ID+"/feed.atom", "/agents/"+v.ID, v.Created, o, recs)
+}

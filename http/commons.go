@@ -1,0 +1,722 @@
+package http
+
+import (
+	"cmp"
+	"context"
+	"math"
+	nethttp "net/http"
+	"slices"
+	"time"
+
+	jsonv2 "github.com/go-json-experiment/json"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/ledger"
+)
+
+// Peer production over the API: commons, contributions with their
+// history, forks and their lineage, and the needs board. Writes are events
+// like any other (POST /api/v1/events or /api/v1/actions); this file only
+// reads. It reads the objects projection (meent.Store.Objects), which the
+// sequencer keeps as the commons rules computed it, and adds what depends
+// on the reader's clock (the time left on a claim) or on several objects
+// (a fork's lineage).
+
+// Money is an exact amount in minor units of a currency.
+type Money struct {
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+// CommonsRef names a commons.
+type CommonsRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// Commons is one commons. Created and Updated are log indexes.
+type Commons struct {
+	ID            string       `json:"id"` // hash of its commons.create (or commons.fork) event
+	Name          string       `json:"name"`
+	Description   string       `json:"description"`
+	Kind          string       `json:"kind"`
+	Links         []string     `json:"links"`
+	Approvals     int          `json:"approvals"` // accepts a contribution needs
+	ValuePolicy   string       `json:"value_policy,omitempty"`
+	LicensePolicy string       `json:"license_policy,omitempty"`
+	Maintainers   []string     `json:"maintainers"`
+	Creator       string       `json:"creator"`
+	Created       int64        `json:"created"`
+	Updated       int64        `json:"updated"`
+	ForkOf        *CommonsRef  `json:"fork_of,omitempty"`   // the commons this one forked
+	ForkedAt      *int64       `json:"forked_at,omitempty"` // log index of the fork
+	Forks         []CommonsRef `json:"forks"`
+}
+
+// CommonsList is GET /api/v1/commons.
+type CommonsList struct {
+	Commons []Commons `json:"commons"`
+}
+
+// Evidence backs a contribution: exactly one of URL, Blob (the SHA-256 of
+// a file in the node's blob store, at /api/v1/blobs/{hash}) or Commit.
+type Evidence struct {
+	URL    string `json:"url,omitempty"`
+	Blob   string `json:"blob,omitempty"`
+	Commit string `json:"commit,omitempty"`
+	Note   string `json:"note,omitempty"`
+}
+
+// Quantities measure a contribution.
+type Quantities struct {
+	Minutes      int64  `json:"minutes,omitempty"`
+	LinesAdded   int64  `json:"lines_added,omitempty"`
+	LinesRemoved int64  `json:"lines_removed,omitempty"`
+	Amount       *Money `json:"amount,omitempty"`
+}
+
+// Step is one event in a contribution's history.
+type Step struct {
+	Index  int64     `json:"index"`
+	Event  string    `json:"event,omitempty"` // its hash
+	Time   Timestamp `json:"time"`
+	Agent  string    `json:"agent"`
+	Action string    `json:"action"` // submit, revise, accept, reject, changes, dispute, uphold, overturn, endorse
+	Reason string    `json:"reason,omitempty"`
+}
+
+// Contribution is one contribution. History is only on
+// GET /api/v1/contributions/{id}; FromCommons only in a lineage listing,
+// on contributions recognised from an upstream commons.
+type Contribution struct {
+	ID           string     `json:"id"` // hash of its contribution.submit
+	Commons      string     `json:"commons"`
+	Contributor  string     `json:"contributor"`
+	Kind         string     `json:"kind"`
+	Title        string     `json:"title"`
+	Description  string     `json:"description"`
+	Evidence     []Evidence `json:"evidence"`
+	Quantities   Quantities `json:"quantities"`
+	Need         string     `json:"need,omitempty"`
+	Status       string     `json:"status"`
+	Revision     int        `json:"revision"`
+	Approvals    []string   `json:"approvals"`
+	Rejecters    []string   `json:"rejecters"`
+	Disputes     int        `json:"disputes"`
+	Endorsements []string   `json:"endorsements"`
+	Submitted    int64      `json:"submitted"` // log index
+	SubmittedAt  Timestamp  `json:"submitted_at"`
+	Decided      *int64     `json:"decided,omitempty"` // log index of acceptance or final rejection
+	Updated      int64      `json:"updated"`
+	History      []Step     `json:"history,omitempty"`
+	FromCommons  string     `json:"from_commons,omitempty"`
+}
+
+// ContributionList is a list of contributions, newest first.
+type ContributionList struct {
+	Contributions []Contribution `json:"contributions"`
+}
+
+// Priority is one member's view of a need's urgency, 1 (low) to 5 (urgent).
+type Priority struct {
+	Agent    string `json:"agent"`
+	Priority int    `json:"priority"`
+}
+
+// Pledge is money an agent promises toward a need.
+type Pledge struct {
+	Agent    string `json:"agent"`
+	Amount   int64  `json:"amount"`
+	Currency string `json:"currency"`
+}
+
+// Money returns the pledged amount.
+func (p Pledge) Money() Money { return Money{Amount: p.Amount, Currency: p.Currency} }
+
+// ActiveClaim is a claim whose lease has not ended, as of the request.
+type ActiveClaim struct {
+	Agent           string    `json:"agent"`
+	Since           Timestamp `json:"since"`
+	Expires         Timestamp `json:"expires"`
+	TimeLeftSeconds int64     `json:"time_left_seconds"`
+}
+
+// Need is one need on the board, with what the node computes for it at
+// the time of the request: the number of +1s, the mean and highest
+// priority, the pledge total, the claims still running and when the last
+// of them ends.
+type Need struct {
+	ID            string        `json:"id"` // hash of its need.post
+	Commons       string        `json:"commons"`
+	Poster        string        `json:"poster"`
+	Title         string        `json:"title"`
+	Description   string        `json:"description"`
+	Bounty        *Money        `json:"bounty,omitempty"`
+	MaxClaimants  int           `json:"max_claimants"`
+	Status        string        `json:"status"` // open or closed
+	PlusOnes      int           `json:"plus_ones"`
+	PlusOneAgents []string      `json:"plus_one_agents"`
+	Priority      float64       `json:"priority"`     // mean of the members' priorities, 2 decimals; 0 when none
+	PriorityMax   int           `json:"priority_max"` // 0 when none
+	Priorities    []Priority    `json:"priorities"`
+	Pledges       []Pledge      `json:"pledges"`
+	PledgeTotal   *Money        `json:"pledge_total"` // null when nothing is pledged
+	ActiveClaims  []ActiveClaim `json:"active_claims"`
+	FreeSlots     int           `json:"free_slots"` // claims still possible
+	LeaseEnd      *Timestamp    `json:"lease_end"`  // when the last active claim ends; null when unclaimed
+	ClosedBy      string        `json:"closed_by,omitempty"`
+	CloseReason   string        `json:"close_reason,omitempty"`
+	Created       int64         `json:"created"`
+	CreatedAt     Timestamp     `json:"created_at"`
+	Updated       int64         `json:"updated"`
+}
+
+// NeedList is GET /api/v1/commons/{id}/needs.
+type NeedList struct {
+	Sort  string `json:"sort"`
+	Needs []Need `json:"needs"`
+}
+
+// scanLimit bounds how many objects a listing that filters or sorts in
+// memory reads from the store (the store's own maximum).
+const scanLimit = 1000
+
+// maxLineage bounds how far up a chain of forks lineage looks.
+const maxLineage = 100
+
+// Need board orders.
+const (
+	SortSignals  = "signals"  // most +1s first, then priority, pledges, age
+	SortPriority = "priority" // highest mean priority first
+	SortPledges  = "pledges"  // largest pledge total first
+	SortAge      = "age"      // oldest first: what has waited longest
+	SortNewest   = "newest"   // newest first
+)
+
+var needSorts = []string{SortSignals, SortPriority, SortPledges, SortAge, SortNewest}
+
+// decodeObject decodes a stored object's document as the rules package
+// wrote it.
+func decodeObject[T any](o meent.Object) (*T, error) {
+	v := new(T)
+	if err := jsonv2.Unmarshal(o.Data, v); err != nil {
+		return nil, &meent.Error{Code: meent.EINTERNAL, Message: "internal error", Err: err}
+	}
+	return v, nil
+}
+
+// parseID checks an object ID from a path: objects are named by the hash
+// of the event that created them.
+func parseID(id, what string) error {
+	if _, err := ledger.ParseHash(id); err != nil {
+		return meent.Errorf(meent.EINVALID, "a %s ID is 64 lowercase hex digits", what)
+	}
+	return nil
+}
+
+// objects reads stored domain objects for one request, each at most once.
+type objects struct {
+	ctx   context.Context
+	store meent.Store
+	cache map[[2]string]any // (kind, id) -> *T, or nil when missing
+}
+
+func newObjects(ctx context.Context, st meent.Store) *objects {
+	return &objects{ctx: ctx, store: st, cache: map[[2]string]any{}}
+}
+
+func get[T any](o *objects, kind, id string) (*T, error) {
+	k := [2]string{kind, id}
+	if v, ok := o.cache[k]; ok {
+		if v == nil {
+			return nil, meent.Errorf(meent.ENOTFOUND, "no %s %s", kind, id)
+		}
+		return v.(*T), nil
+	}
+	obj, err := o.store.Object(o.ctx, kind, id)
+	if meent.ErrorCode(err) == meent.ENOTFOUND {
+		o.cache[k] = nil
+		return nil, meent.Errorf(meent.ENOTFOUND, "no %s %s", kind, id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	v, err := decodeObject[T](obj)
+	if err != nil {
+		return nil, err
+	}
+	o.cache[k] = v
+	return v, nil
+}
+
+func (o *objects) commons(id string) (*commons.Commons, error) {
+	return get[commons.Commons](o, commons.KindCommons, id)
+}
+
+func (o *objects) contribution(id string) (*commons.Contribution, error) {
+	return get[commons.Contribution](o, commons.KindContribution, id)
+}
+
+func (o *objects) need(id string) (*commons.Need, error) {
+	return get[commons.Need](o, commons.KindNeed, id)
+}
+
+// put remembers an object read by a listing.
+func (o *objects) put(kind, id string, v any) { o.cache[[2]string{kind, id}] = v }
+
+// list reads objects of one kind and decodes them.
+func list[T any](o *objects, f meent.ObjectFilter) ([]*T, error) {
+	objs, err := o.store.Objects(o.ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*T, 0, len(objs))
+	for _, obj := range objs {
+		v, err := decodeObject[T](obj)
+		if err != nil {
+			return nil, err
+		}
+		o.put(obj.Kind, obj.ID, v)
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+func moneyOf(m *commons.Money) *Money {
+	if m == nil {
+		return nil
+	}
+	return &Money{Amount: m.Amount, Currency: m.Currency}
+}
+
+// commonsOf converts a commons, naming its upstream and its forks.
+func (o *objects) commonsOf(c *commons.Commons) Commons {
+	out := Commons{
+		ID: c.ID, Name: c.Name, Description: c.Description, Kind: c.Kind, Links: nonNil(c.Links),
+		Approvals: c.Approvals, ValuePolicy: c.ValuePolicy, LicensePolicy: c.LicensePolicy,
+		Maintainers: nonNil(c.Maintainers), Creator: c.Creator, Created: c.Created, Updated: c.Updated,
+		Forks: []CommonsRef{},
+	}
+	if c.ForkOf != "" {
+		ref := CommonsRef{ID: c.ForkOf}
+		if up, err := o.commons(c.ForkOf); err == nil {
+			ref.Name = up.Name
+		}
+		at := c.ForkedAt
+		out.ForkOf, out.ForkedAt = &ref, &at
+	}
+	for _, id := range c.Forks {
+		ref := CommonsRef{ID: id}
+		if f, err := o.commons(id); err == nil {
+			ref.Name = f.Name
+		}
+		out.Forks = append(out.Forks, ref)
+	}
+	return out
+}
+
+func contributionOf(k *commons.Contribution) Contribution {
+	out := Contribution{
+		ID: k.ID, Commons: k.Commons, Contributor: k.Contributor, Kind: k.Kind, Title: k.Title,
+		Description: k.Description, Evidence: []Evidence{}, Need: k.Need, Status: k.Status, Revision: k.Revision,
+		Approvals: nonNil(k.Approvals), Rejecters: nonNil(k.Rejecters), Disputes: k.Disputes,
+		Endorsements: nonNil(k.Endorsements), Submitted: k.Submitted, SubmittedAt: Timestamp(k.SubmittedAt), Updated: k.Updated,
+		Quantities: Quantities{
+			Minutes: k.Quantities.Minutes, LinesAdded: k.Quantities.LinesAdded, LinesRemoved: k.Quantities.LinesRemoved,
+			Amount: moneyOf(k.Quantities.Amount),
+		},
+	}
+	for _, e := range k.Evidence {
+		out.Evidence = append(out.Evidence, Evidence{URL: e.URL, Blob: e.Blob, Commit: e.Commit, Note: e.Note})
+	}
+	if k.Decided > 0 {
+		d := k.Decided
+		out.Decided = &d
+	}
+	return out
+}
+
+// needOf converts a need and computes its signals and claims as of now.
+func needOf(n *commons.Need, now time.Time) Need {
+	out := Need{
+		ID: n.ID, Commons: n.Commons, Poster: n.Poster, Title: n.Title, Description: n.Description,
+		Bounty: moneyOf(n.Bounty), MaxClaimants: n.MaxClaimants, Status: n.Status,
+		PlusOnes: len(n.PlusOnes), PlusOneAgents: nonNil(n.PlusOnes),
+		Priorities: []Priority{}, Pledges: []Pledge{}, ActiveClaims: []ActiveClaim{},
+		ClosedBy: n.ClosedBy, CloseReason: n.CloseReason,
+		Created: n.Created, CreatedAt: Timestamp(n.CreatedAt), Updated: n.Updated,
+	}
+	sum := 0
+	for _, p := range n.Priorities {
+		out.Priorities = append(out.Priorities, Priority{Agent: p.Agent, Priority: p.Priority})
+		sum += p.Priority
+		out.PriorityMax = max(out.PriorityMax, p.Priority)
+	}
+	if len(n.Priorities) > 0 {
+		out.Priority = math.Round(float64(sum)/float64(len(n.Priorities))*100) / 100
+	}
+	for _, p := range n.Pledges {
+		out.Pledges = append(out.Pledges, Pledge{Agent: p.Agent, Amount: p.Amount, Currency: p.Currency})
+	}
+	if len(n.Pledges) > 0 {
+		t := n.PledgeTotal()
+		out.PledgeTotal = &Money{Amount: t.Amount, Currency: t.Currency}
+	}
+	ms := now.UnixMilli()
+	if n.Status == commons.NeedOpen {
+		for _, c := range n.ActiveClaims(ms) {
+			out.ActiveClaims = append(out.ActiveClaims, ActiveClaim{
+				Agent: c.Agent, Since: Timestamp(c.Since), Expires: Timestamp(c.Expires),
+				TimeLeftSeconds: (c.Expires - ms + 999) / 1000,
+			})
+			if out.LeaseEnd == nil || Timestamp(c.Expires) > *out.LeaseEnd {
+				end := Timestamp(c.Expires)
+				out.LeaseEnd = &end
+			}
+		}
+		out.FreeSlots = max(n.MaxClaimants-len(out.ActiveClaims), 0)
+	}
+	return out
+}
+
+// sortNeeds orders a board. Ties fall back to age, oldest first, then ID,
+// so the order is total and stable across requests.
+func sortNeeds(ns []Need, by string) {
+	pledge := func(n Need) int64 {
+		if n.PledgeTotal == nil {
+			return 0
+		}
+		return n.PledgeTotal.Amount
+	}
+	slices.SortFunc(ns, func(a, b Need) int {
+		var c int
+		switch by {
+		case SortSignals:
+			c = cmp.Or(cmp.Compare(b.PlusOnes, a.PlusOnes), cmp.Compare(b.Priority, a.Priority), cmp.Compare(pledge(b), pledge(a)))
+		case SortPriority:
+			c = cmp.Or(cmp.Compare(b.Priority, a.Priority), cmp.Compare(b.PriorityMax, a.PriorityMax), cmp.Compare(b.PlusOnes, a.PlusOnes))
+		case SortPledges:
+			c = cmp.Or(cmp.Compare(pledge(b), pledge(a)), cmp.Compare(b.PlusOnes, a.PlusOnes))
+		case SortNewest:
+			return cmp.Or(cmp.Compare(b.Created, a.Created), cmp.Compare(a.ID, b.ID))
+		}
+		return cmp.Or(c, cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
+	})
+}
+
+// boardQuery is what a needs board is asked for.
+type boardQuery struct {
+	Status  string // open, closed or all
+	Sort    string
+	Claimed string // "", "0" or "1"
+	Limit   int
+}
+
+func parseBoardQuery(r *nethttp.Request) (boardQuery, error) {
+	q := r.URL.Query()
+	b := boardQuery{Status: cmp.Or(q.Get("status"), commons.NeedOpen), Sort: cmp.Or(q.Get("sort"), SortSignals), Claimed: q.Get("claimed")}
+	if !slices.Contains([]string{commons.NeedOpen, commons.NeedClosed, "all"}, b.Status) {
+		return b, meent.Errorf(meent.EINVALID, "status must be open, closed or all")
+	}
+	if !slices.Contains(needSorts, b.Sort) {
+		return b, meent.Errorf(meent.EINVALID, "sort must be one of %v", needSorts)
+	}
+	if !slices.Contains([]string{"", "0", "1"}, b.Claimed) {
+		return b, meent.Errorf(meent.EINVALID, "claimed must be 0 or 1")
+	}
+	var err error
+	b.Limit, err = queryLimit(r)
+	return b, err
+}
+
+// board returns the needs of a commons, filtered and sorted. It considers
+// the scanLimit newest needs of the asked status.
+func (s *Server) board(o *objects, commonsID string, b boardQuery) ([]Need, error) {
+	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Limit: scanLimit, Desc: true}
+	if b.Status == "all" {
+		f.Status = ""
+	}
+	ns, err := list[commons.Need](o, f)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]Need, 0, len(ns))
+	for _, n := range ns {
+		v := needOf(n, now)
+		if b.Claimed == "1" && len(v.ActiveClaims) == 0 || b.Claimed == "0" && len(v.ActiveClaims) > 0 {
+			continue
+		}
+		out = append(out, v)
+	}
+	sortNeeds(out, b.Sort)
+	if len(out) > b.Limit {
+		out = out[:b.Limit]
+	}
+	return out, nil
+}
+
+// lineage returns the contributions a commons recognises, newest first:
+// its own (of the given status, "" for any) and, through each fork in its
+// ancestry, the upstream contributions accepted before the fork (only
+// when status is "" or accepted). It is commons.State.Recognised computed
+// from stored objects; upstream ones carry FromCommons. Each commons
+// contributes at most scanLimit contributions.
+func (s *Server) lineage(o *objects, c *commons.Commons, status string, withUpstream bool) ([]Contribution, error) {
+	own, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: c.ID, Status: status, Limit: scanLimit, Desc: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Contribution, 0, len(own))
+	for _, k := range own {
+		out = append(out, contributionOf(k))
+	}
+	if !withUpstream || (status != "" && status != commons.Accepted) {
+		return out, nil
+	}
+	limit := int64(-1)
+	for cur, depth := c, 0; cur.ForkOf != "" && depth < maxLineage; depth++ {
+		if limit < 0 || cur.ForkedAt < limit {
+			limit = cur.ForkedAt
+		}
+		up, err := o.commons(cur.ForkOf)
+		if meent.ErrorCode(err) == meent.ENOTFOUND {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.ID, Status: commons.Accepted, Limit: scanLimit, Desc: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range ks {
+			if k.Decided < limit {
+				v := contributionOf(k)
+				v.FromCommons = up.ID
+				out = append(out, v)
+			}
+		}
+		cur = up
+	}
+	slices.SortStableFunc(out, func(a, b Contribution) int { return cmp.Compare(b.Submitted, a.Submitted) })
+	return out, nil
+}
+
+func (s *Server) now() time.Time {
+	if s.opts.Now != nil {
+		return s.opts.Now()
+	}
+	return time.Now()
+}
+
+func (s *Server) apiCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
+	out, err := s.commonsList(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, CommonsList{Commons: out})
+}
+
+// commonsList lists commons, newest first, optionally of one kind. The
+// kind is not a stored column, so with a kind the scanLimit newest commons
+// are filtered.
+func (s *Server) commonsList(r *nethttp.Request) ([]Commons, error) {
+	kind := r.URL.Query().Get("kind")
+	if kind != "" && !slices.Contains(commons.CommonsKinds, kind) {
+		return nil, meent.Errorf(meent.EINVALID, "kind must be one of %v", commons.CommonsKinds)
+	}
+	limit, err := queryLimit(r)
+	if err != nil {
+		return nil, err
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	f := meent.ObjectFilter{Kind: commons.KindCommons, Limit: limit, Desc: true}
+	if kind != "" {
+		f.Limit = scanLimit
+	}
+	cs, err := list[commons.Commons](o, f)
+	if err != nil {
+		return nil, err
+	}
+	out := []Commons{}
+	for _, c := range cs {
+		if (kind == "" || c.Kind == kind) && len(out) < limit {
+			out = append(out, o.commonsOf(c))
+		}
+	}
+	return out, nil
+}
+
+func (s *Server) apiCommons(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	c, err := o.commons(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, o.commonsOf(c))
+}
+
+// contributionQuery reads ?status= and ?lineage=.
+func contributionQuery(r *nethttp.Request) (status string, lineage bool, limit int, err error) {
+	q := r.URL.Query()
+	status = q.Get("status")
+	if status != "" && !slices.Contains([]string{commons.Pending, commons.ChangesRequested, commons.Accepted, commons.Rejected, commons.Disputed}, status) {
+		return "", false, 0, meent.Errorf(meent.EINVALID, "status must be pending, changes_requested, accepted, rejected or disputed")
+	}
+	switch q.Get("lineage") {
+	case "", "0", "false":
+	case "1", "true":
+		lineage = true
+	default:
+		return "", false, 0, meent.Errorf(meent.EINVALID, "lineage must be 1 or 0")
+	}
+	limit, err = queryLimit(r)
+	return status, lineage, limit, err
+}
+
+func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	status, withLineage, limit, err := contributionQuery(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	c, err := o.commons(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ks, err := s.lineage(o, c, status, withLineage)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if len(ks) > limit {
+		ks = ks[:limit]
+	}
+	writeJSON(w, r, nethttp.StatusOK, ContributionList{Contributions: ks})
+}
+
+func (s *Server) apiAgentContributions(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "agent"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	status, withLineage, limit, err := contributionQuery(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if withLineage {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "lineage applies to a commons' contributions"))
+		return
+	}
+	if _, err := s.node.Store().Agent(r.Context(), id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: id, Status: status, Limit: limit, Desc: true})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := ContributionList{Contributions: make([]Contribution, 0, len(ks))}
+	for _, k := range ks {
+		out.Contributions = append(out.Contributions, contributionOf(k))
+	}
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+// contributionDetail returns a contribution with its full history, each
+// step with the hash of its event.
+func (s *Server) contributionDetail(ctx context.Context, o *objects, id string) (Contribution, error) {
+	if err := parseID(id, "contribution"); err != nil {
+		return Contribution{}, err
+	}
+	k, err := o.contribution(id)
+	if err != nil {
+		return Contribution{}, err
+	}
+	out := contributionOf(k)
+	out.History = make([]Step, 0, len(k.History))
+	for _, st := range k.History {
+		step := Step{Index: st.Index, Time: Timestamp(st.Time), Agent: st.Agent, Action: st.Action, Reason: st.Reason}
+		if rec, err := s.node.Store().RecordByIndex(ctx, st.Index); err == nil {
+			step.Event = ledger.Hash(rec.Hash).String()
+		} else if meent.ErrorCode(err) != meent.ENOTFOUND {
+			return Contribution{}, err
+		}
+		out.History = append(out.History, step)
+	}
+	return out, nil
+}
+
+func (s *Server) apiContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+	out, err := s.contributionDetail(r.Context(), newObjects(r.Context(), s.node.Store()), r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	b, err := parseBoardQuery(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	if _, err := o.commons(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ns, err := s.board(o, id, b)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, NeedList{Sort: b.Sort, Needs: ns})
+}
+
+func (s *Server) apiNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "need"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	n, err := newObjects(r.Context(), s.node.Store()).need(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, needOf(n, s.now()))
+}

@@ -1,0 +1,302 @@
+package http
+
+import (
+	"html/template"
+	nethttp "net/http"
+	"net/url"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/node"
+)
+
+// The peer-production pages: commons, contributions with their history,
+// and the needs board, with agents named. A logged-in person gets a few
+// forms (contribute, post a need, +1, claim, release); each signs one
+// event with the key the node holds for them and ends in node.Submit.
+
+// Link renders an agent as a link to its page, named.
+func (n *names) Link(id string) template.HTML {
+	if id == "" {
+		return ""
+	}
+	return template.HTML(`<a href="/agents/` + url.PathEscape(id) + `">` + template.HTMLEscapeString(n.Name(id)) + `</a>`)
+}
+
+// webCommons loads a commons for a page: a malformed ID is simply not found.
+func (s *Server) webCommons(o *objects, id string) (*commons.Commons, error) {
+	if parseID(id, "commons") != nil {
+		return nil, meent.Errorf(meent.ENOTFOUND, "no commons has that ID")
+	}
+	return o.commons(id)
+}
+
+type commonsListPage struct {
+	Commons []Commons
+	Kind    string
+	Kinds   []string
+	Names   *names
+}
+
+func (s *Server) pageCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
+	cs, err := s.commonsList(r)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	s.render(w, r, nethttp.StatusOK, "commonslist", "Commons", commonsListPage{
+		Commons: cs, Kind: r.URL.Query().Get("kind"), Kinds: commons.CommonsKinds, Names: newNames(r.Context(), s.node.Store()),
+	})
+}
+
+// contributeForm holds what a person typed, to show it again with an error.
+type contributeForm struct {
+	Title, Kind, Description, URL, Need string
+	Error                               string
+}
+
+type needForm struct {
+	Title, Description string
+	Error              string
+}
+
+type commonsPage struct {
+	Commons       Commons
+	Contributions []Contribution // with those recognised from upstream
+	Needs         []Need
+	OpenNeeds     []Need // for the contribute form
+	Board         boardQuery
+	Sorts         []string
+	Statuses      []string
+	Activity      []Activity
+	MoreActivity  *int64
+	Names         *names
+	Kinds         []string
+	Contribute    contributeForm
+	Post          needForm
+	Feed          string
+}
+
+// FeedURL names the page's Atom feed for the layout.
+func (p commonsPage) FeedURL() string { return p.Feed }
+
+func (s *Server) pageCommons(w nethttp.ResponseWriter, r *nethttp.Request) {
+	s.renderCommons(w, r, nethttp.StatusOK, contributeForm{Kind: "code"}, needForm{})
+}
+
+func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, status int, cf contributeForm, nf needForm) {
+	id := r.PathValue("id")
+	o := newObjects(r.Context(), s.node.Store())
+	c, err := s.webCommons(o, id)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	b, err := parseBoardQuery(r)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	b.Limit = 100
+	data := commonsPage{
+		Commons: o.commonsOf(c), Board: b, Sorts: needSorts, Statuses: []string{commons.NeedOpen, commons.NeedClosed, "all"}, Names: newNames(r.Context(), s.node.Store()),
+		Kinds: commons.ContributionKinds, Contribute: cf, Post: nf, Feed: "/commons/" + id + "/feed.atom",
+	}
+	if data.Contributions, err = s.lineage(o, c, "", true); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if len(data.Contributions) > 100 {
+		data.Contributions = data.Contributions[:100]
+	}
+	if data.Needs, err = s.board(o, id, b); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.OpenNeeds, err = s.board(o, id, boardQuery{Status: commons.NeedOpen, Sort: SortNewest, Limit: 100}); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	recs, next, err := s.commonsActivity(o, id, 0, 20)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data.Activity, data.MoreActivity = s.activityOf(o, data.Names, recs), next
+	s.render(w, r, status, "commons", c.Name, data)
+}
+
+func (s *Server) postContribute(w nethttp.ResponseWriter, r *nethttp.Request) {
+	// The form is read by act (formSession); these reads come after.
+	var f contributeForm
+	read := func() (string, any) {
+		f = contributeForm{
+			Title: strings.TrimSpace(r.PostFormValue("title")), Kind: r.PostFormValue("kind"),
+			Description: strings.TrimSpace(r.PostFormValue("description")), URL: strings.TrimSpace(r.PostFormValue("url")),
+			Need: r.PostFormValue("need"),
+		}
+		d := commons.SubmitData{Commons: r.PathValue("id"), Kind: f.Kind, Title: f.Title, Description: f.Description, Need: f.Need}
+		if f.URL != "" {
+			d.Evidence = []commons.Evidence{{URL: f.URL}}
+		}
+		return commons.TypeSubmit, d
+	}
+	rc, p, ok := s.actWith(w, r, read)
+	if !ok {
+		return
+	}
+	if p != nil {
+		f.Error = p.Detail
+		s.renderCommons(w, r, p.Status, f, needForm{})
+		return
+	}
+	nethttp.Redirect(w, r, "/contributions/"+rc.Hash.String(), nethttp.StatusSeeOther)
+}
+
+func (s *Server) postNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+	var f needForm
+	read := func() (string, any) {
+		f = needForm{Title: strings.TrimSpace(r.PostFormValue("title")), Description: strings.TrimSpace(r.PostFormValue("description"))}
+		return commons.TypeNeedPost, commons.NeedData{Commons: r.PathValue("id"), Title: f.Title, Description: f.Description}
+	}
+	rc, p, ok := s.actWith(w, r, read)
+	if !ok {
+		return
+	}
+	if p != nil {
+		f.Error = p.Detail
+		s.renderCommons(w, r, p.Status, contributeForm{Kind: "code"}, f)
+		return
+	}
+	nethttp.Redirect(w, r, "/needs/"+rc.Hash.String(), nethttp.StatusSeeOther)
+}
+
+// actWith answers a form post: it checks the session and the form's CSRF
+// token, lets read turn the form into an event's type and data, and signs
+// and submits that event for the logged-in person. ok is false when an
+// answer was already written; p is the refusal to show on the page again.
+func (s *Server) actWith(w nethttp.ResponseWriter, r *nethttp.Request, read func() (string, any)) (rc node.Receipt, p *Problem, ok bool) {
+	sess, _, err := s.formSession(w, r)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return rc, nil, false
+	}
+	typ, data := read()
+	rc, err = s.accounts.Act(r.Context(), sess.Agent, typ, data)
+	if err != nil {
+		s.logError(r, err)
+		pr := problemOf(err)
+		return rc, &pr, true
+	}
+	return rc, nil, true
+}
+
+type contributionPage struct {
+	Contribution Contribution
+	Commons      *commons.Commons
+	Need         *commons.Need
+	Names        *names
+}
+
+func (s *Server) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+	o := newObjects(r.Context(), s.node.Store())
+	k, err := s.contributionDetail(r.Context(), o, r.PathValue("id"))
+	if meent.ErrorCode(err) == meent.EINVALID {
+		err = meent.Errorf(meent.ENOTFOUND, "no contribution has that ID")
+	}
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data := contributionPage{Contribution: k, Names: newNames(r.Context(), s.node.Store())}
+	if data.Commons, err = o.commons(k.Commons); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if k.Need != "" {
+		data.Need, _ = o.need(k.Need)
+	}
+	s.render(w, r, nethttp.StatusOK, "contribution", k.Title, data)
+}
+
+type needPage struct {
+	Need     Need
+	Commons  *commons.Commons
+	ClosedBy *commons.Contribution
+	Names    *names
+	Mine     *ActiveClaim // the logged-in person's running claim
+	PlusOned bool         // the logged-in person gave a +1
+	Error    string
+}
+
+func (s *Server) pageNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+	s.renderNeed(w, r, nethttp.StatusOK, "")
+}
+
+func (s *Server) renderNeed(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
+	id := r.PathValue("id")
+	o := newObjects(r.Context(), s.node.Store())
+	if parseID(id, "need") != nil {
+		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no need has that ID"), 0)
+		return
+	}
+	n, err := o.need(id)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data := needPage{Need: needOf(n, s.now()), Names: newNames(r.Context(), s.node.Store()), Error: errMsg}
+	if data.Commons, err = o.commons(n.Commons); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if n.ClosedBy != "" {
+		data.ClosedBy, _ = o.contribution(n.ClosedBy)
+	}
+	if sess, _ := s.webSession(r); sess != nil {
+		for i, c := range data.Need.ActiveClaims {
+			if c.Agent == sess.Agent {
+				data.Mine = &data.Need.ActiveClaims[i]
+			}
+		}
+		data.PlusOned = slices.Contains(n.PlusOnes, sess.Agent)
+	}
+	s.render(w, r, status, "need", n.Title, data)
+}
+
+// postNeedAction answers the +1, claim and release forms of a need.
+func (s *Server) postNeedAction(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	action := path.Base(r.URL.Path)
+	read := func() (string, any) {
+		switch action {
+		case "signal":
+			d := commons.SignalData{Need: id, Kind: r.PostFormValue("kind")}
+			if d.Kind == commons.SignalPriority {
+				d.Priority, _ = strconv.Atoi(r.PostFormValue("priority"))
+			}
+			return commons.TypeNeedSignal, d
+		case "claim":
+			d := commons.ClaimData{Need: id}
+			d.LeaseDays, _ = strconv.Atoi(r.PostFormValue("lease_days"))
+			if r.PostFormValue("renew") == "1" {
+				return commons.TypeNeedRenew, d
+			}
+			return commons.TypeNeedClaim, d
+		}
+		return commons.TypeNeedRelease, commons.RefData{Need: id}
+	}
+	_, p, ok := s.actWith(w, r, read)
+	if !ok {
+		return
+	}
+	if p != nil {
+		s.renderNeed(w, r, p.Status, p.Detail)
+		return
+	}
+	nethttp.Redirect(w, r, "/needs/"+id, nethttp.StatusSeeOther)
+}
