@@ -102,6 +102,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 		}
 		c.Updated = idx
 		s.touch(KindCommons, c.ID)
+		s.settleAll(c.ID, idx) // fewer approvals needed may accept what waits
 		return nil
 
 	case TypeMaintainerAdd, TypeMaintainerRemove:
@@ -142,6 +143,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 		}
 		c.Updated = idx
 		s.touch(KindCommons, c.ID)
+		s.settleAll(c.ID, idx)
 		return nil
 
 	case TypeFork:
@@ -264,11 +266,6 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 		switch d.Verdict {
 		case VerdictAccept:
 			k.Approvals = append(k.Approvals, me)
-			if len(k.Approvals) >= c.Approvals {
-				k.Status = Accepted
-				k.Decided = idx
-				s.answer(k, idx)
-			}
 		case VerdictReject:
 			k.Status = Rejected
 			k.Rejecters = append(k.Rejecters, me)
@@ -277,6 +274,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 			k.Status = ChangesRequested
 		}
 		s.step(k, idx, ev.Time, me, d.Verdict, d.Reason)
+		s.settle(k, idx)
 		return nil
 
 	case TypeDispute:
@@ -526,6 +524,51 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 		return nil
 	}
 	return refuse("unknown event type %q", ev.Type)
+}
+
+// Required returns how many accepts contribution k needs: the commons'
+// number, but never more than the maintainers other than the contributor,
+// so a maintainer's own work in a small commons is not stuck for ever.
+// With no other maintainer at all it waits until one is appointed.
+func (s *State) Required(k *Contribution) int {
+	c := s.commons[k.Commons]
+	eligible := 0
+	for _, m := range c.Maintainers {
+		if m != k.Contributor {
+			eligible++
+		}
+	}
+	if eligible == 0 {
+		return c.Approvals + 1 // unreachable until another maintainer exists
+	}
+	return min(c.Approvals, eligible)
+}
+
+// settle accepts a pending contribution that has the approvals it needs.
+func (s *State) settle(k *Contribution, idx int64) {
+	if k.Status == Pending && len(k.Approvals) >= s.Required(k) {
+		k.Status = Accepted
+		k.Decided = idx
+		k.Updated = idx
+		s.touch(KindContribution, k.ID)
+		s.answer(k, idx)
+	}
+}
+
+// settleAll re-checks the pending contributions of a commons after its
+// review rules or maintainers changed. It visits them in log order, so the
+// needs they answer close deterministically.
+func (s *State) settleAll(commonsID string, idx int64) {
+	var pending []*Contribution
+	for _, k := range s.contributions {
+		if k.Commons == commonsID && k.Status == Pending && len(k.Approvals) > 0 {
+			pending = append(pending, k)
+		}
+	}
+	slices.SortFunc(pending, func(a, b *Contribution) int { return int(a.Submitted - b.Submitted) })
+	for _, k := range pending {
+		s.settle(k, idx)
+	}
 }
 
 // answer closes the need an accepted contribution answers.
