@@ -2,7 +2,7 @@
 # make.sh DIR [N] creates a git repository in DIR with N commits (default
 # 20000) for the gitimport benchmark and tests. It is quick because it
 # writes no working tree: awk generates a git fast-import stream and
-# fast-import packs it (20,000 commits in about ten seconds on 2 cores).
+# fast-import packs it (20,000 commits: about 10 s of CPU).
 #
 # The history looks like a real project's, deterministically (same N, same
 # repository, same hashes):
@@ -34,8 +34,10 @@ git init -q "$dir"
 git -C "$dir" symbolic-ref HEAD refs/heads/main
 
 awk -v n="$n" '
+# Each rnd call is a statement of its own: awks differ in the order they
+# evaluate arguments and subscripts, and the output must not.
 function rnd(m) { seed = (seed * 16807) % 2147483647; return seed % m }
-function line(f,   s) { s = sprintf("%s line %d: %d %d", names[f], rnd(100000), rnd(1000), rnd(10)); return s }
+function line(f,   a, b, c) { a = rnd(100000); b = rnd(1000); c = rnd(10); return sprintf("%s line %d: %d %d", names[f], a, b, c) }
 function author(   a) {
 	a = authors[rnd(nauthors)]
 	t += 300 + rnd(3000)
@@ -48,16 +50,16 @@ function body(f,   i, s) {
 	return s
 }
 function put(f,   s) { s = body(f); printf "M 100644 inline %s\ndata %d\n%s\n", names[f], length(s), s }
-function edit(f,   k, i, j, op) {
+function edit(f,   k, i, j, op, x, s) {
 	k = 1 + rnd(6)
 	for (i = 0; i < k; i++) {
 		op = rnd(3)
 		if (op == 0 || nlines[f] >= 200) {        # replace a line
-			if (nlines[f] > 0) text[f, rnd(nlines[f])] = line(f)
+			if (nlines[f] > 0) { j = rnd(nlines[f]); text[f, j] = line(f) }
 		} else if (op == 1 || nlines[f] <= 20) {  # insert a line
 			j = rnd(nlines[f] + 1)
 			for (x = nlines[f]; x > j; x--) text[f, x] = text[f, x - 1]
-			text[f, j] = line(f); nlines[f]++
+			s = line(f); text[f, j] = s; nlines[f]++
 		} else {                                 # delete a line
 			j = rnd(nlines[f])
 			for (x = j; x < nlines[f] - 1; x++) text[f, x] = text[f, x + 1]
@@ -71,7 +73,7 @@ function binary(b,   size, i) {
 	for (i = 0; i < size; i++) printf "%c", (i % 7 == 0) ? 0 : 1 + rnd(255)
 	printf "\n"
 }
-function commit(ref, subject,   k, i) {
+function commit(ref, subject) {
 	c++; printf "commit %s\nmark :%d\n", ref, c; author(); msg(subject)
 }
 BEGIN {
@@ -118,7 +120,7 @@ BEGIN {
 			f = rnd(nfiles); renames++
 			old = names[f]; names[f] = sprintf("src/renamed%d.txt", renames)
 			printf "R %s %s\n", old, names[f]
-			text[f, rnd(nlines[f])] = line(f); put(f)
+			j = rnd(nlines[f]); text[f, j] = line(f); put(f)
 		} else {
 			k = 1 + rnd(3)
 			for (i = 0; i < k; i++) { f = rnd(nfiles); edit(f); put(f) }
