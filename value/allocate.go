@@ -1,7 +1,11 @@
-// Package value holds the pure rules of the value cycle: how income is
-// split exactly among recipients. This first part is the allocation
-// primitive every distribution, split and refund uses; value policies and
-// distributions build on it.
+// Package value holds the pure rules of the value cycle: value policies
+// (CEL equations that turn contributions into points, decay, caps and the
+// income split), and distributions that split an income exactly among
+// pools and contributors and explain every amount. Allocate is the one
+// primitive every distribution, split and refund uses. Nothing here does
+// I/O or reads a clock: the same input gives the same result and digest on
+// every machine. docs/value.md describes the policy format and the exact
+// arithmetic.
 package value
 
 import (
