@@ -3,13 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"encoding/base64"
-	"encoding/hex"
 	"fmt"
 	"strings"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/agent"
 )
 
 // maxArgs bounds the arguments of one multi-row INSERT. Both databases
@@ -138,25 +135,10 @@ func (t *seqTx) append(ctx context.Context, recs []meent.Record, hashes []meent.
 	if err := t.insertHashes(ctx, hashes); err != nil {
 		return err
 	}
-	// Runs of agent.create (the commonest projection under load, two rows
-	// each) are inserted with multi-row statements; every other event is
-	// projected one by one, in log order, after the runs before it.
-	for i := 0; i < len(recs); {
-		j := i
-		for j < len(recs) && recs[j].Type == agent.TypeCreate {
-			j++
+	for _, r := range recs {
+		if err := project(ctx, t.c, r); err != nil {
+			return fmt.Errorf("append: projection of event %d (%s): %w", r.Index, r.Type, err)
 		}
-		if j > i {
-			if err := t.projectCreates(ctx, recs[i:j]); err != nil {
-				return err
-			}
-			i = j
-			continue
-		}
-		if err := project(ctx, t.c, recs[i]); err != nil {
-			return fmt.Errorf("append: projection of event %d (%s): %w", recs[i].Index, recs[i].Type, err)
-		}
-		i++
 	}
 
 	note := cp.Note
@@ -239,34 +221,4 @@ func insertRows(ctx context.Context, c conn, prefix, suffix string, cols, n int,
 		start = end
 	}
 	return nil
-}
-
-// projectCreates projects a run of agent.create events: the agents and
-// their first keys, as projectAgentCreate does one at a time.
-func (t *seqTx) projectCreates(ctx context.Context, recs []meent.Record) error {
-	ids := make([]string, len(recs))
-	data := make([]agent.CreateData, len(recs))
-	for i, r := range recs {
-		if err := decode(r, &data[i]); err != nil {
-			return fmt.Errorf("append: projection of event %d: %w", r.Index, err)
-		}
-		ids[i] = hex.EncodeToString(r.Hash[:])
-	}
-	err := insertRows(ctx, t.c, `INSERT INTO agents (id, kind, name, created, role) VALUES `, "", 5, len(recs),
-		func(i int, args []any) []any {
-			return append(args, ids[i], data[i].Kind, data[i].Name, recs[i].Index, "")
-		},
-		func(err error) error {
-			return t.db.conflictOr(err, "append: project agents", "projection drift: an agent already exists")
-		})
-	if err != nil {
-		return err
-	}
-	return insertRows(ctx, t.c, `INSERT INTO agent_keys (key, agent, added, revoked) VALUES `, "", 4, len(recs),
-		func(i int, args []any) []any {
-			return append(args, base64.StdEncoding.EncodeToString(recs[i].Key), ids[i], recs[i].Index, int64(-1))
-		},
-		func(err error) error {
-			return t.db.conflictOr(err, "append: project keys", "projection drift: a key already exists")
-		})
 }
