@@ -24,6 +24,7 @@ import (
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/sqlite"
 	"github.com/meent/meent/state"
+	"github.com/meent/meent/value"
 )
 
 const origin = "test.example/meent"
@@ -366,8 +367,17 @@ func TestCommonsProjectedAndAudited(t *testing.T) {
 	maya, bob := mk(), mk()
 	lib := do(maya, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
 	need := do(bob, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: "docs"})
-	k := do(bob, commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "documentation", Title: "README", Need: need})
+	k := do(bob, commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "documentation", Title: "README", Need: need, Quantities: commons.Quantities{Minutes: 60, LinesAdded: 40}})
 	do(maya, commons.TypeReview, commons.ReviewData{Contribution: k, Verdict: "accept"})
+	inc := do(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "donation", Amount: commons.Money{Amount: 12345, Currency: "EUR"}})
+	dist := do(maya, value.TypeDistributionRun, value.RunData{Income: inc})
+	if o, err := e.store.Object(ctx, value.KindDistribution, dist); err != nil || o.Commons != lib {
+		t.Fatalf("distribution object %+v, %v", o, err)
+	}
+	bal, err := e.store.Objects(ctx, meent.ObjectFilter{Kind: value.KindBalance, Commons: lib})
+	if err != nil || len(bal) == 0 {
+		t.Fatalf("balances %v, %v", bal, err)
+	}
 
 	o, err := e.store.Object(ctx, commons.KindContribution, k)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/value"
 )
 
 // State is everything the rules know, derived from the log alone.
@@ -20,10 +21,13 @@ type State struct {
 	Size    int64 // number of events applied; the next event's index
 	Agents  *agent.State
 	Commons *commons.State
+	Value   *value.State
 }
 
 // New returns the state of an empty log.
-func New() *State { return &State{Agents: agent.NewState(), Commons: commons.NewState()} }
+func New() *State {
+	return &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState()}
+}
 
 // Apply checks ev as the event at index s.Size and applies it. On error
 // nothing changes, and the caller must not append ev.
@@ -34,6 +38,8 @@ func (s *State) Apply(ev *ledger.Event) error {
 		err = s.Agents.Apply(s.Size, ev)
 	case commons.Owns(ev.Type):
 		err = s.Commons.Apply(s.Size, ev, s.Agents)
+	case value.Owns(ev.Type):
+		err = s.Value.Apply(s.Size, ev, s.Agents, s.Commons)
 	default:
 		err = meent.Errorf(meent.ERULE, "unknown event type %q", ev.Type)
 	}
@@ -48,17 +54,21 @@ func (s *State) Apply(ev *ledger.Event) error {
 func (s *State) Lines(emit func(string)) {
 	s.Agents.Lines(emit)
 	s.Commons.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
+	s.Value.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
 }
 
 // TakeDirty returns the domain objects changed since the last call, for
 // the store's objects projection, and forgets them.
 func (s *State) TakeDirty() []meent.Object {
-	return s.Commons.TakeDirty()
+	return append(s.Commons.TakeDirty(), s.Value.TakeDirty()...)
 }
 
 // DropDirty forgets changed objects (after replaying events whose objects
 // are already stored).
-func (s *State) DropDirty() { s.Commons.DropDirty() }
+func (s *State) DropDirty() {
+	s.Commons.DropDirty()
+	s.Value.DropDirty()
+}
 
 // Digest hashes the sorted canonical lines of the state.
 func (s *State) Digest() [32]byte {

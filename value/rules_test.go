@@ -1,0 +1,184 @@
+package value_test
+
+import (
+	"bytes"
+	"crypto/ed25519"
+	"strings"
+	"testing"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"pgregory.net/rapid"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/state"
+	"github.com/meent/meent/value"
+)
+
+type person struct {
+	key ed25519.PrivateKey
+	id  string
+}
+
+type world struct {
+	t  testing.TB
+	st *state.State
+	tm int64
+}
+
+func (w *world) do(p person, typ string, data any) (string, error) {
+	w.tm += 1000
+	e, err := ledger.Sign(p.key, ledger.Body{Type: typ, Author: p.id, Time: w.tm, Data: data})
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	ev, err := ledger.Decode(e)
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return ev.Hash.String(), w.st.Apply(ev)
+}
+
+func (w *world) must(p person, typ string, data any) string {
+	w.t.Helper()
+	id, err := w.do(p, typ, data)
+	if err != nil {
+		w.t.Fatalf("%s: %v", typ, err)
+	}
+	return id
+}
+
+func (w *world) person(seed byte) person {
+	p := person{key: ed25519.NewKeyFromSeed(bytes.Repeat([]byte{seed}, 32))}
+	p.id = w.must(p, agent.TypeCreate, agent.CreateData{Kind: agent.Person, Name: "p"})
+	return p
+}
+
+// community builds a commons with a maintainer and n accepted contributions
+// by different people.
+func community(t testing.TB, n int) (*world, person, string, []person) {
+	w := &world{t: t, st: state.New(), tm: 1_750_000_000_000}
+	maya := w.person(1)
+	lib := w.must(maya, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	var people []person
+	for i := 0; i < n; i++ {
+		p := w.person(byte(10 + i))
+		people = append(people, p)
+		k := w.must(p, commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "code", Title: "work",
+			Quantities: commons.Quantities{LinesAdded: int64(10 * (i + 1)), Minutes: int64(30 * (i + 1))}})
+		w.must(maya, commons.TypeReview, commons.ReviewData{Contribution: k, Verdict: "accept"})
+	}
+	return w, maya, lib, people
+}
+
+func TestValueCycle(t *testing.T) {
+	w, maya, lib, people := community(t, 5)
+	stranger := people[0]
+
+	// A policy that does not compile is refused with the position.
+	bad := value.DefaultPolicy()
+	bad.Default = "lines_added +"
+	raw, _ := bad.Encode()
+	_, err := w.do(maya, value.TypePolicySet, value.PolicySetData{Commons: lib, Policy: jsontext.Value(raw)})
+	if meent.ErrorCode(err) != meent.EINVALID || !strings.Contains(err.Error(), "default:1:") {
+		t.Fatalf("bad policy: %v", err)
+	}
+	split := value.DefaultPolicy()
+	split.Split.Contributors = "1/2"
+	raw, _ = split.Encode()
+	if _, err := w.do(maya, value.TypePolicySet, value.PolicySetData{Commons: lib, Policy: jsontext.Value(raw)}); err == nil {
+		t.Fatal("a split that does not add up was accepted")
+	}
+	good := value.DefaultPolicy()
+	raw, _ = good.Encode()
+	if _, err := w.do(stranger, value.TypePolicySet, value.PolicySetData{Commons: lib, Policy: jsontext.Value(raw)}); meent.ErrorCode(err) != meent.EFORBIDDEN {
+		t.Fatalf("policy by a non-maintainer: %v", err)
+	}
+	w.must(maya, value.TypePolicySet, value.PolicySetData{Commons: lib, Policy: jsontext.Value(raw)})
+
+	// Income, then its distribution: every cent lands somewhere.
+	if _, err := w.do(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "donation", Amount: commons.Money{Amount: 100, Currency: "eur"}}); err == nil {
+		t.Fatal("lower-case currency accepted")
+	}
+	inc := w.must(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "grant", Amount: commons.Money{Amount: 1_000_001, Currency: "EUR"}, Reference: "city grant 2026-17"})
+	if _, err := w.do(maya, value.TypeDistributionRun, value.RunData{Income: inc, Digest: strings.Repeat("0", 64)}); meent.ErrorCode(err) != meent.ERULE {
+		t.Fatalf("wrong digest: %v", err)
+	}
+	dist := w.must(maya, value.TypeDistributionRun, value.RunData{Income: inc})
+	if _, err := w.do(maya, value.TypeDistributionRun, value.RunData{Income: inc}); meent.ErrorCode(err) != meent.ERULE {
+		t.Fatalf("second distribution of one income: %v", err)
+	}
+	d := w.st.Value.Distribution(dist)
+	var owed int64
+	for _, b := range w.st.Value.Balances() {
+		owed += b.Owed
+	}
+	if owed != 1_000_001 || d.PolicyVersion != 1 {
+		t.Fatalf("balances owe %d of 1000001 (policy version %d)", owed, d.PolicyVersion)
+	}
+	// Everyone who contributed got something, and can see why.
+	for _, p := range people {
+		if d.Result.Amount(value.RecipientAgent, p.id) <= 0 {
+			t.Fatalf("contributor %s got nothing", p.id)
+		}
+	}
+	if len(d.Result.Explanations) != len(people) {
+		t.Fatalf("%d explanations for %d contributors", len(d.Result.Explanations), len(people))
+	}
+
+	// Settle: never more than is open.
+	p := people[2]
+	open := d.Result.Amount(value.RecipientAgent, p.id)
+	if _, err := w.do(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent, Recipient: p.id, Amount: commons.Money{Amount: open + 1, Currency: "EUR"}, Reference: "SEPA 1"}); meent.ErrorCode(err) != meent.ERULE {
+		t.Fatalf("over-settle: %v", err)
+	}
+	w.must(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent, Recipient: p.id, Amount: commons.Money{Amount: open, Currency: "EUR"}, Reference: "SEPA 1"})
+	if _, err := w.do(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent, Recipient: p.id, Amount: commons.Money{Amount: 1, Currency: "USD"}, Reference: "x"}); meent.ErrorCode(err) != meent.ERULE {
+		t.Fatalf("settle in another currency: %v", err)
+	}
+}
+
+// TestValueConservation: whatever incomes, distributions and settlements
+// happen, the balances owe exactly the distributed incomes, and nothing is
+// ever paid beyond what is owed.
+func TestValueConservation(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		w, maya, lib, people := community(t, rapid.IntRange(1, 6).Draw(rt, "people"))
+		var distributed int64
+		var incomes []string
+		for i := rapid.IntRange(1, 12).Draw(rt, "steps"); i > 0; i-- {
+			switch rapid.IntRange(0, 2).Draw(rt, "op") {
+			case 0:
+				amt := rapid.Int64Range(0, 1<<40).Draw(rt, "amount")
+				id, err := w.do(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "sale", Amount: commons.Money{Amount: amt, Currency: "EUR"}})
+				if err == nil {
+					incomes = append(incomes, id)
+				}
+			case 1:
+				if len(incomes) == 0 {
+					continue
+				}
+				id := rapid.SampledFrom(incomes).Draw(rt, "income")
+				if _, err := w.do(maya, value.TypeDistributionRun, value.RunData{Income: id}); err == nil {
+					distributed += w.st.Value.Income(id).Amount.Amount
+				}
+			case 2:
+				p := rapid.SampledFrom(people).Draw(rt, "who")
+				w.do(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent, Recipient: p.id,
+					Amount: commons.Money{Amount: rapid.Int64Range(1, 1<<38).Draw(rt, "pay"), Currency: "EUR"}, Reference: "bank"})
+			}
+			var owed int64
+			for _, b := range w.st.Value.Balances() {
+				owed += b.Owed
+				if b.Paid > b.Owed || b.Paid < 0 {
+					rt.Fatalf("balance paid %d of %d", b.Paid, b.Owed)
+				}
+			}
+			if owed != distributed {
+				rt.Fatalf("balances owe %d, distributions gave %d", owed, distributed)
+			}
+		}
+	})
+}
