@@ -207,9 +207,9 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 		if err := ev.DecodeData(&d); err != nil {
 			return err
 		}
-		k := s.contributions[d.Contribution]
-		if k == nil {
-			return refuse("unknown contribution %s", d.Contribution)
+		k, err := s.contribution(d.Contribution)
+		if err != nil {
+			return err
 		}
 		if k.Contributor != me {
 			return forbid("only the contributor revises a contribution")
@@ -232,9 +232,9 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 		if err := ev.DecodeData(&d); err != nil {
 			return err
 		}
-		k := s.contributions[d.Contribution]
-		if k == nil {
-			return refuse("unknown contribution %s", d.Contribution)
+		k, err := s.contribution(d.Contribution)
+		if err != nil {
+			return err
 		}
 		c := s.commons[k.Commons]
 		if !slices.Contains(c.Maintainers, me) {
@@ -282,9 +282,9 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 		if err := ev.DecodeData(&d); err != nil {
 			return err
 		}
-		k := s.contributions[d.Contribution]
-		if k == nil {
-			return refuse("unknown contribution %s", d.Contribution)
+		k, err := s.contribution(d.Contribution)
+		if err != nil {
+			return err
 		}
 		if k.Contributor != me {
 			return forbid("only the contributor disputes a rejection")
@@ -309,9 +309,9 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 		if err := ev.DecodeData(&d); err != nil {
 			return err
 		}
-		k := s.contributions[d.Contribution]
-		if k == nil {
-			return refuse("unknown contribution %s", d.Contribution)
+		k, err := s.contribution(d.Contribution)
+		if err != nil {
+			return err
 		}
 		c := s.commons[k.Commons]
 		if !slices.Contains(c.Maintainers, me) {
@@ -377,7 +377,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 			return err
 		}
 		if d.Bounty != nil {
-			if err := checkMoney(*d.Bounty, false); err != nil {
+			if err := CheckMoney(*d.Bounty, false); err != nil {
 				return err
 			}
 		}
@@ -424,7 +424,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 			if d.Pledge == nil || d.Priority != 0 {
 				return refuse("a pledge signal needs a pledge")
 			}
-			if err := checkMoney(*d.Pledge, true); err != nil {
+			if err := CheckMoney(*d.Pledge, true); err != nil {
 				return err
 			}
 			cur := d.Pledge.Currency
@@ -591,6 +591,14 @@ func (s *State) step(k *Contribution, idx, t int64, who, action, reason string) 
 	s.touch(KindContribution, k.ID)
 }
 
+func (s *State) contribution(id string) (*Contribution, error) {
+	k := s.contributions[id]
+	if k == nil {
+		return nil, refuse("unknown contribution %s", id)
+	}
+	return k, nil
+}
+
 func (s *State) maintained(id, who string) (*Commons, error) {
 	c := s.commons[id]
 	if c == nil {
@@ -676,7 +684,7 @@ func checkWork(title, desc string, ev []Evidence, q Quantities) error {
 		return refuse("more than a year of work time in one contribution; split it")
 	}
 	if q.Amount != nil {
-		if err := checkMoney(*q.Amount, true); err != nil {
+		if err := CheckMoney(*q.Amount, true); err != nil {
 			return err
 		}
 	}
@@ -708,7 +716,9 @@ func checkURL(s string) error {
 	return nil
 }
 
-func checkMoney(m Money, positive bool) error {
+// CheckMoney checks an amount: a three-letter upper-case currency code
+// and a non-negative amount (positive when positive is set).
+func CheckMoney(m Money, positive bool) error {
 	if len(m.Currency) != 3 || strings.ToUpper(m.Currency) != m.Currency || strings.IndexFunc(m.Currency, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
 		return refuse("currency %q must be a three-letter upper-case code (ISO 4217)", m.Currency)
 	}

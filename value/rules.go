@@ -265,7 +265,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		if !slices.Contains(IncomeKinds, d.Kind) {
 			return refuse("income kind %q is not one of %v", d.Kind, IncomeKinds)
 		}
-		if err := checkMoney(d.Amount); err != nil {
+		if err := commons.CheckMoney(d.Amount, false); err != nil {
 			return err
 		}
 		if d.Payer != "" && agents.Agent(d.Payer) == nil {
@@ -334,7 +334,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		if _, err := maintainer(d.Commons); err != nil {
 			return err
 		}
-		if err := checkMoney(d.Amount); err != nil {
+		if err := commons.CheckMoney(d.Amount, false); err != nil {
 			return err
 		}
 		if d.Amount.Amount == 0 {
@@ -360,21 +360,9 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 	return refuse("unknown event type %q", ev.Type)
 }
 
-func checkMoney(m commons.Money) error {
-	if len(m.Currency) != 3 || strings.IndexFunc(m.Currency, func(r rune) bool { return r < 'A' || r > 'Z' }) >= 0 {
-		return refuse("currency %q must be a three-letter upper-case code (ISO 4217)", m.Currency)
-	}
-	if m.Amount < 0 {
-		return refuse("amounts are not negative")
-	}
-	return nil
-}
-
 func policyID(v *PolicyVersion) string {
-	return v.Commons + "/" + itoa(v.Version)
+	return v.Commons + "/" + strconv.Itoa(v.Version)
 }
-
-func itoa(n int) string { return strconv.Itoa(n) }
 
 // TakeDirty returns the objects changed since the last call and forgets them.
 func (s *State) TakeDirty() []meent.Object {

@@ -100,6 +100,24 @@ var knownSetting = map[string]bool{
 	"log-format": true, "listen": true, "max-blob-size": true, "demo": true, "secure-cookies": true,
 }
 
+// configure parses a node command's flags (with extra ones that command
+// adds), then fills the rest from the environment and meent.conf.
+func configure(name string, args []string, stderr io.Writer, serving bool, extra func(*flag.FlagSet)) (*Config, *flag.FlagSet, error) {
+	var cfg Config
+	fs := newFlagSet(name, stderr)
+	cfg.bind(fs, serving)
+	if extra != nil {
+		extra(fs)
+	}
+	if err := parse(fs, args); err != nil {
+		return nil, nil, err
+	}
+	if err := loadConfig(fs); err != nil {
+		return nil, nil, err
+	}
+	return &cfg, fs, nil
+}
+
 // readConfFile reads "name = value" lines; '#' starts a comment.
 func readConfFile(path string) (map[string]string, error) {
 	f, err := os.Open(path)

@@ -41,13 +41,8 @@ const (
 )
 
 func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg Config
-	fs := newFlagSet("init", stderr)
-	cfg.bind(fs, false)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := loadConfig(fs); err != nil {
+	cfg, _, err := configure("init", args, stderr, false, nil)
+	if err != nil {
 		return err
 	}
 	log, err := cfg.logger(stderr)
@@ -57,7 +52,7 @@ func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	if _, err := os.Stat(filepath.Join(cfg.Data, nodeKeyFile)); err == nil {
 		return fmt.Errorf("%s is already initialised", cfg.Data)
 	}
-	return initNode(ctx, &cfg, log, stdout)
+	return initNode(ctx, cfg, log, stdout)
 }
 
 // initNode creates a node: keys, database, and the log's first events (the

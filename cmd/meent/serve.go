@@ -20,13 +20,8 @@ import (
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg Config
-	fs := newFlagSet("serve", stderr)
-	cfg.bind(fs, true)
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := loadConfig(fs); err != nil {
+	cfg, _, err := configure("serve", args, stderr, true, nil)
+	if err != nil {
 		return err
 	}
 	log, err := cfg.logger(stderr)
@@ -35,7 +30,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	if _, err := os.Stat(filepath.Join(cfg.Data, nodeKeyFile)); errors.Is(err, os.ErrNotExist) {
 		log.Info("first start: initialising", "data", cfg.Data)
-		if err := initNode(ctx, &cfg, log, stdout); err != nil {
+		if err := initNode(ctx, cfg, log, stdout); err != nil {
 			return fmt.Errorf("init: %w", err)
 		}
 	}
@@ -43,14 +38,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	metrics := node.NewMetrics(reg)
-	n, acc, blobs, closeNode, err := openNodeBlobs(ctx, &cfg, log, metrics)
+	n, acc, blobs, closeNode, err := openNodeBlobs(ctx, cfg, log, metrics)
 	if err != nil {
 		return err
 	}
 	defer closeNode()
 
 	if cfg.Demo {
-		if err := fillDemo(ctx, n, acc, &cfg, stdout); err != nil {
+		if err := fillDemo(ctx, n, acc, cfg, stdout); err != nil {
 			return fmt.Errorf("demo: %w", err)
 		}
 	}

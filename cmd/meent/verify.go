@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -16,14 +17,11 @@ import (
 )
 
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var cfg Config
-	fs := newFlagSet("verify", stderr)
-	cfg.bind(fs, false)
-	vkeyFlag := fs.String("key", "", "verifier key of the node (name+hash+base64); default: DIR/node.pub, or for a URL what the node says (trust on first use)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if err := loadConfig(fs); err != nil {
+	var vkeyFlag *string
+	cfg, fs, err := configure("verify", args, stderr, false, func(fs *flag.FlagSet) {
+		vkeyFlag = fs.String("key", "", "verifier key of the node (name+hash+base64); default: DIR/node.pub, or for a URL what the node says (trust on first use)")
+	})
+	if err != nil {
 		return err
 	}
 	var src audit.Source
@@ -37,7 +35,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			}
 			vkey = strings.TrimSpace(string(b))
 		}
-		store, err := openStore(ctx, &cfg)
+		store, err := openStore(ctx, cfg)
 		if err != nil {
 			return err
 		}
