@@ -16,7 +16,7 @@ import (
 
 // Owns reports whether an event type belongs to this package.
 func Owns(typ string) bool {
-	return strings.HasPrefix(typ, "commons.") || strings.HasPrefix(typ, "contribution.") || strings.HasPrefix(typ, "need.")
+	return strings.HasPrefix(typ, "commons.") || strings.HasPrefix(typ, "contribution.") || strings.HasPrefix(typ, "need.") || strings.HasPrefix(typ, "identity.")
 }
 
 func refuse(format string, args ...any) error { return meent.Errorf(meent.ERULE, format, args...) }
@@ -33,6 +33,10 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 	}
 	me := signer.ID
 	switch ev.Type {
+	case TypeImport:
+		return s.applyImport(idx, ev, me)
+	case TypeIdentityClaim, TypeIdentityAttest:
+		return s.applyIdentity(idx, ev, me, func(id string) bool { return agents.Agent(id) != nil })
 	case TypeCreate:
 		var d CreateData
 		if err := ev.DecodeData(&d); err != nil {

@@ -1,6 +1,8 @@
 package commons
 
 import (
+	"strings"
+
 	"github.com/meent/meent"
 )
 
@@ -37,28 +39,40 @@ type Step struct {
 
 // Contribution is the current view of one contribution, with its history.
 type Contribution struct {
-	ID           string     `json:"id"`
-	Commons      string     `json:"commons"`
-	Contributor  string     `json:"contributor"`
-	Kind         string     `json:"kind"`
-	Title        string     `json:"title"`
-	Description  string     `json:"description,omitempty"`
-	Evidence     []Evidence `json:"evidence,omitempty"`
-	Quantities   Quantities `json:"quantities,omitzero"`
-	Need         string     `json:"need,omitempty"`
-	Status       string     `json:"status"`
-	Revision     int        `json:"revision"`
-	Approvals    []string   `json:"approvals,omitempty"` // maintainers who accepted this revision
-	Rejecters    []string   `json:"rejecters,omitempty"` // maintainers whose rejection stands
-	Disputes     int        `json:"disputes"`
-	Endorsements []string   `json:"endorsements,omitempty"`
-	Submitted    int64      `json:"submitted"`         // log index
-	SubmittedAt  int64      `json:"submitted_at"`      // signer's time, ms
-	Decided      int64      `json:"decided,omitempty"` // log index of acceptance or final rejection
-	History      []Step     `json:"history"`
-	Updated      int64      `json:"updated"`
+	ID           string      `json:"id"`
+	Commons      string      `json:"commons"`
+	Contributor  string      `json:"contributor"`        // agent ID; "" for an imported commit whose identity is not mapped yet
+	Identity     string      `json:"identity,omitempty"` // the author identity of an imported commit
+	AuthorName   string      `json:"author_name,omitempty"`
+	Import       *ImportInfo `json:"import,omitempty"` // set for imported commits
+	Kind         string      `json:"kind"`
+	Title        string      `json:"title"`
+	Description  string      `json:"description,omitempty"`
+	Evidence     []Evidence  `json:"evidence,omitempty"`
+	Quantities   Quantities  `json:"quantities,omitzero"`
+	Need         string      `json:"need,omitempty"`
+	Status       string      `json:"status"`
+	Revision     int         `json:"revision"`
+	Approvals    []string    `json:"approvals,omitempty"` // maintainers who accepted this revision
+	Rejecters    []string    `json:"rejecters,omitempty"` // maintainers whose rejection stands
+	Disputes     int         `json:"disputes"`
+	Endorsements []string    `json:"endorsements,omitempty"`
+	Submitted    int64       `json:"submitted"`         // log index
+	SubmittedAt  int64       `json:"submitted_at"`      // signer's time, ms
+	Decided      int64       `json:"decided,omitempty"` // log index of acceptance or final rejection
+	History      []Step      `json:"history"`
+	Updated      int64       `json:"updated"`
 
 	reviews map[reviewKey]bool // who already gave which verdict on which revision
+}
+
+// ImportInfo describes an imported commit.
+type ImportInfo struct {
+	By      string `json:"by"` // the maintainer who imported it
+	Source  string `json:"source,omitempty"`
+	Files   int64  `json:"files"`
+	Merge   bool   `json:"merge,omitzero"`
+	NoStats bool   `json:"no_stats,omitzero"`
 }
 
 type reviewKey struct {
@@ -133,6 +147,9 @@ type State struct {
 	commons       map[string]*Commons
 	contributions map[string]*Contribution
 	needs         map[string]*Need
+	mappings      map[string]map[string]*Mapping // commons → identity → mapping
+	byIdentity    map[identityKey][]string       // imported contributions by author identity
+	lastRemap     Remapped
 	dirty         map[objKey]bool
 }
 
@@ -144,6 +161,8 @@ func NewState() *State {
 		commons:       map[string]*Commons{},
 		contributions: map[string]*Contribution{},
 		needs:         map[string]*Need{},
+		mappings:      map[string]map[string]*Mapping{},
+		byIdentity:    map[identityKey][]string{},
 		dirty:         map[objKey]bool{},
 	}
 }
@@ -217,6 +236,12 @@ func (s *State) Objects(emit func(meent.Object)) {
 		o, _ := s.object(objKey{KindNeed, id})
 		emit(o)
 	}
+	for c, ms := range s.mappings {
+		for id := range ms {
+			o, _ := s.object(objKey{KindMapping, c + "/" + id})
+			emit(o)
+		}
+	}
 }
 
 func (s *State) object(k objKey) (meent.Object, bool) {
@@ -239,6 +264,17 @@ func (s *State) object(k objKey) (meent.Object, bool) {
 			return meent.Object{}, false
 		}
 		return meent.Object{Kind: k.kind, ID: n.ID, Commons: n.Commons, Agent: n.Poster, Status: n.Status, Created: n.Created, Updated: n.Updated, Data: marshal(n)}, true
+	case KindMapping:
+		c, id, _ := strings.Cut(k.id, "/")
+		m := s.mappings[c][id]
+		if m == nil {
+			return meent.Object{}, false
+		}
+		status := "claimed"
+		if m.Attested {
+			status = "attested"
+		}
+		return meent.Object{Kind: k.kind, ID: k.id, Commons: c, Agent: m.Agent, Status: status, Created: m.Index, Updated: m.Index, Data: marshal(m)}, true
 	}
 	return meent.Object{}, false
 }

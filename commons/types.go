@@ -35,6 +35,7 @@ const (
 	KindCommons      = "commons"
 	KindContribution = "contribution"
 	KindNeed         = "need"
+	KindMapping      = "identity" // ID: commons "/" identity
 )
 
 // Commons kinds.

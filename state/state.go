@@ -38,6 +38,9 @@ func (s *State) Apply(ev *ledger.Event) error {
 		err = s.Agents.Apply(s.Size, ev)
 	case commons.Owns(ev.Type):
 		err = s.Commons.Apply(s.Size, ev, s.Agents)
+		if err == nil && (ev.Type == commons.TypeIdentityClaim || ev.Type == commons.TypeIdentityAttest) {
+			s.Value.Remap(s.Size, s.Commons.LastRemap())
+		}
 	case value.Owns(ev.Type):
 		err = s.Value.Apply(s.Size, ev, s.Agents, s.Commons)
 	default:

@@ -334,6 +334,9 @@ func Compile(p Policy) (*Compiled, error) {
 	if p.PeriodDays < 0 || p.PeriodDays > MaxPeriodDays {
 		return nil, bad("period_days must be from 1 to %d", MaxPeriodDays)
 	}
+	if p.MinPayout < 0 || p.MinPayout > MaxMinPayout {
+		return nil, bad("min_payout must be from 0 to %d minor units", int64(MaxMinPayout))
+	}
 	pools, err := checkSplit(p.Split)
 	if err != nil {
 		return nil, err

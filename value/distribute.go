@@ -66,6 +66,9 @@ func FromCommons(c *commons.Contribution, needBounty int64) Contribution {
 	if c.Quantities.Amount != nil {
 		out.Amount = c.Quantities.Amount.Amount
 	}
+	if c.Contributor == "" {
+		out.Identity = c.Identity // an imported commit whose author has not been mapped to an agent yet
+	}
 	return out
 }
 

@@ -46,6 +46,11 @@ type Policy struct {
 
 	// Split says which fraction of every income goes where.
 	Split Split `json:"split"`
+
+	// MinPayout is the smallest open balance (minor units, in the
+	// balance's currency) worth a bank transfer; smaller balances are
+	// carried forward to a later payout run. 0: pay every open balance.
+	MinPayout int64 `json:"min_payout,omitzero"`
 }
 
 // Split is the income split: exact fractions written "n/d" that add up to
@@ -88,6 +93,7 @@ const (
 	MaxHalfLifeDays = 3650
 	MaxPeriodDays   = 3660
 	MaxUpstream     = 32
+	MaxMinPayout    = 1_000_000_000
 	MaxPolicySize   = 64 << 10 // bytes of policy JSON
 	maxFracDigits   = 18       // digits of a numerator or denominator: fits an int64
 )

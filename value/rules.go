@@ -108,7 +108,9 @@ type Settlement struct {
 }
 
 // Balance is what the commons owes one recipient in one currency: every
-// allocation adds to Owed, every settlement to Paid.
+// allocation adds to Owed, every settlement to Paid. What was kept for an
+// identity moves to its agent when the identity is mapped (Moved, and a
+// Move on both balances).
 type Balance struct {
 	Commons     string       `json:"commons"`
 	Kind        string       `json:"kind"`
@@ -116,13 +118,23 @@ type Balance struct {
 	Currency    string       `json:"currency"`
 	Owed        int64        `json:"owed"`
 	Paid        int64        `json:"paid"`
+	Moved       int64        `json:"moved,omitzero"` // moved on to the agent an identity maps to
 	Settlements []Settlement `json:"settlements,omitempty"`
+	Moves       []Move       `json:"moves,omitempty"`
 	Created     int64        `json:"created"`
 	Updated     int64        `json:"updated"`
 }
 
+// Move is an amount kept for an identity that went to its agent.
+type Move struct {
+	Index  int64  `json:"index"`
+	Amount int64  `json:"amount"`
+	From   string `json:"from,omitempty"` // on the agent's balance: the identity
+	To     string `json:"to,omitempty"`   // on the identity's balance: the agent
+}
+
 // Open returns what is still to pay.
-func (b *Balance) Open() int64 { return b.Owed - b.Paid }
+func (b *Balance) Open() int64 { return b.Owed - b.Paid - b.Moved }
 
 type balKey struct{ commons, kind, recipient, currency string }
 
@@ -358,6 +370,32 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		return nil
 	}
 	return refuse("unknown event type %q", ev.Type)
+}
+
+// Remap moves what is kept for an identity in a commons to the agent it now
+// maps to (commons.State.LastRemap after identity.claim or .attest). It
+// cannot fail: the identity event was already accepted.
+func (s *State) Remap(idx int64, m commons.Remapped) {
+	for id, b := range s.balances {
+		if b.Commons != m.Commons || b.Kind != RecipientIdentity || b.Recipient != m.Identity || b.Open() == 0 {
+			continue
+		}
+		amt := b.Open()
+		k := balKey{b.Commons, RecipientAgent, m.Agent, b.Currency}
+		to := s.balances[k.id()]
+		if to == nil {
+			to = &Balance{Commons: k.commons, Kind: k.kind, Recipient: k.recipient, Currency: k.currency, Created: idx}
+			s.balances[k.id()] = to
+		}
+		b.Moved += amt
+		b.Moves = append(b.Moves, Move{Index: idx, Amount: amt, To: m.Agent})
+		b.Updated = idx
+		to.Owed += amt
+		to.Moves = append(to.Moves, Move{Index: idx, Amount: amt, From: m.Identity})
+		to.Updated = idx
+		s.dirty[[2]string{KindBalance, id}] = true
+		s.dirty[[2]string{KindBalance, k.id()}] = true
+	}
 }
 
 func policyID(v *PolicyVersion) string {

@@ -2,6 +2,7 @@ package value_test
 
 import (
 	"bytes"
+	"fmt"
 	"crypto/ed25519"
 	"strings"
 	"testing"
@@ -146,10 +147,27 @@ func TestValueCycle(t *testing.T) {
 func TestValueConservation(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		w, maya, lib, people := community(t, rapid.IntRange(1, 6).Draw(rt, "people"))
+		// Imported commits by identities that may or may not be mapped later.
+		identities := []string{"git:ada@example.org", "git:bo@example.org", "git:cy@example.org"}
+		var commits []commons.ImportedCommit
+		for i := rapid.IntRange(0, 6).Draw(rt, "commits"); i > 0; i-- {
+			commits = append(commits, commons.ImportedCommit{Commit: fmt.Sprintf("%040x", i), Identity: rapid.SampledFrom(identities).Draw(rt, "author"),
+				Time: w.tm, Subject: "commit", LinesAdded: rapid.Int64Range(0, 500).Draw(rt, "lines")})
+		}
+		if len(commits) > 0 {
+			w.must(maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: commits})
+		}
 		var distributed int64
 		var incomes []string
 		for i := rapid.IntRange(1, 12).Draw(rt, "steps"); i > 0; i-- {
-			switch rapid.IntRange(0, 2).Draw(rt, "op") {
+			switch rapid.IntRange(0, 4).Draw(rt, "op") {
+			case 3:
+				p := rapid.SampledFrom(people).Draw(rt, "claimer")
+				w.do(p, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: rapid.SampledFrom(identities).Draw(rt, "identity")})
+			case 4:
+				id := rapid.SampledFrom(identities).Draw(rt, "identity")
+				w.do(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientIdentity, Recipient: id,
+					Amount: commons.Money{Amount: rapid.Int64Range(1, 1<<30).Draw(rt, "pay"), Currency: "EUR"}, Reference: "bank"})
 			case 0:
 				amt := rapid.Int64Range(0, 1<<40).Draw(rt, "amount")
 				id, err := w.do(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "sale", Amount: commons.Money{Amount: amt, Currency: "EUR"}})
@@ -171,9 +189,12 @@ func TestValueConservation(t *testing.T) {
 			}
 			var owed int64
 			for _, b := range w.st.Value.Balances() {
-				owed += b.Owed
-				if b.Paid > b.Owed || b.Paid < 0 {
-					rt.Fatalf("balance paid %d of %d", b.Paid, b.Owed)
+				owed += b.Owed - b.Moved
+				if b.Open() < 0 || b.Paid < 0 || b.Moved < 0 {
+					rt.Fatalf("balance owed %d, paid %d, moved %d", b.Owed, b.Paid, b.Moved)
+				}
+				if b.Kind == value.RecipientIdentity && b.Open() > 0 && w.st.Commons.Identity(lib, b.Recipient) != "" {
+					rt.Fatalf("%s is mapped but %d is still kept for the identity", b.Recipient, b.Open())
 				}
 			}
 			if owed != distributed {
@@ -181,4 +202,42 @@ func TestValueConservation(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestIdentityValueKept: the value of an unmapped git identity is kept for
+// it, and moves to the agent who claims it.
+func TestIdentityValueKept(t *testing.T) {
+	w, maya, lib, people := community(t, 2)
+	w.must(maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{
+		{Commit: strings.Repeat("1", 40), Identity: "git:ada@example.org", Time: w.tm, Subject: "a", LinesAdded: 400},
+	}})
+	inc := w.must(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "donation", Amount: commons.Money{Amount: 10_000, Currency: "EUR"}})
+	dist := w.must(maya, value.TypeDistributionRun, value.RunData{Income: inc})
+	kept := w.st.Value.Distribution(dist).Result.Amount(value.RecipientIdentity, "git:ada@example.org")
+	if kept <= 0 {
+		t.Fatalf("the identity was given %d", kept)
+	}
+	ada := people[1]
+	before := balance(w, lib, value.RecipientAgent, ada.id)
+	w.must(ada, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
+	if got := balance(w, lib, value.RecipientAgent, ada.id); got != before+kept {
+		t.Fatalf("after the claim ada is owed %d, want %d + %d", got, before, kept)
+	}
+	if got := balance(w, lib, value.RecipientIdentity, "git:ada@example.org"); got != 0 {
+		t.Fatalf("%d is still kept for the identity", got)
+	}
+	// A settlement of the identity is now refused: nothing is open.
+	if _, err := w.do(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientIdentity, Recipient: "git:ada@example.org",
+		Amount: commons.Money{Amount: 1, Currency: "EUR"}, Reference: "x"}); meent.ErrorCode(err) != meent.ERULE {
+		t.Fatalf("settling a moved balance: %v", err)
+	}
+}
+
+func balance(w *world, commonsID, kind, recipient string) int64 {
+	for _, b := range w.st.Value.Balances() {
+		if b.Commons == commonsID && b.Kind == kind && b.Recipient == recipient {
+			return b.Open()
+		}
+	}
+	return 0
 }

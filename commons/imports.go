@@ -1,0 +1,249 @@
+package commons
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/ledger"
+)
+
+// Imported history and identities.
+//
+// A maintainer imports a repository's history with contribution.import:
+// each commit becomes a contribution that is accepted at once (the issue's
+// rule: commits reachable from the main branch count as accepted; the
+// maintainer vouches for that by signing the import). A commit's author is
+// an identity ("git:" and the lowercased email), not an agent: identities
+// map to agents through identity.claim, signed by the agent, or
+// identity.attest, signed by a maintainer. Until then the value of an
+// unmapped identity is kept for it (value.RecipientIdentity) and moves to
+// the agent when the identity is mapped.
+const (
+	TypeImport         = "contribution.import" // ImportData
+	TypeIdentityClaim  = "identity.claim"      // IdentityData (Agent empty: the signer)
+	TypeIdentityAttest = "identity.attest"     // IdentityData
+)
+
+// Limits of imports and identities.
+const (
+	MaxImportCommits = 200 // commits per contribution.import event
+	MaxIdentity      = 320 // bytes of an identity
+)
+
+// ImportData is the data of contribution.import.
+type ImportData struct {
+	Commons string           `json:"commons"`
+	Source  string           `json:"source,omitempty"` // where the history came from (a URL or a name), for people
+	Commits []ImportedCommit `json:"commits"`
+}
+
+// ImportedCommit is one commit of an import.
+type ImportedCommit struct {
+	Commit       string `json:"commit"`   // full object name, lowercase hex
+	Identity     string `json:"identity"` // e.g. "git:ada@example.org"
+	Name         string `json:"name,omitempty"`
+	Time         int64  `json:"time"` // author time, ms; 0 when the commit has none
+	Subject      string `json:"subject,omitempty"`
+	Files        int64  `json:"files,omitempty"`
+	LinesAdded   int64  `json:"lines_added,omitempty"`
+	LinesRemoved int64  `json:"lines_removed,omitempty"`
+	Merge        bool   `json:"merge,omitzero"`
+	NoStats      bool   `json:"no_stats,omitzero"` // line counts could not be read
+}
+
+// IdentityData is the data of identity.claim and identity.attest.
+type IdentityData struct {
+	Commons  string `json:"commons"`
+	Identity string `json:"identity"`
+	Agent    string `json:"agent,omitempty"` // attest: the agent; claim: must be empty or the signer
+}
+
+// Mapping says which agent an identity is, in one commons, and how that
+// was established.
+type Mapping struct {
+	Identity string `json:"identity"`
+	Agent    string `json:"agent"`
+	By       string `json:"by"`       // the agent who signed the claim or attestation
+	Attested bool   `json:"attested"` // a maintainer attested it; a later claim cannot change it
+	Index    int64  `json:"index"`
+}
+
+// ImportedID is the contribution ID of a commit imported into a commons.
+// It depends only on the two, so the same commit is never imported twice.
+func ImportedID(commonsID, commit string) string {
+	h := sha256.Sum256([]byte("meent/git-commit\n" + commonsID + "\n" + commit))
+	return hex.EncodeToString(h[:])
+}
+
+// Identity returns the agent an identity maps to in a commons ("" if none).
+func (s *State) Identity(commonsID, identity string) string {
+	if m := s.mappings[commonsID][identity]; m != nil {
+		return m.Agent
+	}
+	return ""
+}
+
+// Mappings returns the identity mappings of a commons, by identity.
+func (s *State) Mappings(commonsID string) []Mapping {
+	var out []Mapping
+	for _, m := range s.mappings[commonsID] {
+		out = append(out, *m)
+	}
+	slices.SortFunc(out, func(a, b Mapping) int { return strings.Compare(a.Identity, b.Identity) })
+	return out
+}
+
+// Imported reports whether a commit was imported into a commons, or into
+// an upstream commons before the fork (so a fork does not count it twice).
+func (s *State) Imported(commonsID, commit string) bool {
+	for c := s.commons[commonsID]; c != nil; c = s.commons[c.ForkOf] {
+		if s.contributions[ImportedID(c.ID, commit)] != nil {
+			return true
+		}
+		if c.ForkOf == "" {
+			break
+		}
+	}
+	return false
+}
+
+type identityKey struct{ commons, identity string }
+
+// Remapped is what the value rules need to know after an identity event:
+// which identity now maps to which agent in which commons.
+type Remapped struct{ Commons, Identity, Agent string }
+
+// LastRemap returns the mapping the last applied identity event made.
+func (s *State) LastRemap() Remapped { return s.lastRemap }
+
+func checkIdentity(id string) error {
+	kind, rest, ok := strings.Cut(id, ":")
+	if !ok || kind == "" || rest == "" || len(id) > MaxIdentity || !utf8.ValidString(id) ||
+		strings.IndexFunc(id, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 {
+		return refuse("identity %q must be kind:value (like git:ada@example.org), at most %d bytes, no spaces", id, MaxIdentity)
+	}
+	for _, r := range kind {
+		if r < 'a' || r > 'z' {
+			return refuse("identity kind %q must be lowercase letters", kind)
+		}
+	}
+	return nil
+}
+
+func (s *State) applyImport(idx int64, ev *ledger.Event, me string) error {
+	var d ImportData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	c, err := s.maintained(d.Commons, me)
+	if err != nil {
+		return err
+	}
+	if len(d.Commits) == 0 || len(d.Commits) > MaxImportCommits {
+		return refuse("an import carries 1 to %d commits", MaxImportCommits)
+	}
+	if len(d.Source) > MaxTitle || !utf8.ValidString(d.Source) {
+		return refuse("source longer than %d bytes", MaxTitle)
+	}
+	seen := map[string]bool{}
+	for i, k := range d.Commits {
+		if (len(k.Commit) != 40 && len(k.Commit) != 64) || !isHex(k.Commit) {
+			return refuse("commits[%d]: commit must be a full git object name (40 or 64 lowercase hex digits)", i)
+		}
+		if seen[k.Commit] || s.Imported(c.ID, k.Commit) {
+			return meent.Errorf(meent.EDUPLICATE, "commits[%d]: commit %s was already imported", i, k.Commit)
+		}
+		seen[k.Commit] = true
+		if err := checkIdentity(k.Identity); err != nil {
+			return refuse("commits[%d]: %s", i, meent.ErrorMessage(err))
+		}
+		if len(k.Name) > MaxTitle || len(k.Subject) > MaxTitle || !utf8.ValidString(k.Name) || !utf8.ValidString(k.Subject) ||
+			strings.IndexFunc(k.Name+k.Subject, unicode.IsControl) >= 0 {
+			return refuse("commits[%d]: name and subject are one line of at most %d bytes", i, MaxTitle)
+		}
+		if k.Time < 0 || k.Files < 0 || k.LinesAdded < 0 || k.LinesRemoved < 0 {
+			return refuse("commits[%d]: time and counts cannot be negative", i)
+		}
+		if k.Merge && (k.Files != 0 || k.LinesAdded != 0 || k.LinesRemoved != 0) {
+			return refuse("commits[%d]: a merge carries no lines (they were counted in the merged commits)", i)
+		}
+	}
+	for _, k := range d.Commits {
+		id := ImportedID(c.ID, k.Commit)
+		title := k.Subject
+		if title == "" {
+			title = "(no subject)"
+		}
+		at := k.Time
+		if at == 0 {
+			at = ev.Time
+		}
+		s.contributions[id] = &Contribution{
+			ID: id, Commons: c.ID, Contributor: s.Identity(c.ID, k.Identity), Identity: k.Identity, AuthorName: k.Name,
+			Kind: "code", Title: title, Evidence: []Evidence{{Commit: k.Commit}},
+			Quantities: Quantities{LinesAdded: k.LinesAdded, LinesRemoved: k.LinesRemoved},
+			Import:     &ImportInfo{By: me, Source: d.Source, Files: k.Files, Merge: k.Merge, NoStats: k.NoStats},
+			Status:     Accepted, Revision: 1, Submitted: idx, SubmittedAt: at, Decided: idx, Updated: idx,
+			History: []Step{{Index: idx, Time: ev.Time, Agent: me, Action: "import"}},
+		}
+		ik := identityKey{c.ID, k.Identity}
+		s.byIdentity[ik] = append(s.byIdentity[ik], id)
+		s.touch(KindContribution, id)
+	}
+	return nil
+}
+
+func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown func(string) bool) error {
+	var d IdentityData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	c := s.commons[d.Commons]
+	if c == nil {
+		return refuse("unknown commons %s", d.Commons)
+	}
+	if err := checkIdentity(d.Identity); err != nil {
+		return err
+	}
+	old := s.mappings[c.ID][d.Identity]
+	attest := ev.Type == TypeIdentityAttest
+	if attest {
+		if !slices.Contains(c.Maintainers, me) {
+			return forbid("only a maintainer of %s may attest identities", c.Name)
+		}
+		if d.Agent == "" || !agentKnown(d.Agent) {
+			return refuse("unknown agent %q", d.Agent)
+		}
+	} else {
+		if d.Agent != "" && d.Agent != me {
+			return forbid("a claim is signed by the agent it names; a maintainer attests for someone else")
+		}
+		d.Agent = me
+		if old != nil && old.Agent == me {
+			return meent.Errorf(meent.EDUPLICATE, "%s is already yours", d.Identity)
+		}
+		if old != nil {
+			return meent.Errorf(meent.ECONFLICT, "%s is already claimed by %s; a maintainer can attest who it is", d.Identity, old.Agent)
+		}
+	}
+	if s.mappings[c.ID] == nil {
+		s.mappings[c.ID] = map[string]*Mapping{}
+	}
+	s.mappings[c.ID][d.Identity] = &Mapping{Identity: d.Identity, Agent: d.Agent, By: me, Attested: attest, Index: idx}
+	// Imported contributions of the identity are now the agent's.
+	for _, id := range s.byIdentity[identityKey{c.ID, d.Identity}] {
+		if k := s.contributions[id]; k.Contributor != d.Agent {
+			k.Contributor = d.Agent
+			k.Updated = idx
+			s.touch(KindContribution, k.ID)
+		}
+	}
+	s.lastRemap = Remapped{Commons: c.ID, Identity: d.Identity, Agent: d.Agent}
+	s.touch(KindMapping, c.ID+"/"+d.Identity)
+	return nil
+}
