@@ -123,9 +123,9 @@ func (s *State) LastRemap() Remapped { return s.lastRemap }
 
 func checkIdentity(id string) error {
 	kind, rest, ok := strings.Cut(id, ":")
-	if !ok || kind == "" || rest == "" || len(id) > MaxIdentity || !utf8.ValidString(id) ||
-		strings.IndexFunc(id, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) >= 0 {
-		return refuse("identity %q must be kind:value (like git:ada@example.org), at most %d bytes, no spaces", id, MaxIdentity)
+	if !ok || kind == "" || strings.TrimSpace(rest) != rest || rest == "" || len(id) > MaxIdentity || !utf8.ValidString(id) ||
+		strings.IndexFunc(id, unicode.IsControl) >= 0 {
+		return refuse("identity %q must be kind:value (like git:ada@example.org), one line of at most %d bytes", id, MaxIdentity)
 	}
 	for _, r := range kind {
 		if r < 'a' || r > 'z' {
