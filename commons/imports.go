@@ -247,3 +247,13 @@ func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown
 	s.touch(KindMapping, c.ID+"/"+d.Identity)
 	return nil
 }
+
+// Maintains reports whether an agent maintains at least one commons.
+func (s *State) Maintains(agentID string) bool {
+	for _, c := range s.commons {
+		if slices.Contains(c.Maintainers, agentID) {
+			return true
+		}
+	}
+	return false
+}

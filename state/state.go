@@ -13,6 +13,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
 )
 
@@ -22,11 +23,12 @@ type State struct {
 	Agents  *agent.State
 	Commons *commons.State
 	Value   *value.State
+	License *license.State
 }
 
 // New returns the state of an empty log.
 func New() *State {
-	return &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState()}
+	return &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState()}
 }
 
 // Apply checks ev as the event at index s.Size and applies it. On error
@@ -43,6 +45,8 @@ func (s *State) Apply(ev *ledger.Event) error {
 		}
 	case value.Owns(ev.Type):
 		err = s.Value.Apply(s.Size, ev, s.Agents, s.Commons)
+	case license.Owns(ev.Type):
+		err = s.License.Apply(s.Size, ev, s.Agents, s.Commons, s.Value)
 	default:
 		err = meent.Errorf(meent.ERULE, "unknown event type %q", ev.Type)
 	}
@@ -58,12 +62,13 @@ func (s *State) Lines(emit func(string)) {
 	s.Agents.Lines(emit)
 	s.Commons.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
 	s.Value.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
+	s.License.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
 }
 
 // TakeDirty returns the domain objects changed since the last call, for
 // the store's objects projection, and forgets them.
 func (s *State) TakeDirty() []meent.Object {
-	return append(s.Commons.TakeDirty(), s.Value.TakeDirty()...)
+	return append(append(s.Commons.TakeDirty(), s.Value.TakeDirty()...), s.License.TakeDirty()...)
 }
 
 // DropDirty forgets changed objects (after replaying events whose objects
@@ -71,6 +76,7 @@ func (s *State) TakeDirty() []meent.Object {
 func (s *State) DropDirty() {
 	s.Commons.DropDirty()
 	s.Value.DropDirty()
+	s.License.DropDirty()
 }
 
 // Digest hashes the sorted canonical lines of the state.

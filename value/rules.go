@@ -372,6 +372,14 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 	return refuse("unknown event type %q", ev.Type)
 }
 
+// AddIncome records an income that another area's rules produced (a
+// license fee, when a payment for a license offer is recorded). The caller
+// has checked it; the ID must be new (an event hash).
+func (s *State) AddIncome(inc Income) {
+	s.incomes[inc.ID] = &inc
+	s.dirty[[2]string{KindIncome, inc.ID}] = true
+}
+
 // Remap moves what is kept for an identity in a commons to the agent it now
 // maps to (commons.State.LastRemap after identity.claim or .attest). It
 // cannot fail: the identity event was already accepted.

@@ -1,0 +1,617 @@
+package license
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/value"
+)
+
+// The licensing events. A grant is always one event whose data carries its
+// terms, so that the event, an inclusion proof and a signed checkpoint are
+// all an offline verifier needs (meent license verify): the log holds only
+// events the rules accepted, and the rules accept a grant only when the
+// terms are exactly what the policy gives.
+//
+//   - license.policy.set: a maintainer sets the commons' license policy.
+//   - license.attest: a maintainer of any commons, or a node admin,
+//     attests what kind of organisation an agent is (a cooperative, a
+//     non-profit...). Only attested kinds count for the free rules that
+//     depend on them.
+//   - license.request: an agent asks for a license for a use. When the
+//     policy makes it free (or a trial), the request carries the grant's
+//     terms and is the grant. Otherwise it carries no terms and becomes an
+//     offer at the policy's price, open for OfferDays.
+//   - license.pay: a maintainer (or a node admin, for a payment provider's
+//     verified webhook) records the payment of an offer: exactly its
+//     price, in its currency, with a reference used only once. It carries
+//     the grant's terms and is the grant; the fee becomes an income of the
+//     commons (kind license_fee), distributed by its value policy.
+//   - license.revoke: a maintainer ends a grant before its term.
+const (
+	TypePolicySet = "license.policy.set" // PolicySetData
+	TypeAttest    = "license.attest"     // AttestData
+	TypeRequest   = "license.request"    // RequestData
+	TypePay       = "license.pay"        // PayData
+	TypeRevoke    = "license.revoke"     // RevokeData
+)
+
+// Object kinds this package projects.
+const (
+	KindPolicy = "license_policy" // ID: commons "/" version
+	KindOffer  = "license_offer"
+	KindGrant  = "license_grant"
+	KindOrg    = "organisation" // ID: the agent; its attested kind
+)
+
+// OfferDays is how long an offer stays open for payment.
+const OfferDays = 30
+
+// PolicySetData is the data of license.policy.set.
+type PolicySetData struct {
+	Commons string         `json:"commons"`
+	Policy  jsontext.Value `json:"policy"`
+}
+
+// AttestData is the data of license.attest.
+type AttestData struct {
+	Agent string `json:"agent"`
+	Kind  string `json:"kind"` // one of the Org kinds
+}
+
+// Organisation is what a requester says about itself. Employees and
+// revenue are the requester's own statement, public in the log; a kind
+// counts for the cooperative and non-profit rules only when attested.
+type Organisation struct {
+	Employees int64 `json:"employees,omitzero"`
+	Revenue   int64 `json:"revenue,omitzero"` // per year, minor units of the price schedule's currency
+}
+
+// RequestData is the data of license.request.
+type RequestData struct {
+	Commons      string       `json:"commons"`
+	Commercial   bool         `json:"commercial"`
+	Scope        string       `json:"scope,omitempty"`
+	Organisation Organisation `json:"organisation,omitzero"`
+	Grant        *Terms       `json:"grant,omitempty"` // required when the use is free, absent otherwise
+}
+
+// Terms are a grant's terms as the event states them.
+type Terms struct {
+	Rule          string `json:"rule"`           // the rule that granted it: a free rule's kind, "trial", or the band that priced it
+	PolicyVersion int    `json:"policy_version"` // the license policy version it was decided under
+	From          int64  `json:"from"`           // ms: the event's time
+	Until         int64  `json:"until,omitzero"` // ms: when it ends; 0: it does not end by time
+	WhileMember   bool   `json:"while_member,omitzero"`
+}
+
+// PayData is the data of license.pay.
+type PayData struct {
+	Offer     string        `json:"offer"`
+	Amount    commons.Money `json:"amount"`
+	Reference string        `json:"reference"`          // the payment: a bank reference or the provider's payment ID
+	Provider  string        `json:"provider,omitempty"` // the payment provider, when a webhook reported it
+	Grant     Terms         `json:"grant"`
+}
+
+// RevokeData is the data of license.revoke.
+type RevokeData struct {
+	Grant  string `json:"grant"`
+	Reason string `json:"reason"`
+}
+
+// PolicyVersion is one version of a commons' license policy.
+type PolicyVersion struct {
+	Commons string         `json:"commons"`
+	Version int            `json:"version"`
+	Policy  jsontext.Value `json:"policy"`
+	Author  string         `json:"author"`
+	Index   int64          `json:"index"`
+
+	decoded Policy
+}
+
+// Decoded returns the policy document.
+func (v *PolicyVersion) Decoded() *Policy { p := v.decoded; return &p }
+
+// Offer is a priced answer to a request, waiting for payment.
+type Offer struct {
+	ID            string        `json:"id"` // the request event
+	Commons       string        `json:"commons"`
+	Licensee      string        `json:"licensee"`
+	Commercial    bool          `json:"commercial"`
+	Scope         string        `json:"scope,omitempty"`
+	Rule          string        `json:"rule"`
+	Reason        string        `json:"reason"`
+	Alternatives  []string      `json:"alternatives,omitempty"`
+	Price         commons.Money `json:"price"`
+	PolicyVersion int           `json:"policy_version"`
+	Index         int64         `json:"index"`
+	Time          int64         `json:"time"`
+	Expires       int64         `json:"expires"`        // ms
+	Paid          string        `json:"paid,omitempty"` // the grant its payment issued
+}
+
+// Grant is a license held by an agent.
+type Grant struct {
+	ID         string `json:"id"` // the event that is the grant
+	Commons    string `json:"commons"`
+	Licensee   string `json:"licensee"`
+	Commercial bool   `json:"commercial"`
+	Scope      string `json:"scope,omitempty"`
+	Terms
+	Reason    string         `json:"reason"`
+	Offer     string         `json:"offer,omitempty"` // for a paid grant
+	Fee       *commons.Money `json:"fee,omitempty"`
+	Reference string         `json:"reference,omitempty"`
+	Index     int64          `json:"index"`
+	Revoked   *Revocation    `json:"revoked,omitempty"`
+}
+
+// Revocation ends a grant.
+type Revocation struct {
+	Index  int64  `json:"index"`
+	Time   int64  `json:"time"`
+	By     string `json:"by"`
+	Reason string `json:"reason"`
+}
+
+// Status says whether a grant is in force at time now, and if not why:
+// "valid", "revoked", "expired", "not_yet" or "membership_ended".
+func (g *Grant) Status(now int64, member bool) string {
+	switch {
+	case g.Revoked != nil:
+		return "revoked"
+	case now < g.From:
+		return "not_yet"
+	case g.Until != 0 && now >= g.Until:
+		return "expired"
+	case g.WhileMember && !member:
+		return "membership_ended"
+	}
+	return "valid"
+}
+
+// Covers reports whether the grant covers a use: a commercial grant
+// covers every use, a non-commercial one only non-commercial use; a grant
+// with a scope covers only that scope.
+func (g *Grant) Covers(commercial bool, scope string) bool {
+	if commercial && !g.Commercial {
+		return false
+	}
+	return g.Scope == "" || scope == "" || g.Scope == scope
+}
+
+// State is everything the licensing rules know.
+type State struct {
+	policies   map[string][]*PolicyVersion
+	attested   map[string]string // agent → attested organisation kind
+	offers     map[string]*Offer
+	grants     map[string]*Grant
+	byLicensee map[string][]string // licensee → grant IDs
+	references map[string]bool     // commons "/" payment reference
+	trials     map[[2]string]bool  // commons, agent
+	dirty      map[[2]string]bool  // kind, id
+}
+
+// NewState returns an empty State.
+func NewState() *State {
+	return &State{
+		policies: map[string][]*PolicyVersion{}, attested: map[string]string{}, offers: map[string]*Offer{},
+		grants: map[string]*Grant{}, byLicensee: map[string][]string{}, references: map[string]bool{},
+		trials: map[[2]string]bool{}, dirty: map[[2]string]bool{},
+	}
+}
+
+// Owns reports whether typ is a licensing event.
+func Owns(typ string) bool { return strings.HasPrefix(typ, "license.") }
+
+// Policy returns the current license policy of a commons, or nil.
+func (s *State) Policy(commonsID string) *PolicyVersion {
+	vs := s.policies[commonsID]
+	if len(vs) == 0 {
+		return nil
+	}
+	return vs[len(vs)-1]
+}
+
+// Policies returns every version of a commons' license policy, oldest first.
+func (s *State) Policies(commonsID string) []*PolicyVersion { return s.policies[commonsID] }
+
+// Offer returns an offer or nil.
+func (s *State) Offer(id string) *Offer { return s.offers[id] }
+
+// Grant returns a grant or nil.
+func (s *State) Grant(id string) *Grant { return s.grants[id] }
+
+// Attested returns the attested organisation kind of an agent ("" if none).
+func (s *State) Attested(agentID string) string { return s.attested[agentID] }
+
+// Grants returns an agent's grants, oldest first.
+func (s *State) Grants(licensee string) []*Grant {
+	var out []*Grant
+	for _, id := range s.byLicensee[licensee] {
+		out = append(out, s.grants[id])
+	}
+	return out
+}
+
+// Check answers "is agent X licensed for commons Y at time now for this
+// use?": the grant in force that covers the use (preferring one that does
+// not end), or nil and the reason why not.
+func (s *State) Check(agents *agent.State, commonsID, licensee string, commercial bool, scope string, now int64) (*Grant, string) {
+	a := agents.Agent(licensee)
+	if a == nil {
+		return nil, "unknown agent"
+	}
+	member := a.Role != ""
+	why := "no grant for this commons"
+	var best *Grant
+	for _, id := range s.byLicensee[licensee] {
+		g := s.grants[id]
+		if g.Commons != commonsID {
+			continue
+		}
+		if !g.Covers(commercial, scope) {
+			why = "no grant covers this use"
+			continue
+		}
+		if st := g.Status(now, member); st != "valid" {
+			why = "the grant " + g.ID + " is " + strings.ReplaceAll(st, "_", " ")
+			continue
+		}
+		if best == nil || (best.Until != 0 && (g.Until == 0 || g.Until > best.Until)) {
+			best = g
+		}
+	}
+	if best == nil {
+		return nil, why
+	}
+	return best, "valid"
+}
+
+// Facts gathers what the ledger says about a requester, for Evaluate.
+func (s *State) Facts(agents *agent.State, cs *commons.State, commonsID, licensee string, org Organisation) Facts {
+	a := agents.Agent(licensee)
+	f := Facts{AgentKnown: a != nil, Employees: org.Employees, Revenue: org.Revenue, HadTrial: s.trials[[2]string{commonsID, licensee}]}
+	if a == nil {
+		return f
+	}
+	f.Name, f.Member = a.Name, a.Role != ""
+	if k := s.attested[licensee]; k != "" {
+		f.Kind, f.Attested = k, true
+	} else {
+		f.Kind = map[string]string{agent.Person: OrgIndividual, agent.Cooperative: OrgCooperative, agent.Company: OrgCompany,
+			agent.Association: OrgAssociation, agent.PublicBody: OrgPublicBody}[a.Kind]
+	}
+	for id := range cs.Recognised(commonsID) {
+		k := cs.Contribution(id)
+		if k == nil || k.Status != commons.Accepted || k.Contributor != licensee {
+			continue
+		}
+		f.AcceptedContributions = append(f.AcceptedContributions, acceptedAt(k))
+	}
+	slices.Sort(f.AcceptedContributions)
+	return f
+}
+
+// acceptedAt is when a contribution was accepted: the signer's time of the
+// event that decided it.
+func acceptedAt(k *commons.Contribution) int64 {
+	for i := len(k.History) - 1; i >= 0; i-- {
+		if k.History[i].Index == k.Decided {
+			return k.History[i].Time
+		}
+	}
+	return k.SubmittedAt
+}
+
+// Decide evaluates a request as the rules will at time now: the decision,
+// and the terms a free grant must carry (nil when the use is paid).
+func (s *State) Decide(agents *agent.State, cs *commons.State, licensee string, d RequestData, now int64) (Decision, *Terms, error) {
+	v := s.Policy(d.Commons)
+	if cs.Commons(d.Commons) == nil {
+		return Decision{}, nil, meent.Errorf(meent.ERULE, "unknown commons %s", d.Commons)
+	}
+	if v == nil {
+		return Decision{}, nil, meent.Errorf(meent.ERULE, "the commons has no license policy")
+	}
+	dec, err := Evaluate(&v.decoded, s.Facts(agents, cs, d.Commons, licensee, d.Organisation), Use{Commercial: d.Commercial, Scope: d.Scope}, now)
+	if err != nil {
+		return Decision{}, nil, err
+	}
+	if !dec.Free {
+		return dec, nil, nil
+	}
+	t := &Terms{Rule: dec.Rule, PolicyVersion: v.Version, From: now, WhileMember: dec.WhileMember}
+	if dec.Term != 0 {
+		t.Until = now + dec.Term
+	}
+	return dec, t, nil
+}
+
+func refuse(format string, args ...any) error { return meent.Errorf(meent.ERULE, format, args...) }
+
+// Apply checks ev at log index idx and applies it; on error nothing
+// changes. A paid grant adds the fee to vs as an income of the commons.
+func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *commons.State, vs *value.State) error {
+	signer, err := agents.Signer(ev)
+	if err != nil {
+		return err
+	}
+	me := signer.ID
+	maintainer := func(commonsID string) error {
+		c := cs.Commons(commonsID)
+		if c == nil {
+			return refuse("unknown commons %s", commonsID)
+		}
+		if !slices.Contains(c.Maintainers, me) && !(ev.Type == TypePay && signer.Role == agent.RoleAdmin) {
+			return meent.Errorf(meent.EFORBIDDEN, "only a maintainer of %s may do this", c.Name)
+		}
+		return nil
+	}
+	switch ev.Type {
+	case TypePolicySet:
+		var d PolicySetData
+		if err := ev.DecodeData(&d); err != nil {
+			return err
+		}
+		if err := maintainer(d.Commons); err != nil {
+			return err
+		}
+		p, err := DecodePolicy(d.Policy)
+		if err != nil {
+			return err
+		}
+		v := &PolicyVersion{Commons: d.Commons, Version: len(s.policies[d.Commons]) + 1, Policy: d.Policy, Author: me, Index: idx, decoded: p}
+		s.policies[d.Commons] = append(s.policies[d.Commons], v)
+		s.dirty[[2]string{KindPolicy, d.Commons + "/" + strconv.Itoa(v.Version)}] = true
+		return nil
+
+	case TypeAttest:
+		var d AttestData
+		if err := ev.DecodeData(&d); err != nil {
+			return err
+		}
+		if signer.Role != agent.RoleAdmin && !maintainsAny(cs, me) {
+			return meent.Errorf(meent.EFORBIDDEN, "only a node admin or a maintainer of a commons attests organisations")
+		}
+		if agents.Agent(d.Agent) == nil {
+			return refuse("unknown agent %s", d.Agent)
+		}
+		if !slices.Contains(orgKinds, d.Kind) {
+			return refuse("%q is not a kind of organisation (%s)", d.Kind, strings.Join(orgKinds, ", "))
+		}
+		s.attested[d.Agent] = d.Kind
+		s.dirty[[2]string{KindOrg, d.Agent}] = true
+		return nil
+
+	case TypeRequest:
+		var d RequestData
+		if err := ev.DecodeData(&d); err != nil {
+			return err
+		}
+		if err := checkScope(d.Scope); err != nil {
+			return err
+		}
+		dec, terms, err := s.Decide(agents, cs, me, d, ev.Time)
+		if err != nil {
+			return err
+		}
+		id := ev.Hash.String()
+		if terms == nil {
+			if d.Grant != nil {
+				return refuse("this use is not free: %s", dec.Reason)
+			}
+			o := &Offer{ID: id, Commons: d.Commons, Licensee: me, Commercial: d.Commercial, Scope: d.Scope, Rule: dec.Rule,
+				Reason: dec.Reason, Alternatives: dec.Alternatives, Price: dec.Price, PolicyVersion: s.Policy(d.Commons).Version,
+				Index: idx, Time: ev.Time, Expires: ev.Time + OfferDays*Day}
+			s.offers[id] = o
+			s.dirty[[2]string{KindOffer, id}] = true
+			return nil
+		}
+		if d.Grant == nil || *d.Grant != *terms {
+			return refuse("the policy grants this use under rule %q with terms %s; the request must state exactly those terms (%s)", terms.Rule, termsString(terms), dec.Reason)
+		}
+		if terms.Rule == "trial" {
+			s.trials[[2]string{d.Commons, me}] = true
+		}
+		s.addGrant(&Grant{ID: id, Commons: d.Commons, Licensee: me, Commercial: d.Commercial, Scope: d.Scope, Terms: *terms, Reason: dec.Reason, Index: idx})
+		return nil
+
+	case TypePay:
+		var d PayData
+		if err := ev.DecodeData(&d); err != nil {
+			return err
+		}
+		o := s.offers[d.Offer]
+		if o == nil {
+			return refuse("unknown offer %s", d.Offer)
+		}
+		if err := maintainer(o.Commons); err != nil {
+			return err
+		}
+		switch {
+		case o.Paid != "":
+			return meent.Errorf(meent.EDUPLICATE, "offer %s was already paid (grant %s)", o.ID, o.Paid)
+		case ev.Time >= o.Expires:
+			return refuse("offer %s expired; the licensee asks again", o.ID)
+		case d.Amount.Currency != o.Price.Currency:
+			return refuse("the offer is priced in %s, the payment is in %s", o.Price.Currency, d.Amount.Currency)
+		case d.Amount.Amount != o.Price.Amount:
+			return refuse("the offer costs %s, the payment is %s", o.Price, d.Amount)
+		}
+		if err := checkReference(d.Reference, d.Provider); err != nil {
+			return err
+		}
+		ref := o.Commons + "/" + d.Provider + "/" + d.Reference
+		if s.references[ref] {
+			return meent.Errorf(meent.EDUPLICATE, "payment %s was already recorded", d.Reference)
+		}
+		want := Terms{Rule: o.Rule, PolicyVersion: o.PolicyVersion, From: ev.Time, Until: ev.Time + Year}
+		if d.Grant != want {
+			return refuse("a paid grant's terms are %s", termsString(&want))
+		}
+		id := ev.Hash.String()
+		fee := d.Amount
+		o.Paid = id
+		s.references[ref] = true
+		s.addGrant(&Grant{ID: id, Commons: o.Commons, Licensee: o.Licensee, Commercial: o.Commercial, Scope: o.Scope, Terms: want,
+			Reason: o.Reason, Offer: o.ID, Fee: &fee, Reference: d.Reference, Index: idx})
+		s.dirty[[2]string{KindOffer, o.ID}] = true
+		vs.AddIncome(value.Income{ID: id, Commons: o.Commons, Kind: "license_fee", Amount: fee, Payer: o.Licensee,
+			Reference: clip("license "+o.ID[:12]+": "+d.Reference, 200), Recorder: me, Index: idx})
+		return nil
+
+	case TypeRevoke:
+		var d RevokeData
+		if err := ev.DecodeData(&d); err != nil {
+			return err
+		}
+		g := s.grants[d.Grant]
+		if g == nil {
+			return refuse("unknown grant %s", d.Grant)
+		}
+		if err := maintainer(g.Commons); err != nil {
+			return err
+		}
+		if g.Revoked != nil {
+			return meent.Errorf(meent.EDUPLICATE, "grant %s was already revoked", g.ID)
+		}
+		if strings.TrimSpace(d.Reason) == "" || len(d.Reason) > 500 || !utf8.ValidString(d.Reason) {
+			return refuse("a revocation gives its reason (1 to 500 bytes)")
+		}
+		g.Revoked = &Revocation{Index: idx, Time: ev.Time, By: me, Reason: d.Reason}
+		s.dirty[[2]string{KindGrant, g.ID}] = true
+		return nil
+	}
+	return refuse("unknown event type %q", ev.Type)
+}
+
+func (s *State) addGrant(g *Grant) {
+	s.grants[g.ID] = g
+	s.byLicensee[g.Licensee] = append(s.byLicensee[g.Licensee], g.ID)
+	s.dirty[[2]string{KindGrant, g.ID}] = true
+}
+
+func maintainsAny(cs *commons.State, who string) bool { return cs.Maintains(who) }
+
+func checkScope(s string) error {
+	if len(s) > MaxScopeLen || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {
+		return refuse("the scope is one line of at most %d bytes", MaxScopeLen)
+	}
+	return nil
+}
+
+func checkReference(ref, provider string) error {
+	if strings.TrimSpace(ref) == "" || len(ref) > 200 || !utf8.ValidString(ref) || strings.IndexFunc(ref, unicode.IsControl) >= 0 {
+		return refuse("a payment names its reference (1 to 200 bytes on one line)")
+	}
+	if len(provider) > 64 || strings.IndexFunc(provider, func(r rune) bool { return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_') }) >= 0 {
+		return refuse("a provider is a short lowercase name")
+	}
+	return nil
+}
+
+func termsString(t *Terms) string {
+	b, _ := json.Marshal(t, json.Deterministic(true))
+	return string(b)
+}
+
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+// TakeDirty returns the objects changed since the last call and forgets them.
+func (s *State) TakeDirty() []meent.Object {
+	out := make([]meent.Object, 0, len(s.dirty))
+	for k := range s.dirty {
+		if o, ok := s.object(k[0], k[1]); ok {
+			out = append(out, o)
+		}
+	}
+	clear(s.dirty)
+	return out
+}
+
+// DropDirty forgets changed objects.
+func (s *State) DropDirty() { clear(s.dirty) }
+
+// Objects emits every object the state holds.
+func (s *State) Objects(emit func(meent.Object)) {
+	for c, vs := range s.policies {
+		for _, v := range vs {
+			o, _ := s.object(KindPolicy, c+"/"+strconv.Itoa(v.Version))
+			emit(o)
+		}
+	}
+	for id := range s.attested {
+		o, _ := s.object(KindOrg, id)
+		emit(o)
+	}
+	for id := range s.offers {
+		o, _ := s.object(KindOffer, id)
+		emit(o)
+	}
+	for id := range s.grants {
+		o, _ := s.object(KindGrant, id)
+		emit(o)
+	}
+}
+
+func (s *State) object(kind, id string) (meent.Object, bool) {
+	switch kind {
+	case KindPolicy:
+		c, n, _ := strings.Cut(id, "/")
+		for _, v := range s.policies[c] {
+			if strconv.Itoa(v.Version) == n {
+				return meent.Object{Kind: kind, ID: id, Commons: c, Agent: v.Author, Status: n, Created: v.Index, Updated: v.Index, Data: mustMarshal(v)}, true
+			}
+		}
+	case KindOrg:
+		if k, ok := s.attested[id]; ok {
+			return meent.Object{Kind: kind, ID: id, Agent: id, Status: k, Data: mustMarshal(map[string]string{"agent": id, "kind": k})}, true
+		}
+	case KindOffer:
+		if o := s.offers[id]; o != nil {
+			status := "open"
+			if o.Paid != "" {
+				status = "paid"
+			}
+			return meent.Object{Kind: kind, ID: id, Commons: o.Commons, Agent: o.Licensee, Status: status, Created: o.Index, Updated: o.Index, Data: mustMarshal(o)}, true
+		}
+	case KindGrant:
+		if g := s.grants[id]; g != nil {
+			status, updated := "issued", g.Index
+			if g.Revoked != nil {
+				status, updated = "revoked", g.Revoked.Index
+			}
+			return meent.Object{Kind: kind, ID: id, Commons: g.Commons, Agent: g.Licensee, Status: status, Created: g.Index, Updated: updated, Data: mustMarshal(g)}, true
+		}
+	}
+	return meent.Object{}, false
+}
+
+func mustMarshal(v any) []byte {
+	b, err := json.Marshal(v, json.Deterministic(true))
+	if err != nil {
+		panic("license: marshal: " + err.Error())
+	}
+	return b
+}
