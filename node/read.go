@@ -94,3 +94,31 @@ func (n *Node) sizeOrLatest(ctx context.Context, size int64) (int64, error) {
 	}
 	return size, nil
 }
+
+// EventProof returns the offline proof of the event at index: the entry,
+// its inclusion proof and the latest signed checkpoint, which covers it.
+func (n *Node) EventProof(ctx context.Context, index int64) (ledger.EventProof, error) {
+	cp, err := n.store.Checkpoint(ctx)
+	if err != nil {
+		return ledger.EventProof{}, err
+	}
+	if index < 0 || index >= cp.Size {
+		return ledger.EventProof{}, notFound("no event at index %d in the tree of size %d", index, cp.Size)
+	}
+	es, err := n.store.Entries(ctx, index, 1)
+	if err != nil {
+		return ledger.EventProof{}, err
+	}
+	if len(es) != 1 {
+		return ledger.EventProof{}, notFound("the event at index %d is not stored", index)
+	}
+	rp, err := tlog.ProveRecord(cp.Size, index, n.hashReader(ctx))
+	if err != nil {
+		return ledger.EventProof{}, err
+	}
+	p := ledger.EventProof{Format: ledger.ProofFormat, Index: index, Entry: es[0], Checkpoint: cp.Note}
+	for _, h := range rp {
+		p.Proof = append(p.Proof, append([]byte(nil), h[:]...))
+	}
+	return p, nil
+}
