@@ -16,18 +16,21 @@ func TestDependencyDirection(t *testing.T) {
 	}
 	const mod = "github.com/meent/meent"
 	forbidden := map[string][]string{
-		"ledger":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"agent":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"commons":   {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"value":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"gitimport": {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node"},
-		"state":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"node":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", "database/sql"},
-		"audit":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node"},
-		"sqlstore":  {mod + "/http", mod + "/node", mod + "/sqlite", mod + "/postgres"},
-		"sqlite":    {mod + "/http", mod + "/node", mod + "/postgres"},
-		"postgres":  {mod + "/http", mod + "/node", mod + "/sqlite"},
-		"http":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres"},
+		"ledger":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"agent":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"commons":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"value":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"license":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"payout":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"valueflows": {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"gitimport":  {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node"},
+		"state":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"node":       {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", "database/sql"},
+		"audit":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node"},
+		"sqlstore":   {mod + "/http", mod + "/node", mod + "/sqlite", mod + "/postgres"},
+		"sqlite":     {mod + "/http", mod + "/node", mod + "/postgres"},
+		"postgres":   {mod + "/http", mod + "/node", mod + "/sqlite"},
+		"http":       {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres"},
 	}
 	for pkg, bad := range forbidden {
 		out, err := exec.Command("go", "list", "-deps", "./"+pkg).CombinedOutput()
