@@ -95,9 +95,15 @@ type Terms struct {
 	WhileMember   bool   `json:"while_member,omitzero"`
 }
 
-// PayData is the data of license.pay.
+// PayData is the data of license.pay. Commons, Licensee, Commercial and
+// Scope repeat the offer's, so the event alone states the whole grant.
 type PayData struct {
-	Offer     string        `json:"offer"`
+	Offer      string `json:"offer"`
+	Commons    string `json:"commons"`
+	Licensee   string `json:"licensee"`
+	Commercial bool   `json:"commercial"`
+	Scope      string `json:"scope,omitempty"`
+
 	Amount    commons.Money `json:"amount"`
 	Reference string        `json:"reference"`          // the payment: a bank reference or the provider's payment ID
 	Provider  string        `json:"provider,omitempty"` // the payment provider, when a webhook reported it
@@ -156,6 +162,36 @@ type Grant struct {
 	Reference string         `json:"reference,omitempty"`
 	Index     int64          `json:"index"`
 	Revoked   *Revocation    `json:"revoked,omitempty"`
+}
+
+// PayFor returns the data of a payment of offer o at time at.
+func PayFor(o *Offer, amount commons.Money, reference, provider string, at int64) PayData {
+	return PayData{Offer: o.ID, Commons: o.Commons, Licensee: o.Licensee, Commercial: o.Commercial, Scope: o.Scope,
+		Amount: amount, Reference: reference, Provider: provider,
+		Grant: Terms{Rule: o.Rule, PolicyVersion: o.PolicyVersion, From: at, Until: at + Year}}
+}
+
+// GrantOf reads the grant an event states, for an offline verifier that
+// has the event and nothing else: a license.request that carries terms,
+// or a license.pay. ok is false for any other event.
+func GrantOf(ev *ledger.Event) (g Grant, ok bool) {
+	switch ev.Type {
+	case TypeRequest:
+		var d RequestData
+		if ev.DecodeData(&d) != nil || d.Grant == nil {
+			return g, false
+		}
+		return Grant{ID: ev.Hash.String(), Commons: d.Commons, Licensee: ev.Author, Commercial: d.Commercial, Scope: d.Scope, Terms: *d.Grant}, true
+	case TypePay:
+		var d PayData
+		if ev.DecodeData(&d) != nil {
+			return g, false
+		}
+		fee := d.Amount
+		return Grant{ID: ev.Hash.String(), Commons: d.Commons, Licensee: d.Licensee, Commercial: d.Commercial, Scope: d.Scope,
+			Terms: d.Grant, Offer: d.Offer, Fee: &fee, Reference: d.Reference}, true
+	}
+	return g, false
 }
 
 // Revocation ends a grant.
@@ -444,6 +480,8 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		switch {
 		case o.Paid != "":
 			return meent.Errorf(meent.EDUPLICATE, "offer %s was already paid (grant %s)", o.ID, o.Paid)
+		case d.Commons != o.Commons || d.Licensee != o.Licensee || d.Commercial != o.Commercial || d.Scope != o.Scope:
+			return refuse("the payment must repeat the offer's commons, licensee, use and scope")
 		case ev.Time >= o.Expires:
 			return refuse("offer %s expired; the licensee asks again", o.ID)
 		case d.Amount.Currency != o.Price.Currency:

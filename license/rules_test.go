@@ -149,8 +149,7 @@ func TestLicenseCycle(t *testing.T) {
 		t.Fatal("licensed before paying")
 	}
 	pay := func(amount int64, currency, ref string) license.PayData {
-		return license.PayData{Offer: offer, Amount: commons.Money{Amount: amount, Currency: currency}, Reference: ref,
-			Grant: license.Terms{Rule: "price.bands[1]", PolicyVersion: 1, From: w.tm + 1000, Until: w.tm + 1000 + license.Year}}
+		return license.PayFor(w.st.License.Offer(offer), commons.Money{Amount: amount, Currency: currency}, ref, "", w.tm+1000)
 	}
 	w.refused(meent.EFORBIDDEN, acme, license.TypePay, pay(600_000, "EUR", "self-paid"))
 	w.refused(meent.ERULE, maya, license.TypePay, pay(599_999, "EUR", "short"))
@@ -159,6 +158,9 @@ func TestLicenseCycle(t *testing.T) {
 	bad := pay(600_000, "EUR", "longer term")
 	bad.Grant.Until += license.Year
 	w.refused(meent.ERULE, maya, license.TypePay, bad)
+	other := pay(600_000, "EUR", "someone else")
+	other.Licensee = maya.id
+	w.refused(meent.ERULE, maya, license.TypePay, other)
 	// A node admin may record it (a verified payment-provider webhook).
 	grant := w.must(admin, license.TypePay, pay(600_000, "EUR", "SEPA 2026-0042"))
 	if g, why := w.st.License.Check(w.st.Agents, lib, acme.id, true, "hosted service", w.tm); g == nil || g.ID != grant {
@@ -188,8 +190,8 @@ func TestLicenseCycle(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, err = w.doAt(maya, license.TypePay, w.tm+license.OfferDays*license.Day, license.PayData{Offer: late, Amount: commons.Money{Amount: 120_000, Currency: "EUR"},
-		Reference: "late", Grant: license.Terms{Rule: "price.bands[0]", PolicyVersion: 1, From: w.tm + license.OfferDays*license.Day, Until: w.tm + license.OfferDays*license.Day + license.Year}})
+	at := w.tm + license.OfferDays*license.Day
+	_, err = w.doAt(maya, license.TypePay, at, license.PayFor(w.st.License.Offer(late), commons.Money{Amount: 120_000, Currency: "EUR"}, "late", "", at))
 	if meent.ErrorCode(err) != meent.ERULE {
 		t.Fatalf("paying an expired offer: %v", err)
 	}
