@@ -23,6 +23,7 @@ func TestDependencyDirection(t *testing.T) {
 		"license":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"payout":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"valueflows": {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
+		"modcheck":   {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"gitimport":  {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node"},
 		"state":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
 		"node":       {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", "database/sql"},
