@@ -257,3 +257,13 @@ func (s *State) Maintains(agentID string) bool {
 	}
 	return false
 }
+
+// All returns every commons, by ID.
+func (s *State) All() []*Commons {
+	out := make([]*Commons, 0, len(s.commons))
+	for _, c := range s.commons {
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b *Commons) int { return strings.Compare(a.ID, b.ID) })
+	return out
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/value"
 )
 
 // Holoptism: everyone sees what happens in a commons and what an agent
@@ -99,6 +100,12 @@ type eventRefs struct {
 	Priority     int    `json:"priority"`
 	Pledge       *Money `json:"pledge"`
 	LeaseDays    int    `json:"lease_days"`
+	// The value cycle's and the imports' members.
+	Income    string            `json:"income"`
+	Identity  string            `json:"identity"`
+	Recipient string            `json:"recipient"`
+	Amount    *Money            `json:"amount"`
+	Commits   []json.RawMessage `json:"commits"`
 }
 
 func refsOf(rec meent.Record) eventRefs {
@@ -109,6 +116,20 @@ func refsOf(rec meent.Record) eventRefs {
 
 // commonsOfEvent returns the commons an event belongs to, "" if none.
 func commonsOfEvent(o *objects, rec meent.Record) (string, error) {
+	if value.Owns(rec.Type) {
+		d := refsOf(rec)
+		if d.Commons != "" || d.Income == "" {
+			return d.Commons, nil
+		}
+		inc, err := o.income(d.Income)
+		if meent.ErrorCode(err) == meent.ENOTFOUND {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return inc.Commons, nil
+	}
 	if !commons.Owns(rec.Type) {
 		return "", nil
 	}
@@ -291,8 +312,55 @@ func summarize(o *objects, nm *names, rec meent.Record) string {
 		return fmt.Sprintf("%s released their claim on %s", who, need(d.Need))
 	case commons.TypeNeedClose:
 		return withReason(fmt.Sprintf("%s closed %s", who, need(d.Need)))
+	case commons.TypeImport:
+		return fmt.Sprintf("%s imported %s into %s", who, plural(len(d.Commits), "commit"), commonsName(d.Commons))
+	case commons.TypeIdentityClaim:
+		return fmt.Sprintf("%s claimed the identity %s in %s", who, d.Identity, commonsName(d.Commons))
+	case commons.TypeIdentityAttest:
+		return fmt.Sprintf("%s attested that the identity %s is %s in %s", who, d.Identity, nm.Name(d.Agent), commonsName(d.Commons))
+	case value.TypePolicySet:
+		return fmt.Sprintf("%s set a new value policy for %s", who, commonsName(d.Commons))
+	case value.TypeIncomeRecord:
+		if d.Amount != nil {
+			return fmt.Sprintf("%s recorded %s of %s for %s", who, article(label(d.Kind)), formatAmount(d.Amount.Amount, d.Amount.Currency), commonsName(d.Commons))
+		}
+	case value.TypeDistributionRun:
+		if inc, err := o.income(d.Income); err == nil {
+			return fmt.Sprintf("%s distributed the income of %s in %s", who, formatAmount(inc.Amount.Amount, inc.Amount.Currency), commonsName(inc.Commons))
+		}
+		return fmt.Sprintf("%s distributed income %s", who, shortID(d.Income))
+	case value.TypePayoutSettle:
+		if d.Amount != nil {
+			to := d.Recipient
+			switch d.Kind {
+			case value.RecipientAgent:
+				to = nm.Name(d.Recipient)
+			case value.RecipientPool:
+				to = "the " + poolLabel(d.Recipient) + " pool"
+			}
+			return fmt.Sprintf("%s recorded a payment of %s from %s to %s", who, formatAmount(d.Amount.Amount, d.Amount.Currency), commonsName(d.Commons), to)
+		}
 	}
 	return fmt.Sprintf("%s signed %s", who, rec.Type)
+}
+
+// label turns a code into words: "changes_requested" -> "changes requested".
+func label(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// plural writes a count of things: "1 commit", "3 commits".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// article puts "a" or "an" before a word.
+func article(w string) string {
+	if w != "" && strings.ContainsRune("aeiou", rune(w[0])) {
+		return "an " + w
+	}
+	return "a " + w
 }
 
 func firstLine(s string) string {

@@ -79,6 +79,7 @@ type commonsPage struct {
 	Contribute    contributeForm
 	Post          needForm
 	Feed          string
+	Value         *valueSection
 }
 
 // FeedURL names the page's Atom feed for the layout.
@@ -127,6 +128,10 @@ func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		return
 	}
 	data.Activity, data.MoreActivity = s.activityOf(o, data.Names, recs), next
+	if data.Value, err = s.valueOf(o, data.Names, id); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
 	s.render(w, r, status, "commons", c.Name, data)
 }
 

@@ -1,10 +1,11 @@
 // Package http serves a meent node over HTTP: the log as C2SP tlog-tiles
 // under /log/, the JSON API under /api/v1 (described by the embedded
-// openapi.json) including the peer-production reads and the blob store,
-// server-rendered web pages with a few forms, Atom feeds, /healthz and
-// /metrics. It also holds Client, the API client the CLI and remote audits
-// use. Every write, from any of these doors, ends in node.Submit (blob
-// uploads aside, which only store bytes the log may later name).
+// openapi.json) including the peer-production reads, the value cycle's
+// reads, previews and exports, and the blob store, server-rendered web
+// pages with a few forms, Atom feeds, /healthz and /metrics. It also
+// holds Client, the API client the CLI and remote audits use. Every write,
+// from any of these doors, ends in node.Submit (blob uploads aside, which
+// only store bytes the log may later name).
 package http
 
 import (
@@ -53,6 +54,10 @@ type Options struct {
 
 	// Now is the wall clock, for the time left on claims; nil is time.Now.
 	Now func() time.Time
+
+	// Payments, when set, accepts a payment provider's signed webhook
+	// for license offers (see Payments).
+	Payments *Payments
 }
 
 // Server is the HTTP face of a node.
@@ -167,6 +172,19 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/needs/{id}", s.apiNeed)
 	s.handle("GET /api/v1/agents/{id}/contributions", s.apiAgentContributions)
 	s.handle("GET /api/v1/agents/{id}/activity", s.apiAgentActivity)
+	s.handle("GET /api/v1/commons/{id}/imports", s.apiImports)
+	s.handle("GET /api/v1/commons/{id}/policy", s.apiPolicy)
+	s.handle("POST /api/v1/commons/{id}/policy/preview", s.apiPolicyPreview)
+	s.handle("GET /api/v1/commons/{id}/incomes", s.apiIncomes)
+	s.handle("GET /api/v1/incomes/{id}", s.apiIncome)
+	s.handle("GET /api/v1/incomes/{id}/preview", s.apiIncomePreview)
+	s.handle("GET /api/v1/commons/{id}/distributions", s.apiDistributions)
+	s.handle("GET /api/v1/distributions/{id}", s.apiDistribution)
+	s.handle("GET /api/v1/distributions/{id}/shares", s.apiShares)
+	s.handle("GET /api/v1/commons/{id}/balances", s.apiBalances)
+	s.handle("GET /api/v1/agents/{id}/balances", s.apiAgentBalances)
+	s.handle("GET /api/v1/commons/{id}/payouts", s.apiPayouts)
+	s.handle("GET /api/v1/commons/{id}/valueflows", s.apiValueFlows)
 	s.handle("GET /api/v1/openapi.json", s.apiOpenAPI)
 
 	// Operations.
@@ -185,6 +203,11 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /commons/{id}/feed.atom", s.commonsFeed)
 	s.handle("POST /commons/{id}/contributions", s.postContribute)
 	s.handle("POST /commons/{id}/needs", s.postNeed)
+	s.handle("GET /commons/{id}/policy", s.pagePolicy)
+	s.handle("GET /commons/{id}/identities", s.pageIdentities)
+	s.handle("POST /commons/{id}/identities/claim", s.postIdentityClaim)
+	s.handle("GET /incomes/{id}", s.pageIncome)
+	s.handle("GET /distributions/{id}", s.pageDistribution)
 	s.handle("GET /contributions/{id}", s.pageContribution)
 	s.handle("GET /needs/{id}", s.pageNeed)
 	s.handle("POST /needs/{id}/signal", s.postNeedAction)

@@ -53,8 +53,7 @@ var pageFuncs = template.FuncMap{
 		}
 		return v
 	},
-	// label turns a code into words: "changes_requested" -> "changes requested".
-	"label": func(s string) string { return strings.ReplaceAll(s, "_", " ") },
+	"label": label,
 	"money": func(v any) string {
 		switch m := v.(type) {
 		case Money:
@@ -67,6 +66,11 @@ var pageFuncs = template.FuncMap{
 		return ""
 	},
 	"left":    timeLeft,
+	"amount":  formatAmount,
+	"decay":   decayPercent,
+	"points":  weightPoints,
+	"weighs":  weighs,
+	"stamp":   func(ms int64) Timestamp { return Timestamp(ms) },
 	"minutes": workTime,
 	"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n\n") },
 }
@@ -320,6 +324,7 @@ type agentPage struct {
 	Agent         Agent
 	Activity      []Activity
 	Contributions []contributionRow
+	Balances      []balanceRow
 	Names         *names
 }
 
@@ -360,6 +365,10 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 			row.CommonsName = c.Name
 		}
 		data.Contributions = append(data.Contributions, row)
+	}
+	if data.Balances, err = s.agentBalances(o, v.ID); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
 	}
 	s.render(w, r, nethttp.StatusOK, "agent", v.Name, data)
 }

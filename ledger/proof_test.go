@@ -92,12 +92,18 @@ func TestEventProof(t *testing.T) {
 		p    func(ledger.EventProof) ledger.EventProof
 		code string
 	}{
-		"other index":      {func(p ledger.EventProof) ledger.EventProof { p.Index = 6; return p }, meent.ESIGNATURE},
-		"index past tree":  {func(p ledger.EventProof) ledger.EventProof { p.Index = 13; return p }, meent.EINVALID},
-		"entry changed":    {func(p ledger.EventProof) ledger.EventProof { p.Entry = bytes.Replace(p.Entry, []byte(`"n"`), []byte(`"m"`), 1); return p }, meent.ESIGNATURE},
+		"other index":     {func(p ledger.EventProof) ledger.EventProof { p.Index = 6; return p }, meent.ESIGNATURE},
+		"index past tree": {func(p ledger.EventProof) ledger.EventProof { p.Index = 13; return p }, meent.EINVALID},
+		"entry changed": {func(p ledger.EventProof) ledger.EventProof {
+			p.Entry = bytes.Replace(p.Entry, []byte(`"n"`), []byte(`"m"`), 1)
+			return p
+		}, meent.ESIGNATURE},
 		"proof hash wrong": {func(p ledger.EventProof) ledger.EventProof { p.Proof = [][]byte{make([]byte, 32)}; return p }, meent.ESIGNATURE},
 		"other checkpoint": {func(p ledger.EventProof) ledger.EventProof { p.Checkpoint = other.Checkpoint; return p }, meent.ESIGNATURE},
-		"unsigned":         {func(p ledger.EventProof) ledger.EventProof { p.Checkpoint = bytes.SplitAfter(p.Checkpoint, []byte("\n\n"))[0]; return p }, meent.ESIGNATURE},
+		"unsigned": {func(p ledger.EventProof) ledger.EventProof {
+			p.Checkpoint = bytes.SplitAfter(p.Checkpoint, []byte("\n\n"))[0]
+			return p
+		}, meent.ESIGNATURE},
 	} {
 		bad := c.p(p)
 		bad.Proof = append([][]byte(nil), bad.Proof...)

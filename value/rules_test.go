@@ -2,8 +2,8 @@ package value_test
 
 import (
 	"bytes"
-	"fmt"
 	"crypto/ed25519"
+	"fmt"
 	"strings"
 	"testing"
 

@@ -219,9 +219,15 @@ func (g *graph) contribution(k *commons.Contribution) {
 	proc := g.iri("contributions", k.ID)
 	at := stamp(k.SubmittedAt)
 	linked := false
+	var provider string
+	if k.Contributor == "" && k.Identity != "" {
+		provider = g.recipient(k.Commons, value.RecipientIdentity, k.Identity) // an imported commit not yet claimed
+	} else {
+		provider = g.agentID(k.Contributor)
+	}
 	event := func(suffix, action string) node {
 		ev := node{"@id": proc + "#" + suffix, "@type": "vf:EconomicEvent", "vf:action": action,
-			"vf:provider": g.agentID(k.Contributor), "vf:receiver": g.commonsAgentID(k.Commons), "vf:hasPointInTime": at}
+			"vf:provider": provider, "vf:receiver": g.commonsAgentID(k.Commons), "vf:hasPointInTime": at}
 		g.put(ev)
 		return ev
 	}
@@ -236,7 +242,7 @@ func (g *graph) contribution(k *commons.Contribution) {
 		// Work accepted upstream before a fork: the fork cites it. The
 		// upstream commons' own export has the work itself.
 		ev := node{"@id": proc + "#cited-by-" + url.PathEscape(c.ID), "@type": "vf:EconomicEvent", "vf:action": "vf:cite",
-			"vf:provider": g.agentID(k.Contributor), "vf:receiver": g.commonsAgentID(c.ID),
+			"vf:provider": provider, "vf:receiver": g.commonsAgentID(c.ID),
 			"vf:resourceInventoriedAs": g.resourceID(k.Commons), "vf:hasPointInTime": at,
 			"vf:note": "Accepted upstream before the fork; still credited in " + c.Name + "."}
 		if c.ForkOf != "" {

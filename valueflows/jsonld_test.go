@@ -350,3 +350,19 @@ func TestJSONLDExpands(t *testing.T) {
 		walk(n)
 	}
 }
+
+// TestJSONLDImportedCommit: an imported commit whose author has not claimed
+// their identity is credited to the identity, not to an empty agent.
+func TestJSONLDImportedCommit(t *testing.T) {
+	in := fixture()
+	in.Contributions = append(in.Contributions, &commons.Contribution{ID: "imported1", Commons: in.Commons.ID, Identity: "git:dee@example.org",
+		Kind: "code", Title: "fix", Status: commons.Accepted, SubmittedAt: ms("2026-03-01T00:00:00Z"), Quantities: commons.Quantities{LinesAdded: 3}})
+	_, nodes := parse(t, export(t, in))
+	ev := nodes["https://meent.example/contributions/imported1#produce"]
+	if ev == nil || ev["vf:provider"] != "https://meent.example/identities/git:dee@example.org" {
+		t.Fatalf("imported commit's event: %v", ev)
+	}
+	if nodes["https://meent.example/agents/"] != nil {
+		t.Fatal("an agent with an empty ID was exported")
+	}
+}

@@ -21,6 +21,7 @@ import (
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/node"
 )
 
 // The peer-production commands. Each signs one event with an agent key
@@ -44,23 +45,33 @@ func (s *signer) bind(fs *flag.FlagSet) {
 }
 
 func (s *signer) submit(ctx context.Context, stdout io.Writer, typ string, data any) error {
-	if s.key == "" {
-		return errors.New("--key is required")
-	}
-	id, key, err := readAgentKey(s.key)
-	if err != nil {
-		return err
-	}
-	entry, err := ledger.Sign(key, ledger.Body{Type: typ, Author: id, Time: time.Now().UnixMilli(), Data: data})
-	if err != nil {
-		return err
-	}
-	rc, err := http.NewClient(s.url, nil).Submit(ctx, entry)
+	rc, err := s.sign(ctx, typ, time.Now().UnixMilli(), data)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "%s %s appended at index %d\n", typ, rc.Hash, rc.Index)
 	return nil
+}
+
+func (s *signer) submitQuiet(ctx context.Context, typ string, data any) error {
+	_, err := s.sign(ctx, typ, time.Now().UnixMilli(), data)
+	return err
+}
+
+// sign signs one event with the given time and submits it.
+func (s *signer) sign(ctx context.Context, typ string, at int64, data any) (node.Receipt, error) {
+	if s.key == "" {
+		return node.Receipt{}, errors.New("--key is required")
+	}
+	id, key, err := readAgentKey(s.key)
+	if err != nil {
+		return node.Receipt{}, err
+	}
+	entry, err := ledger.Sign(key, ledger.Body{Type: typ, Author: id, Time: at, Data: data})
+	if err != nil {
+		return node.Receipt{}, err
+	}
+	return http.NewClient(s.url, nil).Submit(ctx, entry)
 }
 
 func getJSON(ctx context.Context, stdout io.Writer, url string) error {

@@ -27,6 +27,14 @@ Usage:
   meent commons      {create|fork|maintainer|list|show}            commons (signs with --key FILE)
   meent contribution {submit|revise|review|dispute|resolve|endorse|list|show}
   meent need         {post|signal|claim|renew|release|close|list}  the needs board
+  meent import git PATH --commons ID --key FILE                    commits become accepted contributions
+  meent identity     {claim|attest|list}                           map imported identities to agents
+  meent policy       {show|set}                                    value policies (set previews; --yes saves)
+  meent income       {record|list}                                 incomes of a commons
+  meent distribution {run|show|shares|list}                        distribute an income, explain it
+  meent payout       {list|export|settle}                          open payouts, CSV/SEPA files, settlements
+  meent export       valueflows --commons ID                       economic events as ValueFlows JSON-LD
+  meent license {policy|attest|request|pay|revoke|status|proof|verify|check}  copyfair licenses
   meent bench   --url URL [--n N] [--concurrency C]                drive a running node with signed events
   meent version
 
@@ -83,6 +91,22 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdContribution(ctx, args, stdout, stderr)
 	case "need":
 		return cmdNeed(ctx, args, stdout, stderr)
+	case "import":
+		return cmdImport(ctx, args, stdout, stderr)
+	case "identity":
+		return cmdIdentity(ctx, args, stdout, stderr)
+	case "policy":
+		return cmdPolicy(ctx, args, stdout, stderr)
+	case "income":
+		return cmdIncome(ctx, args, stdout, stderr)
+	case "distribution":
+		return cmdDistribution(ctx, args, stdout, stderr)
+	case "license":
+		return cmdLicense(ctx, args, stdout, stderr)
+	case "payout":
+		return cmdPayout(ctx, args, stdout, stderr)
+	case "export":
+		return cmdExport(ctx, args, stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, args, stdout, stderr)
 	case "version":
@@ -104,13 +128,24 @@ func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
 	return fs
 }
 
-// parse parses flags; -h is not an error.
+// parse parses flags, which may come before or after the positional
+// arguments ("meent distribution show ID --recipient X"); "--" ends them.
 func parse(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errReported
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return errReported // the flag package told the user (-h included)
 		}
-		return errReported
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			pos = append(pos, args[1:]...)
+			break
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
 	}
-	return nil
+	return fs.Parse(append([]string{"--"}, pos...))
 }

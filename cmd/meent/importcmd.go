@@ -1,0 +1,233 @@
+package main
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/gitimport"
+	"github.com/meent/meent/http"
+)
+
+// maxImportBytes keeps a contribution.import event well under the
+// ledger's 65,535-byte limit for an entry.
+const maxImportBytes = 48 << 10
+
+// cmdImport runs meent import git PATH --commons ID: the commits reachable
+// from the ref become contribution.import events, signed by a maintainer's
+// key, in batches of up to commons.MaxImportCommits. Commits the commons
+// already has are skipped before git computes their diffs, so a re-run
+// adds only new commits.
+func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 || args[0] != "git" {
+		return errors.New("usage: meent import git PATH --commons ID --key FILE [--url URL] [--ref REF] [--dry-run]")
+	}
+	fs := newFlagSet("import git", stderr)
+	var s signer
+	s.bind(fs)
+	commonsID := fs.String("commons", "", "the commons the history belongs to (required)")
+	ref := fs.String("ref", "HEAD", "the branch whose history counts as accepted")
+	source := fs.String("source", "", "where the history comes from, shown with each contribution (default: the path)")
+	dry := fs.Bool("dry-run", false, "read the history and report, submit nothing")
+	// Flags may come after the path, as the issue writes the command.
+	rest := args[1:]
+	var path string
+	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
+		path, rest = rest[0], rest[1:]
+	}
+	if err := parse(fs, rest); err != nil {
+		return err
+	}
+	if path == "" && fs.NArg() == 1 {
+		path = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if path == "" || *commonsID == "" {
+		return errors.New("usage: meent import git PATH --commons ID --key FILE")
+	}
+	if *source == "" {
+		abs, err := filepath.Abs(path)
+		if err != nil {
+			return err
+		}
+		*source = abs
+	}
+	*source = clip(*source, commons.MaxTitle)
+
+	client := http.NewClient(s.url, nil)
+	known := map[string]bool{}
+	if !*dry {
+		if s.key == "" {
+			return errors.New("--key is required (a maintainer's key), or use --dry-run")
+		}
+		info, err := client.Imports(ctx, *commonsID)
+		if err != nil {
+			return err
+		}
+		for _, h := range info.Commits {
+			known[h] = true
+		}
+	}
+
+	start := time.Now()
+	var batch []commons.ImportedCommit
+	size, events, imported := 0, 0, 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		if !*dry {
+			if err := s.submitQuiet(ctx, commons.TypeImport, commons.ImportData{Commons: *commonsID, Source: *source, Commits: batch}); err != nil {
+				return fmt.Errorf("after %d commits: %w", imported, err)
+			}
+		}
+		events++
+		imported += len(batch)
+		batch, size = batch[:0], 0
+		return nil
+	}
+	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: func(h string) bool { return known[h] }}, func(c gitimport.Commit) error {
+		k := importedCommit(c)
+		n := len(k.Identity) + len(k.Name) + len(k.Subject) + 160
+		if len(batch) == commons.MaxImportCommits || size+n > maxImportBytes {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		batch = append(batch, k)
+		size += n
+		return nil
+	})
+	if err == nil {
+		err = flush()
+	}
+	verb := "imported"
+	if *dry {
+		verb = "read (dry run, nothing submitted)"
+	}
+	fmt.Fprintf(stdout, "%s %d commits in %d events (%d merges, %d already imported) in %s\n",
+		verb, imported, events, rep.Merges, rep.Skipped, time.Since(start).Round(time.Millisecond))
+	for _, p := range rep.Unreadable {
+		what := "not imported"
+		if p.Partial {
+			what = "imported without line counts"
+		}
+		fmt.Fprintf(stdout, "  %s %s: %s\n", orDash(p.Hash), what, p.Reason)
+	}
+	if err != nil {
+		return err
+	}
+	if *dry {
+		for id, st := range rep.Identities {
+			fmt.Fprintf(stdout, "  %s (%s): %d commits\n", id, st.Name, st.Commits)
+		}
+		return nil
+	}
+	info, err := client.Imports(ctx, *commonsID)
+	if err != nil {
+		return err
+	}
+	var unmapped []http.IdentityInfo
+	for _, id := range info.Identities {
+		if id.Agent == "" {
+			unmapped = append(unmapped, id)
+		}
+	}
+	if len(unmapped) > 0 {
+		fmt.Fprintf(stdout, "%d identities are not mapped to an agent yet; their value is kept for them until they claim it:\n", len(unmapped))
+		for _, id := range unmapped {
+			fmt.Fprintf(stdout, "  %s (%s): %d commits, +%d -%d lines\n", id.Identity, id.Name, id.Commits, id.LinesAdded, id.LinesRemoved)
+		}
+		fmt.Fprintf(stdout, "claim one with: meent identity claim --commons %s --identity IDENTITY --key AGENT.key\n", *commonsID)
+	}
+	return nil
+}
+
+// importedCommit turns a commit read from git into the event's form:
+// texts cut to the rules' limits on one line, identities that are too long
+// replaced by a hash of themselves, times before 1970 as unknown.
+func importedCommit(c gitimport.Commit) commons.ImportedCommit {
+	id := gitimport.Identity(c)
+	if len(id) > commons.MaxIdentity {
+		h := sha256.Sum256([]byte(id))
+		id = "git:sha256:" + hex.EncodeToString(h[:])
+	}
+	return commons.ImportedCommit{
+		Commit: c.Hash, Identity: id, Name: clip(c.AuthorName, commons.MaxTitle), Time: max(c.AuthorTime, 0),
+		Subject: clip(c.Subject, commons.MaxTitle), Files: int64(len(c.Files)),
+		LinesAdded: c.LinesAdded, LinesRemoved: c.LinesRemoved, Merge: c.Merge, NoStats: c.NoStats,
+	}
+}
+
+// clip makes s one line of at most n bytes, cut at a rune boundary.
+func clip(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// cmdIdentity maps imported identities to agents.
+func cmdIdentity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var s signer
+	var d commons.IdentityData
+	bind := func(fs *flag.FlagSet, agent bool) {
+		s.bind(fs)
+		fs.StringVar(&d.Commons, "commons", "", "commons ID")
+		fs.StringVar(&d.Identity, "identity", "", "identity, e.g. git:ada@example.org")
+		if agent {
+			fs.StringVar(&d.Agent, "agent", "", "the agent the identity is")
+		}
+	}
+	return subcommand(ctx, "identity", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
+		"claim": func(fs *flag.FlagSet) func() error {
+			bind(fs, false)
+			return func() error { return s.submit(ctx, stdout, commons.TypeIdentityClaim, d) }
+		},
+		"attest": func(fs *flag.FlagSet) func() error {
+			bind(fs, true)
+			return func() error { return s.submit(ctx, stdout, commons.TypeIdentityAttest, d) }
+		},
+		"list": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			fs.StringVar(&d.Commons, "commons", "", "commons ID")
+			return func() error {
+				info, err := http.NewClient(s.url, nil).Imports(ctx, d.Commons)
+				if err != nil {
+					return err
+				}
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(info.Identities)
+			}
+		},
+	})
+}

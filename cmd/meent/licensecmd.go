@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+	"golang.org/x/mod/sumdb/note"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/license"
+)
+
+// cmdLicense holds the copyfair licensing commands: a commons' license
+// policy, requests, payments, revocations, and verifying a grant online or
+// offline.
+func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var s signer
+	base := func() string { return strings.TrimRight(s.url, "/") }
+	return subcommand(ctx, "license", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
+		"policy": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			commonsID := fs.String("commons", "", "commons ID")
+			file := fs.String("file", "", "set the policy from this JSON document (see docs/license.md); without it, show the current one")
+			return func() error {
+				if *file == "" {
+					return getJSON(ctx, stdout, base()+"/api/v1/commons/"+*commonsID+"/license")
+				}
+				doc, err := os.ReadFile(*file)
+				if err != nil {
+					return err
+				}
+				if _, err := license.DecodePolicy(doc); err != nil {
+					return err // the same check the node makes, before signing anything
+				}
+				return s.submit(ctx, stdout, license.TypePolicySet, license.PolicySetData{Commons: *commonsID, Policy: jsontext.Value(doc)})
+			}
+		},
+		"attest": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			var d license.AttestData
+			fs.StringVar(&d.Agent, "agent", "", "the organisation's agent ID")
+			fs.StringVar(&d.Kind, "kind", "", "cooperative, worker_owned, nonprofit, association, company, public_body or individual")
+			return func() error { return s.submit(ctx, stdout, license.TypeAttest, d) }
+		},
+		"request": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			var d license.RequestData
+			fs.StringVar(&d.Commons, "commons", "", "commons ID")
+			fs.BoolVar(&d.Commercial, "commercial", false, "the use is commercial")
+			fs.StringVar(&d.Scope, "scope", "", "what the use covers, in your words")
+			fs.Int64Var(&d.Organisation.Employees, "employees", 0, "your organisation's employees")
+			revenue := fs.String("revenue", "", "your organisation's yearly revenue, in the price schedule's currency (e.g. 250000.00)")
+			currency := fs.String("currency", "EUR", "currency of --revenue")
+			return func() error {
+				if *revenue != "" {
+					m, err := commons.ParseMoney(*revenue, *currency)
+					if err != nil {
+						return err
+					}
+					d.Organisation.Revenue = m.Amount
+				}
+				me, _, err := readAgentKey(s.key)
+				if err != nil {
+					return err
+				}
+				// Ask the node what the rules will decide at this time, then
+				// sign the request with exactly those terms (a free grant
+				// states its terms, so it can be verified offline).
+				at := time.Now().UnixMilli()
+				q := url.Values{"agent": {me}, "as_of": {strconv.FormatInt(at, 10)}, "commercial": {strconv.FormatBool(d.Commercial)},
+					"scope": {d.Scope}, "employees": {strconv.FormatInt(d.Organisation.Employees, 10)}, "revenue": {strconv.FormatInt(d.Organisation.Revenue, 10)}}
+				var dec http.LicenseDecision
+				if err := fetchJSON(ctx, base()+"/api/v1/commons/"+d.Commons+"/license/evaluate?"+q.Encode(), &dec); err != nil {
+					return err
+				}
+				d.Grant = dec.Grant
+				rc, err := s.sign(ctx, license.TypeRequest, at, d)
+				if err != nil {
+					return err
+				}
+				printDecision(stdout, dec.Decision)
+				if dec.Grant != nil {
+					fmt.Fprintf(stdout, "granted: %s (index %d)\nproof for offline checks: meent license proof --url %s %s\n", rc.Hash, rc.Index, s.url, rc.Hash)
+				} else {
+					fmt.Fprintf(stdout, "offer: %s (index %d), open for %d days; a maintainer records your payment, or your payment provider reports it\n", rc.Hash, rc.Index, license.OfferDays)
+				}
+				return nil
+			}
+		},
+		"pay": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			offer := fs.String("offer", "", "the offer paid")
+			amount := fs.String("amount", "", "the amount received, e.g. 6000.00")
+			currency := fs.String("currency", "EUR", "its currency")
+			reference := fs.String("reference", "", "the payment's reference (bank transfer, invoice)")
+			return func() error {
+				m, err := commons.ParseMoney(*amount, *currency)
+				if err != nil {
+					return err
+				}
+				var o license.Offer
+				if err := fetchJSON(ctx, base()+"/api/v1/offers/"+*offer, &o); err != nil {
+					return err
+				}
+				at := time.Now().UnixMilli()
+				rc, err := s.sign(ctx, license.TypePay, at, license.PayFor(&o, m, *reference, "", at))
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "granted: %s (index %d); the fee %s is an income of the commons\n", rc.Hash, rc.Index, m)
+				return nil
+			}
+		},
+		"revoke": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			var d license.RevokeData
+			fs.StringVar(&d.Grant, "grant", "", "the grant")
+			fs.StringVar(&d.Reason, "reason", "", "why")
+			return func() error { return s.submit(ctx, stdout, license.TypeRevoke, d) }
+		},
+		"status": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			commonsID := fs.String("commons", "", "commons ID")
+			agentID := fs.String("agent", "", "the organisation's agent ID")
+			commercial := fs.Bool("commercial", true, "the use is commercial")
+			scope := fs.String("scope", "", "the use's scope")
+			return func() error {
+				q := url.Values{"commons": {*commonsID}, "agent": {*agentID}, "commercial": {strconv.FormatBool(*commercial)}, "scope": {*scope}}
+				var c http.LicenseCheck
+				if err := fetchJSON(ctx, base()+"/api/v1/licenses/check?"+q.Encode(), &c); err != nil {
+					return err
+				}
+				if !c.Licensed {
+					fmt.Fprintf(stdout, "NOT LICENSED: %s\n", c.Reason)
+					return errReported
+				}
+				fmt.Fprintf(stdout, "LICENSED by grant %s (%s)%s\n", c.Grant.ID, c.Grant.Rule, until(c.Grant.Terms))
+				return nil
+			}
+		},
+		"proof": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			out := fs.String("out", "", "write the proof to this file (default: standard output)")
+			return func() error {
+				if fs.NArg() != 1 {
+					return errors.New("usage: meent license proof GRANT [--out FILE]")
+				}
+				var w io.Writer = stdout
+				if *out != "" {
+					f, err := os.Create(*out)
+					if err != nil {
+						return err
+					}
+					defer f.Close()
+					w = f
+				}
+				return getJSON(ctx, w, base()+"/api/v1/grants/"+fs.Arg(0)+"/proof")
+			}
+		},
+		"verify": func(fs *flag.FlagSet) func() error {
+			key := fs.String("key", "", "the node's verifier key (name+hash+base64, from GET /api/v1/node or meent init)")
+			at := fs.String("at", "", "check the term at this time (RFC 3339; default now)")
+			return func() error {
+				if fs.NArg() != 1 || *key == "" {
+					return errors.New("usage: meent license verify FILE --key VERIFIERKEY [--at TIME]")
+				}
+				return verifyGrant(stdout, fs.Arg(0), *key, *at)
+			}
+		},
+	})
+}
+
+// verifyGrant checks a grant proof offline: with the node's public key and
+// nothing else.
+func verifyGrant(stdout io.Writer, file, key, at string) error {
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	v, err := note.NewVerifier(strings.TrimSpace(key))
+	if err != nil {
+		return meent.Errorf(meent.EINVALID, "verifier key: %v", err)
+	}
+	now := time.Now()
+	if at != "" {
+		if now, err = time.Parse(time.RFC3339, at); err != nil {
+			return meent.Errorf(meent.EINVALID, "--at: %v", err)
+		}
+	}
+	p, err := ledger.DecodeEventProof(b)
+	if err != nil {
+		return err
+	}
+	ev, cp, err := p.Verify(v)
+	if err != nil {
+		return err
+	}
+	g, ok := license.GrantOf(ev)
+	if !ok {
+		return meent.Errorf(meent.EINVALID, "event %s (%s) is in the log but is not a license grant", ev.Hash, ev.Type)
+	}
+	use := "non-commercial use"
+	if g.Commercial {
+		use = "commercial use"
+	}
+	if g.Scope != "" {
+		use += " (" + g.Scope + ")"
+	}
+	fmt.Fprintf(stdout, "grant %s\n  licensee  %s\n  commons   %s\n  use       %s\n  rule      %s (license policy version %d)\n  term      %s%s\n",
+		g.ID, g.Licensee, g.Commons, use, g.Rule, g.PolicyVersion, time.UnixMilli(g.From).UTC().Format(time.RFC3339), until(g.Terms))
+	if g.Fee != nil {
+		fmt.Fprintf(stdout, "  fee       %s, reference %s\n", *g.Fee, g.Reference)
+	}
+	fmt.Fprintf(stdout, "  in log    %s at index %d, checkpoint of size %d signed by the node's key\n", cp.Origin, p.Index, cp.Size)
+	switch st := g.Status(now.UnixMilli(), true); st {
+	case "valid":
+		note := ""
+		if g.WhileMember {
+			note = " while the licensee is a member (membership cannot be seen offline)"
+		}
+		fmt.Fprintf(stdout, "VALID at %s%s.\nOffline checks cannot see a revocation made after this checkpoint; check online when you can (meent license status).\n", now.UTC().Format(time.RFC3339), note)
+		return nil
+	default:
+		fmt.Fprintf(stdout, "NOT VALID at %s: %s\n", now.UTC().Format(time.RFC3339), strings.ReplaceAll(st, "_", " "))
+		return errReported
+	}
+}
+
+func until(t license.Terms) string {
+	switch {
+	case t.WhileMember:
+		return ", while a member"
+	case t.Until == 0:
+		return ", no end"
+	}
+	return " until " + time.UnixMilli(t.Until).UTC().Format(time.RFC3339)
+}
+
+func printDecision(w io.Writer, d license.Decision) {
+	fmt.Fprintln(w, d.Reason)
+	if !d.Free {
+		fmt.Fprintf(w, "price: %s a year (rule %s)\n", d.Price, d.Rule)
+	}
+	for _, a := range d.Alternatives {
+		fmt.Fprintf(w, "  or: %s\n", a)
+	}
+}

@@ -1,0 +1,137 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
+	"github.com/meent/meent/payout"
+	"github.com/meent/meent/value"
+)
+
+// cmdPayout lists, exports and settles what a commons owes. Export joins
+// the open payouts the node computes (with the policy's minimum payout:
+// smaller balances are carried forward) with the treasurer's payee file,
+// which holds the IBANs and never leaves this machine.
+func cmdPayout(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var s signer
+	var commonsID string
+	return subcommand(ctx, "payout", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
+		"list": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			fs.StringVar(&commonsID, "commons", "", "commons ID")
+			return func() error {
+				info, err := http.NewClient(s.url, nil).Payouts(ctx, commonsID)
+				if err != nil {
+					return err
+				}
+				tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', 0)
+				fmt.Fprintf(tw, "to pay (minimum payout %d minor units):\n", info.MinPayout)
+				for _, l := range info.Pay {
+					fmt.Fprintf(tw, "  %s:%s\t%s\t%s\n", l.Kind, l.Recipient, l.Name, commons.Money{Amount: l.Amount, Currency: l.Currency})
+				}
+				fmt.Fprintln(tw, "carried forward (below the minimum):")
+				for _, l := range info.Carried {
+					fmt.Fprintf(tw, "  %s:%s\t%s\t%s\n", l.Kind, l.Recipient, l.Name, commons.Money{Amount: l.Amount, Currency: l.Currency})
+				}
+				return tw.Flush()
+			}
+		},
+		"export": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			fs.StringVar(&commonsID, "commons", "", "commons ID")
+			format := fs.String("format", "csv", "csv or sepa (pain.001.001.09)")
+			payees := fs.String("payees", "", "payee file: CSV recipient,name,iban,bic (required for sepa)")
+			out := fs.String("out", "", "output file (default: standard output)")
+			debtorName := fs.String("debtor-name", "", "sepa: the paying account's holder")
+			debtorIBAN := fs.String("debtor-iban", "", "sepa: the paying account")
+			debtorBIC := fs.String("debtor-bic", "", "sepa: the paying bank's BIC (optional)")
+			execDate := fs.String("execution-date", time.Now().Format("2006-01-02"), "sepa: requested execution date")
+			msgID := fs.String("message-id", "MEENT-"+time.Now().UTC().Format("20060102-150405"), "sepa: the file's message ID (unique per file)")
+			return func() error {
+				info, err := http.NewClient(s.url, nil).Payouts(ctx, commonsID)
+				if err != nil {
+					return err
+				}
+				lines := make([]payout.Line, 0, len(info.Pay))
+				for _, l := range info.Pay {
+					lines = append(lines, payout.Line{Kind: l.Kind, Recipient: l.Recipient, Name: l.Name, Currency: l.Currency, Amount: l.Amount})
+				}
+				var book map[string]payout.Payee
+				if *payees != "" {
+					f, err := os.Open(*payees)
+					if err != nil {
+						return err
+					}
+					book, err = payout.ReadPayees(f)
+					f.Close()
+					if err != nil {
+						return err
+					}
+				}
+				var w io.Writer = stdout
+				if *out != "" {
+					f, err := os.Create(*out)
+					if err != nil {
+						return err
+					}
+					defer f.Close()
+					w = f
+				}
+				switch *format {
+				case "csv":
+					return payout.WriteCSV(w, lines, book)
+				case "sepa":
+					if book == nil {
+						return errors.New("--payees is required for a SEPA file")
+					}
+					return payout.WriteSEPA(w, payout.Batch{MessageID: *msgID, Created: time.Now(), ExecutionDate: *execDate,
+						Debtor: payout.Party{Name: *debtorName, IBAN: *debtorIBAN, BIC: *debtorBIC}, Lines: lines, Payees: book})
+				}
+				return fmt.Errorf("unknown format %q: csv or sepa", *format)
+			}
+		},
+		"settle": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			var d value.SettleData
+			fs.StringVar(&d.Commons, "commons", "", "commons ID")
+			recipient := fs.String("recipient", "", "agent:ID, identity:IDENTITY or pool:NAME")
+			amount := fs.String("amount", "", "the amount paid, e.g. 12.34")
+			currency := fs.String("currency", "EUR", "its currency")
+			fs.StringVar(&d.Reference, "reference", "", "the payment made (e.g. the SEPA end-to-end ID)")
+			return func() error {
+				kind, id, ok := strings.Cut(*recipient, ":")
+				if !ok {
+					return errors.New("--recipient is agent:ID, identity:IDENTITY or pool:NAME")
+				}
+				d.Kind, d.Recipient = kind, id
+				m, err := commons.ParseMoney(*amount, *currency)
+				if err != nil {
+					return err
+				}
+				d.Amount = m
+				return s.submit(ctx, stdout, value.TypePayoutSettle, d)
+			}
+		},
+	})
+}
+
+// cmdExport writes a commons' economic events as ValueFlows JSON-LD.
+func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var s signer
+	return subcommand(ctx, "export", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
+		"valueflows": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			id := fs.String("commons", "", "commons ID")
+			return func() error { return http.NewClient(s.url, nil).ValueFlows(ctx, *id, stdout) }
+		},
+	})
+}

@@ -1,0 +1,258 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/go-json-experiment/json/jsontext"
+
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
+	"github.com/meent/meent/value"
+)
+
+// The value-cycle commands: policies, incomes, distributions. Like the
+// peer-production commands they sign events locally and read the API.
+
+// cmdPolicy shows and sets a commons' value policy. Setting one shows,
+// per recipient, what their share is and what it would become, and saves
+// only with --yes.
+func cmdPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var s signer
+	var commonsID string
+	return subcommand(ctx, "policy", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
+		"show": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			fs.StringVar(&commonsID, "commons", "", "commons ID")
+			return func() error {
+				return getJSON(ctx, stdout, strings.TrimRight(s.url, "/")+"/api/v1/commons/"+commonsID+"/policy")
+			}
+		},
+		"set": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			fs.StringVar(&commonsID, "commons", "", "commons ID")
+			file := fs.String("file", "", "the policy document (JSON; see docs/value.md)")
+			preset := fs.String("preset", "", "start from a preset instead: default, fairshares or cooperative")
+			minPayout := fs.String("min-payout", "", "with --preset: the minimum payout, e.g. 25.00")
+			amount := fs.String("preview-amount", "1000.00", "the income the preview splits")
+			currency := fs.String("currency", "EUR", "currency of the preview income and of --min-payout")
+			yes := fs.Bool("yes", false, "save the new version (without it, only the preview is shown)")
+			return func() error {
+				doc, err := policyDocument(*file, *preset, *minPayout, *currency)
+				if err != nil {
+					return err
+				}
+				income, err := commons.ParseMoney(*amount, *currency)
+				if err != nil {
+					return err
+				}
+				c := http.NewClient(s.url, nil)
+				pv, err := c.PreviewPolicy(ctx, commonsID, doc, income)
+				if err != nil {
+					return err
+				}
+				names := agentNames(ctx, s.url)
+				fmt.Fprintf(stdout, "Splitting %s under the current policy (version %d) and under this one:\n\n", income, pv.Current)
+				tw := tabwriter.NewWriter(stdout, 0, 4, 2, ' ', tabwriter.AlignRight)
+				fmt.Fprintln(tw, "recipient\tnow\tshare now\tnew\tnew share\t")
+				for _, ch := range pv.Changes {
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", recipientName(ch.Kind, ch.Recipient, names),
+						commons.Money{Amount: ch.Before.Amount, Currency: income.Currency}.Decimal(), ch.Before.Share,
+						commons.Money{Amount: ch.After.Amount, Currency: income.Currency}.Decimal(), ch.After.Share)
+				}
+				tw.Flush()
+				if !*yes {
+					fmt.Fprintln(stdout, "\nNothing saved: run again with --yes to save this version.")
+					return nil
+				}
+				return s.submit(ctx, stdout, value.TypePolicySet, value.PolicySetData{Commons: commonsID, Policy: jsontext.Value(doc)})
+			}
+		},
+	})
+}
+
+// policyDocument reads a policy file or builds one from a preset.
+func policyDocument(file, preset, minPayout, currency string) ([]byte, error) {
+	if (file == "") == (preset == "") {
+		return nil, errors.New("give exactly one of --file and --preset")
+	}
+	if file != "" {
+		return os.ReadFile(file)
+	}
+	p := value.DefaultPolicy()
+	switch preset {
+	case "default", "cooperative":
+	case "fairshares":
+		p.Name = "fair shares"
+		p.Split = value.FairShares()
+	default:
+		return nil, fmt.Errorf("unknown preset %q: default, fairshares or cooperative", preset)
+	}
+	if minPayout != "" {
+		m, err := commons.ParseMoney(minPayout, currency)
+		if err != nil {
+			return nil, err
+		}
+		p.MinPayout = m.Amount
+	}
+	return p.Encode()
+}
+
+// agentNames maps agent IDs to names, for tables people read. It is
+// best-effort: a recipient whose name cannot be read is shown by its ID.
+func agentNames(ctx context.Context, baseURL string) map[string]string {
+	names := map[string]string{}
+	after := int64(0)
+	for range 100 {
+		var page http.AgentList
+		if err := fetchJSON(ctx, fmt.Sprintf("%s/api/v1/agents?limit=1000&after=%d", strings.TrimRight(baseURL, "/"), after), &page); err != nil {
+			break
+		}
+		for _, a := range page.Agents {
+			names[a.ID] = a.Name
+		}
+		if page.NextAfter == nil {
+			break
+		}
+		after = *page.NextAfter
+	}
+	return names
+}
+
+func fetchJSON(ctx context.Context, url string, out any) error {
+	var buf strings.Builder
+	if err := getJSON(ctx, &buf, url); err != nil {
+		return err
+	}
+	return json.Unmarshal([]byte(buf.String()), out)
+}
+
+func recipientName(kind, id string, names map[string]string) string {
+	switch kind {
+	case value.RecipientAgent:
+		if n := names[id]; n != "" {
+			return n + " (" + short(id) + ")"
+		}
+		return short(id)
+	case value.RecipientPool:
+		return "pool " + id
+	}
+	return id
+}
+
+func short(id string) string {
+	if len(id) > 12 {
+		return id[:12]
+	}
+	return id
+}
+
+// cmdIncome records an income.
+func cmdIncome(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var s signer
+	return subcommand(ctx, "income", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
+		"record": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			var d value.IncomeData
+			fs.StringVar(&d.Commons, "commons", "", "commons ID")
+			fs.StringVar(&d.Kind, "kind", "donation", strings.Join(value.IncomeKinds, ", "))
+			amount := fs.String("amount", "", "amount in the currency's major unit, e.g. 1250.00")
+			currency := fs.String("currency", "EUR", "ISO 4217 code")
+			fs.StringVar(&d.Payer, "payer", "", "the payer's agent ID, if it is an agent")
+			fs.StringVar(&d.Reference, "reference", "", "bank transfer, grant or invoice reference")
+			return func() error {
+				m, err := commons.ParseMoney(*amount, *currency)
+				if err != nil {
+					return err
+				}
+				d.Amount = m
+				return s.submit(ctx, stdout, value.TypeIncomeRecord, d)
+			}
+		},
+		"list": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			id := fs.String("commons", "", "commons ID")
+			return func() error {
+				return getJSON(ctx, stdout, strings.TrimRight(s.url, "/")+"/api/v1/commons/"+*id+"/incomes")
+			}
+		},
+	})
+}
+
+// cmdDistribution runs and explains distributions.
+func cmdDistribution(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var s signer
+	return subcommand(ctx, "distribution", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
+		"run": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			income := fs.String("income", "", "the income to distribute")
+			return func() error {
+				// Compute the result first, then sign the run with the same
+				// time and the digest of its inputs: if the log changes in
+				// between, the node refuses instead of distributing over
+				// inputs the signer never saw.
+				c := http.NewClient(s.url, nil)
+				at := time.Now().UnixMilli()
+				res, err := c.PreviewDistribution(ctx, *income, at)
+				if err != nil {
+					return err
+				}
+				rc, err := s.sign(ctx, value.TypeDistributionRun, at, value.RunData{Income: *income, Digest: res.Digest})
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(stdout, "distribution %s appended at index %d (inputs digest %s)\n\n", rc.Hash, rc.Index, res.Digest)
+				printAllocations(stdout, res, agentNames(ctx, s.url))
+				return nil
+			}
+		},
+		"show": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			recipient := fs.String("recipient", "", "show only how this recipient's amount was derived")
+			return func() error {
+				if fs.NArg() != 1 {
+					return errors.New("usage: meent distribution show ID [--recipient AGENT]")
+				}
+				u := strings.TrimRight(s.url, "/") + "/api/v1/distributions/" + fs.Arg(0)
+				if *recipient != "" {
+					u += "?recipient=" + *recipient
+				}
+				return getJSON(ctx, stdout, u)
+			}
+		},
+		"shares": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			return func() error {
+				if fs.NArg() != 1 {
+					return errors.New("usage: meent distribution shares ID")
+				}
+				return http.NewClient(s.url, nil).Shares(ctx, fs.Arg(0), stdout)
+			}
+		},
+		"list": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			id := fs.String("commons", "", "commons ID")
+			return func() error {
+				return getJSON(ctx, stdout, strings.TrimRight(s.url, "/")+"/api/v1/commons/"+*id+"/distributions")
+			}
+		},
+	})
+}
+
+func printAllocations(w io.Writer, res value.Result, names map[string]string) {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "recipient\tamount\t")
+	for _, a := range res.Allocations {
+		fmt.Fprintf(tw, "%s\t%s\t\n", recipientName(a.Kind, a.Recipient, names), commons.Money{Amount: a.Amount, Currency: res.Income.Currency}.Decimal())
+	}
+	fmt.Fprintf(tw, "total\t%s\t\n", res.Income.Decimal())
+	tw.Flush()
+}

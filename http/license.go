@@ -1,0 +1,470 @@
+package http
+
+import (
+	"crypto/ed25519"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"io"
+	nethttp "net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/license"
+	"github.com/meent/meent/state"
+)
+
+// Payments lets a payment provider report paid license offers through a
+// webhook. The provider signs each call with Secret (HMAC-SHA256, see
+// verifyWebhook); the node then records the payment as license.pay signed
+// with Key, the key of AgentID, a node admin (the rules let admins record
+// payments for any commons).
+type Payments struct {
+	Provider string // short lowercase name, e.g. "mollie"; part of the webhook URL
+	Secret   []byte
+	AgentID  string
+	Key      ed25519.PrivateKey
+}
+
+// WebhookTolerance is how far a webhook's timestamp may be from the
+// node's clock; older calls are refused as replays.
+const WebhookTolerance = 5 * time.Minute
+
+// LicensePolicyInfo is GET /api/v1/commons/{id}/license.
+type LicensePolicyInfo struct {
+	Commons string          `json:"commons"`
+	Version int             `json:"version"`
+	Policy  json.RawMessage `json:"policy"`
+	Author  string          `json:"author"`
+	Index   int64           `json:"index"`
+	History []struct {
+		Version int    `json:"version"`
+		Author  string `json:"author"`
+		Index   int64  `json:"index"`
+	} `json:"history"`
+}
+
+// LicenseDecision is GET /api/v1/commons/{id}/license/evaluate: what the
+// rules would decide for a request at time as_of, and the terms a free
+// request must carry.
+type LicenseDecision struct {
+	Decision license.Decision `json:"decision"`
+	Grant    *license.Terms   `json:"grant,omitempty"`
+	AsOf     int64            `json:"as_of"`
+}
+
+// LicenseCheck is GET /api/v1/licenses/check.
+type LicenseCheck struct {
+	Licensed bool           `json:"licensed"`
+	Reason   string         `json:"reason"`
+	Grant    *license.Grant `json:"grant,omitempty"`
+	At       int64          `json:"at"`
+}
+
+// GrantInfo is GET /api/v1/grants/{id}: the grant and its status now.
+type GrantInfo struct {
+	*license.Grant
+	Status string `json:"status"`
+}
+
+// WebhookPayment is the body a payment provider posts.
+type WebhookPayment struct {
+	ID     string        `json:"id"`    // the provider's payment ID: the reference, used once
+	Offer  string        `json:"offer"` // the offer paid
+	Amount commons.Money `json:"amount"`
+}
+
+func (s *Server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	var out LicensePolicyInfo
+	var err error
+	s.node.State(func(st *state.State) {
+		if st.Commons.Commons(id) == nil {
+			err = meent.Errorf(meent.ENOTFOUND, "no commons %s", id)
+			return
+		}
+		vs := st.License.Policies(id)
+		if len(vs) == 0 {
+			err = meent.Errorf(meent.ENOTFOUND, "commons %s has no license policy", id)
+			return
+		}
+		v := vs[len(vs)-1]
+		out = LicensePolicyInfo{Commons: id, Version: v.Version, Policy: json.RawMessage(v.Policy), Author: v.Author, Index: v.Index}
+		for _, h := range vs {
+			out.History = append(out.History, struct {
+				Version int    `json:"version"`
+				Author  string `json:"author"`
+				Index   int64  `json:"index"`
+			}{h.Version, h.Author, h.Index})
+		}
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+// requestOf reads a license request from query parameters.
+func requestOf(r *nethttp.Request, commonsID string) (license.RequestData, error) {
+	q := r.URL.Query()
+	d := license.RequestData{Commons: commonsID, Scope: q.Get("scope")}
+	switch q.Get("commercial") {
+	case "", "0", "false":
+	case "1", "true":
+		d.Commercial = true
+	default:
+		return d, meent.Errorf(meent.EINVALID, "commercial must be true or false")
+	}
+	var err error
+	if d.Organisation.Employees, err = queryInt(r, "employees", 0); err != nil {
+		return d, err
+	}
+	if d.Organisation.Revenue, err = queryInt(r, "revenue", 0); err != nil {
+		return d, err
+	}
+	return d, nil
+}
+
+func (s *Server) apiLicenseEvaluate(w nethttp.ResponseWriter, r *nethttp.Request) {
+	d, err := requestOf(r, r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	at, err := queryInt(r, "as_of", s.now().UnixMilli())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	who := r.URL.Query().Get("agent")
+	var out LicenseDecision
+	s.node.State(func(st *state.State) {
+		out.Decision, out.Grant, err = st.License.Decide(st.Agents, st.Commons, who, d, at)
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out.AsOf = at
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+func (s *Server) apiLicenseCheck(w nethttp.ResponseWriter, r *nethttp.Request) {
+	q := r.URL.Query()
+	d, err := requestOf(r, q.Get("commons"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	at, err := queryInt(r, "at", s.now().UnixMilli())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := LicenseCheck{At: at}
+	s.node.State(func(st *state.State) {
+		if st.Commons.Commons(d.Commons) == nil {
+			err = meent.Errorf(meent.ENOTFOUND, "no commons %q", d.Commons)
+			return
+		}
+		var g *license.Grant
+		g, out.Reason = st.License.Check(st.Agents, d.Commons, q.Get("agent"), d.Commercial, d.Scope, at)
+		if g != nil {
+			c := *g
+			out.Grant, out.Licensed = &c, true
+		}
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+func (s *Server) grantInfo(id string) (GrantInfo, error) {
+	var out GrantInfo
+	var err error
+	s.node.State(func(st *state.State) {
+		g := st.License.Grant(id)
+		if g == nil {
+			err = meent.Errorf(meent.ENOTFOUND, "no grant %s", id)
+			return
+		}
+		c := *g
+		a := st.Agents.Agent(g.Licensee)
+		out = GrantInfo{Grant: &c, Status: c.Status(s.now().UnixMilli(), a != nil && a.Role != "")}
+	})
+	return out, err
+}
+
+func (s *Server) apiGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
+	g, err := s.grantInfo(r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, g)
+}
+
+// apiGrantProof answers the grant as an offline proof: its event, the
+// inclusion proof and the signed checkpoint (meent license verify).
+func (s *Server) apiGrantProof(w nethttp.ResponseWriter, r *nethttp.Request) {
+	g, err := s.grantInfo(r.PathValue("id"))
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	p, err := s.node.EventProof(r.Context(), g.Index)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	b, err := p.Encode()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", `attachment; filename="grant-`+g.ID[:16]+`.json"`)
+	w.Write(b)
+}
+
+func (s *Server) apiOffer(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	var out *license.Offer
+	s.node.State(func(st *state.State) {
+		if o := st.License.Offer(id); o != nil {
+			c := *o
+			out = &c
+		}
+	})
+	if out == nil {
+		s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "no offer %s", id))
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+func (s *Server) apiAgentGrants(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	out := []GrantInfo{}
+	s.node.State(func(st *state.State) {
+		a := st.Agents.Agent(id)
+		for _, g := range st.License.Grants(id) {
+			c := *g
+			out = append(out, GrantInfo{Grant: &c, Status: c.Status(s.now().UnixMilli(), a != nil && a.Role != "")})
+		}
+	})
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+// verifyWebhook checks a provider's signature header
+// "Meent-Signature: t=UNIX,v1=HEX" where HEX is HMAC-SHA256 over
+// "t.body" with the shared secret, and that t is within WebhookTolerance
+// of now. A captured call replayed later fails the time check; a replay
+// within the window names a payment already recorded and changes nothing.
+func verifyWebhook(secret []byte, header string, body []byte, now time.Time) error {
+	var ts, sig string
+	for _, part := range strings.Split(header, ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "t":
+			ts = v
+		case "v1":
+			sig = v
+		}
+	}
+	t, err := strconv.ParseInt(ts, 10, 64)
+	if err != nil || sig == "" {
+		return meent.Errorf(meent.EUNAUTHORIZED, "the Meent-Signature header must be t=UNIX,v1=HEX")
+	}
+	got, err := hex.DecodeString(sig)
+	if err != nil {
+		return meent.Errorf(meent.EUNAUTHORIZED, "the webhook signature is not hex")
+	}
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(ts + "."))
+	mac.Write(body)
+	if !hmac.Equal(got, mac.Sum(nil)) {
+		return meent.Errorf(meent.EUNAUTHORIZED, "the webhook signature does not match")
+	}
+	if d := now.Sub(time.Unix(t, 0)); d > WebhookTolerance || d < -WebhookTolerance {
+		return meent.Errorf(meent.EUNAUTHORIZED, "the webhook timestamp is %s away from now; replays are refused", d.Round(time.Second))
+	}
+	return nil
+}
+
+// SignWebhook returns the Meent-Signature header value for body at time t:
+// what a payment provider (or a test) sends.
+func SignWebhook(secret, body []byte, t time.Time) string {
+	ts := strconv.FormatInt(t.Unix(), 10)
+	mac := hmac.New(sha256.New, secret)
+	mac.Write([]byte(ts + "."))
+	mac.Write(body)
+	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
+}
+
+func (s *Server) apiPaymentWebhook(w nethttp.ResponseWriter, r *nethttp.Request) {
+	p := s.opts.Payments
+	if p == nil || r.PathValue("provider") != p.Provider {
+		s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "no payment provider %q is configured", r.PathValue("provider")))
+		return
+	}
+	body, err := io.ReadAll(nethttp.MaxBytesReader(w, r.Body, 64<<10))
+	if err != nil {
+		s.writeError(w, r, meent.Errorf(meent.ETOOLARGE, "webhook body larger than 64 KiB"))
+		return
+	}
+	now := s.now()
+	if err := verifyWebhook(p.Secret, r.Header.Get("Meent-Signature"), body, now); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var pay WebhookPayment
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&pay); err != nil {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "webhook body: %v", err))
+		return
+	}
+	at := now.UnixMilli()
+	var data license.PayData
+	s.node.State(func(st *state.State) {
+		o := st.License.Offer(pay.Offer)
+		if o == nil {
+			err = meent.Errorf(meent.ERULE, "unknown offer %s", pay.Offer)
+			return
+		}
+		data = license.PayFor(o, pay.Amount, pay.ID, p.Provider, at)
+	})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	entry, err := ledger.Sign(p.Key, ledger.Body{Type: license.TypePay, Author: p.AgentID, Time: at, Data: data})
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rc, err := s.node.Submit(r.Context(), entry)
+	if meent.ErrorCode(err) == meent.EDUPLICATE {
+		// Providers retry until they get a 2xx: a payment already
+		// recorded is acknowledged, and nothing is written again.
+		writeJSON(w, r, nethttp.StatusOK, map[string]string{"status": "already recorded", "detail": meent.ErrorMessage(err)})
+		return
+	}
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusCreated, map[string]any{"status": "recorded", "grant": rc.Hash.String(), "index": rc.Index})
+}
+
+// currentLicense returns a commons' current license policy with what the
+// exports need.
+func (s *Server) currentLicense(id string) (p license.Policy, name string, version int, err error) {
+	s.node.State(func(st *state.State) {
+		c := st.Commons.Commons(id)
+		if c == nil {
+			err = meent.Errorf(meent.ENOTFOUND, "no commons %s", id)
+			return
+		}
+		v := st.License.Policy(id)
+		if v == nil {
+			err = meent.Errorf(meent.ENOTFOUND, "commons %s has no license policy", c.Name)
+			return
+		}
+		p, name, version = *v.Decoded(), c.Name, v.Version
+	})
+	return
+}
+
+// apiLicenseExport serves the policy in the forms others' tools read:
+// well-known (the file a project commits at .well-known/meent-license.json),
+// odrl (an ODRL 2.2 offer, JSON-LD), reuse (REUSE.toml) and text (the
+// LicenseRef- license text to commit under LICENSES/).
+func (s *Server) apiLicenseExport(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	p, name, version, err := s.currentLicense(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	base := s.baseURL(r)
+	var buf strings.Builder
+	switch r.PathValue("form") {
+	case "well-known":
+		b, err := license.EncodeWellKnown(p.WellKnown(base, id, name, version))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write(b)
+		return
+	case "odrl":
+		if err := license.ODRL(&buf, p, base, id, name, version); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/ld+json")
+	case "reuse":
+		if err := license.REUSE(&buf, p, base, id, name); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", "application/toml")
+	case "text":
+		file, text := license.LicenseRefText(p, base, id, name, version)
+		if file == "" {
+			s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "%s is on the SPDX list: use its official text", p.License))
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Content-Disposition", `inline; filename="`+strings.TrimPrefix(file, "LICENSES/")+`"`)
+		buf.Write(text)
+	default:
+		s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "no export %q: well-known, odrl, reuse or text", r.PathValue("form")))
+		return
+	}
+	io.WriteString(w, buf.String())
+}
+
+// apiLicenseRegistry answers which commons publishes a license policy for
+// a Go module: a commons whose links name the module's repository (the
+// module path, or a prefix of it for a nested module or a /vN suffix).
+func (s *Server) apiLicenseRegistry(w nethttp.ResponseWriter, r *nethttp.Request) {
+	mod := r.URL.Query().Get("module")
+	if mod == "" {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "module is required"))
+		return
+	}
+	var found, best string
+	s.node.State(func(st *state.State) {
+		for _, c := range st.Commons.All() {
+			if st.License.Policy(c.ID) == nil {
+				continue
+			}
+			for _, l := range c.Links {
+				repo := strings.TrimSuffix(strings.TrimPrefix(strings.TrimPrefix(l, "https://"), "http://"), "/")
+				repo = strings.TrimSuffix(repo, ".git")
+				if (mod == repo || strings.HasPrefix(mod, repo+"/")) && len(repo) > len(best) {
+					found, best = c.ID, repo
+				}
+			}
+		}
+	})
+	if found == "" {
+		s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "no commons on this node publishes a license policy for %s", mod))
+		return
+	}
+	r.SetPathValue("id", found)
+	r.SetPathValue("form", "well-known")
+	s.apiLicenseExport(w, r)
+}

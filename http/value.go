@@ -1,0 +1,890 @@
+package http
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"io"
+	"math/big"
+	"mime"
+	nethttp "net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/payout"
+	"github.com/meent/meent/state"
+	"github.com/meent/meent/value"
+	"github.com/meent/meent/valueflows"
+)
+
+// The value cycle over the API: imported history and identities, value
+// policies and their previews, incomes, distributions with their
+// explanations, balances, payouts and exports. Writes are events like any
+// other (value.policy.set, income.record, distribution.run, payout.settle,
+// identity.claim; POST /api/v1/events or /api/v1/actions); these routes
+// only read.
+//
+// Lists come from the objects projection, like the rest of the API. What
+// must be exact and complete (what a distribution would do now, the
+// identities of a commons, the payouts a treasurer makes) is read from the
+// rules' own state under the node's lock, copied, and computed after the
+// lock is released.
+
+// ImportsInfo is GET /api/v1/commons/{id}/imports: the commits a commons
+// recognises as imported (its own and, for a fork, those imported
+// upstream before the fork), and the author identities behind them.
+type ImportsInfo struct {
+	Commits    []string       `json:"commits"`    // full git object names, sorted
+	Identities []IdentityInfo `json:"identities"` // sorted by identity
+}
+
+// IdentityInfo is one author identity of imported commits.
+type IdentityInfo struct {
+	Identity     string `json:"identity"` // e.g. "git:ada@example.org"
+	Name         string `json:"name"`     // the latest author name seen with it
+	Commits      int    `json:"commits"`
+	LinesAdded   int64  `json:"lines_added"`
+	LinesRemoved int64  `json:"lines_removed"`
+	Agent        string `json:"agent"`    // the agent it maps to; "" while unmapped
+	Attested     bool   `json:"attested"` // a maintainer attested the mapping
+}
+
+// PolicyInfo is GET /api/v1/commons/{id}/policy: the current value policy
+// of a commons and the history of its versions. Version 0 is the default
+// policy (value.DefaultPolicy), which applies until a commons sets its own.
+type PolicyInfo struct {
+	Commons string              `json:"commons"`
+	Version int                 `json:"version"`
+	Policy  json.RawMessage     `json:"policy"`
+	Author  string              `json:"author"` // "" for the default policy
+	Index   int64               `json:"index"`  // log index of its value.policy.set; 0 for the default
+	History []PolicyVersionInfo `json:"history"`
+}
+
+// PolicyVersionInfo is one version in a policy's history, oldest first.
+type PolicyVersionInfo struct {
+	Version int    `json:"version"`
+	Author  string `json:"author"`
+	Index   int64  `json:"index"`
+}
+
+// PolicyPreview is POST /api/v1/commons/{id}/policy/preview: what every
+// recipient would get of one income under the current policy (version
+// Current) and under the proposed one.
+type PolicyPreview struct {
+	Current int            `json:"current"`
+	Income  commons.Money  `json:"income"`
+	Changes []value.Change `json:"changes"`
+}
+
+// IncomeList is GET /api/v1/commons/{id}/incomes, newest first.
+type IncomeList struct {
+	Incomes []value.Income `json:"incomes"`
+}
+
+// DistributionList is GET /api/v1/commons/{id}/distributions, newest
+// first. The explanations are left out of a list: ask for one
+// distribution to get them.
+type DistributionList struct {
+	Distributions []value.Distribution `json:"distributions"`
+}
+
+// BalanceList is GET /api/v1/commons/{id}/balances and
+// GET /api/v1/agents/{id}/balances.
+type BalanceList struct {
+	Balances []value.Balance `json:"balances"`
+}
+
+// PayoutsInfo is GET /api/v1/commons/{id}/payouts: the open balances of a
+// commons split into those to pay now (open at least MinPayout) and those
+// carried forward. It holds no account details: the treasurer's payee
+// file never reaches the node.
+type PayoutsInfo struct {
+	MinPayout int64        `json:"min_payout"` // minor units, from the current policy
+	Pay       []PayoutLine `json:"pay"`
+	Carried   []PayoutLine `json:"carried"`
+}
+
+// PayoutLine is one recipient's open amount in one currency.
+type PayoutLine struct {
+	Kind      string `json:"kind"`      // agent, identity or pool
+	Recipient string `json:"recipient"` // agent ID, identity or pool name
+	Name      string `json:"name"`      // for people; never used to pay
+	Currency  string `json:"currency"`
+	Amount    int64  `json:"amount"` // minor units
+}
+
+// Preview defaults: what a policy preview distributes when not told.
+const (
+	defaultPreviewAmount   = 100000 // 1000.00 in a currency with cents
+	defaultPreviewCurrency = "EUR"
+)
+
+// defaultPolicy is value.DefaultPolicy compiled once: compiling probes
+// every equation thousands of times, too slow to repeat per request.
+var defaultPolicy = sync.OnceValues(func() (*value.Compiled, error) { return value.Compile(value.DefaultPolicy()) })
+
+// rulesView is what one request copies out of the rules' state.
+type rulesView struct {
+	compiled *value.Compiled // nil: the default policy
+	version  int
+	input    value.Input
+}
+
+// readRules copies the current policy of a commons and the input of a
+// distribution of income at asOf (the accepted contributions the commons
+// recognises) out of the rules' state. The caller holds the node's lock
+// (node.State); the copies are its own, and the compiled policy is
+// immutable.
+func readRules(st *state.State, commonsID string, income commons.Money, asOf int64) (rulesView, error) {
+	var v rulesView
+	var err error
+	if st.Value.Policy(commonsID) != nil {
+		v.compiled, v.version, err = st.Value.Compiled(commonsID)
+	}
+	v.input = value.Inputs(st.Commons, commonsID, income, asOf)
+	return v, err
+}
+
+// orDefault fills in the default policy for a commons that has none.
+func (v *rulesView) orDefault() error {
+	if v.compiled != nil {
+		return nil
+	}
+	var err error
+	v.compiled, err = defaultPolicy()
+	return err
+}
+
+// imports computes ImportsInfo from the rules' state.
+func (s *Server) imports(commonsID string) (ImportsInfo, error) {
+	out := ImportsInfo{Commits: []string{}, Identities: []IdentityInfo{}}
+	found := false
+	s.node.State(func(st *state.State) {
+		cs := st.Commons
+		if cs.Commons(commonsID) == nil {
+			return
+		}
+		found = true
+		type seen struct {
+			info       IdentityInfo
+			at, atTime int64 // the latest commit's log index and author time
+		}
+		byID := map[string]*seen{}
+		for id := range cs.Recognised(commonsID) {
+			k := cs.Contribution(id)
+			if k == nil || k.Import == nil {
+				continue
+			}
+			for _, e := range k.Evidence {
+				if e.Commit != "" {
+					out.Commits = append(out.Commits, e.Commit)
+				}
+			}
+			v := byID[k.Identity]
+			if v == nil {
+				v = &seen{info: IdentityInfo{Identity: k.Identity}, at: -1}
+				byID[k.Identity] = v
+			}
+			v.info.Commits++
+			v.info.LinesAdded += k.Quantities.LinesAdded
+			v.info.LinesRemoved += k.Quantities.LinesRemoved
+			if k.AuthorName != "" && (k.Submitted > v.at || k.Submitted == v.at && k.SubmittedAt > v.atTime) {
+				v.info.Name, v.at, v.atTime = k.AuthorName, k.Submitted, k.SubmittedAt
+			}
+		}
+		// A mapping in the commons itself counts first, then one made
+		// upstream (where the commits were imported).
+		mapped := map[string]commons.Mapping{}
+		for c, depth := cs.Commons(commonsID), 0; c != nil && depth < maxLineage; c, depth = cs.Commons(c.ForkOf), depth+1 {
+			for _, m := range cs.Mappings(c.ID) {
+				if _, ok := mapped[m.Identity]; !ok {
+					mapped[m.Identity] = m
+				}
+			}
+			if c.ForkOf == "" {
+				break
+			}
+		}
+		for _, v := range byID {
+			if m, ok := mapped[v.info.Identity]; ok {
+				v.info.Agent, v.info.Attested = m.Agent, m.Attested
+			}
+			out.Identities = append(out.Identities, v.info)
+		}
+	})
+	if !found {
+		return out, meent.Errorf(meent.ENOTFOUND, "no commons %s", commonsID)
+	}
+	slices.Sort(out.Commits)
+	slices.SortFunc(out.Identities, func(a, b IdentityInfo) int { return strings.Compare(a.Identity, b.Identity) })
+	return out, nil
+}
+
+func (s *Server) apiImports(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.imports(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+// policyVersions lists the stored versions of a commons' value policy,
+// oldest first.
+func policyVersions(o *objects, commonsID string) ([]*value.PolicyVersion, error) {
+	vs, err := list[value.PolicyVersion](o, meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Limit: scanLimit})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortFunc(vs, func(a, b *value.PolicyVersion) int { return cmp.Compare(a.Version, b.Version) })
+	return vs, nil
+}
+
+// policyInfo returns the current policy of a commons with its history.
+func (s *Server) policyInfo(o *objects, commonsID string) (PolicyInfo, error) {
+	if _, err := o.commons(commonsID); err != nil {
+		return PolicyInfo{}, err
+	}
+	vs, err := policyVersions(o, commonsID)
+	if err != nil {
+		return PolicyInfo{}, err
+	}
+	out := PolicyInfo{Commons: commonsID, History: []PolicyVersionInfo{}}
+	for _, v := range vs {
+		out.History = append(out.History, PolicyVersionInfo{Version: v.Version, Author: v.Author, Index: v.Index})
+	}
+	if len(vs) == 0 {
+		c, err := defaultPolicy()
+		if err != nil {
+			return out, err
+		}
+		out.Policy = c.Encoded()
+		return out, nil
+	}
+	cur := vs[len(vs)-1]
+	out.Version, out.Policy, out.Author, out.Index = cur.Version, json.RawMessage(cur.Policy), cur.Author, cur.Index
+	return out, nil
+}
+
+func (s *Server) apiPolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.policyInfo(newObjects(r.Context(), s.node.Store()), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+// previewPolicy compiles a proposed policy and runs it and the current one
+// over the same income, as of now.
+func (s *Server) previewPolicy(commonsID string, doc []byte, income commons.Money) (PolicyPreview, error) {
+	p, err := value.DecodePolicy(doc)
+	if err != nil {
+		return PolicyPreview{}, err
+	}
+	next, err := value.Compile(p)
+	if err != nil {
+		return PolicyPreview{}, err
+	}
+	var v rulesView
+	found := false
+	s.node.State(func(st *state.State) {
+		if st.Commons.Commons(commonsID) != nil {
+			found = true
+			v, err = readRules(st, commonsID, income, s.now().UnixMilli())
+		}
+	})
+	if !found {
+		return PolicyPreview{}, meent.Errorf(meent.ENOTFOUND, "no commons %s", commonsID)
+	}
+	if err == nil {
+		err = v.orDefault()
+	}
+	if err != nil {
+		return PolicyPreview{}, err
+	}
+	changes, err := value.Preview(v.compiled, next, v.input)
+	if err != nil {
+		return PolicyPreview{}, err
+	}
+	return PolicyPreview{Current: v.version, Income: income, Changes: changes}, nil
+}
+
+func (s *Server) apiPolicyPreview(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	q := r.URL.Query()
+	amount, err := queryInt(r, "amount", defaultPreviewAmount)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	income := commons.Money{Amount: amount, Currency: cmp.Or(q.Get("currency"), defaultPreviewCurrency)}
+	if err := commons.CheckMoney(income, false); err != nil {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "%s", meent.ErrorMessage(err)))
+		return
+	}
+	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "Content-Type must be application/json"))
+		return
+	}
+	doc, err := io.ReadAll(io.LimitReader(r.Body, value.MaxPolicySize+1))
+	if err != nil {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "could not read the policy"))
+		return
+	}
+	out, err := s.previewPolicy(id, doc, income)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+// incomes lists a commons' incomes, newest first.
+func incomes(o *objects, commonsID, status string, limit int) ([]value.Income, error) {
+	is, err := list[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID, Status: status, Limit: limit, Desc: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]value.Income, 0, len(is))
+	for _, i := range is {
+		out = append(out, *i)
+	}
+	return out, nil
+}
+
+func (s *Server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	status := r.URL.Query().Get("status")
+	if status != "" && status != "open" && status != "distributed" {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "status must be open or distributed"))
+		return
+	}
+	limit, err := queryLimit(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	if _, err := o.commons(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := incomes(o, id, status, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, IncomeList{Incomes: out})
+}
+
+func (o *objects) income(id string) (*value.Income, error) {
+	return get[value.Income](o, value.KindIncome, id)
+}
+
+func (o *objects) distribution(id string) (*value.Distribution, error) {
+	return get[value.Distribution](o, value.KindDistribution, id)
+}
+
+func (s *Server) apiIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "income"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	inc, err := newObjects(r.Context(), s.node.Store()).income(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, inc)
+}
+
+// previewDistribution returns what distribution.run would compute for an
+// income if it were signed with time asOf now: the current policy over the
+// contributions the commons recognises now. An income already distributed
+// is ECONFLICT: the rules would refuse to run it again.
+func (s *Server) previewDistribution(incomeID string, asOf int64) (value.Result, error) {
+	var inc value.Income
+	var v rulesView
+	var err error
+	found := false
+	s.node.State(func(st *state.State) {
+		i := st.Value.Income(incomeID)
+		if i == nil {
+			return
+		}
+		found, inc = true, *i
+		if inc.Distributed == "" {
+			v, err = readRules(st, inc.Commons, inc.Amount, asOf)
+		}
+	})
+	if !found {
+		return value.Result{}, meent.Errorf(meent.ENOTFOUND, "no income %s", incomeID)
+	}
+	if inc.Distributed != "" {
+		return value.Result{}, meent.Errorf(meent.ECONFLICT, "income %s was already distributed by %s", inc.ID, inc.Distributed)
+	}
+	if err == nil {
+		err = v.orDefault()
+	}
+	if err != nil {
+		return value.Result{}, err
+	}
+	res, err := value.Distribute(v.compiled, v.input)
+	if err != nil && codeOf(err) != meent.EINTERNAL {
+		// As the rules word their refusal of the run.
+		return res, meent.Errorf(meent.ERULE, "distribution: %s", meent.ErrorMessage(err))
+	}
+	return res, err
+}
+
+func (s *Server) apiIncomePreview(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "income"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	asOf, err := queryInt(r, "as_of", s.now().UnixMilli())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if asOf > value.MaxTime {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "as_of must be at most %d", value.MaxTime))
+		return
+	}
+	res, err := s.previewDistribution(id, asOf)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, res)
+}
+
+// distributionHead is a stored distribution read without its
+// explanations, which hold a line per counted contribution and are most of
+// its size: the decoder skips them instead of building them.
+type distributionHead struct {
+	ID            string `json:"id"`
+	Commons       string `json:"commons"`
+	Income        string `json:"income"`
+	PolicyVersion int    `json:"policy_version"`
+	Index         int64  `json:"index"`
+	Result        struct {
+		Digest      string             `json:"digest"`
+		Income      commons.Money      `json:"income"`
+		AsOf        int64              `json:"as_of"`
+		Allocations []value.Allocation `json:"allocations"`
+		Pools       []value.Allocation `json:"pools"`
+		TotalWeight *big.Int           `json:"total_weight"`
+	} `json:"result"`
+}
+
+// distributions lists a commons' distributions, newest first, without
+// their explanations.
+func distributions(o *objects, commonsID string, limit int) ([]value.Distribution, error) {
+	objs, err := o.store.Objects(o.ctx, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID, Limit: limit, Desc: true})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]value.Distribution, 0, len(objs))
+	for _, obj := range objs {
+		h, err := decodeObject[distributionHead](obj)
+		if err != nil {
+			return nil, err
+		}
+		r := h.Result
+		out = append(out, value.Distribution{ID: h.ID, Commons: h.Commons, Income: h.Income, PolicyVersion: h.PolicyVersion, Index: h.Index,
+			Result: value.Result{Digest: r.Digest, Income: r.Income, AsOf: r.AsOf, Allocations: nonNil(r.Allocations), Pools: nonNil(r.Pools),
+				TotalWeight: r.TotalWeight, Explanations: []value.Explanation{}}})
+	}
+	return out, nil
+}
+
+func (s *Server) apiDistributions(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	limit, err := queryLimit(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	if _, err := o.commons(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := distributions(o, id, limit)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, DistributionList{Distributions: out})
+}
+
+func (s *Server) apiDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "distribution"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d, err := newObjects(r.Context(), s.node.Store()).distribution(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if rc := r.URL.Query().Get("recipient"); rc != "" {
+		d.Result.Explanations = slices.DeleteFunc(d.Result.Explanations, func(e value.Explanation) bool { return e.Recipient != rc })
+	}
+	writeJSON(w, r, nethttp.StatusOK, d)
+}
+
+// recipientNames names the recipients of allocations and balances for a
+// share file or a payout: agents by their names, upstream pools by their
+// commons' names, and the commons itself.
+func recipientNames(o *objects, nm *names, commonsID string, kinds, recipients []string) map[string]string {
+	out := map[string]string{}
+	if c, err := o.commons(commonsID); err == nil {
+		out[commonsID] = c.Name
+	}
+	for i, rc := range recipients {
+		switch kinds[i] {
+		case value.RecipientAgent:
+			out[rc] = nm.Name(rc)
+		case value.RecipientPool:
+			if up, ok := strings.CutPrefix(rc, value.PoolUpstreamPrefix); ok {
+				if c, err := o.commons(up); err == nil {
+					out[up] = c.Name
+				}
+			}
+		}
+	}
+	return out
+}
+
+func (s *Server) apiShares(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "distribution"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	d, err := o.distribution(id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var kinds, recipients []string
+	for _, a := range d.Result.Allocations {
+		kinds, recipients = append(kinds, a.Kind), append(recipients, a.Recipient)
+	}
+	names := recipientNames(o, newNames(r.Context(), s.node.Store()), d.Commons, kinds, recipients)
+	var buf bytes.Buffer
+	if err := valueflows.ShareFile(&buf, d, names); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/tab-separated-values; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="shares-`+id[:12]+`.tsv"`)
+	h.Set("Cache-Control", "no-cache")
+	w.Write(buf.Bytes())
+}
+
+// balanceStatus reads ?status=open|settled ("" for all).
+func balanceStatus(r *nethttp.Request) (string, error) {
+	st := r.URL.Query().Get("status")
+	if st == "all" {
+		st = ""
+	}
+	if st != "" && st != "open" && st != "settled" {
+		return "", meent.Errorf(meent.EINVALID, "status must be open, settled or all")
+	}
+	return st, nil
+}
+
+// balances lists balances, oldest first; empty commonsID or agentID do
+// not filter.
+func balances(o *objects, commonsID, agentID, status string) ([]value.Balance, error) {
+	bs, err := list[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Agent: agentID, Status: status, Limit: scanLimit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]value.Balance, 0, len(bs))
+	for _, b := range bs {
+		out = append(out, *b)
+	}
+	return out, nil
+}
+
+func (s *Server) apiBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	status, err := balanceStatus(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	o := newObjects(r.Context(), s.node.Store())
+	if _, err := o.commons(id); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := balances(o, id, "", status)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, BalanceList{Balances: out})
+}
+
+func (s *Server) apiAgentBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
+	v, err := s.agent(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	status, err := balanceStatus(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := balances(newObjects(r.Context(), s.node.Store()), "", v.ID, status)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusOK, BalanceList{Balances: out})
+}
+
+// payouts selects the open balances of a commons to pay now. It reads the
+// rules' state, so no balance is missed however many there are.
+func (s *Server) payouts(o *objects, nm *names, commonsID string) (PayoutsInfo, []payout.Line, error) {
+	var open []payout.Balance
+	var doc []byte
+	found := false
+	s.node.State(func(st *state.State) {
+		if st.Commons.Commons(commonsID) == nil {
+			return
+		}
+		found = true
+		if pv := st.Value.Policy(commonsID); pv != nil {
+			doc = bytes.Clone(pv.Policy)
+		}
+		for _, b := range st.Value.Balances() {
+			if b.Commons == commonsID && b.Open() != 0 {
+				open = append(open, payout.Balance{Kind: b.Kind, Recipient: b.Recipient, Currency: b.Currency, Open: b.Open()})
+			}
+		}
+	})
+	if !found {
+		return PayoutsInfo{}, nil, meent.Errorf(meent.ENOTFOUND, "no commons %s", commonsID)
+	}
+	var min int64
+	if doc != nil {
+		p, err := value.DecodePolicy(doc)
+		if err != nil {
+			return PayoutsInfo{}, nil, &meent.Error{Code: meent.EINTERNAL, Message: "internal error", Err: err}
+		}
+		min = p.MinPayout
+	}
+	var kinds, recipients []string
+	for _, b := range open {
+		kinds, recipients = append(kinds, b.Kind), append(recipients, b.Recipient)
+	}
+	names := recipientNames(o, nm, commonsID, kinds, recipients)
+	for i, b := range open {
+		open[i].Name = balanceName(names, b.Kind, b.Recipient)
+	}
+	pay, carried := payout.Select(open, min)
+	out := PayoutsInfo{MinPayout: min, Pay: payoutLines(pay), Carried: payoutLines(carried)}
+	return out, pay, nil
+}
+
+// balanceName is the name shown for a recipient: an agent's name, an
+// upstream commons' name, or the identity or pool itself.
+func balanceName(names map[string]string, kind, recipient string) string {
+	switch kind {
+	case value.RecipientAgent:
+		return names[recipient]
+	case value.RecipientPool:
+		if up, ok := strings.CutPrefix(recipient, value.PoolUpstreamPrefix); ok && names[up] != "" {
+			return "upstream: " + names[up]
+		}
+	}
+	return recipient
+}
+
+func payoutLines(ls []payout.Line) []PayoutLine {
+	out := make([]PayoutLine, 0, len(ls))
+	for _, l := range ls {
+		out = append(out, PayoutLine{Kind: l.Kind, Recipient: l.Recipient, Name: l.Name, Currency: l.Currency, Amount: l.Amount})
+	}
+	return out
+}
+
+func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	format := r.URL.Query().Get("format")
+	if format != "" && format != "json" && format != "csv" {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "format must be json or csv"))
+		return
+	}
+	out, pay, err := s.payouts(newObjects(r.Context(), s.node.Store()), newNames(r.Context(), s.node.Store()), id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if format != "csv" {
+		writeJSON(w, r, nethttp.StatusOK, out)
+		return
+	}
+	// The payee columns stay empty: account details never reach the node.
+	var buf bytes.Buffer
+	if err := payout.WriteCSV(&buf, pay, nil); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="payouts-`+id[:12]+`.csv"`)
+	h.Set("Cache-Control", "no-cache")
+	w.Write(buf.Bytes())
+}
+
+// valueFlows builds the JSON-LD export of a commons from the objects
+// projection: its accepted contributions and those it recognises upstream
+// (at most scanLimit per commons, as in the lineage listing), its incomes,
+// distributions and balances (at most scanLimit of each), and the agents
+// they name.
+func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error) {
+	o := newObjects(r.Context(), s.node.Store())
+	c, err := o.commons(commonsID)
+	if err != nil {
+		return nil, err
+	}
+	in := valueflows.Input{BaseURL: s.baseURL(r), Commons: c, Agents: map[string]*agent.Agent{}}
+	limit := int64(-1)
+	for cur, depth := c, 0; cur != nil && depth <= maxLineage; depth++ {
+		ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: cur.ID, Status: commons.Accepted, Limit: scanLimit, Desc: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range ks {
+			if limit < 0 || k.Decided < limit {
+				in.Contributions = append(in.Contributions, k)
+			}
+		}
+		if cur.ForkOf == "" {
+			break
+		}
+		if limit < 0 || cur.ForkedAt < limit {
+			limit = cur.ForkedAt
+		}
+		up, err := o.commons(cur.ForkOf)
+		if meent.ErrorCode(err) == meent.ENOTFOUND {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		cur = up
+	}
+	if in.Incomes, err = list[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID, Limit: scanLimit}); err != nil {
+		return nil, err
+	}
+	if in.Distributions, err = list[value.Distribution](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID, Limit: scanLimit}); err != nil {
+		return nil, err
+	}
+	if in.Balances, err = list[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Limit: scanLimit}); err != nil {
+		return nil, err
+	}
+	ids := map[string]bool{c.Creator: true}
+	for _, k := range in.Contributions {
+		ids[k.Contributor] = true
+	}
+	for _, i := range in.Incomes {
+		ids[i.Payer], ids[i.Recorder] = true, true
+	}
+	for _, d := range in.Distributions {
+		for _, a := range d.Result.Allocations {
+			if a.Kind == value.RecipientAgent {
+				ids[a.Recipient] = true
+			}
+		}
+	}
+	for _, b := range in.Balances {
+		if b.Kind == value.RecipientAgent {
+			ids[b.Recipient] = true
+		}
+	}
+	for id := range ids {
+		if id == "" {
+			continue
+		}
+		v, err := s.node.Store().Agent(r.Context(), id)
+		if meent.ErrorCode(err) == meent.ENOTFOUND {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		in.Agents[id] = &agent.Agent{ID: v.ID, Kind: v.Kind, Name: v.Name, Created: v.Created, Role: v.Role}
+	}
+	var buf bytes.Buffer
+	if err := valueflows.JSONLD(&buf, in); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func (s *Server) apiValueFlows(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	if err := parseID(id, "commons"); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out, err := s.valueFlows(r, id)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/ld+json")
+	h.Set("Cache-Control", "no-cache")
+	w.Write(out)
+}

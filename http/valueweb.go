@@ -1,0 +1,474 @@
+package http
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"math/big"
+	nethttp "net/http"
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/payout"
+	"github.com/meent/meent/value"
+)
+
+// The value cycle's pages: a commons' value policy and its history, its
+// incomes and distributions with every amount explained, the imported
+// identities with a "this is me" form, and what is owed to whom. Like the
+// other pages they name agents rather than show IDs, and the one form
+// (claiming an identity) signs an identity.claim for the logged-in person.
+
+// A distribution page explains at most maxExplainedRecipients recipients
+// (?recipient= shows any one of them) and lists at most maxExplained
+// contributions for each; the JSON has them all.
+const (
+	maxExplainedRecipients = 50
+	maxExplained           = 100
+)
+
+// formatAmount writes minor units as an exact decimal with the currency:
+// "12.34 EUR", "1234 JPY".
+func formatAmount(amount int64, currency string) string {
+	return payout.FormatAmount(amount, currency) + " " + currency
+}
+
+// decayPercent writes a decay factor (units of 2^-52) as a percentage.
+func decayPercent(f uint64) string {
+	r := new(big.Rat).SetFrac(new(big.Int).Mul(new(big.Int).SetUint64(f), big.NewInt(100)), new(big.Int).Lsh(big.NewInt(1), 52))
+	return r.FloatString(4) + "%"
+}
+
+// weighs writes what a contribution weighs, points times decay, in points.
+func weighs(points int64, decay uint64) string {
+	return weightPoints(new(big.Int).Mul(big.NewInt(points), new(big.Int).SetUint64(decay)))
+}
+
+// weightPoints writes a weight (units of 2^-52 points) in points.
+func weightPoints(w *big.Int) string {
+	if w == nil {
+		return "0"
+	}
+	return new(big.Rat).SetFrac(w, new(big.Int).Lsh(big.NewInt(1), 52)).FloatString(2)
+}
+
+// poolLabel names a pool for people.
+func poolLabel(name string) string {
+	if name == value.PoolCoBudget {
+		return "co-budget"
+	}
+	return name
+}
+
+// recipients renders the recipients of allocations and balances: agents
+// by name, pools by what they are, upstream commons by name, and
+// identities as they are, linked to the identities page.
+type recipients struct {
+	n       *names
+	o       *objects
+	commons string
+}
+
+// Link renders one recipient.
+func (rs recipients) Link(kind, id string) template.HTML {
+	switch kind {
+	case value.RecipientAgent:
+		return rs.n.Link(id)
+	case value.RecipientIdentity:
+		return template.HTML(`<a href="/commons/` + url.PathEscape(rs.commons) + `/identities">` + template.HTMLEscapeString(id) + `</a>`)
+	}
+	if up, ok := strings.CutPrefix(id, value.PoolUpstreamPrefix); ok {
+		name := shortID(up)
+		if c, err := rs.o.commons(up); err == nil {
+			name = c.Name
+		}
+		return template.HTML(`upstream: <a href="/commons/` + url.PathEscape(up) + `">` + template.HTMLEscapeString(name) + `</a>`)
+	}
+	return template.HTML(template.HTMLEscapeString(poolLabel(id)) + ` <span class="note">(pool)</span>`)
+}
+
+// policyView is a policy as a page shows it.
+type policyView struct {
+	Version   int // 0: the default policy
+	Author    string
+	Index     int64
+	Event     string // hash of its value.policy.set
+	Policy    value.Policy
+	Split     []splitRow
+	Equations []equationRow
+	Document  string // indented JSON
+}
+
+type splitRow struct{ Pool, Fraction string }
+
+type equationRow struct{ Kind, Equation string }
+
+// viewPolicy decodes a stored policy document for a page.
+func viewPolicy(doc []byte) (policyView, error) {
+	p, err := value.DecodePolicy(doc)
+	if err != nil {
+		return policyView{}, &meent.Error{Code: meent.EINTERNAL, Message: "internal error", Err: err}
+	}
+	v := policyView{Policy: p}
+	for _, r := range []splitRow{{value.PoolContributors, p.Split.Contributors}, {value.PoolInfrastructure, p.Split.Infrastructure},
+		{value.PoolSolidarity, p.Split.Solidarity}, {value.PoolCoBudget, p.Split.CoBudget}} {
+		if r.Fraction != "" {
+			v.Split = append(v.Split, r)
+		}
+	}
+	for _, u := range p.Split.Upstream {
+		v.Split = append(v.Split, splitRow{value.PoolUpstreamPrefix + u.Commons, u.Share})
+	}
+	for k, e := range p.Equations {
+		v.Equations = append(v.Equations, equationRow{k, e})
+	}
+	slices.SortFunc(v.Equations, func(a, b equationRow) int { return strings.Compare(a.Kind, b.Kind) })
+	var pretty bytes.Buffer
+	if json.Indent(&pretty, doc, "", "  ") == nil {
+		v.Document = pretty.String()
+	} else {
+		v.Document = string(doc)
+	}
+	return v, nil
+}
+
+// currentPolicy returns the policy a commons runs on now, for a page.
+func (s *Server) currentPolicy(o *objects, commonsID string) (policyView, PolicyInfo, error) {
+	info, err := s.policyInfo(o, commonsID)
+	if err != nil {
+		return policyView{}, info, err
+	}
+	v, err := viewPolicy(info.Policy)
+	if err != nil {
+		return v, info, err
+	}
+	v.Version, v.Author, v.Index = info.Version, info.Author, info.Index
+	if info.Version > 0 {
+		v.Event = s.eventHash(o, info.Index)
+	}
+	return v, info, nil
+}
+
+// eventHash returns the hash of the event at a log index, "" if unknown.
+func (s *Server) eventHash(o *objects, idx int64) string {
+	rec, err := s.node.Store().RecordByIndex(o.ctx, idx)
+	if err != nil {
+		return ""
+	}
+	return ledger.Hash(rec.Hash).String()
+}
+
+// valueSection is the "Value" part of a commons page.
+type valueSection struct {
+	Policy        policyView
+	Incomes       []value.Income
+	Distributions []value.Distribution
+	Open          []value.Balance
+	Recipients    recipients
+}
+
+// valueOf reads what the commons page shows of the value cycle.
+func (s *Server) valueOf(o *objects, nm *names, commonsID string) (*valueSection, error) {
+	v := &valueSection{Recipients: recipients{n: nm, o: o, commons: commonsID}}
+	var err error
+	if v.Policy, _, err = s.currentPolicy(o, commonsID); err != nil {
+		return nil, err
+	}
+	if v.Incomes, err = incomes(o, commonsID, "", 20); err != nil {
+		return nil, err
+	}
+	if v.Distributions, err = distributions(o, commonsID, 20); err != nil {
+		return nil, err
+	}
+	if v.Open, err = balances(o, commonsID, "", "open"); err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(v.Open, func(a, b value.Balance) int {
+		return cmp.Or(cmp.Compare(a.Currency, b.Currency), cmp.Compare(b.Open(), a.Open()))
+	})
+	return v, nil
+}
+
+type policyPage struct {
+	Commons *commons.Commons
+	Policy  policyView
+	History []historyRow
+	Names   *names
+}
+
+type historyRow struct {
+	PolicyVersionInfo
+	Event string
+}
+
+func (s *Server) pagePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
+	o := newObjects(r.Context(), s.node.Store())
+	c, err := s.webCommons(o, r.PathValue("id"))
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data := policyPage{Commons: c, Names: newNames(r.Context(), s.node.Store())}
+	var info PolicyInfo
+	if data.Policy, info, err = s.currentPolicy(o, c.ID); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	for i := len(info.History) - 1; i >= 0; i-- {
+		h := info.History[i]
+		data.History = append(data.History, historyRow{PolicyVersionInfo: h, Event: s.eventHash(o, h.Index)})
+	}
+	s.render(w, r, nethttp.StatusOK, "policy", "Value policy of "+c.Name, data)
+}
+
+type incomePage struct {
+	Income       *value.Income
+	Commons      *commons.Commons
+	Distribution *value.Distribution // the one that spent it
+	Preview      *value.Result       // what distributing it now would give
+	PreviewError string
+	Event        string
+	Recipients   recipients
+	Names        *names
+}
+
+func (s *Server) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	o := newObjects(r.Context(), s.node.Store())
+	if parseID(id, "income") != nil {
+		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no income has that ID"), 0)
+		return
+	}
+	inc, err := o.income(id)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	nm := newNames(r.Context(), s.node.Store())
+	data := incomePage{Income: inc, Names: nm, Event: id, Recipients: recipients{n: nm, o: o, commons: inc.Commons}}
+	if data.Commons, err = o.commons(inc.Commons); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if inc.Distributed != "" {
+		data.Distribution, _ = o.distribution(inc.Distributed)
+	} else {
+		res, err := s.previewDistribution(id, s.now().UnixMilli())
+		switch {
+		case err == nil:
+			data.Preview = &res
+		case codeOf(err) == meent.EINTERNAL:
+			s.errorPage(w, r, err, 0)
+			return
+		default:
+			data.PreviewError = meent.ErrorMessage(err)
+		}
+	}
+	s.render(w, r, nethttp.StatusOK, "income", "Income of "+formatAmount(inc.Amount.Amount, inc.Amount.Currency), data)
+}
+
+type distributionPage struct {
+	Distribution *value.Distribution
+	Commons      *commons.Commons
+	Income       *value.Income
+	Contributors int64 // the contributors' pool
+	Explanations []explanationView
+	Recipient    string // the one recipient asked for, if any
+	RecipientOf  string // its kind
+	Omitted      int    // explanations not on the page
+	Recipients   recipients
+	Names        *names
+	shown        map[string]bool
+}
+
+// Shown reports whether a recipient's explanation is on this page; the
+// others are linked to the page for that recipient alone.
+func (p distributionPage) Shown(recipient string) bool { return p.shown[recipient] }
+
+type explanationView struct {
+	value.Explanation
+	Rows []countedRow
+	More int // contributions not listed
+}
+
+type countedRow struct {
+	value.Counted
+	Title string
+}
+
+func (s *Server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	o := newObjects(r.Context(), s.node.Store())
+	if parseID(id, "distribution") != nil {
+		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no distribution has that ID"), 0)
+		return
+	}
+	d, err := o.distribution(id)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	nm := newNames(r.Context(), s.node.Store())
+	data := distributionPage{Distribution: d, Names: nm, Recipients: recipients{n: nm, o: o, commons: d.Commons}}
+	if data.Commons, err = o.commons(d.Commons); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data.Income, _ = o.income(d.Income)
+	for _, p := range d.Result.Pools {
+		if p.Recipient == value.PoolContributors {
+			data.Contributors = p.Amount
+		}
+	}
+	data.Recipient = r.URL.Query().Get("recipient")
+	data.shown = map[string]bool{}
+	for _, e := range d.Result.Explanations {
+		if data.Recipient != "" && e.Recipient != data.Recipient {
+			continue
+		}
+		if len(data.Explanations) == maxExplainedRecipients {
+			data.Omitted++
+			continue
+		}
+		data.shown[e.Recipient] = true
+		data.RecipientOf = e.Kind
+		v := explanationView{Explanation: e}
+		for i, k := range e.Contributions {
+			if i == maxExplained {
+				v.More = len(e.Contributions) - i
+				break
+			}
+			row := countedRow{Counted: k, Title: shortID(k.ID)}
+			if c, err := o.contribution(k.ID); err == nil {
+				row.Title = c.Title
+			}
+			v.Rows = append(v.Rows, row)
+		}
+		data.Explanations = append(data.Explanations, v)
+	}
+	if data.Recipient != "" && len(data.Explanations) == 0 {
+		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "this distribution explains no recipient %q", data.Recipient), 0)
+		return
+	}
+	title := "Distribution in " + data.Commons.Name
+	if data.Income != nil {
+		title = fmt.Sprintf("Distribution of %s in %s", formatAmount(data.Income.Amount.Amount, data.Income.Amount.Currency), data.Commons.Name)
+	}
+	s.render(w, r, nethttp.StatusOK, "distribution", title, data)
+}
+
+type identitiesPage struct {
+	Commons *commons.Commons
+	Imports ImportsInfo
+	Names   *names
+	Error   string
+}
+
+func (s *Server) pageIdentities(w nethttp.ResponseWriter, r *nethttp.Request) {
+	s.renderIdentities(w, r, nethttp.StatusOK, "")
+}
+
+func (s *Server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
+	o := newObjects(r.Context(), s.node.Store())
+	c, err := s.webCommons(o, r.PathValue("id"))
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data := identitiesPage{Commons: c, Names: newNames(r.Context(), s.node.Store()), Error: errMsg}
+	if data.Imports, err = s.imports(c.ID); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	s.render(w, r, status, "identities", "Identities in "+c.Name, data)
+}
+
+// postIdentityClaim answers the "this is me" form: it signs an
+// identity.claim for the logged-in person.
+func (s *Server) postIdentityClaim(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	read := func() (string, any) {
+		return commons.TypeIdentityClaim, commons.IdentityData{Commons: id, Identity: strings.TrimSpace(r.PostFormValue("identity"))}
+	}
+	_, p, ok := s.actWith(w, r, read)
+	if !ok {
+		return
+	}
+	if p != nil {
+		s.renderIdentities(w, r, p.Status, p.Detail)
+		return
+	}
+	nethttp.Redirect(w, r, "/commons/"+id+"/identities", nethttp.StatusSeeOther)
+}
+
+// balanceRow is one of an agent's balances on its page, with the
+// distributions that allocated to it.
+type balanceRow struct {
+	value.Balance
+	CommonsName   string
+	Distributions []allocationRef
+}
+
+type allocationRef struct {
+	ID        string
+	Index     int64
+	Amount    int64
+	Recipient string // the agent, or the identity that was kept for until it was claimed
+	Identity  bool
+}
+
+// agentBalances lists what every commons owes an agent, each balance with
+// the distributions (among each commons' scanLimit newest) that added to it.
+func (s *Server) agentBalances(o *objects, agentID string) ([]balanceRow, error) {
+	bs, err := balances(o, "", agentID, "")
+	if err != nil {
+		return nil, err
+	}
+	byCommons := map[string][]value.Distribution{}
+	var out []balanceRow
+	for _, b := range bs {
+		row := balanceRow{Balance: b, CommonsName: shortID(b.Commons)}
+		if c, err := o.commons(b.Commons); err == nil {
+			row.CommonsName = c.Name
+		}
+		ds, ok := byCommons[b.Commons]
+		if !ok {
+			if ds, err = distributions(o, b.Commons, scanLimit); err != nil {
+				return nil, err
+			}
+			byCommons[b.Commons] = ds
+		}
+		// What was kept for identities the agent claimed came from
+		// their allocations.
+		var from []string
+		for _, m := range b.Moves {
+			if m.From != "" && !slices.Contains(from, m.From) {
+				from = append(from, m.From)
+			}
+		}
+		for _, d := range ds {
+			if d.Result.Income.Currency != b.Currency {
+				continue
+			}
+			if a := d.Result.Amount(value.RecipientAgent, agentID); a > 0 {
+				row.Distributions = append(row.Distributions, allocationRef{ID: d.ID, Index: d.Index, Amount: a, Recipient: agentID})
+			}
+			for _, id := range from {
+				if a := d.Result.Amount(value.RecipientIdentity, id); a > 0 {
+					row.Distributions = append(row.Distributions, allocationRef{ID: d.ID, Index: d.Index, Amount: a, Recipient: id, Identity: true})
+				}
+			}
+		}
+		out = append(out, row)
+	}
+	slices.SortStableFunc(out, func(a, b balanceRow) int {
+		return cmp.Or(cmp.Compare(a.CommonsName, b.CommonsName), cmp.Compare(a.Currency, b.Currency))
+	})
+	return out, nil
+}
