@@ -25,6 +25,13 @@ type Config struct {
 	LogFormat     string
 	SecureCookies bool
 	MaxBlobSize   int64 // bytes; the largest file a contribution may carry
+
+	// A payment provider's webhook for license offers: its name (part of
+	// the URL /api/v1/webhooks/payments/NAME), the shared secret it signs
+	// with, and the key of the admin agent that records the payments.
+	PaymentProvider string
+	PaymentSecret   string
+	PaymentKey      string
 }
 
 // bind registers the config's flags. Flag names double as environment
@@ -41,6 +48,9 @@ func (c *Config) bind(fs *flag.FlagSet, serving bool) {
 		fs.StringVar(&c.Listen, "listen", "127.0.0.1:8080", "address to serve HTTP on")
 		fs.BoolVar(&c.Demo, "demo", false, "fill an empty node with a small demo community")
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
+		fs.StringVar(&c.PaymentProvider, "payment-provider", "", "name of the payment provider whose webhook reports paid license offers (empty: no webhook)")
+		fs.StringVar(&c.PaymentSecret, "payment-secret", "", "the secret the payment provider signs webhooks with (prefer MEENT_PAYMENT_SECRET)")
+		fs.StringVar(&c.PaymentKey, "payment-key", "", "key file of the admin agent that records webhook payments (default DATA/admin.key)")
 	}
 }
 

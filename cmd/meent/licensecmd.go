@@ -169,6 +169,36 @@ func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				return getJSON(ctx, w, base()+"/api/v1/grants/"+fs.Arg(0)+"/proof")
 			}
 		},
+		"check": func(fs *flag.FlagSet) func() error {
+			modFile := fs.String("modfile", "go.mod", "the go.mod to check")
+			registry := fs.String("registry", "", "also ask this node which commons publish the dependencies (URL)")
+			var f license.Facts
+			var u license.Use
+			fs.StringVar(&f.Name, "name", "", "your organisation's name, for the report")
+			fs.StringVar(&f.Kind, "kind", "company", "what you are: company, cooperative, worker_owned, nonprofit, association, public_body, individual")
+			fs.Int64Var(&f.Employees, "employees", 0, "your employees")
+			fs.BoolVar(&u.Commercial, "commercial", true, "your use is commercial")
+			fs.StringVar(&u.Scope, "scope", "", "what your use covers")
+			revenue := fs.String("revenue", "", "your yearly revenue (e.g. 2500000.00), in --currency")
+			currency := fs.String("currency", "EUR", "currency of --revenue")
+			return func() error {
+				var rev []commons.Money
+				if *revenue != "" {
+					m, err := commons.ParseMoney(*revenue, *currency)
+					if err != nil {
+						return err
+					}
+					rev = append(rev, m)
+				}
+				return licenseCheck(ctx, stdout, *modFile, *registry, f, u, rev)
+			}
+		},
+		"publish": func(fs *flag.FlagSet) func() error {
+			s.bind(fs)
+			commonsID := fs.String("commons", "", "commons ID")
+			dir := fs.String("dir", ".", "the project's root directory")
+			return func() error { return licensePublish(ctx, stdout, s.url, *commonsID, *dir) }
+		},
 		"verify": func(fs *flag.FlagSet) func() error {
 			key := fs.String("key", "", "the node's verifier key (name+hash+base64, from GET /api/v1/node or meent init)")
 			at := fs.String("at", "", "check the term at this time (RFC 3339; default now)")

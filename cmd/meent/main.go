@@ -34,7 +34,7 @@ Usage:
   meent distribution {run|show|shares|list}                        distribute an income, explain it
   meent payout       {list|export|settle}                          open payouts, CSV/SEPA files, settlements
   meent export       valueflows --commons ID                       economic events as ValueFlows JSON-LD
-  meent license {policy|attest|request|pay|revoke|status|proof|verify|check}  copyfair licenses
+  meent license      {policy|attest|request|pay|revoke|status|proof|verify|check|publish}
   meent bench   --url URL [--n N] [--concurrency C]                drive a running node with signed events
   meent version
 

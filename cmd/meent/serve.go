@@ -54,10 +54,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return fmt.Errorf("read verifier key: %w", err)
 	}
+	payments, err := paymentsConfig(cfg)
+	if err != nil {
+		return err
+	}
 	srv := http.NewServer(http.Options{
 		Node: n, Accounts: acc, Origin: n.Origin(), VerifierKey: strings.TrimSpace(string(vkey)),
 		Registry: reg, Logger: log, Version: version, SecureCookies: cfg.SecureCookies,
-		Blobs: blobs, MaxBlobSize: cfg.MaxBlobSize,
+		Blobs: blobs, MaxBlobSize: cfg.MaxBlobSize, Payments: payments,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
@@ -89,4 +93,23 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		log.Warn("shutdown", "err", err)
 	}
 	return nil
+}
+
+// paymentsConfig reads the payment webhook settings: all or nothing.
+func paymentsConfig(cfg *Config) (*http.Payments, error) {
+	if cfg.PaymentProvider == "" && cfg.PaymentSecret == "" {
+		return nil, nil
+	}
+	if cfg.PaymentProvider == "" || len(cfg.PaymentSecret) < 16 {
+		return nil, errors.New("a payment webhook needs --payment-provider and a --payment-secret of at least 16 bytes")
+	}
+	keyFile := cfg.PaymentKey
+	if keyFile == "" {
+		keyFile = filepath.Join(cfg.Data, adminKeyFile)
+	}
+	id, key, err := readAgentKey(keyFile)
+	if err != nil {
+		return nil, fmt.Errorf("payment key: %w", err)
+	}
+	return &http.Payments{Provider: cfg.PaymentProvider, Secret: []byte(cfg.PaymentSecret), AgentID: id, Key: key}, nil
 }
