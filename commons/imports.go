@@ -183,6 +183,7 @@ func (s *State) applyImport(idx int64, ev *ledger.Event, me string) error {
 		if at == 0 {
 			at = ev.Time
 		}
+		s.byCommons[c.ID] = append(s.byCommons[c.ID], id)
 		s.contributions[id] = &Contribution{
 			ID: id, Commons: c.ID, Contributor: s.Identity(c.ID, k.Identity), Identity: k.Identity, AuthorName: k.Name,
 			Kind: "code", Title: title, Evidence: []Evidence{{Commit: k.Commit}},

@@ -197,6 +197,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 			}
 		}
 		id := ev.Hash.String()
+		s.byCommons[c.ID] = append(s.byCommons[c.ID], id)
 		s.contributions[id] = &Contribution{
 			ID: id, Commons: c.ID, Contributor: me, Kind: d.Kind, Title: d.Title, Description: d.Description,
 			Evidence: d.Evidence, Quantities: d.Quantities, Need: d.Need, Status: Pending, Revision: 1,

@@ -149,6 +149,7 @@ type State struct {
 	needs         map[string]*Need
 	mappings      map[string]map[string]*Mapping // commons → identity → mapping
 	byIdentity    map[identityKey][]string       // imported contributions by author identity
+	byCommons     map[string][]string            // contributions by commons, in log order
 	lastRemap     Remapped
 	dirty         map[objKey]bool
 }
@@ -163,6 +164,7 @@ func NewState() *State {
 		needs:         map[string]*Need{},
 		mappings:      map[string]map[string]*Mapping{},
 		byIdentity:    map[identityKey][]string{},
+		byCommons:     map[string][]string{},
 		dirty:         map[objKey]bool{},
 	}
 }
@@ -184,10 +186,8 @@ func (s *State) Recognised(id string) map[string]string {
 	out := map[string]string{}
 	limit := int64(-1) // no limit for the commons itself
 	for c := s.commons[id]; c != nil; c = s.commons[c.ForkOf] {
-		for _, k := range s.contributions {
-			if k.Commons != c.ID {
-				continue
-			}
+		for _, kid := range s.byCommons[c.ID] {
+			k := s.contributions[kid]
 			if limit >= 0 && (k.Status != Accepted || k.Decided >= limit) {
 				continue
 			}
