@@ -12,6 +12,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
 )
 
@@ -106,6 +107,12 @@ type eventRefs struct {
 	Recipient string            `json:"recipient"`
 	Amount    *Money            `json:"amount"`
 	Commits   []json.RawMessage `json:"commits"`
+	// Licensing's members. A grant is a string in license.revoke and the
+	// terms in license.request, so it is kept raw.
+	Licensee   string          `json:"licensee"`
+	Commercial bool            `json:"commercial"`
+	Scope      string          `json:"scope"`
+	Grant      json.RawMessage `json:"grant"`
 }
 
 func refsOf(rec meent.Record) eventRefs {
@@ -129,6 +136,24 @@ func commonsOfEvent(o *objects, rec meent.Record) (string, error) {
 			return "", err
 		}
 		return inc.Commons, nil
+	}
+	if license.Owns(rec.Type) {
+		d := refsOf(rec)
+		if rec.Type != license.TypeRevoke {
+			return d.Commons, nil // "" for license.attest, which is about an agent
+		}
+		var id string
+		if json.Unmarshal(d.Grant, &id) != nil {
+			return "", nil
+		}
+		g, err := get[license.Grant](o, license.KindGrant, id)
+		if meent.ErrorCode(err) == meent.ENOTFOUND {
+			return "", nil
+		}
+		if err != nil {
+			return "", err
+		}
+		return g.Commons, nil
 	}
 	if !commons.Owns(rec.Type) {
 		return "", nil
@@ -340,6 +365,35 @@ func summarize(o *objects, nm *names, rec meent.Record) string {
 			}
 			return fmt.Sprintf("%s recorded a payment of %s from %s to %s", who, formatAmount(d.Amount.Amount, d.Amount.Currency), commonsName(d.Commons), to)
 		}
+	case license.TypePolicySet:
+		return fmt.Sprintf("%s set a new license policy for %s", who, commonsName(d.Commons))
+	case license.TypeAttest:
+		return fmt.Sprintf("%s attested that %s is %s", who, nm.Name(d.Agent), article(label(d.Kind)))
+	case license.TypeRequest:
+		use := useWords(d.Commercial, d.Scope)
+		var t license.Terms
+		if len(d.Grant) > 0 && json.Unmarshal(d.Grant, &t) == nil && t.Rule != "" {
+			if t.Rule == "trial" {
+				return fmt.Sprintf("%s started a free trial of %s for %s", who, commonsName(d.Commons), use)
+			}
+			return fmt.Sprintf("%s was granted a free license for %s of %s (%s)", who, use, commonsName(d.Commons), ruleLabel(t.Rule))
+		}
+		if of, err := get[license.Offer](o, license.KindOffer, ledger.Hash(rec.Hash).String()); err == nil {
+			return fmt.Sprintf("%s asked for a license for %s of %s and was offered one at %s a year", who, use, commonsName(d.Commons), of.Price)
+		}
+		return fmt.Sprintf("%s asked for a license for %s of %s", who, use, commonsName(d.Commons))
+	case license.TypePay:
+		if d.Amount != nil {
+			return fmt.Sprintf("%s recorded the payment of %s by %s for a license for %s of %s", who,
+				commons.Money{Amount: d.Amount.Amount, Currency: d.Amount.Currency}, nm.Name(d.Licensee), useWords(d.Commercial, d.Scope), commonsName(d.Commons))
+		}
+	case license.TypeRevoke:
+		var id string
+		json.Unmarshal(d.Grant, &id)
+		if g, err := get[license.Grant](o, license.KindGrant, id); err == nil {
+			return withReason(fmt.Sprintf("%s revoked the license of %s for %s", who, nm.Name(g.Licensee), commonsName(g.Commons)))
+		}
+		return withReason(fmt.Sprintf("%s revoked the license %s", who, shortID(id)))
 	}
 	return fmt.Sprintf("%s signed %s", who, rec.Type)
 }
@@ -371,15 +425,10 @@ func firstLine(s string) string {
 	return s
 }
 
-// formatMoney writes an amount in minor units as a decimal with two
-// digits (most currencies have cents; the code says which).
+// formatMoney writes an amount in minor units as an exact decimal in the
+// currency's major unit: "65.00 EUR", "1234 JPY" (commons.Money.String).
 func formatMoney(m Money) string {
-	sign := ""
-	a := m.Amount
-	if a < 0 {
-		sign, a = "-", -a
-	}
-	return fmt.Sprintf("%s%d.%02d %s", sign, a/100, a%100, m.Currency)
+	return commons.Money{Amount: m.Amount, Currency: m.Currency}.String()
 }
 
 func (s *Server) activityOf(o *objects, nm *names, recs []meent.Record) []Activity {

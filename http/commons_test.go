@@ -809,7 +809,7 @@ func TestNeedSummaries(t *testing.T) {
 			t.Errorf("timeLeft(%d) = %q, want %q", tc.sec, got, tc.want)
 		}
 	}
-	for m, want := range map[Money]string{{Amount: 6500, Currency: "EUR"}: "65.00 EUR", {Amount: 5, Currency: "USD"}: "0.05 USD", {Amount: -120, Currency: "EUR"}: "-1.20 EUR"} {
+	for m, want := range map[Money]string{{Amount: 6500, Currency: "EUR"}: "65.00 EUR", {Amount: 5, Currency: "USD"}: "0.05 USD", {Amount: -120, Currency: "EUR"}: "-1.20 EUR", {Amount: 1234, Currency: "JPY"}: "1234 JPY", {Amount: 1234, Currency: "KWD"}: "1.234 KWD"} {
 		if got := formatMoney(m); got != want {
 			t.Errorf("formatMoney(%v) = %q, want %q", m, got, want)
 		}

@@ -80,6 +80,7 @@ type commonsPage struct {
 	Post          needForm
 	Feed          string
 	Value         *valueSection
+	License       *licenseSection
 }
 
 // FeedURL names the page's Atom feed for the layout.
@@ -129,6 +130,10 @@ func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, sta
 	}
 	data.Activity, data.MoreActivity = s.activityOf(o, data.Names, recs), next
 	if data.Value, err = s.valueOf(o, data.Names, id); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.License, err = s.licensingOf(o, id); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}

@@ -143,9 +143,23 @@ func (s *Server) apiLicenseEvaluate(w nethttp.ResponseWriter, r *nethttp.Request
 		return
 	}
 	who := r.URL.Query().Get("agent")
+	if who == "" {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "agent is required: the licensee's agent ID"))
+		return
+	}
 	var out LicenseDecision
 	s.node.State(func(st *state.State) {
-		out.Decision, out.Grant, err = st.License.Decide(st.Agents, st.Commons, who, d, at)
+		// An unknown commons or one without a policy is not found here,
+		// as on GET .../license; Decide would call it a rule violation,
+		// which is what a license.request for it is.
+		switch {
+		case st.Commons.Commons(d.Commons) == nil:
+			err = meent.Errorf(meent.ENOTFOUND, "no commons %s", d.Commons)
+		case st.License.Policy(d.Commons) == nil:
+			err = meent.Errorf(meent.ENOTFOUND, "commons %s has no license policy", d.Commons)
+		default:
+			out.Decision, out.Grant, err = st.License.Decide(st.Agents, st.Commons, who, d, at)
+		}
 	})
 	if err != nil {
 		s.writeError(w, r, err)
@@ -165,6 +179,10 @@ func (s *Server) apiLicenseCheck(w nethttp.ResponseWriter, r *nethttp.Request) {
 	at, err := queryInt(r, "at", s.now().UnixMilli())
 	if err != nil {
 		s.writeError(w, r, err)
+		return
+	}
+	if q.Get("agent") == "" {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "agent is required: the agent ID to check"))
 		return
 	}
 	out := LicenseCheck{At: at}
@@ -353,9 +371,12 @@ func (s *Server) apiPaymentWebhook(w nethttp.ResponseWriter, r *nethttp.Request)
 		return
 	}
 	rc, err := s.node.Submit(r.Context(), entry)
-	if meent.ErrorCode(err) == meent.EDUPLICATE {
-		// Providers retry until they get a 2xx: a payment already
-		// recorded is acknowledged, and nothing is written again.
+	if meent.ErrorCode(err) == meent.EDUPLICATE && s.paidBy(pay.Offer, pay.ID) {
+		// Providers retry until they get a 2xx: this payment of this
+		// offer is already recorded, so it is acknowledged and nothing
+		// is written again. A payment ID already used for another offer
+		// stays a conflict: acknowledging it would leave the offer
+		// unpaid without anyone noticing.
 		writeJSON(w, r, nethttp.StatusOK, map[string]string{"status": "already recorded", "detail": meent.ErrorMessage(err)})
 		return
 	}
@@ -364,6 +385,19 @@ func (s *Server) apiPaymentWebhook(w nethttp.ResponseWriter, r *nethttp.Request)
 		return
 	}
 	writeJSON(w, r, nethttp.StatusCreated, map[string]any{"status": "recorded", "grant": rc.Hash.String(), "index": rc.Index})
+}
+
+// paidBy reports whether an offer is paid, by the payment with this
+// reference.
+func (s *Server) paidBy(offerID, reference string) bool {
+	var ok bool
+	s.node.State(func(st *state.State) {
+		if o := st.License.Offer(offerID); o != nil && o.Paid != "" {
+			g := st.License.Grant(o.Paid)
+			ok = g != nil && g.Reference == reference
+		}
+	})
+	return ok
 }
 
 // currentLicense returns a commons' current license policy with what the

@@ -1,11 +1,13 @@
 // Package http serves a meent node over HTTP: the log as C2SP tlog-tiles
 // under /log/, the JSON API under /api/v1 (described by the embedded
 // openapi.json) including the peer-production reads, the value cycle's
-// reads, previews and exports, and the blob store, server-rendered web
-// pages with a few forms, Atom feeds, /healthz and /metrics. It also
-// holds Client, the API client the CLI and remote audits use. Every write,
-// from any of these doors, ends in node.Submit (blob uploads aside, which
-// only store bytes the log may later name).
+// reads, previews and exports, licensing (policies, checks, grants with
+// their offline proofs, exports and a payment provider's webhook), and the
+// blob store, server-rendered web pages with a few forms, Atom feeds,
+// /healthz and /metrics. It also holds Client, the API client the CLI and
+// remote audits use. Every write, from any of these doors, ends in
+// node.Submit (blob uploads aside, which only store bytes the log may
+// later name).
 package http
 
 import (
@@ -185,6 +187,16 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/agents/{id}/balances", s.apiAgentBalances)
 	s.handle("GET /api/v1/commons/{id}/payouts", s.apiPayouts)
 	s.handle("GET /api/v1/commons/{id}/valueflows", s.apiValueFlows)
+	s.handle("GET /api/v1/commons/{id}/license", s.apiLicensePolicy)
+	s.handle("GET /api/v1/commons/{id}/license/evaluate", s.apiLicenseEvaluate)
+	s.handle("GET /api/v1/commons/{id}/license/{form}", s.apiLicenseExport)
+	s.handle("GET /api/v1/licenses/check", s.apiLicenseCheck)
+	s.handle("GET /api/v1/licenses/registry", s.apiLicenseRegistry)
+	s.handle("GET /api/v1/offers/{id}", s.apiOffer)
+	s.handle("GET /api/v1/grants/{id}", s.apiGrant)
+	s.handle("GET /api/v1/grants/{id}/proof", s.apiGrantProof)
+	s.handle("GET /api/v1/agents/{id}/grants", s.apiAgentGrants)
+	s.handle("POST /api/v1/webhooks/payments/{provider}", s.apiPaymentWebhook)
 	s.handle("GET /api/v1/openapi.json", s.apiOpenAPI)
 
 	// Operations.
@@ -206,6 +218,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /commons/{id}/policy", s.pagePolicy)
 	s.handle("GET /commons/{id}/identities", s.pageIdentities)
 	s.handle("POST /commons/{id}/identities/claim", s.postIdentityClaim)
+	s.handle("GET /commons/{id}/license", s.pageLicense)
+	s.handle("GET /grants/{id}", s.pageGrant)
 	s.handle("GET /incomes/{id}", s.pageIncome)
 	s.handle("GET /distributions/{id}", s.pageDistribution)
 	s.handle("GET /contributions/{id}", s.pageContribution)

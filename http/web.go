@@ -73,6 +73,8 @@ var pageFuncs = template.FuncMap{
 	"stamp":   func(ms int64) Timestamp { return Timestamp(ms) },
 	"minutes": workTime,
 	"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n\n") },
+	"use":     useWords,
+	"plural":  plural,
 }
 
 // timeLeft writes a duration in seconds for people: "6 days 23 h", "5 h 10 min".
@@ -325,6 +327,7 @@ type agentPage struct {
 	Activity      []Activity
 	Contributions []contributionRow
 	Balances      []balanceRow
+	Grants        []grantRow
 	Names         *names
 }
 
@@ -370,6 +373,7 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
+	data.Grants = s.agentGrants(v.ID)
 	s.render(w, r, nethttp.StatusOK, "agent", v.Name, data)
 }
 

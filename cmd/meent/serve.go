@@ -103,6 +103,11 @@ func paymentsConfig(cfg *Config) (*http.Payments, error) {
 	if cfg.PaymentProvider == "" || len(cfg.PaymentSecret) < 16 {
 		return nil, errors.New("a payment webhook needs --payment-provider and a --payment-secret of at least 16 bytes")
 	}
+	if len(cfg.PaymentProvider) > 64 || strings.IndexFunc(cfg.PaymentProvider, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-' || r == '_')
+	}) >= 0 {
+		return nil, errors.New("--payment-provider must be a short lowercase name (a-z, 0-9, - and _)")
+	}
 	keyFile := cfg.PaymentKey
 	if keyFile == "" {
 		keyFile = filepath.Join(cfg.Data, adminKeyFile)
