@@ -258,6 +258,12 @@ func (a *Accounts) TokenAgent(ctx context.Context, token string) (string, error)
 // for agentID, and submits it. It is how web users and token holders
 // without their own key change anything.
 func (a *Accounts) Act(ctx context.Context, agentID, typ string, data any) (Receipt, error) {
+	return a.ActAt(ctx, agentID, typ, a.node.cfg.Now().UnixMilli(), data)
+}
+
+// ActAt is Act with the event's time given: for events whose data must
+// agree with their own time (a license grant's terms start then).
+func (a *Accounts) ActAt(ctx context.Context, agentID, typ string, at int64, data any) (Receipt, error) {
 	acct, err := a.node.store.AccountByAgent(ctx, agentID)
 	if err != nil {
 		return Receipt{}, err
@@ -269,7 +275,7 @@ func (a *Accounts) Act(ctx context.Context, agentID, typ string, data any) (Rece
 	if err != nil {
 		return Receipt{}, err
 	}
-	entry, err := ledger.Sign(key, ledger.Body{Type: typ, Author: agentID, Time: a.node.cfg.Now().UnixMilli(), Data: data})
+	entry, err := ledger.Sign(key, ledger.Body{Type: typ, Author: agentID, Time: at, Data: data})
 	if err != nil {
 		return Receipt{}, meent.Errorf(meent.EINVALID, "cannot encode data: %v", err)
 	}

@@ -9,10 +9,15 @@ import (
 	"io"
 	"time"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/license"
 	"github.com/meent/meent/node"
+	"github.com/meent/meent/state"
+	"github.com/meent/meent/value"
 )
 
 // demoPassword is the password of every demo account; the demo is for
@@ -78,7 +83,7 @@ func fillDemo(ctx context.Context, n *node.Node, acc *node.Accounts, cfg *Config
 			return err
 		}
 	}
-	if err := demoCommons(ctx, acc, ids); err != nil {
+	if err := demoCommons(ctx, n, acc, ids); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "demo community added: log in as maya, joost, amina, ... with password %q\n", demoPassword)
@@ -87,7 +92,7 @@ func fillDemo(ctx context.Context, n *node.Node, acc *node.Accounts, cfg *Config
 
 // demoCommons gives the demo community a commons with contributions in
 // every state, a fork, and a needs board, all signed by the demo accounts.
-func demoCommons(ctx context.Context, acc *node.Accounts, ids map[string]string) error {
+func demoCommons(ctx context.Context, n *node.Node, acc *node.Accounts, ids map[string]string) error {
 	var err error
 	act := func(user, typ string, data any) string {
 		if err != nil {
@@ -121,5 +126,66 @@ func demoCommons(ctx context.Context, acc *node.Accounts, ids map[string]string)
 	act("maya", commons.TypeReview, commons.ReviewData{Contribution: fix, Verdict: commons.VerdictChanges, Reason: "Please add a test for -1 cent."})
 	act("amina", commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "work_time", Title: "Triaged 30 issues", Quantities: commons.Quantities{Minutes: 180}})
 	act("gemeente", commons.TypeFork, commons.ForkData{Commons: lib, Name: "libmeent for municipalities", Description: "With the city's invoicing formats."})
+	if err != nil {
+		return err
+	}
+	return demoValue(ctx, n, acc, ids, lib)
+}
+
+// demoValue gives the demo commons a value policy, a city grant
+// distributed to its contributors, a copyfair license policy, a
+// cooperative's free license and a company's open offer.
+func demoValue(ctx context.Context, n *node.Node, acc *node.Accounts, ids map[string]string, lib string) error {
+	var err error
+	actAt := func(user, typ string, at int64, data any) string {
+		if err != nil {
+			return ""
+		}
+		var rc node.Receipt
+		rc, err = acc.ActAt(ctx, ids[user], typ, at, data)
+		if err != nil {
+			err = fmt.Errorf("demo %s by %s: %w", typ, user, err)
+		}
+		return rc.Hash.String()
+	}
+	now := func() int64 { return time.Now().UnixMilli() }
+	act := func(user, typ string, data any) string { return actAt(user, typ, now(), data) }
+
+	p := value.DefaultPolicy()
+	p.MinPayout = 1000
+	raw, perr := p.Encode()
+	if perr != nil {
+		return perr
+	}
+	act("maya", value.TypePolicySet, value.PolicySetData{Commons: lib, Policy: jsontext.Value(raw)})
+	grant := act("maya", value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "grant", Amount: commons.Money{Amount: 250000, Currency: "EUR"},
+		Payer: ids["gemeente"], Reference: "Gemeente Utrecht, open-source grant 2026-17"})
+	act("maya", value.TypeDistributionRun, value.RunData{Income: grant})
+
+	lp := license.Policy{Format: 1, Name: "libmeent copyfair", License: "LicenseRef-Copyfair-1.0",
+		Free: []license.Rule{{Kind: license.NonCommercial}, {Kind: license.Contributor, MinAccepted: 1, WindowDays: 365},
+			{Kind: license.Cooperative}, {Kind: license.Nonprofit}, {Kind: license.Member}},
+		Price: license.Schedule{Currency: "EUR", Basis: license.Employees, Bands: []license.Band{
+			{From: 0, To: 10, PricePerYear: 50000}, {From: 10, To: 250, PricePerYear: 600000}, {From: 250, PricePerYear: 2400000}}},
+		JoinAlternative: true}
+	lraw, perr := lp.Encode()
+	if perr != nil {
+		return perr
+	}
+	act("maya", license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(lraw)})
+	act("maya", license.TypeAttest, license.AttestData{Agent: ids["broodfonds"], Kind: license.OrgCooperative})
+	// A request carries the terms the rules give at its own time.
+	request := func(user string, d license.RequestData) {
+		if err != nil {
+			return
+		}
+		at := now()
+		var terms *license.Terms
+		n.State(func(st *state.State) { _, terms, err = st.License.Decide(st.Agents, st.Commons, ids[user], d, at) })
+		d.Grant = terms
+		actAt(user, license.TypeRequest, at, d)
+	}
+	request("broodfonds", license.RequestData{Commons: lib, Commercial: true, Scope: "member payroll tool"})
+	request("acme", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted invoicing", Organisation: license.Organisation{Employees: 40}})
 	return err
 }
