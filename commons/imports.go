@@ -114,13 +114,6 @@ func (s *State) Imported(commonsID, commit string) bool {
 
 type identityKey struct{ commons, identity string }
 
-// Remapped is what the value rules need to know after an identity event:
-// which identity now maps to which agent in which commons.
-type Remapped struct{ Commons, Identity, Agent string }
-
-// LastRemap returns the mapping the last applied identity event made.
-func (s *State) LastRemap() Remapped { return s.lastRemap }
-
 func checkIdentity(id string) error {
 	kind, rest, ok := strings.Cut(id, ":")
 	if !ok || kind == "" || strings.TrimSpace(rest) != rest || rest == "" || len(id) > MaxIdentity || !utf8.ValidString(id) ||
@@ -244,7 +237,6 @@ func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown
 			s.touch(KindContribution, k.ID)
 		}
 	}
-	s.lastRemap = Remapped{Commons: c.ID, Identity: d.Identity, Agent: d.Agent}
 	s.touch(KindMapping, c.ID+"/"+d.Identity)
 	return nil
 }

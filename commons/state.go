@@ -150,7 +150,6 @@ type State struct {
 	mappings      map[string]map[string]*Mapping // commons → identity → mapping
 	byIdentity    map[identityKey][]string       // imported contributions by author identity
 	byCommons     map[string][]string            // contributions by commons, in log order
-	lastRemap     Remapped
 	dirty         map[objKey]bool
 }
 

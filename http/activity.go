@@ -449,18 +449,13 @@ func activityQuery(r *nethttp.Request) (before int64, limit int, err error) {
 }
 
 func (s *Server) apiCommonsActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
-	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	before, limit, err := activityQuery(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	if _, err := o.commons(id); err != nil {
+	id, o, err := s.commonsOf(r)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}

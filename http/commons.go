@@ -683,19 +683,26 @@ func (s *Server) apiContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
+// commonsOf reads the {id} of a request about one commons, checks that the
+// commons exists, and returns the objects reader it was found with.
+func (s *Server) commonsOf(r *nethttp.Request) (string, *objects, error) {
 	id := r.PathValue("id")
 	if err := parseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
-		return
+		return id, nil, err
 	}
+	o := newObjects(r.Context(), s.node.Store())
+	_, err := o.commons(id)
+	return id, o, err
+}
+
+func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
 	b, err := parseBoardQuery(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	if _, err := o.commons(id); err != nil {
+	id, o, err := s.commonsOf(r)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -373,11 +373,6 @@ func incomes(o *objects, commonsID, status string, limit int) ([]value.Income, e
 }
 
 func (s *Server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
-	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	status := r.URL.Query().Get("status")
 	if status != "" && status != "open" && status != "distributed" {
 		s.writeError(w, r, meent.Errorf(meent.EINVALID, "status must be open or distributed"))
@@ -388,8 +383,8 @@ func (s *Server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	if _, err := o.commons(id); err != nil {
+	id, o, err := s.commonsOf(r)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -526,18 +521,13 @@ func distributions(o *objects, commonsID string, limit int) ([]value.Distributio
 }
 
 func (s *Server) apiDistributions(w nethttp.ResponseWriter, r *nethttp.Request) {
-	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	limit, err := queryLimit(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	if _, err := o.commons(id); err != nil {
+	id, o, err := s.commonsOf(r)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -645,18 +635,13 @@ func balances(o *objects, commonsID, agentID, status string) ([]value.Balance, e
 }
 
 func (s *Server) apiBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
-	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
 	status, err := balanceStatus(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	if _, err := o.commons(id); err != nil {
+	id, o, err := s.commonsOf(r)
+	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}

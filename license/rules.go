@@ -419,7 +419,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		if err := ev.DecodeData(&d); err != nil {
 			return err
 		}
-		if signer.Role != agent.RoleAdmin && !maintainsAny(cs, me) {
+		if signer.Role != agent.RoleAdmin && !cs.Maintains(me) {
 			return meent.Errorf(meent.EFORBIDDEN, "only a node admin or a maintainer of a commons attests organisations")
 		}
 		if agents.Agent(d.Agent) == nil {
@@ -541,8 +541,6 @@ func (s *State) addGrant(g *Grant) {
 	s.byLicensee[g.Licensee] = append(s.byLicensee[g.Licensee], g.ID)
 	s.dirty[[2]string{KindGrant, g.ID}] = true
 }
-
-func maintainsAny(cs *commons.State, who string) bool { return cs.Maintains(who) }
 
 func checkScope(s string) error {
 	if len(s) > MaxScopeLen || !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0 {

@@ -41,7 +41,11 @@ func (s *State) Apply(ev *ledger.Event) error {
 	case commons.Owns(ev.Type):
 		err = s.Commons.Apply(s.Size, ev, s.Agents)
 		if err == nil && (ev.Type == commons.TypeIdentityClaim || ev.Type == commons.TypeIdentityAttest) {
-			s.Value.Remap(s.Size, s.Commons.LastRemap())
+			// What was kept for the identity now belongs to its agent.
+			var d commons.IdentityData
+			if ev.DecodeData(&d) == nil {
+				s.Value.Remap(s.Size, d.Commons, d.Identity, s.Commons.Identity(d.Commons, d.Identity))
+			}
 		}
 	case value.Owns(ev.Type):
 		err = s.Value.Apply(s.Size, ev, s.Agents, s.Commons)

@@ -381,25 +381,25 @@ func (s *State) AddIncome(inc Income) {
 }
 
 // Remap moves what is kept for an identity in a commons to the agent it now
-// maps to (commons.State.LastRemap after identity.claim or .attest). It
-// cannot fail: the identity event was already accepted.
-func (s *State) Remap(idx int64, m commons.Remapped) {
+// maps to, after an accepted identity.claim or identity.attest. It cannot
+// fail: the identity event was already accepted.
+func (s *State) Remap(idx int64, commonsID, identity, agentID string) {
 	for id, b := range s.balances {
-		if b.Commons != m.Commons || b.Kind != RecipientIdentity || b.Recipient != m.Identity || b.Open() == 0 {
+		if b.Commons != commonsID || b.Kind != RecipientIdentity || b.Recipient != identity || b.Open() == 0 {
 			continue
 		}
 		amt := b.Open()
-		k := balKey{b.Commons, RecipientAgent, m.Agent, b.Currency}
+		k := balKey{b.Commons, RecipientAgent, agentID, b.Currency}
 		to := s.balances[k.id()]
 		if to == nil {
 			to = &Balance{Commons: k.commons, Kind: k.kind, Recipient: k.recipient, Currency: k.currency, Created: idx}
 			s.balances[k.id()] = to
 		}
 		b.Moved += amt
-		b.Moves = append(b.Moves, Move{Index: idx, Amount: amt, To: m.Agent})
+		b.Moves = append(b.Moves, Move{Index: idx, Amount: amt, To: agentID})
 		b.Updated = idx
 		to.Owed += amt
-		to.Moves = append(to.Moves, Move{Index: idx, Amount: amt, From: m.Identity})
+		to.Moves = append(to.Moves, Move{Index: idx, Amount: amt, From: identity})
 		to.Updated = idx
 		s.dirty[[2]string{KindBalance, id}] = true
 		s.dirty[[2]string{KindBalance, k.id()}] = true

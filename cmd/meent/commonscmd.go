@@ -74,22 +74,11 @@ func (s *signer) sign(ctx context.Context, typ string, at int64, data any) (node
 	return http.NewClient(s.url, nil).Submit(ctx, entry)
 }
 
+// getJSON prints the JSON at url, indented.
 func getJSON(ctx context.Context, stdout io.Writer, url string) error {
-	req, err := nethttp.NewRequestWithContext(ctx, "GET", url, nil)
+	body, err := fetch(ctx, url)
 	if err != nil {
 		return err
-	}
-	resp, err := nethttp.DefaultClient.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != 200 {
-		return fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(body)))
 	}
 	var out bytes.Buffer
 	if json.Indent(&out, body, "", "  ") != nil {
@@ -99,6 +88,42 @@ func getJSON(ctx context.Context, stdout io.Writer, url string) error {
 	out.WriteByte('\n')
 	_, err = out.WriteTo(stdout)
 	return err
+}
+
+// fetchJSON decodes the JSON at url into out.
+func fetchJSON(ctx context.Context, url string, out any) error {
+	body, err := fetch(ctx, url)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(body, out)
+}
+
+// fetch returns the body of a 200 answer, or an error with the problem.
+func fetch(ctx context.Context, url string) ([]byte, error) {
+	status, body, err := httpGet(ctx, url)
+	if err != nil {
+		return nil, err
+	}
+	if status != 200 {
+		return nil, fmt.Errorf("%d %s: %s", status, nethttp.StatusText(status), strings.TrimSpace(string(body)))
+	}
+	return body, nil
+}
+
+// httpGet fetches url and returns the status and at most 32 MiB of body.
+func httpGet(ctx context.Context, url string) (int, []byte, error) {
+	req, err := nethttp.NewRequestWithContext(ctx, "GET", url, nil)
+	if err != nil {
+		return 0, nil, err
+	}
+	resp, err := nethttp.DefaultClient.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
+	return resp.StatusCode, body, err
 }
 
 // subcommand runs one of several named sub-subcommands.

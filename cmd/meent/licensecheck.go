@@ -5,11 +5,12 @@ import (
 	"context"
 	"fmt"
 	"io"
-	nethttp "net/http"
+	"maps"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -17,21 +18,6 @@ import (
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/modcheck"
 )
-
-// httpGet fetches url and returns the status and at most 8 MiB of body.
-func httpGet(ctx context.Context, u string) (int, []byte, error) {
-	req, err := nethttp.NewRequestWithContext(ctx, "GET", u, nil)
-	if err != nil {
-		return 0, nil, err
-	}
-	resp, err := nethttp.DefaultClient.Do(req)
-	if err != nil {
-		return 0, nil, err
-	}
-	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	return resp.StatusCode, b, err
-}
 
 // nodeRegistry asks a node which commons publishes a module's license.
 type nodeRegistry struct{ url string }
@@ -81,39 +67,33 @@ func licenseCheck(ctx context.Context, stdout io.Writer, modFile, registry strin
 // LICENSES/<LicenseRef-...>.txt for a license not on the SPDX list.
 func licensePublish(ctx context.Context, stdout io.Writer, nodeURL, commonsID, dir string) error {
 	base := strings.TrimRight(nodeURL, "/") + "/api/v1/commons/" + commonsID + "/license/"
-	files := []struct{ form, path string }{
-		{"well-known", license.WellKnownPath},
-		{"reuse", "REUSE.toml"},
-		{"text", ""},
+	wk, err := fetch(ctx, base+"well-known")
+	if err != nil {
+		return err
 	}
-	for _, f := range files {
-		status, b, err := httpGet(ctx, base+f.form)
-		if err != nil {
-			return err
-		}
-		if status == 404 && f.form == "text" {
-			continue // a listed SPDX license: the project uses its official text
-		}
-		if status != 200 {
-			return fmt.Errorf("%s: %d %s", f.form, status, bytes.TrimSpace(b))
-		}
-		path := f.path
-		if f.form == "text" {
-			var p license.WellKnownFile
-			status, wk, err := httpGet(ctx, base+"well-known")
-			if err != nil || status != 200 {
-				return fmt.Errorf("well-known: %v %d", err, status)
-			}
-			if p, err = license.DecodeWellKnown(wk); err != nil {
-				return err
-			}
-			path = filepath.Join("LICENSES", p.Policy.License+".txt")
-		}
+	f, err := license.DecodeWellKnown(wk)
+	if err != nil {
+		return err
+	}
+	files := map[string][]byte{license.WellKnownPath: wk}
+	if files["REUSE.toml"], err = fetch(ctx, base+"reuse"); err != nil {
+		return err
+	}
+	status, text, err := httpGet(ctx, base+"text")
+	switch {
+	case err != nil:
+		return err
+	case status == 200:
+		files[filepath.Join("LICENSES", f.Policy.License+".txt")] = text
+	case status != 404: // 404: a listed SPDX license; the project uses its official text
+		return fmt.Errorf("license text: %d %s", status, bytes.TrimSpace(text))
+	}
+	for _, path := range slices.Sorted(maps.Keys(files)) {
 		full := filepath.Join(dir, path)
 		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
 			return err
 		}
-		if err := os.WriteFile(full, b, 0o644); err != nil {
+		if err := os.WriteFile(full, files[path], 0o644); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "wrote %s\n", full)

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -125,14 +124,6 @@ func agentNames(ctx context.Context, baseURL string) map[string]string {
 		after = *page.NextAfter
 	}
 	return names
-}
-
-func fetchJSON(ctx context.Context, url string, out any) error {
-	var buf strings.Builder
-	if err := getJSON(ctx, &buf, url); err != nil {
-		return err
-	}
-	return json.Unmarshal([]byte(buf.String()), out)
 }
 
 func recipientName(kind, id string, names map[string]string) string {
