@@ -8,7 +8,6 @@ package agent
 import (
 	"encoding/base64"
 	"fmt"
-	"strconv"
 	"unicode"
 	"unicode/utf8"
 
@@ -335,9 +334,10 @@ func (s *State) Lines(emit func(string)) {
 	}
 }
 
-// AgentLine is the digest line of an agent.
+// AgentLine is the digest line of an agent. The name is standard base64 of
+// its UTF-8 bytes (see state.Text for why not a quoted string).
 func AgentLine(id, kind, name string, created int64) string {
-	return fmt.Sprintf("agent %s %s %d %s", id, kind, created, strconv.Quote(name))
+	return fmt.Sprintf("agent %s %s %d %s", id, kind, created, base64.StdEncoding.EncodeToString([]byte(name)))
 }
 
 // MemberLine is the digest line of a membership.

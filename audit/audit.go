@@ -11,6 +11,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"runtime"
+	"strings"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -30,8 +31,9 @@ type Source interface {
 	// HashTile returns the data of a hash tile (level >= 0).
 	HashTile(ctx context.Context, t tlog.Tile) ([]byte, error)
 	// StateDigest returns the digest of the node's projections and the log
-	// size they reflect.
-	StateDigest(ctx context.Context) (size int64, digest [32]byte, err error)
+	// size they reflect. Parts may be empty (a node that serves only the
+	// total); then a difference cannot be narrowed down to a part.
+	StateDigest(ctx context.Context) (size int64, digest state.Digest, err error)
 }
 
 // Problem is the first thing found wrong, with the log index it concerns.
@@ -95,7 +97,7 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	if cp.Size < dsize {
 		return rep, &Problem{Index: cp.Size, Reason: fmt.Sprintf("projections reflect %d events but the checkpoint only %d", dsize, cp.Size)}
 	}
-	rep.Origin, rep.Size, rep.DigestSize, rep.StateDigest = cp.Origin, cp.Size, dsize, digest
+	rep.Origin, rep.Size, rep.DigestSize, rep.StateDigest = cp.Origin, cp.Size, dsize, digest.Total
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -121,8 +123,8 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 		if st.Size != dsize {
 			return nil
 		}
-		if got := st.Digest(); got != digest {
-			return &Problem{Index: dsize, Reason: fmt.Sprintf("projections digest %x differs from the replay's %x", digest[:8], got[:8])}
+		if got := st.Summary(); got.Total != digest.Total {
+			return &Problem{Index: dsize, Reason: digestDiffers(digest, got)}
 		}
 		return nil
 	}
@@ -181,6 +183,26 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	rep.Agents, rep.Members = st.Agents.Len(), st.Agents.Members()
 	rep.Elapsed = time.Since(begin)
 	return rep, nil
+}
+
+// digestDiffers says how the node's digest differs from the replay's, part
+// by part when the node serves its parts, so that an operator knows which
+// projection (agents, keys, members, or objects of one kind) to look at.
+func digestDiffers(node, replay state.Digest) string {
+	msg := fmt.Sprintf("projections digest %x differs from the replay's %x", node.Total[:8], replay.Total[:8])
+	parts := node.Differ(replay)
+	if len(parts) == 0 {
+		return msg
+	}
+	var b strings.Builder
+	for i, name := range parts {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		n, r := node.Parts[name], replay.Parts[name]
+		fmt.Fprintf(&b, "%s: node %d lines %x, replay %d lines %x", name, n.Lines, n.SHA256[:8], r.Lines, r.SHA256[:8])
+	}
+	return msg + "; parts that differ: " + b.String()
 }
 
 // readAndDecode reads the log in 256-entry chunks and decodes each chunk

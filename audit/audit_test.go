@@ -103,6 +103,10 @@ func TestVerifyNamesFirstProblem(t *testing.T) {
 		{"tree hash changed", `UPDATE tree_hashes SET hash = zeroblob(32) WHERE id = 10`, -2, "tile"},
 		{"interior tree hash changed", `UPDATE tree_hashes SET hash = zeroblob(32) WHERE id = 2`, 0, "stored tree hash"},
 		{"projection changed", `UPDATE agents SET name = 'mallory' WHERE created = 42`, 300, "projections"},
+		// The report names the part that differs, so an operator knows
+		// which projection to look at.
+		{"agent projection changed", `UPDATE agents SET name = 'mallory' WHERE created = 42`, 300, "parts that differ: agent: node 300 lines"},
+		{"key projection changed", `UPDATE agent_keys SET revoked = 50 WHERE added = 42`, 300, "parts that differ: key: node 300 lines"},
 		{"checkpoint tampered", `UPDATE checkpoint SET note = CAST(replace(CAST(note AS TEXT), char(10) || '300' || char(10), char(10) || '299' || char(10)) AS BLOB)`, -1, "signature"},
 	}
 	for _, c := range cases {

@@ -44,31 +44,31 @@ func (s storeSource) ReadHashes(ctx context.Context, idx []int64) ([][32]byte, e
 	return s.s.ReadHashes(ctx, idx)
 }
 
-func (s storeSource) StateDigest(ctx context.Context) (int64, [32]byte, error) {
+func (s storeSource) StateDigest(ctx context.Context) (int64, state.Digest, error) {
 	return ProjectionDigest(ctx, s.s)
 }
 
-// ProjectionDigest returns the digest of a store's projections and the log
-// size they reflect. Projections and events are committed together, so if
+// ProjectionDigest returns the digest of a store's projections, with its
+// parts, and the log size they reflect. Projections and events are committed together, so if
 // the size is the same before and after reading the projections, they
 // reflect exactly that size; otherwise a writer was busy and it tries again.
-func ProjectionDigest(ctx context.Context, s meent.Store) (int64, [32]byte, error) {
+func ProjectionDigest(ctx context.Context, s meent.Store) (int64, state.Digest, error) {
 	for try := 0; try < 50; try++ {
 		before, err := s.Size(ctx)
 		if err != nil {
-			return 0, [32]byte{}, err
+			return 0, state.Digest{}, err
 		}
 		var lines []string
 		if err := s.StateLines(ctx, func(l string) { lines = append(lines, l) }); err != nil {
-			return 0, [32]byte{}, err
+			return 0, state.Digest{}, err
 		}
 		after, err := s.Size(ctx)
 		if err != nil {
-			return 0, [32]byte{}, err
+			return 0, state.Digest{}, err
 		}
 		if before == after {
-			return before, state.DigestLines(lines), nil
+			return before, state.Summarize(lines), nil
 		}
 	}
-	return 0, [32]byte{}, errors.Join(meent.Errorf(meent.EUNAVAILABLE, "the log kept growing while reading projections"), fmt.Errorf("gave up after 50 tries"))
+	return 0, state.Digest{}, errors.Join(meent.Errorf(meent.EUNAVAILABLE, "the log kept growing while reading projections"), fmt.Errorf("gave up after 50 tries"))
 }

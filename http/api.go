@@ -121,10 +121,19 @@ type ConsistencyProof struct {
 }
 
 // StateDigest is GET /api/v1/state/digest: the digest of the node's
-// projections and the log size they reflect.
+// projections, the digest of each part (docs/ledger.md §8) and the log size
+// they reflect.
 type StateDigest struct {
-	Size   int64  `json:"size"`
-	Digest string `json:"digest"` // hex
+	Size   int64                `json:"size"`
+	Digest string               `json:"digest"` // hex
+	Parts  map[string]StatePart `json:"parts"`
+}
+
+// StatePart is the digest of one part of the state: its line count and
+// the SHA-256 (hex) over its sorted lines.
+type StatePart struct {
+	Lines  int    `json:"lines"`
+	SHA256 string `json:"sha256"`
 }
 
 // Agent is one agent; Keys only on GET /api/v1/agents/{id}.
@@ -545,7 +554,11 @@ func (s *Server) apiStateDigest(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, StateDigest{Size: size, Digest: hex.EncodeToString(d[:])})
+	out := StateDigest{Size: size, Digest: hex.EncodeToString(d.Total[:]), Parts: make(map[string]StatePart, len(d.Parts))}
+	for name, p := range d.Parts {
+		out.Parts[name] = StatePart{Lines: p.Lines, SHA256: hex.EncodeToString(p.SHA256[:])}
+	}
+	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
 func (s *Server) apiAgents(w nethttp.ResponseWriter, r *nethttp.Request) {

@@ -20,6 +20,7 @@ import (
 	"github.com/meent/meent/audit"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
+	"github.com/meent/meent/state"
 )
 
 // Client talks to a meent node over HTTP. Its errors are *meent.Error: a
@@ -265,20 +266,35 @@ func (c *Client) HashTile(ctx context.Context, t tlog.Tile) ([]byte, error) {
 	return data, nil
 }
 
-// StateDigest returns the digest of the node's projections and the log
-// size they reflect.
-func (c *Client) StateDigest(ctx context.Context) (int64, [32]byte, error) {
+// StateDigest returns the digest of the node's projections, with its parts
+// when the node serves them, and the log size they reflect.
+func (c *Client) StateDigest(ctx context.Context) (int64, state.Digest, error) {
 	var sd StateDigest
-	var d [32]byte
+	var d state.Digest
 	if err := c.getJSON(ctx, "/api/v1/state/digest", &sd); err != nil {
 		return 0, d, err
 	}
-	raw, err := hex.DecodeString(sd.Digest)
-	if err != nil || len(raw) != len(d) {
+	if err := hex32(&d.Total, sd.Digest); err != nil {
 		return 0, d, meent.Errorf(meent.EINTERNAL, "the node's state digest %q is not 64 hex digits", sd.Digest)
 	}
-	copy(d[:], raw)
+	d.Parts = make(map[string]state.Part, len(sd.Parts))
+	for name, p := range sd.Parts {
+		part := state.Part{Lines: p.Lines}
+		if err := hex32(&part.SHA256, p.SHA256); err != nil {
+			return 0, d, meent.Errorf(meent.EINTERNAL, "the node's digest of part %q, %q, is not 64 hex digits", name, p.SHA256)
+		}
+		d.Parts[name] = part
+	}
 	return sd.Size, d, nil
+}
+
+func hex32(dst *[32]byte, s string) error {
+	raw, err := hex.DecodeString(s)
+	if err != nil || len(raw) != len(dst) {
+		return fmt.Errorf("not 64 hex digits")
+	}
+	copy(dst[:], raw)
+	return nil
 }
 
 // SignUp creates an account and its agent.

@@ -480,8 +480,18 @@ func TestLogAndProofs(t *testing.T) {
 		var sd StateDigest
 		e.get("/api/v1/state/digest").json(t, &sd)
 		size, d, err := audit.ProjectionDigest(ctx, e.store)
-		if err != nil || sd.Size != size || sd.Size != 300 || sd.Digest != fmt.Sprintf("%x", d) {
-			t.Errorf("digest %+v, want %d %x (%v)", sd, size, d, err)
+		if err != nil || sd.Size != size || sd.Size != 300 || sd.Digest != fmt.Sprintf("%x", d.Total) {
+			t.Errorf("digest %+v, want %d %x (%v)", sd, size, d.Total, err)
+		}
+		// Every part is served, with its line count and digest, so an
+		// outsider can tell which part a disagreement is in.
+		if len(sd.Parts) != len(d.Parts) || sd.Parts["agent"].Lines != 300 || sd.Parts["key"].Lines != 300 {
+			t.Errorf("parts %v, want %v", sd.Parts, d.Parts)
+		}
+		for name, p := range d.Parts {
+			if sd.Parts[name] != (StatePart{Lines: p.Lines, SHA256: fmt.Sprintf("%x", p.SHA256)}) {
+				t.Errorf("part %s: %+v, want %d %x", name, sd.Parts[name], p.Lines, p.SHA256)
+			}
 		}
 	})
 

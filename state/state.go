@@ -5,9 +5,7 @@ package state
 
 import (
 	"crypto/sha256"
-	"fmt"
 	"sort"
-	"strconv"
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
@@ -102,19 +100,4 @@ func DigestLines(lines []string) [32]byte {
 	var d [32]byte
 	h.Sum(d[:0])
 	return d
-}
-
-// ObjectLine is the digest line of a stored domain object. Projections emit
-// it for every row of their objects table; the state emits it for every
-// object its areas hold.
-func ObjectLine(o meent.Object) string {
-	return fmt.Sprintf("object %s %s %s %s %s %d %d %s", o.Kind, o.ID, dash(o.Commons), dash(o.Agent), dash(o.Status),
-		o.Created, o.Updated, strconv.Quote(string(o.Data)))
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }
