@@ -1,0 +1,61 @@
+package state
+
+import (
+	"github.com/meent/meent/agent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/license"
+	"github.com/meent/meent/value"
+)
+
+// EventType is an event type the rules accept, with the Go type its data
+// decodes into (strictly: docs/ledger.md §2).
+type EventType struct {
+	Type string
+	Area string // the rules package that owns it
+	Data any    // a zero value of the data's Go type
+}
+
+// EventTypes lists every event type, in the order of docs/events.md. It is
+// the catalogue docs/events.md is checked against: a test fails when a
+// rules package owns a type missing here, or when a type's data members
+// differ from the document.
+var EventTypes = []EventType{
+	{agent.TypeCreate, "agent", agent.CreateData{}},
+	{agent.TypeUpdate, "agent", agent.UpdateData{}},
+	{agent.TypeKeyAdd, "agent", agent.KeyData{}},
+	{agent.TypeKeyRevoke, "agent", agent.KeyData{}},
+	{agent.TypeMemberSet, "agent", agent.MemberData{}},
+	{agent.TypeMemberRm, "agent", agent.MemberData{}},
+
+	{commons.TypeCreate, "commons", commons.CreateData{}},
+	{commons.TypeUpdate, "commons", commons.UpdateData{}},
+	{commons.TypeMaintainerAdd, "commons", commons.MaintainerData{}},
+	{commons.TypeMaintainerRemove, "commons", commons.MaintainerData{}},
+	{commons.TypeFork, "commons", commons.ForkData{}},
+	{commons.TypeSubmit, "commons", commons.SubmitData{}},
+	{commons.TypeRevise, "commons", commons.ReviseData{}},
+	{commons.TypeReview, "commons", commons.ReviewData{}},
+	{commons.TypeDispute, "commons", commons.DisputeData{}},
+	{commons.TypeResolve, "commons", commons.ResolveData{}},
+	{commons.TypeEndorse, "commons", commons.RefData{}},
+	{commons.TypeImport, "commons", commons.ImportData{}},
+	{commons.TypeIdentityClaim, "commons", commons.IdentityData{}},
+	{commons.TypeIdentityAttest, "commons", commons.IdentityData{}},
+	{commons.TypeNeedPost, "commons", commons.NeedData{}},
+	{commons.TypeNeedSignal, "commons", commons.SignalData{}},
+	{commons.TypeNeedClaim, "commons", commons.ClaimData{}},
+	{commons.TypeNeedRenew, "commons", commons.ClaimData{}},
+	{commons.TypeNeedRelease, "commons", commons.RefData{}},
+	{commons.TypeNeedClose, "commons", commons.CloseData{}},
+
+	{value.TypePolicySet, "value", value.PolicySetData{}},
+	{value.TypeIncomeRecord, "value", value.IncomeData{}},
+	{value.TypeDistributionRun, "value", value.RunData{}},
+	{value.TypePayoutSettle, "value", value.SettleData{}},
+
+	{license.TypePolicySet, "license", license.PolicySetData{}},
+	{license.TypeAttest, "license", license.AttestData{}},
+	{license.TypeRequest, "license", license.RequestData{}},
+	{license.TypePay, "license", license.PayData{}},
+	{license.TypeRevoke, "license", license.RevokeData{}},
+}
