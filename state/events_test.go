@@ -168,6 +168,7 @@ func generate(t *testing.T) vectorFile {
 	laptop := base64.StdEncoding.EncodeToString(g.key("ada-laptop").Public().(ed25519.PublicKey))
 	g.ok("ada adds a laptop key", "ada", agent.TypeKeyAdd, agent.KeyData{Key: laptop})
 	g.okKey("ada revokes the laptop key, signing with it", "ada-laptop", "ada", agent.TypeKeyRevoke, agent.KeyData{Key: laptop})
+	g.bad("member.remove with a role", "admin", agent.TypeMemberRm, agent.MemberData{Agent: g.ids["bob"], Role: agent.RoleMember}, meent.ERULE)
 	g.ok("admin removes bob", "admin", agent.TypeMemberRm, agent.MemberData{Agent: g.ids["bob"]})
 	g.bad("the last admin cannot leave", "admin", agent.TypeMemberRm, agent.MemberData{Agent: g.ids["admin"]}, meent.ERULE)
 
@@ -194,6 +195,7 @@ func generate(t *testing.T) vectorFile {
 	g.ok("ada claims the need for 14 days", "ada", commons.TypeNeedClaim, commons.ClaimData{Need: need, LeaseDays: 14})
 	g.ok("ben claims it for the default 7 days", "ben", commons.TypeNeedClaim, commons.ClaimData{Need: need})
 	g.ok("ada renews her claim for 10 days", "ada", commons.TypeNeedRenew, commons.ClaimData{Need: need, LeaseDays: 10})
+	g.bad("a release naming a contribution too", "ben", commons.TypeNeedRelease, commons.RefData{Need: need, Contribution: need}, meent.ERULE)
 	g.ok("ben releases his claim", "ben", commons.TypeNeedRelease, commons.RefData{Need: need})
 	other := g.ok("ben posts a need", "ben", commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: "Logo"})
 	g.ok("ben closes it", "ben", commons.TypeNeedClose, commons.CloseData{Need: other, Reason: "not needed after all"})
@@ -206,9 +208,10 @@ func generate(t *testing.T) vectorFile {
 	g.bad("a review by the contributor", "ada", commons.TypeReview, commons.ReviewData{Contribution: c1, Verdict: commons.VerdictAccept}, meent.EFORBIDDEN)
 	g.ok("maya asks for changes", "maya", commons.TypeReview, commons.ReviewData{Contribution: c1, Verdict: commons.VerdictChanges, Reason: "add examples"})
 	g.ok("ada revises", "ada", commons.TypeRevise, commons.ReviseData{Contribution: c1, Title: "Docs, with examples", Description: "Second draft",
-		Evidence:   []commons.Evidence{{URL: "https://example.org/pr/1", Note: "updated"}},
-		Quantities: commons.Quantities{Minutes: 150, LinesAdded: 200, LinesRemoved: 10}})
+		Evidence:   []commons.Evidence{{URL: "https://example.org/pr/1", Note: "updated"}, {Blob: strings.Repeat("cd", 32)}, {Commit: strings.Repeat("2e", 20)}},
+		Quantities: commons.Quantities{Minutes: 150, LinesAdded: 200, LinesRemoved: 10, Amount: &commons.Money{Amount: 2000, Currency: "EUR"}}})
 	g.ok("maya accepts", "maya", commons.TypeReview, commons.ReviewData{Contribution: c1, Verdict: commons.VerdictAccept, Reason: "thanks"})
+	g.bad("an endorsement naming a need too", "ben", commons.TypeEndorse, commons.RefData{Contribution: c1, Need: need}, meent.ERULE)
 	g.ok("ben endorses it", "ben", commons.TypeEndorse, commons.RefData{Contribution: c1})
 	c2 := g.ok("ada submits funds", "ada", commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "funds", Title: "Hosting",
 		Quantities: commons.Quantities{Amount: &commons.Money{Amount: 2500, Currency: "EUR"}}})
@@ -245,7 +248,7 @@ func generate(t *testing.T) vectorFile {
 
 	// Licences.
 	lpol := license.Policy{Format: 1, License: "PPL",
-		Free: []license.Rule{{Kind: license.NonCommercial}, {Kind: license.Cooperative}},
+		Free: []license.Rule{{Kind: license.NonCommercial}, {Kind: license.Cooperative}, {Kind: license.Member}},
 		Price: license.Schedule{Currency: "EUR", Basis: license.Employees, Bands: []license.Band{
 			{From: 0, To: 50, PricePerYear: 120_000}, {From: 50, PricePerYear: 600_000}}}}
 	g.ok("maya sets the licence policy", "maya", license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: encode(t, lpol)})
@@ -260,7 +263,11 @@ func generate(t *testing.T) vectorFile {
 	}
 	request("coop is licensed for free", "coop", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service",
 		Organisation: license.Organisation{Employees: 12, Revenue: 90_000_000}})
-	offer := request("acme gets an offer", "acme", license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: 120}})
+	request("ada, a member, is licensed while she is one", "ada", license.RequestData{Commons: lib, Commercial: true})
+	offer := request("acme gets an offer", "acme", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service", Organisation: license.Organisation{Employees: 120}})
+	lifelong := license.PayFor(g.st.License.Offer(offer), commons.Money{Amount: 600_000, Currency: "EUR"}, "SEPA 2026-0041", "", g.tm+60_000)
+	lifelong.Grant.WhileMember = true
+	g.bad("a paid grant that claims to last while a member", "maya", license.TypePay, lifelong, meent.ERULE)
 	g.bad("a payment short of the price", "maya", license.TypePay, license.PayFor(g.st.License.Offer(offer), commons.Money{Amount: 599_999, Currency: "EUR"}, "short", "", g.tm+60_000), meent.ERULE)
 	grant := g.ok("admin records acme's payment", "admin", license.TypePay, license.PayFor(g.st.License.Offer(offer),
 		commons.Money{Amount: 600_000, Currency: "EUR"}, "SEPA 2026-0042", "bank", g.tm+60_000))
