@@ -272,6 +272,10 @@ func generate(t *testing.T) vectorFile {
 	grant := g.ok("admin records acme's payment", "admin", license.TypePay, license.PayFor(g.st.License.Offer(offer),
 		commons.Money{Amount: 600_000, Currency: "EUR"}, "SEPA 2026-0042", "bank", g.tm+60_000))
 	g.ok("maya revokes the grant", "maya", license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "chargeback"})
+	request("ben's non-commercial use is free", "ben", license.RequestData{Commons: lib, Scope: "teaching"})
+	again := request("acme asks again, for any scope", "acme", license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: 30}})
+	g.ok("maya records the payment", "maya", license.TypePay, license.PayFor(g.st.License.Offer(again),
+		commons.Money{Amount: 120_000, Currency: "EUR"}, "SEPA 2026-0077", "", g.tm+60_000))
 
 	g.bad("an unknown data member", "ada", commons.TypeNeedClaim, map[string]any{"need": need, "days": 3}, meent.EMALFORMED)
 	d := g.st.Digest()
