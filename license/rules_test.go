@@ -123,8 +123,16 @@ func TestLicenseCycle(t *testing.T) {
 	if err != nil || !dec.Free || dec.Rule != license.NonCommercial {
 		t.Fatalf("non-commercial: %v %+v", err, dec)
 	}
-	if g, why := w.st.License.Check(w.st.Agents, lib, ada.id, false, "", w.tm); g == nil || g.ID != g1 {
+	if g, why := w.st.License.Check(w.st.Agents, lib, ada.id, false, "teaching", w.tm); g == nil || g.ID != g1 {
 		t.Fatalf("ada's non-commercial license: %v %s", g, why)
+	}
+	// A check with no scope asks about any use: a grant for "teaching"
+	// does not cover it, and the answer names what it does cover.
+	if g, why := w.st.License.Check(w.st.Agents, lib, ada.id, false, "", w.tm); g != nil || why != license.OnlyFor+"“teaching”" {
+		t.Fatalf("ada's license checked with no scope: %v %q", g, why)
+	}
+	if sc := w.st.License.Scopes(w.st.Agents, lib, ada.id, false, w.tm); len(sc) != 1 || sc[0] != "teaching" {
+		t.Fatalf("ada's scopes: %q", sc)
 	}
 	if g, _ := w.st.License.Check(w.st.Agents, lib, ada.id, true, "", w.tm); g != nil {
 		t.Fatal("a non-commercial grant covers commercial use")
@@ -138,7 +146,7 @@ func TestLicenseCycle(t *testing.T) {
 	w.refused(meent.ERULE, ada, license.TypeRequest, license.RequestData{Commons: lib})
 
 	// A company pays: an offer at the band's price.
-	offer, dec, err := w.request(acme, license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service", Organisation: license.Organisation{Employees: 120}})
+	offer, dec, err := w.request(acme, license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service", Organisation: license.Organisation{Employees: license.Count(120)}})
 	if err != nil || dec.Free || dec.Price != (commons.Money{Amount: 600_000, Currency: "EUR"}) {
 		t.Fatalf("acme's request: %v %+v", err, dec)
 	}
@@ -186,7 +194,7 @@ func TestLicenseCycle(t *testing.T) {
 	}
 
 	// An offer expires after 30 days.
-	late, _, err := w.request(acme, license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: 10}})
+	late, _, err := w.request(acme, license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: license.Count(10)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,8 +205,8 @@ func TestLicenseCycle(t *testing.T) {
 	}
 
 	// A cooperative is free only once attested, by a maintainer or an admin.
-	_, dec, _ = w.request(coop, license.RequestData{Commons: lib, Commercial: true})
-	if dec.Free {
+	_, dec, err = w.request(coop, license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: license.Count(12)}})
+	if err != nil || dec.Free {
 		t.Fatalf("an unattested cooperative got %+v", dec)
 	}
 	w.refused(meent.EFORBIDDEN, ada, license.TypeAttest, license.AttestData{Agent: coop.id, Kind: license.OrgCooperative})
