@@ -451,6 +451,11 @@ func (s *State) Facts(agents *agent.State, cs *commons.State, commonsID, license
 	f.Name, f.Member = a.Name, a.Role != ""
 	if k := s.trustedKind(agents, cs, commonsID, licensee); k != "" {
 		f.Kind, f.Attested = k, true
+	} else if as := s.attested[licensee]; len(as) > 0 {
+		// Said by someone this commons does not trust: not attested,
+		// but what the requester is said to be, so that the decision
+		// tells it whose attestation would count.
+		f.Kind = as[len(as)-1].Kind
 	} else {
 		f.Kind = map[string]string{agent.Person: OrgIndividual, agent.Cooperative: OrgCooperative, agent.Company: OrgCompany,
 			agent.Association: OrgAssociation, agent.PublicBody: OrgPublicBody}[a.Kind]

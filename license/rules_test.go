@@ -22,9 +22,25 @@ type person struct {
 }
 
 type world struct {
-	t  *testing.T
-	st *state.State
-	tm int64
+	t   *testing.T
+	st  *state.State
+	tm  int64
+	log []*ledger.Event // the events the rules accepted, in order
+}
+
+// replay applies the log to a new state, as meent verify does, and
+// reports whether it reaches the same state.
+func (w *world) replay() {
+	w.t.Helper()
+	st := state.New()
+	for i, ev := range w.log {
+		if err := st.Apply(ev); err != nil {
+			w.t.Fatalf("replay of event %d (%s): %v", i, ev.Type, err)
+		}
+	}
+	if st.Digest() != w.st.Digest() {
+		w.t.Fatal("the replayed state differs from the live one")
+	}
 }
 
 func (w *world) do(p person, typ string, data any) (string, error) {
@@ -41,7 +57,11 @@ func (w *world) doAt(p person, typ string, at int64, data any) (string, error) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return ev.Hash.String(), w.st.Apply(ev)
+	if err := w.st.Apply(ev); err != nil {
+		return ev.Hash.String(), err
+	}
+	w.log = append(w.log, ev)
+	return ev.Hash.String(), nil
 }
 
 func (w *world) must(p person, typ string, data any) string {
