@@ -320,7 +320,8 @@ func evaluateRequest(ctx context.Context, url string) (http.LicenseDecision, err
 	}
 	for _, fact := range []string{license.Employees, license.Revenue} {
 		if p.Code == meent.EINVALID && strings.HasPrefix(p.Detail, strings.SplitN(license.MissingFact(fact, ""), "(", 2)[0]) {
-			return dec, meent.Errorf(meent.EINVALID, "--%s is required: %s", fact, strings.TrimPrefix(p.Detail, "license request: "))
+			why := strings.Replace(strings.TrimPrefix(p.Detail, "license request: "), "state it ("+fact+")", "give it with --"+fact, 1)
+			return dec, meent.Errorf(meent.EINVALID, "--%s is required: %s", fact, why)
 		}
 	}
 	return dec, meent.Errorf(p.Code, "%s", p.Detail)
@@ -332,7 +333,7 @@ func evaluateRequest(ctx context.Context, url string) (http.LicenseDecision, err
 func printCheck(w io.Writer, c http.LicenseCheck, scope string) {
 	switch {
 	case c.Licensed && c.Grant.Scope != "":
-		fmt.Fprintf(w, "LICENSED for “%s” only, by grant %s (%s)%s\n", c.Grant.Scope, c.Grant.ID, c.Grant.Rule, until(c.Grant.Terms))
+		fmt.Fprintf(w, "LICENSED by grant %s (%s) for “%s” only%s\n", c.Grant.ID, c.Grant.Rule, c.Grant.Scope, until(c.Grant.Terms))
 	case c.Licensed:
 		fmt.Fprintf(w, "LICENSED by grant %s (%s)%s\n", c.Grant.ID, c.Grant.Rule, until(c.Grant.Terms))
 	case len(c.Scopes) > 0 && scope == "":
