@@ -190,12 +190,20 @@ func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			var u license.Use
 			fs.StringVar(&f.Name, "name", "", "your organisation's name, for the report")
 			fs.StringVar(&f.Kind, "kind", "company", "what you are: company, cooperative, worker_owned, nonprofit, association, public_body, individual")
-			fs.Int64Var(&f.Employees, "employees", 0, "your employees")
+			fs.Int64Var(&f.Employees, "employees", 0, "your employees (a policy that decides on them is reported as needing them when not given)")
 			fs.BoolVar(&u.Commercial, "commercial", true, "your use is commercial")
 			fs.StringVar(&u.Scope, "scope", "", "what your use covers")
 			revenue := fs.String("revenue", "", "your yearly revenue (e.g. 2500000.00), in --currency")
 			currency := fs.String("currency", "EUR", "currency of --revenue")
 			return func() error {
+				// Not given is not 0: a policy that decides on the
+				// number of employees says it needs it, rather than
+				// report the price of a company with none.
+				given := false
+				fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "employees" })
+				if !given {
+					f.Unstated = []string{license.Employees}
+				}
 				var rev []commons.Money
 				if *revenue != "" {
 					m, err := commons.ParseMoney(*revenue, *currency)

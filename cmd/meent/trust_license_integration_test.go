@@ -62,7 +62,7 @@ func TestLicenseTrust(t *testing.T) {
 	acme, acmeID := newAgent("Acme BV", "company")
 	staff, _ := newAgent("Acme staff", "person")
 	kollektiv, kollektivID := newAgent("Kollektiv", "cooperative")
-	lib := hashOf(runMeent(t, "commons", "create", "--url", p.url, "--key", maya, "--name", "libfoo"))
+	lib := hashOf(runMeent(t, "commons", "create", "--url", p.url, "--key", maya, "--name", "libfoo", "--link", "https://github.com/acme/libfoo"))
 	policy := filepath.Join(keys, "license.json")
 	os.WriteFile(policy, []byte(`{"format":1,"name":"libfoo copyfair","license":"LicenseRef-Copyfair-1.0",
 		"free":[{"kind":"non_commercial"},{"kind":"contributor","min_accepted":1,"window_days":365},{"kind":"cooperative"},{"kind":"member"}],
@@ -78,6 +78,18 @@ func TestLicenseTrust(t *testing.T) {
 	out := fails("--employees is required", "license", "request", "--url", p.url, "--key", acme, "--commons", lib, "--commercial", "--scope", "hosted service")
 	if strings.Contains(out, "500.00 EUR") || treeSize() != before {
 		t.Errorf("a request without --employees was priced or signed:\n%s", out)
+	}
+
+	// What a Go module that depends on libfoo owes: not the price of a
+	// company with no employees when --employees is not given.
+	mod := filepath.Join(t.TempDir(), "go.mod")
+	os.WriteFile(mod, []byte("module example.org/app\n\ngo 1.22\n\nrequire github.com/acme/libfoo v1.2.3\n"), 0o644)
+	out, _ = meent("license", "check", "--modfile", mod, "--registry", p.url, "--name", "Beta BV")
+	if strings.Contains(out, "500.00 EUR") || !strings.Contains(out, "number of employees is not stated") {
+		t.Errorf("license check without --employees:\n%s", out)
+	}
+	if out, err := meent("license", "check", "--modfile", mod, "--registry", p.url, "--employees", "120"); err != nil || !strings.Contains(out, "6000.00 EUR") {
+		t.Errorf("license check with --employees 120 (err %v):\n%s", err, out)
 	}
 
 	// Item 1: the attack. A throwaway commons makes Acme a maintainer;
