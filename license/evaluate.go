@@ -24,6 +24,10 @@ type Facts struct {
 	Kind     string
 	Attested bool
 
+	// AttestedBy names who attested the kind, for the reason; "" leaves
+	// it out.
+	AttestedBy string
+
 	Employees int64 // >= 0
 	Revenue   int64 // per year, in minor units of the schedule's currency, >= 0
 	Member    bool  // member of the node (of its cooperative)
@@ -205,14 +209,14 @@ func (e *eval) free(r Rule) (Decision, bool) {
 	case Cooperative:
 		if f.Attested && (f.Kind == OrgCooperative || f.Kind == OrgWorkerOwned) {
 			return Decision{
-				Reason: fmt.Sprintf("%s is an attested %s; cooperatives and worker-owned enterprises use this commons free.", e.who, kindName(f.Kind)),
+				Reason: fmt.Sprintf("%s is an attested %s%s; cooperatives and worker-owned enterprises use this commons free.", e.who, kindName(f.Kind), e.by()),
 				Term:   Year,
 			}, true
 		}
 	case Nonprofit:
 		if f.Attested && (f.Kind == OrgNonprofit || f.Kind == OrgAssociation) {
 			return Decision{
-				Reason: fmt.Sprintf("%s is an attested %s; non-profits and associations use this commons free.", e.who, kindName(f.Kind)),
+				Reason: fmt.Sprintf("%s is an attested %s%s; non-profits and associations use this commons free.", e.who, kindName(f.Kind), e.by()),
 				Term:   Year,
 			}, true
 		}
@@ -232,6 +236,15 @@ func (e *eval) free(r Rule) (Decision, bool) {
 		}
 	}
 	return Decision{}, false
+}
+
+// by names the attestor, so that a grant by status says whose word it
+// rests on.
+func (e *eval) by() string {
+	if e.f.AttestedBy == "" {
+		return ""
+	}
+	return " (attested by " + e.f.AttestedBy + ")"
 }
 
 // contributions counts the accepted contributions in the window of rule r

@@ -323,9 +323,9 @@ func TrustsAttestor(p *Policy, c *commons.Commons, agents *agent.State, by, subj
 	return a != nil && a.Role == agent.RoleAdmin
 }
 
-// trustedKind returns the kind the newest attestation about subject that
-// commons c trusts states, or "".
-func (s *State) trustedKind(agents *agent.State, cs *commons.State, commonsID, subject string) string {
+// trustedKind returns the newest attestation about subject that commons c
+// trusts, or nil.
+func (s *State) trustedKind(agents *agent.State, cs *commons.State, commonsID, subject string) *Attestation {
 	var p *Policy
 	if v := s.Policy(commonsID); v != nil {
 		p = &v.decoded
@@ -334,10 +334,10 @@ func (s *State) trustedKind(agents *agent.State, cs *commons.State, commonsID, s
 	as := s.attested[subject]
 	for i := len(as) - 1; i >= 0; i-- {
 		if TrustsAttestor(p, c, agents, as[i].By, subject) {
-			return as[i].Kind
+			return &as[i]
 		}
 	}
-	return ""
+	return nil
 }
 
 // Grants returns an agent's grants, oldest first.
@@ -449,8 +449,11 @@ func (s *State) Facts(agents *agent.State, cs *commons.State, commonsID, license
 		return f
 	}
 	f.Name, f.Member = a.Name, a.Role != ""
-	if k := s.trustedKind(agents, cs, commonsID, licensee); k != "" {
-		f.Kind, f.Attested = k, true
+	if at := s.trustedKind(agents, cs, commonsID, licensee); at != nil {
+		f.Kind, f.Attested, f.AttestedBy = at.Kind, true, at.By
+		if by := agents.Agent(at.By); by != nil {
+			f.AttestedBy = by.Name
+		}
 	} else if as := s.attested[licensee]; len(as) > 0 {
 		// Said by someone this commons does not trust: not attested,
 		// but what the requester is said to be, so that the decision

@@ -155,6 +155,9 @@ func TestTrustedAttestors(t *testing.T) {
 	// A node admin's word counts.
 	w.must(admin, license.TypeAttest, license.AttestData{Agent: coop.id, Kind: license.OrgCooperative})
 	free("attested by a node admin", coopAsks)
+	if dec, _ := coopAsks(); !strings.Contains(dec.Reason, "is an attested cooperative (attested by agentB)") {
+		t.Errorf("the reason does not name the attestor: %q", dec.Reason)
+	}
 
 	// A newer attestation by a trusted attestor wins over an older one;
 	// an untrusted one, newer or not, changes nothing.
