@@ -323,9 +323,9 @@ func TrustsAttestor(p *Policy, c *commons.Commons, agents *agent.State, by, subj
 	return a != nil && a.Role == agent.RoleAdmin
 }
 
-// trustedKind returns the newest attestation about subject that commons c
-// trusts, or nil.
-func (s *State) trustedKind(agents *agent.State, cs *commons.State, commonsID, subject string) *Attestation {
+// trustedAttestation returns the newest attestation about subject that
+// commons c trusts, or nil.
+func (s *State) trustedAttestation(agents *agent.State, cs *commons.State, commonsID, subject string) *Attestation {
 	var p *Policy
 	if v := s.Policy(commonsID); v != nil {
 		p = &v.decoded
@@ -363,6 +363,7 @@ func (s *State) Check(agents *agent.State, commonsID, licensee string, commercia
 	member := a.Role != ""
 	why := "no grant for this commons"
 	var best *Grant
+	ended := false // a grant that covers the use is no longer in force
 	for _, id := range s.byLicensee[licensee] {
 		g := s.grants[id]
 		if g.Commons != commonsID {
@@ -381,7 +382,7 @@ func (s *State) Check(agents *agent.State, commonsID, licensee string, commercia
 			continue
 		}
 		if st != "valid" {
-			why = "the grant " + g.ID + " is " + strings.ReplaceAll(st, "_", " ")
+			why, ended = "the grant "+g.ID+" is "+strings.ReplaceAll(st, "_", " "), true
 			continue
 		}
 		if best == nil || (best.Until != 0 && (g.Until == 0 || g.Until > best.Until)) {
@@ -391,7 +392,7 @@ func (s *State) Check(agents *agent.State, commonsID, licensee string, commercia
 	if best != nil {
 		return best, "valid"
 	}
-	if only := s.Scopes(agents, commonsID, licensee, commercial, now); len(only) > 0 && !slices.Contains(only, scope) {
+	if only := s.Scopes(agents, commonsID, licensee, commercial, now); len(only) > 0 && !ended {
 		q := make([]string, len(only))
 		for i, sc := range only {
 			q[i] = "“" + sc + "”"
@@ -449,7 +450,7 @@ func (s *State) Facts(agents *agent.State, cs *commons.State, commonsID, license
 		return f
 	}
 	f.Name, f.Member = a.Name, a.Role != ""
-	if at := s.trustedKind(agents, cs, commonsID, licensee); at != nil {
+	if at := s.trustedAttestation(agents, cs, commonsID, licensee); at != nil {
 		f.Kind, f.Attested, f.AttestedBy = at.Kind, true, at.By
 		if by := agents.Agent(at.By); by != nil {
 			f.AttestedBy = by.Name

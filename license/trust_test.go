@@ -262,4 +262,19 @@ func TestCheckNeverOverstatesScope(t *testing.T) {
 	if _, why := w.st.License.Check(w.st.Agents, lib, acme.id, true, "", now+license.Year); why != "the grant "+grant+" is expired" {
 		t.Errorf("a year later: %q", why)
 	}
+	// A check for its scope says it was revoked, even while a grant for
+	// another scope is in force; one with no scope names that other scope.
+	w.tm += 1000
+	onprem, _, err := w.request(acme, license.RequestData{Commons: lib, Commercial: true, Scope: "on-premises", Organisation: license.Organisation{Employees: license.Count(120)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.must(maya, license.TypePay, license.PayFor(w.st.License.Offer(onprem), commons.Money{Amount: 600_000, Currency: "EUR"}, "tr_2", "", w.tm+1000))
+	w.must(maya, license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "chargeback"})
+	if _, why := w.st.License.Check(w.st.Agents, lib, acme.id, true, "hosted service", w.tm+2000); why != "the grant "+grant+" is revoked" {
+		t.Errorf("the revoked scope: %q", why)
+	}
+	if _, why := w.st.License.Check(w.st.Agents, lib, acme.id, true, "", w.tm+2000); why != license.OnlyFor+"“on-premises”" {
+		t.Errorf("no scope, after the revocation: %q", why)
+	}
 }
