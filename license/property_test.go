@@ -52,6 +52,9 @@ func genPolicy(t *rapid.T) license.Policy {
 		p.Free = append(p.Free, r)
 	}
 	p.TrialDays = rapid.SampledFrom([]int64{0, 1, 30, 365}).Draw(t, "trial_days")
+	for i := range rapid.IntRange(0, 3).Draw(t, "attestors") {
+		p.Attestors = append(p.Attestors, fmt.Sprintf("%064x", i+1))
+	}
 	return p
 }
 
