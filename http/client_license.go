@@ -36,11 +36,13 @@ func (c *Client) EvaluateLicense(ctx context.Context, commonsID, agentID string,
 	if req.Scope != "" {
 		q.Set("scope", req.Scope)
 	}
-	if req.Organisation.Employees != 0 {
-		q.Set("employees", strconv.FormatInt(req.Organisation.Employees, 10))
+	// A fact left out is not stated (not 0): a policy that decides on it
+	// refuses the request rather than price it on a number nobody gave.
+	if n := req.Organisation.Employees; n != nil {
+		q.Set("employees", strconv.FormatInt(*n, 10))
 	}
-	if req.Organisation.Revenue != 0 {
-		q.Set("revenue", strconv.FormatInt(req.Organisation.Revenue, 10))
+	if n := req.Organisation.Revenue; n != nil {
+		q.Set("revenue", strconv.FormatInt(*n, 10))
 	}
 	if asOf > 0 {
 		q.Set("as_of", strconv.FormatInt(asOf, 10))

@@ -58,11 +58,15 @@ type LicenseDecision struct {
 	AsOf     int64            `json:"as_of"`
 }
 
-// LicenseCheck is GET /api/v1/licenses/check.
+// LicenseCheck is GET /api/v1/licenses/check. Licensed is true only when
+// a grant covers the use asked; a check with no scope asks about a use not
+// limited to any scope, so a grant for one scope does not answer it yes.
+// Scopes then lists what the agent's grants in force do cover.
 type LicenseCheck struct {
 	Licensed bool           `json:"licensed"`
 	Reason   string         `json:"reason"`
 	Grant    *license.Grant `json:"grant,omitempty"`
+	Scopes   []string       `json:"scopes,omitempty"` // when not licensed: the scopes the agent is licensed for, if any
 	At       int64          `json:"at"`
 }
 
@@ -121,12 +125,20 @@ func requestOf(r *nethttp.Request, commonsID string) (license.RequestData, error
 	default:
 		return d, meent.Errorf(meent.EINVALID, "commercial must be true or false")
 	}
-	var err error
-	if d.Organisation.Employees, err = queryInt(r, "employees", 0); err != nil {
-		return d, err
-	}
-	if d.Organisation.Revenue, err = queryInt(r, "revenue", 0); err != nil {
-		return d, err
+	// A fact not in the query is not stated, which is not 0: the rules
+	// refuse to decide on a fact the request leaves out.
+	for _, f := range []struct {
+		name string
+		to   **int64
+	}{{license.Employees, &d.Organisation.Employees}, {license.Revenue, &d.Organisation.Revenue}} {
+		if q.Get(f.name) == "" {
+			continue
+		}
+		n, err := queryInt(r, f.name, 0)
+		if err != nil {
+			return d, err
+		}
+		*f.to = &n
 	}
 	return d, nil
 }
@@ -196,6 +208,8 @@ func (s *Server) apiLicenseCheck(w nethttp.ResponseWriter, r *nethttp.Request) {
 		if g != nil {
 			c := *g
 			out.Grant, out.Licensed = &c, true
+		} else if strings.HasPrefix(out.Reason, license.OnlyFor) {
+			out.Scopes = st.License.Scopes(st.Agents, d.Commons, q.Get("agent"), d.Commercial, at)
 		}
 	})
 	if err != nil {

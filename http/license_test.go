@@ -147,6 +147,17 @@ func TestLicensing(t *testing.T) {
 			t.Errorf("unknown agent: %v", err)
 		}
 		wantProblem(t, e.get("/api/v1/commons/"+atlas+"/license/evaluate?agent="+c.eve.id+"&commercial=maybe"), 400, meent.EINVALID)
+
+		// A fact the price depends on is never read as 0: a company's
+		// commercial request that leaves out its size is refused, with
+		// the fact named; "employees=0" is a statement and is priced.
+		p = wantProblem(t, e.get("/api/v1/commons/"+atlas+"/license/evaluate?agent="+acme.id+"&commercial=true"), 400, meent.EINVALID)
+		if !strings.Contains(p.Detail, "number of employees is not stated") || !strings.Contains(p.Detail, "(employees)") {
+			t.Errorf("no employees: %q", p.Detail)
+		}
+		if _, err = e.client.EvaluateLicense(ctx, atlas, acme.id, license.RequestData{Commercial: true, Organisation: license.Organisation{Employees: license.Count(0)}}, 0); err != nil {
+			t.Errorf("0 employees stated: %v", err)
+		}
 	})
 
 	t.Run("check", func(t *testing.T) {
@@ -157,21 +168,26 @@ func TestLicensing(t *testing.T) {
 			scope      string
 			grant      string
 			reason     string
+			scopes     []string
 		}{
-			{"non-commercial use, free", c.eve.id, false, "", eveGrant, "valid"},
-			{"commercial use is not covered", c.eve.id, true, "", "", "no grant covers this use"},
-			{"a member's commercial use", c.cy.id, true, "", cyGrant, "valid"},
-			{"in its scope", c.dee.id, true, "the survey app", deeGrant, "valid"},
-			{"out of its scope", c.dee.id, true, "a fork", "", "no grant covers this use"},
-			{"no grant", c.bob.id, false, "", "", "no grant for this commons"},
-			{"unknown agent", strings.Repeat("b", 64), false, "", "", "unknown agent"},
+			{"non-commercial use, free", c.eve.id, false, "", eveGrant, "valid", nil},
+			{"commercial use is not covered", c.eve.id, true, "", "", "no grant covers this use", nil},
+			{"a member's commercial use", c.cy.id, true, "", cyGrant, "valid", nil},
+			{"in its scope", c.dee.id, true, "the survey app", deeGrant, "valid", nil},
+			{"out of its scope", c.dee.id, true, "a fork", "", license.OnlyFor + "“the survey app”", []string{"the survey app"}},
+			// A check that names no scope asks about any use: a grant for
+			// one scope must not answer it yes.
+			{"no scope asked, a scoped grant", c.dee.id, true, "", "", license.OnlyFor + "“the survey app”", []string{"the survey app"}},
+			{"no grant", c.bob.id, false, "", "", "no grant for this commons", nil},
+			{"unknown agent", strings.Repeat("b", 64), false, "", "", "unknown agent", nil},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				ck, err := e.client.CheckLicense(ctx, atlas, tc.agent, tc.commercial, tc.scope, 0)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if ck.Licensed != (tc.grant != "") || ck.Reason != tc.reason || (ck.Grant != nil) != ck.Licensed || (ck.Grant != nil && ck.Grant.ID != tc.grant) {
+				if ck.Licensed != (tc.grant != "") || ck.Reason != tc.reason || (ck.Grant != nil) != ck.Licensed || (ck.Grant != nil && ck.Grant.ID != tc.grant) ||
+					!slices.Equal(ck.Scopes, tc.scopes) {
 					t.Errorf("check %+v, want grant %q and reason %q", ck, tc.grant, tc.reason)
 				}
 			})
@@ -183,7 +199,7 @@ func TestLicensing(t *testing.T) {
 
 	var trial, offer, paid string
 	t.Run("trial and offer", func(t *testing.T) {
-		use := license.RequestData{Commercial: true, Organisation: license.Organisation{Employees: 120}}
+		use := license.RequestData{Commercial: true, Organisation: license.Organisation{Employees: license.Count(120)}}
 		var ld LicenseDecision
 		trial, ld = request(t, acme, use)
 		if ld.Decision.Rule != "trial" || ld.Grant.Until-ld.Grant.From != 30*license.Day || !strings.Contains(ld.Decision.Reason, "1200.00 EUR a year") {
@@ -302,7 +318,7 @@ func TestLicensing(t *testing.T) {
 		}
 		// The same payment for a new offer is a conflict, not a retry:
 		// acknowledging it would leave the offer unpaid unnoticed.
-		again, _ := request(t, acme, license.RequestData{Commercial: true, Scope: "fleet", Organisation: license.Organisation{Employees: 300}})
+		again, _ := request(t, acme, license.RequestData{Commercial: true, Scope: "fleet", Organisation: license.Organisation{Employees: license.Count(300)}})
 		dup := payment("tr_7Kp2", again, 480050)
 		size := e.size()
 		p := wantProblem(t, webhook("testpay", dup, SignWebhook(secret, dup, time.Now())), 409, meent.EDUPLICATE)

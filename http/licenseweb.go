@@ -360,6 +360,9 @@ func checkReason(nm *names, commonsName, who, why string) string {
 	case "no grant covers this use":
 		return name + "’s licenses for " + commonsName + " do not cover this use: a non-commercial license does not cover commercial use, and a license for a scope covers only that scope."
 	}
+	if only, ok := strings.CutPrefix(why, license.OnlyFor); ok {
+		return name + "’s licenses for " + commonsName + " cover only " + only + ", not this use: a license for a scope covers only that scope."
+	}
 	if _, st, ok := grantInReason(why); ok {
 		what := map[string]string{"expired": "has expired", "revoked": "was revoked", "not_yet": "has not started yet",
 			"membership_ended": "ended with " + name + "’s membership of the cooperative"}[st]

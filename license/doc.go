@@ -10,8 +10,9 @@
 //     non-commercial use; contributors (enough accepted contributions in a
 //     recent window); cooperatives and worker-owned enterprises;
 //     non-profits and associations; small organisations; members of the
-//     node. Cooperative and non-profit status counts only when a maintainer
-//     or another trusted agent attested it.
+//     node. Cooperative and non-profit status counts only when someone this
+//     commons trusts attested it: its maintainers, the node's admins or the
+//     attestors its policy names, never the agent itself.
 //   - Everyone else pays a yearly price from the Schedule, by organisation
 //     size or revenue band, after an optional free trial.
 //   - The alternative to paying, when the policy offers it, is to join the

@@ -18,15 +18,26 @@ type Facts struct {
 	AgentKnown bool   // the requester is a known agent of this node
 
 	// Kind is what the organisation is (one of the Org constants, or ""
-	// when not stated). Attested says a maintainer or another trusted
-	// agent attested it; only attested kinds count for the cooperative
-	// and nonprofit rules.
+	// when not stated). Attested says an attestor this commons trusts
+	// attested it (State.Facts decides who that is); only attested kinds
+	// count for the cooperative and nonprofit rules.
 	Kind     string
 	Attested bool
+
+	// AttestedBy names who attested the kind, for the reason; "" leaves
+	// it out.
+	AttestedBy string
 
 	Employees int64 // >= 0
 	Revenue   int64 // per year, in minor units of the schedule's currency, >= 0
 	Member    bool  // member of the node (of its cooperative)
+
+	// Unstated names the facts the requester did not state (Employees,
+	// Revenue). Their fields read 0, but a rule that needs one cannot
+	// decide on it: Evaluate refuses rather than price an organisation,
+	// or make it free, on a number nobody gave. The zero value says every
+	// fact was stated, as callers before this member meant.
+	Unstated []string
 
 	// AcceptedContributions are the times (Unix ms) at which the
 	// requester's contributions to this commons were accepted.
@@ -117,6 +128,11 @@ func Evaluate(p *Policy, f Facts, u Use, now int64) (Decision, error) {
 	case len(u.Scope) > MaxScopeLen || !utf8.ValidString(u.Scope):
 		return Decision{}, invalid("the scope must be at most %d bytes of UTF-8", MaxScopeLen)
 	}
+	for _, fact := range f.Unstated {
+		if fact != Employees && fact != Revenue {
+			return Decision{}, invalid("%q is not a fact a request states (%s or %s)", fact, Employees, Revenue)
+		}
+	}
 	for _, t := range f.AcceptedContributions {
 		if t < 0 || t > MaxTime {
 			return Decision{}, invalid("the contribution time %d is out of range", t)
@@ -126,13 +142,42 @@ func Evaluate(p *Policy, f Facts, u Use, now int64) (Decision, error) {
 	if e.who == "" {
 		e.who = "The requester"
 	}
-	for _, r := range p.Free {
+	for i, r := range p.Free {
+		if r.Kind == SmallOrganisation {
+			if err := e.need(Employees, fmt.Sprintf("free[%d], the %s rule (free up to %s)", i, r.Kind, plural(r.MaxEmployees, "employee"))); err != nil {
+				return Decision{}, err
+			}
+		}
 		if d, ok := e.free(r); ok {
 			d.Free, d.Rule = true, r.Kind
 			return d, nil
 		}
 	}
+	if err := e.need(p.Price.Basis, "price.basis, the price of a license that no free rule grants"); err != nil {
+		return Decision{}, err
+	}
 	return e.paid(), nil
+}
+
+// MissingFact is the message of Evaluate's refusal when rule needs a fact
+// the request leaves out: a fact that decides whether the use is free or
+// what it costs is never read as 0. Clients find the fact to ask for in
+// it (the CLI names its flag).
+func MissingFact(fact, rule string) string {
+	what := "number of employees"
+	if fact == Revenue {
+		what = "yearly revenue"
+	}
+	return fmt.Sprintf("license request: the organisation's %s is not stated, and this policy decides on it (%s); state it (%s), 0 if that is the truth", what, rule, fact)
+}
+
+// need refuses the evaluation when a rule reached needs a fact the
+// request does not state.
+func (e *eval) need(fact, rule string) error {
+	if slices.Contains(e.f.Unstated, fact) {
+		return meent.Errorf(meent.EINVALID, "%s", MissingFact(fact, rule))
+	}
+	return nil
 }
 
 // eval is one evaluation.
@@ -164,14 +209,14 @@ func (e *eval) free(r Rule) (Decision, bool) {
 	case Cooperative:
 		if f.Attested && (f.Kind == OrgCooperative || f.Kind == OrgWorkerOwned) {
 			return Decision{
-				Reason: fmt.Sprintf("%s is an attested %s; cooperatives and worker-owned enterprises use this commons free.", e.who, kindName(f.Kind)),
+				Reason: fmt.Sprintf("%s is an attested %s%s; cooperatives and worker-owned enterprises use this commons free.", e.who, kindName(f.Kind), e.by()),
 				Term:   Year,
 			}, true
 		}
 	case Nonprofit:
 		if f.Attested && (f.Kind == OrgNonprofit || f.Kind == OrgAssociation) {
 			return Decision{
-				Reason: fmt.Sprintf("%s is an attested %s; non-profits and associations use this commons free.", e.who, kindName(f.Kind)),
+				Reason: fmt.Sprintf("%s is an attested %s%s; non-profits and associations use this commons free.", e.who, kindName(f.Kind), e.by()),
 				Term:   Year,
 			}, true
 		}
@@ -191,6 +236,15 @@ func (e *eval) free(r Rule) (Decision, bool) {
 		}
 	}
 	return Decision{}, false
+}
+
+// by names the attestor, so that a grant by status says whose word it
+// rests on.
+func (e *eval) by() string {
+	if e.f.AttestedBy == "" {
+		return ""
+	}
+	return " (attested by " + e.f.AttestedBy + ")"
 }
 
 // contributions counts the accepted contributions in the window of rule r
@@ -279,11 +333,11 @@ func (e *eval) alternatives() []string {
 				r.MinAccepted-n, pluralWord(r.MinAccepted-n, "contribution"), r.WindowDays, r.MinAccepted, isAre(r.MinAccepted), e.who, n))
 		case Cooperative:
 			if !f.Attested && (f.Kind == OrgCooperative || f.Kind == OrgWorkerOwned) {
-				alts = append(alts, fmt.Sprintf("have %s's status as %s attested by a maintainer or another trusted agent", e.who, article(kindName(f.Kind))))
+				alts = append(alts, fmt.Sprintf("have %s's status as %s attested by a maintainer of this commons, a node admin or an attestor its license policy names", e.who, article(kindName(f.Kind))))
 			}
 		case Nonprofit:
 			if !f.Attested && (f.Kind == OrgNonprofit || f.Kind == OrgAssociation) {
-				alts = append(alts, fmt.Sprintf("have %s's status as %s attested by a maintainer or another trusted agent", e.who, article(kindName(f.Kind))))
+				alts = append(alts, fmt.Sprintf("have %s's status as %s attested by a maintainer of this commons, a node admin or an attestor its license policy names", e.who, article(kindName(f.Kind))))
 			}
 		case Member:
 			if e.p.JoinAlternative {

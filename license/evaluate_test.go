@@ -125,7 +125,7 @@ func TestEvaluate(t *testing.T) {
 				Reason: "No free rule applies. Acme has 100 employees, in price.bands[1] (from 50 to less than 250 employees): the license costs 2400.00 EUR a year.",
 				Alternatives: []string{
 					"have 2 more contributions accepted within 365 days (2 are needed; Acme has 0)",
-					"have Acme's status as a cooperative attested by a maintainer or another trusted agent",
+					"have Acme's status as a cooperative attested by a maintainer of this commons, a node admin or an attestor its license policy names",
 					join,
 				}},
 		},
@@ -162,7 +162,7 @@ func TestEvaluate(t *testing.T) {
 				Reason: "No free rule applies. Acme has 100 employees, in price.bands[1] (from 50 to less than 250 employees): the license costs 2400.00 EUR a year.",
 				Alternatives: []string{
 					"have 2 more contributions accepted within 365 days (2 are needed; Acme has 0)",
-					"have Acme's status as an association attested by a maintainer or another trusted agent",
+					"have Acme's status as an association attested by a maintainer of this commons, a node admin or an attestor its license policy names",
 					join,
 				}},
 		},

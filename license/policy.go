@@ -2,6 +2,7 @@ package license
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -46,6 +47,15 @@ type Policy struct {
 	// membership grants the license for as long as it lasts. It needs a
 	// free rule of kind "member", which is what grants it.
 	JoinAlternative bool `json:"join_alternative,omitzero"`
+
+	// Attestors are agents, besides the commons' own maintainers and the
+	// node's admins, whose license.attest this commons trusts: whose word
+	// on what kind of organisation an agent is counts for its cooperative
+	// and nonprofit rules (for example a federation of cooperatives that
+	// vets its members). Added to format 1 in a way that keeps every
+	// earlier policy valid: an absent list trusts only the maintainers and
+	// the admins. An attestation never counts for the agent it is about.
+	Attestors []string `json:"attestors,omitempty"`
 }
 
 // Rule is one free rule. Only the members of its kind may be set.
@@ -113,6 +123,7 @@ const (
 	MaxWindowDays   = 3660
 	MaxMinAccepted  = 1_000_000
 	MaxMaxEmployees = 10_000_000
+	MaxAttestors    = 64
 )
 
 // listed are the SPDX License List identifiers a policy may name. The list
@@ -241,7 +252,33 @@ func (p Policy) Check() error {
 	if p.JoinAlternative && !seen[Member] {
 		return bad("join_alternative", "needs a free rule of kind %q: that rule is what grants the license to members", Member)
 	}
+	if len(p.Attestors) > MaxAttestors {
+		return bad("attestors", "names %d agents; at most %d", len(p.Attestors), MaxAttestors)
+	}
+	for i, a := range p.Attestors {
+		field := fmt.Sprintf("attestors[%d]", i)
+		if !agentID(a) {
+			return bad(field, "%q is not an agent ID (64 lowercase hex digits)", a)
+		}
+		if slices.Contains(p.Attestors[:i], a) {
+			return bad(field, "%s appears twice", a)
+		}
+	}
 	return nil
+}
+
+// agentID reports whether s has the form of an agent ID: the hex SHA-256
+// event hash of its agent.create.
+func agentID(s string) bool {
+	if len(s) != 64 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !(s[i] >= '0' && s[i] <= '9' || s[i] >= 'a' && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
 }
 
 func (r Rule) check(field string, bad func(field, format string, args ...any) error) error {

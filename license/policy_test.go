@@ -2,6 +2,7 @@ package license_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -180,6 +181,13 @@ func TestCheck(t *testing.T) {
 		{"long trial", func(p *license.Policy) { p.TrialDays = 366 }, "trial_days:"},
 		{"trial 365", func(p *license.Policy) { p.TrialDays = 365 }, ""},
 		{"join without member rule", func(p *license.Policy) { p.Free = p.Free[:5] }, `join_alternative: needs a free rule of kind "member"`},
+		{"attestor not an agent ID", func(p *license.Policy) { p.Attestors = []string{strings.Repeat("A", 64)} }, `attestors[0]: "` + strings.Repeat("A", 64) + `" is not an agent ID`},
+		{"attestor twice", func(p *license.Policy) { p.Attestors = []string{strings.Repeat("a", 64), strings.Repeat("a", 64)} }, `attestors[1]: ` + strings.Repeat("a", 64) + ` appears twice`},
+		{"too many attestors", func(p *license.Policy) {
+			for i := 0; i <= license.MaxAttestors; i++ {
+				p.Attestors = append(p.Attestors, fmt.Sprintf("%064x", i))
+			}
+		}, `attestors: names 65 agents; at most 64`},
 		{"member rule without join", func(p *license.Policy) { p.JoinAlternative = false }, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -52,6 +52,9 @@ func genPolicy(t *rapid.T) license.Policy {
 		p.Free = append(p.Free, r)
 	}
 	p.TrialDays = rapid.SampledFrom([]int64{0, 1, 30, 365}).Draw(t, "trial_days")
+	for i := range rapid.IntRange(0, 3).Draw(t, "attestors") {
+		p.Attestors = append(p.Attestors, fmt.Sprintf("%064x", i+1))
+	}
 	return p
 }
 
@@ -229,6 +232,38 @@ func TestPropertySchedules(t *testing.T) {
 		err = p.Check()
 		if meent.ErrorCode(err) != meent.EINVALID || !strings.Contains(meent.ErrorMessage(err), want) {
 			t.Fatalf("broken schedule %+v: got %v, want %q", bands, err, want)
+		}
+	})
+}
+
+// TestPropertyUnstatedFacts: a decision made without a fact does not
+// depend on it. Evaluating with a fact unstated either refuses, naming
+// that fact, or gives exactly the decision it gives for any value of the
+// fact; and whenever it refuses, stating the fact makes it decide.
+func TestPropertyUnstatedFacts(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		p, f, u := genPolicy(t), genFacts(t), genUse(t)
+		fact := rapid.SampledFrom([]string{license.Employees, license.Revenue}).Draw(t, "unstated")
+		blind := f
+		blind.Unstated = []string{fact}
+		d, err := license.Evaluate(&p, blind, u, now)
+		if err != nil {
+			if meent.ErrorCode(err) != meent.EINVALID || !strings.Contains(meent.ErrorMessage(err), "state it ("+fact+")") {
+				t.Fatalf("refusal %v does not name %s", err, fact)
+			}
+			evaluate(t, p, f, u) // stated, it decides
+			return
+		}
+		for _, v := range []int64{0, 1, 9, 10, 249, 250, 1 << 40} {
+			g := f
+			if fact == license.Employees {
+				g.Employees = v
+			} else {
+				g.Revenue = v
+			}
+			if d2 := evaluate(t, p, g, u); !reflect.DeepEqual(d, d2) {
+				t.Fatalf("decided without %s, yet %s = %d changes it:\n%#v\n%#v", fact, fact, v, d, d2)
+			}
 		}
 	})
 }

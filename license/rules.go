@@ -24,9 +24,12 @@ import (
 // terms are exactly what the policy gives.
 //
 //   - license.policy.set: a maintainer sets the commons' license policy.
-//   - license.attest: a maintainer of any commons, or a node admin,
-//     attests what kind of organisation an agent is (a cooperative, a
-//     non-profit...). Only attested kinds count for the free rules that
+//   - license.attest: an agent states what kind of organisation another
+//     agent is (a cooperative, a non-profit...). The log keeps every such
+//     statement; each commons decides which count for its licence: only
+//     those by its own maintainers, the node's admins or the attestors its
+//     policy names, and never one about the attestor itself (see
+//     TrustsAttestor). Only attested kinds count for the free rules that
 //     depend on them.
 //   - license.request: an agent asks for a license for a use. When the
 //     policy makes it free (or a trial), the request carries the grant's
@@ -51,7 +54,7 @@ const (
 	KindPolicy = "license_policy" // ID: commons "/" version
 	KindOffer  = "license_offer"
 	KindGrant  = "license_grant"
-	KindOrg    = "organisation" // ID: the agent; its attested kind
+	KindOrg    = "organisation" // ID: the agent; what was attested about it
 )
 
 // OfferDays is how long an offer stays open for payment.
@@ -72,10 +75,20 @@ type AttestData struct {
 // Organisation is what a requester says about itself. Employees and
 // revenue are the requester's own statement, public in the log; a kind
 // counts for the cooperative and non-profit rules only when attested.
+//
+// A member left out is not stated, which is not the same as 0: an event
+// that states "no employees" writes "employees": 0. A rule that needs a
+// fact the request does not state refuses the request (Facts.Unstated).
+// Before this distinction the members were written only when not 0, so an
+// older request that left one out meant 0 or did not say; it is read as
+// not stated, the reading that never prices on a number nobody gave.
 type Organisation struct {
-	Employees int64 `json:"employees,omitzero"`
-	Revenue   int64 `json:"revenue,omitzero"` // per year, minor units of the price schedule's currency
+	Employees *int64 `json:"employees,omitempty"`
+	Revenue   *int64 `json:"revenue,omitempty"` // per year, minor units of the price schedule's currency
 }
+
+// Count returns a pointer to n, for an Organisation's members.
+func Count(n int64) *int64 { return &n }
 
 // RequestData is the data of license.request.
 type RequestData struct {
@@ -220,18 +233,28 @@ func (g *Grant) Status(now int64, member bool) string {
 
 // Covers reports whether the grant covers a use: a commercial grant
 // covers every use, a non-commercial one only non-commercial use; a grant
-// with a scope covers only that scope.
+// with a scope covers only that scope. A use with no scope is a use not
+// limited to any scope, which only a grant with no scope covers: a check
+// that names no scope must not be told yes by a grant for "hosted service".
 func (g *Grant) Covers(commercial bool, scope string) bool {
 	if commercial && !g.Commercial {
 		return false
 	}
-	return g.Scope == "" || scope == "" || g.Scope == scope
+	return g.Scope == "" || g.Scope == scope
+}
+
+// Attestation is one license.attest: By states that an agent is an
+// organisation of Kind.
+type Attestation struct {
+	By    string `json:"by"`
+	Kind  string `json:"kind"`
+	Index int64  `json:"index"`
 }
 
 // State is everything the licensing rules know.
 type State struct {
 	policies   map[string][]*PolicyVersion
-	attested   map[string]string // agent → attested organisation kind
+	attested   map[string][]Attestation // agent → what others said it is, oldest first
 	offers     map[string]*Offer
 	grants     map[string]*Grant
 	byLicensee map[string][]string // licensee → grant IDs
@@ -243,7 +266,7 @@ type State struct {
 // NewState returns an empty State.
 func NewState() *State {
 	return &State{
-		policies: map[string][]*PolicyVersion{}, attested: map[string]string{}, offers: map[string]*Offer{},
+		policies: map[string][]*PolicyVersion{}, attested: map[string][]Attestation{}, offers: map[string]*Offer{},
 		grants: map[string]*Grant{}, byLicensee: map[string][]string{}, references: map[string]bool{},
 		trials: map[[2]string]bool{}, dirty: map[[2]string]bool{},
 	}
@@ -270,8 +293,52 @@ func (s *State) Offer(id string) *Offer { return s.offers[id] }
 // Grant returns a grant or nil.
 func (s *State) Grant(id string) *Grant { return s.grants[id] }
 
-// Attested returns the attested organisation kind of an agent ("" if none).
-func (s *State) Attested(agentID string) string { return s.attested[agentID] }
+// Attestations returns what agents attested about an agent, oldest first,
+// whether or not any commons trusts them.
+func (s *State) Attestations(agentID string) []Attestation { return s.attested[agentID] }
+
+// TrustsAttestor reports whether commons c, under its license policy p,
+// counts what agent by attests about subject. It counts what its own
+// maintainers, the node's admins and the attestors p names say, as they
+// are when the request is decided (a maintainer who leaves, or an admin
+// who is demoted, no longer vouches for anyone here), and never what an
+// agent says about itself.
+//
+// "Itself" is all the log can tell of control: a key belongs to one agent
+// ever, so two agents never share a key or its history, and the log
+// knows nothing of who owns or employs whom. An organisation that runs a
+// second agent (a founder's personal agent, a sister company) is not
+// seen as the same: it is kept out because nobody it runs is trusted by
+// default, since trust comes from this commons (its maintainers), the
+// node (its admins) or the policy's own list, and creating a commons or an
+// agent makes one a maintainer only of that commons.
+func TrustsAttestor(p *Policy, c *commons.Commons, agents *agent.State, by, subject string) bool {
+	if by == subject || c == nil {
+		return false
+	}
+	if slices.Contains(c.Maintainers, by) || p != nil && slices.Contains(p.Attestors, by) {
+		return true
+	}
+	a := agents.Agent(by)
+	return a != nil && a.Role == agent.RoleAdmin
+}
+
+// trustedAttestation returns the newest attestation about subject that
+// commons c trusts, or nil.
+func (s *State) trustedAttestation(agents *agent.State, cs *commons.State, commonsID, subject string) *Attestation {
+	var p *Policy
+	if v := s.Policy(commonsID); v != nil {
+		p = &v.decoded
+	}
+	c := cs.Commons(commonsID)
+	as := s.attested[subject]
+	for i := len(as) - 1; i >= 0; i-- {
+		if TrustsAttestor(p, c, agents, as[i].By, subject) {
+			return &as[i]
+		}
+	}
+	return nil
+}
 
 // Grants returns an agent's grants, oldest first.
 func (s *State) Grants(licensee string) []*Grant {
@@ -284,7 +351,10 @@ func (s *State) Grants(licensee string) []*Grant {
 
 // Check answers "is agent X licensed for commons Y at time now for this
 // use?": the grant in force that covers the use (preferring one that does
-// not end), or nil and the reason why not.
+// not end), or nil and the reason why not. A use with no scope is covered
+// only by a grant with no scope; when grants in force cover only some
+// scopes, the reason says so ("licensed only for “hosted service”") and
+// Scopes lists them, so that no answer claims more than a grant gives.
 func (s *State) Check(agents *agent.State, commonsID, licensee string, commercial bool, scope string, now int64) (*Grant, string) {
 	a := agents.Agent(licensee)
 	if a == nil {
@@ -293,39 +363,103 @@ func (s *State) Check(agents *agent.State, commonsID, licensee string, commercia
 	member := a.Role != ""
 	why := "no grant for this commons"
 	var best *Grant
+	ended := false // a grant that covers the use is no longer in force
 	for _, id := range s.byLicensee[licensee] {
 		g := s.grants[id]
 		if g.Commons != commonsID {
 			continue
 		}
+		st := g.Status(now, member)
 		if !g.Covers(commercial, scope) {
-			why = "no grant covers this use"
+			if scope == "" && (g.Commercial || !commercial) && st != "valid" {
+				// A scoped grant, asked about with no scope: it would
+				// not cover the use anyway, but that it ended is the
+				// more useful answer. One in force is reported below.
+				why = "the grant " + g.ID + " is " + strings.ReplaceAll(st, "_", " ")
+			} else if why == "no grant for this commons" {
+				why = "no grant covers this use"
+			}
 			continue
 		}
-		if st := g.Status(now, member); st != "valid" {
-			why = "the grant " + g.ID + " is " + strings.ReplaceAll(st, "_", " ")
+		if st != "valid" {
+			why, ended = "the grant "+g.ID+" is "+strings.ReplaceAll(st, "_", " "), true
 			continue
 		}
 		if best == nil || (best.Until != 0 && (g.Until == 0 || g.Until > best.Until)) {
 			best = g
 		}
 	}
-	if best == nil {
-		return nil, why
+	if best != nil {
+		return best, "valid"
 	}
-	return best, "valid"
+	if only := s.Scopes(agents, commonsID, licensee, commercial, now); len(only) > 0 && !ended {
+		q := make([]string, len(only))
+		for i, sc := range only {
+			q[i] = "“" + sc + "”"
+		}
+		return nil, OnlyFor + strings.Join(q, ", ")
+	}
+	return nil, why
+}
+
+// OnlyFor starts the reason of Check when the licensee's grants in force
+// cover the kind of use asked only for some scopes, not the one asked.
+const OnlyFor = "licensed only for "
+
+// Scopes returns the scopes that the licensee's grants in force for a
+// commons cover, for commercial or non-commercial use, sorted; nil when
+// one of them has no scope (it covers every use of that kind) or none is
+// in force.
+func (s *State) Scopes(agents *agent.State, commonsID, licensee string, commercial bool, now int64) []string {
+	a := agents.Agent(licensee)
+	if a == nil {
+		return nil
+	}
+	var out []string
+	for _, id := range s.byLicensee[licensee] {
+		g := s.grants[id]
+		if g.Commons != commonsID || commercial && !g.Commercial || g.Status(now, a.Role != "") != "valid" {
+			continue
+		}
+		if g.Scope == "" {
+			return nil
+		}
+		if !slices.Contains(out, g.Scope) {
+			out = append(out, g.Scope)
+		}
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Facts gathers what the ledger says about a requester, for Evaluate.
 func (s *State) Facts(agents *agent.State, cs *commons.State, commonsID, licensee string, org Organisation) Facts {
 	a := agents.Agent(licensee)
-	f := Facts{AgentKnown: a != nil, Employees: org.Employees, Revenue: org.Revenue, HadTrial: s.trials[[2]string{commonsID, licensee}]}
+	f := Facts{AgentKnown: a != nil, HadTrial: s.trials[[2]string{commonsID, licensee}]}
+	if org.Employees != nil {
+		f.Employees = *org.Employees
+	} else {
+		f.Unstated = append(f.Unstated, Employees)
+	}
+	if org.Revenue != nil {
+		f.Revenue = *org.Revenue
+	} else {
+		f.Unstated = append(f.Unstated, Revenue)
+	}
 	if a == nil {
 		return f
 	}
 	f.Name, f.Member = a.Name, a.Role != ""
-	if k := s.attested[licensee]; k != "" {
-		f.Kind, f.Attested = k, true
+	if at := s.trustedAttestation(agents, cs, commonsID, licensee); at != nil {
+		f.Kind, f.Attested, f.AttestedBy = at.Kind, true, at.By
+		if by := agents.Agent(at.By); by != nil {
+			f.AttestedBy = by.Name
+		}
+	} else if as := s.attested[licensee]; len(as) > 0 {
+		// Said by someone this commons does not trust: not attested,
+		// but what the requester is said to be, so that the decision
+		// tells it whose attestation would count.
+		f.Kind = as[len(as)-1].Kind
 	} else {
 		f.Kind = map[string]string{agent.Person: OrgIndividual, agent.Cooperative: OrgCooperative, agent.Company: OrgCompany,
 			agent.Association: OrgAssociation, agent.PublicBody: OrgPublicBody}[a.Kind]
@@ -409,6 +543,11 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		if err != nil {
 			return err
 		}
+		for i, a := range p.Attestors {
+			if agents.Agent(a) == nil {
+				return refuse("license policy: attestors[%d]: unknown agent %s", i, a)
+			}
+		}
 		v := &PolicyVersion{Commons: d.Commons, Version: len(s.policies[d.Commons]) + 1, Policy: d.Policy, Author: me, Index: idx, decoded: p}
 		s.policies[d.Commons] = append(s.policies[d.Commons], v)
 		s.dirty[[2]string{KindPolicy, d.Commons + "/" + strconv.Itoa(v.Version)}] = true
@@ -419,8 +558,14 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		if err := ev.DecodeData(&d); err != nil {
 			return err
 		}
-		if signer.Role != agent.RoleAdmin && !cs.Maintains(me) {
-			return meent.Errorf(meent.EFORBIDDEN, "only a node admin or a maintainer of a commons attests organisations")
+		// Who may state it: someone some commons could trust (an admin,
+		// a maintainer of a commons, an attestor a policy names). Whether
+		// it counts is decided per commons when a request is evaluated
+		// (TrustsAttestor): the event is a statement, kept even when no
+		// commons counts it, so that a change of maintainers or of a
+		// policy's attestors never turns a valid log invalid.
+		if signer.Role != agent.RoleAdmin && !cs.Maintains(me) && !s.named(me) {
+			return meent.Errorf(meent.EFORBIDDEN, "only a node admin, a maintainer of a commons or an attestor a license policy names attests organisations")
 		}
 		if agents.Agent(d.Agent) == nil {
 			return refuse("unknown agent %s", d.Agent)
@@ -428,7 +573,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		if !slices.Contains(orgKinds, d.Kind) {
 			return refuse("%q is not a kind of organisation (%s)", d.Kind, strings.Join(orgKinds, ", "))
 		}
-		s.attested[d.Agent] = d.Kind
+		s.attested[d.Agent] = append(s.attested[d.Agent], Attestation{By: me, Kind: d.Kind, Index: idx})
 		s.dirty[[2]string{KindOrg, d.Agent}] = true
 		return nil
 
@@ -621,8 +766,15 @@ func (s *State) object(kind, id string) (meent.Object, bool) {
 			}
 		}
 	case KindOrg:
-		if k, ok := s.attested[id]; ok {
-			return meent.Object{Kind: kind, ID: id, Agent: id, Status: k, Data: mustMarshal(map[string]string{"agent": id, "kind": k})}, true
+		if as := s.attested[id]; len(as) > 0 {
+			// Status is the newest statement's kind; which statements a
+			// commons counts depends on the commons (TrustsAttestor).
+			last := as[len(as)-1]
+			return meent.Object{Kind: kind, ID: id, Agent: id, Status: last.Kind, Created: as[0].Index, Updated: last.Index,
+				Data: mustMarshal(struct {
+					Agent        string        `json:"agent"`
+					Attestations []Attestation `json:"attestations"`
+				}{id, as})}, true
 		}
 	case KindOffer:
 		if o := s.offers[id]; o != nil {
@@ -650,4 +802,15 @@ func mustMarshal(v any) []byte {
 		panic("license: marshal: " + err.Error())
 	}
 	return b
+}
+
+// named reports whether a current license policy of some commons names
+// agentID among its attestors.
+func (s *State) named(agentID string) bool {
+	for _, vs := range s.policies {
+		if len(vs) > 0 && slices.Contains(vs[len(vs)-1].decoded.Attestors, agentID) {
+			return true
+		}
+	}
+	return false
 }

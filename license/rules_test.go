@@ -22,9 +22,25 @@ type person struct {
 }
 
 type world struct {
-	t  *testing.T
-	st *state.State
-	tm int64
+	t   *testing.T
+	st  *state.State
+	tm  int64
+	log []*ledger.Event // the events the rules accepted, in order
+}
+
+// replay applies the log to a new state, as meent verify does, and
+// reports whether it reaches the same state.
+func (w *world) replay() {
+	w.t.Helper()
+	st := state.New()
+	for i, ev := range w.log {
+		if err := st.Apply(ev); err != nil {
+			w.t.Fatalf("replay of event %d (%s): %v", i, ev.Type, err)
+		}
+	}
+	if st.Digest() != w.st.Digest() {
+		w.t.Fatal("the replayed state differs from the live one")
+	}
 }
 
 func (w *world) do(p person, typ string, data any) (string, error) {
@@ -41,7 +57,11 @@ func (w *world) doAt(p person, typ string, at int64, data any) (string, error) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	return ev.Hash.String(), w.st.Apply(ev)
+	if err := w.st.Apply(ev); err != nil {
+		return ev.Hash.String(), err
+	}
+	w.log = append(w.log, ev)
+	return ev.Hash.String(), nil
 }
 
 func (w *world) must(p person, typ string, data any) string {
@@ -123,8 +143,16 @@ func TestLicenseCycle(t *testing.T) {
 	if err != nil || !dec.Free || dec.Rule != license.NonCommercial {
 		t.Fatalf("non-commercial: %v %+v", err, dec)
 	}
-	if g, why := w.st.License.Check(w.st.Agents, lib, ada.id, false, "", w.tm); g == nil || g.ID != g1 {
+	if g, why := w.st.License.Check(w.st.Agents, lib, ada.id, false, "teaching", w.tm); g == nil || g.ID != g1 {
 		t.Fatalf("ada's non-commercial license: %v %s", g, why)
+	}
+	// A check with no scope asks about any use: a grant for "teaching"
+	// does not cover it, and the answer names what it does cover.
+	if g, why := w.st.License.Check(w.st.Agents, lib, ada.id, false, "", w.tm); g != nil || why != license.OnlyFor+"“teaching”" {
+		t.Fatalf("ada's license checked with no scope: %v %q", g, why)
+	}
+	if sc := w.st.License.Scopes(w.st.Agents, lib, ada.id, false, w.tm); len(sc) != 1 || sc[0] != "teaching" {
+		t.Fatalf("ada's scopes: %q", sc)
 	}
 	if g, _ := w.st.License.Check(w.st.Agents, lib, ada.id, true, "", w.tm); g != nil {
 		t.Fatal("a non-commercial grant covers commercial use")
@@ -138,7 +166,7 @@ func TestLicenseCycle(t *testing.T) {
 	w.refused(meent.ERULE, ada, license.TypeRequest, license.RequestData{Commons: lib})
 
 	// A company pays: an offer at the band's price.
-	offer, dec, err := w.request(acme, license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service", Organisation: license.Organisation{Employees: 120}})
+	offer, dec, err := w.request(acme, license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service", Organisation: license.Organisation{Employees: license.Count(120)}})
 	if err != nil || dec.Free || dec.Price != (commons.Money{Amount: 600_000, Currency: "EUR"}) {
 		t.Fatalf("acme's request: %v %+v", err, dec)
 	}
@@ -186,7 +214,7 @@ func TestLicenseCycle(t *testing.T) {
 	}
 
 	// An offer expires after 30 days.
-	late, _, err := w.request(acme, license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: 10}})
+	late, _, err := w.request(acme, license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: license.Count(10)}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,8 +225,8 @@ func TestLicenseCycle(t *testing.T) {
 	}
 
 	// A cooperative is free only once attested, by a maintainer or an admin.
-	_, dec, _ = w.request(coop, license.RequestData{Commons: lib, Commercial: true})
-	if dec.Free {
+	_, dec, err = w.request(coop, license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: license.Count(12)}})
+	if err != nil || dec.Free {
 		t.Fatalf("an unattested cooperative got %+v", dec)
 	}
 	w.refused(meent.EFORBIDDEN, ada, license.TypeAttest, license.AttestData{Agent: coop.id, Kind: license.OrgCooperative})

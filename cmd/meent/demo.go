@@ -186,6 +186,6 @@ func demoValue(ctx context.Context, n *node.Node, acc *node.Accounts, ids map[st
 		actAt(user, license.TypeRequest, at, d)
 	}
 	request("broodfonds", license.RequestData{Commons: lib, Commercial: true, Scope: "member payroll tool"})
-	request("acme", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted invoicing", Organisation: license.Organisation{Employees: 40}})
+	request("acme", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted invoicing", Organisation: license.Organisation{Employees: license.Count(40)}})
 	return err
 }

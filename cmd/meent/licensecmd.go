@@ -2,10 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	nethttp "net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -60,16 +62,24 @@ func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			fs.StringVar(&d.Commons, "commons", "", "commons ID")
 			fs.BoolVar(&d.Commercial, "commercial", false, "the use is commercial")
 			fs.StringVar(&d.Scope, "scope", "", "what the use covers, in your words")
-			fs.Int64Var(&d.Organisation.Employees, "employees", 0, "your organisation's employees")
-			revenue := fs.String("revenue", "", "your organisation's yearly revenue, in the price schedule's currency (e.g. 250000.00)")
+			employees := fs.Int64("employees", 0, "your organisation's employees (required when the policy decides on them; 0 must be given as 0)")
+			revenue := fs.String("revenue", "", "your organisation's yearly revenue, in the price schedule's currency (e.g. 250000.00; required when the policy decides on it)")
 			currency := fs.String("currency", "EUR", "currency of --revenue")
 			return func() error {
+				// A fact given is stated in the signed request; one left
+				// out is not stated, never 0: the node refuses to decide
+				// on a fact the request does not state.
+				given := map[string]bool{}
+				fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+				if given["employees"] {
+					d.Organisation.Employees = license.Count(*employees)
+				}
 				if *revenue != "" {
 					m, err := commons.ParseMoney(*revenue, *currency)
 					if err != nil {
 						return err
 					}
-					d.Organisation.Revenue = m.Amount
+					d.Organisation.Revenue = license.Count(m.Amount)
 				}
 				me, _, err := readAgentKey(s.key)
 				if err != nil {
@@ -79,10 +89,15 @@ func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				// sign the request with exactly those terms (a free grant
 				// states its terms, so it can be verified offline).
 				at := time.Now().UnixMilli()
-				q := url.Values{"agent": {me}, "as_of": {strconv.FormatInt(at, 10)}, "commercial": {strconv.FormatBool(d.Commercial)},
-					"scope": {d.Scope}, "employees": {strconv.FormatInt(d.Organisation.Employees, 10)}, "revenue": {strconv.FormatInt(d.Organisation.Revenue, 10)}}
-				var dec http.LicenseDecision
-				if err := fetchJSON(ctx, base()+"/api/v1/commons/"+d.Commons+"/license/evaluate?"+q.Encode(), &dec); err != nil {
+				q := url.Values{"agent": {me}, "as_of": {strconv.FormatInt(at, 10)}, "commercial": {strconv.FormatBool(d.Commercial)}, "scope": {d.Scope}}
+				if n := d.Organisation.Employees; n != nil {
+					q.Set("employees", strconv.FormatInt(*n, 10))
+				}
+				if n := d.Organisation.Revenue; n != nil {
+					q.Set("revenue", strconv.FormatInt(*n, 10))
+				}
+				dec, err := evaluateRequest(ctx, base()+"/api/v1/commons/"+d.Commons+"/license/evaluate?"+q.Encode())
+				if err != nil {
 					return err
 				}
 				d.Grant = dec.Grant
@@ -135,18 +150,17 @@ func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			commonsID := fs.String("commons", "", "commons ID")
 			agentID := fs.String("agent", "", "the organisation's agent ID")
 			commercial := fs.Bool("commercial", true, "the use is commercial")
-			scope := fs.String("scope", "", "the use's scope")
+			scope := fs.String("scope", "", "the use's scope; without it, the question is a use not limited to any scope")
 			return func() error {
 				q := url.Values{"commons": {*commonsID}, "agent": {*agentID}, "commercial": {strconv.FormatBool(*commercial)}, "scope": {*scope}}
 				var c http.LicenseCheck
 				if err := fetchJSON(ctx, base()+"/api/v1/licenses/check?"+q.Encode(), &c); err != nil {
 					return err
 				}
+				printCheck(stdout, c, *scope)
 				if !c.Licensed {
-					fmt.Fprintf(stdout, "NOT LICENSED: %s\n", c.Reason)
 					return errReported
 				}
-				fmt.Fprintf(stdout, "LICENSED by grant %s (%s)%s\n", c.Grant.ID, c.Grant.Rule, until(c.Grant.Terms))
 				return nil
 			}
 		},
@@ -176,12 +190,20 @@ func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			var u license.Use
 			fs.StringVar(&f.Name, "name", "", "your organisation's name, for the report")
 			fs.StringVar(&f.Kind, "kind", "company", "what you are: company, cooperative, worker_owned, nonprofit, association, public_body, individual")
-			fs.Int64Var(&f.Employees, "employees", 0, "your employees")
+			fs.Int64Var(&f.Employees, "employees", 0, "your employees (a policy that decides on them is reported as needing them when not given)")
 			fs.BoolVar(&u.Commercial, "commercial", true, "your use is commercial")
 			fs.StringVar(&u.Scope, "scope", "", "what your use covers")
 			revenue := fs.String("revenue", "", "your yearly revenue (e.g. 2500000.00), in --currency")
 			currency := fs.String("currency", "EUR", "currency of --revenue")
 			return func() error {
+				// Not given is not 0: a policy that decides on the
+				// number of employees says it needs it, rather than
+				// report the price of a company with none.
+				given := false
+				fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "employees" })
+				if !given {
+					f.Unstated = []string{license.Employees}
+				}
 				var rev []commons.Money
 				if *revenue != "" {
 					m, err := commons.ParseMoney(*revenue, *currency)
@@ -286,4 +308,55 @@ func printDecision(w io.Writer, d license.Decision) {
 	for _, a := range d.Alternatives {
 		fmt.Fprintf(w, "  or: %s\n", a)
 	}
+}
+
+// evaluateRequest asks the node what the rules decide for a request. A
+// refusal because the request leaves out a fact the policy decides on
+// names the flag that states it.
+func evaluateRequest(ctx context.Context, url string) (http.LicenseDecision, error) {
+	var dec http.LicenseDecision
+	status, body, err := httpGet(ctx, url)
+	if err != nil {
+		return dec, err
+	}
+	if status == 200 {
+		return dec, json.Unmarshal(body, &dec)
+	}
+	var p http.Problem
+	if json.Unmarshal(body, &p) != nil || p.Detail == "" {
+		return dec, fmt.Errorf("%d %s: %s", status, nethttp.StatusText(status), strings.TrimSpace(string(body)))
+	}
+	for _, fact := range []string{license.Employees, license.Revenue} {
+		if p.Code == meent.EINVALID && strings.HasPrefix(p.Detail, strings.SplitN(license.MissingFact(fact, ""), "(", 2)[0]) {
+			why := strings.Replace(strings.TrimPrefix(p.Detail, "license request: "), "state it ("+fact+")", "give it with --"+fact, 1)
+			return dec, meent.Errorf(meent.EINVALID, "--%s is required: %s", fact, why)
+		}
+	}
+	return dec, meent.Errorf(p.Code, "%s", p.Detail)
+}
+
+// printCheck writes the answer of a license check without ever claiming
+// more than a grant covers: a grant for a scope is reported as a license
+// for that scope only.
+func printCheck(w io.Writer, c http.LicenseCheck, scope string) {
+	switch {
+	case c.Licensed && c.Grant.Scope != "":
+		fmt.Fprintf(w, "LICENSED by grant %s (%s) for “%s” only%s\n", c.Grant.ID, c.Grant.Rule, c.Grant.Scope, until(c.Grant.Terms))
+	case c.Licensed:
+		fmt.Fprintf(w, "LICENSED by grant %s (%s)%s\n", c.Grant.ID, c.Grant.Rule, until(c.Grant.Terms))
+	case len(c.Scopes) > 0 && scope == "":
+		fmt.Fprintf(w, "LICENSED for %s only: no grant covers a use beyond that; check a use with --scope\n", quoteScopes(c.Scopes))
+	case len(c.Scopes) > 0:
+		fmt.Fprintf(w, "NOT LICENSED for “%s”: licensed for %s only\n", scope, quoteScopes(c.Scopes))
+	default:
+		fmt.Fprintf(w, "NOT LICENSED: %s\n", c.Reason)
+	}
+}
+
+func quoteScopes(scopes []string) string {
+	q := make([]string, len(scopes))
+	for i, s := range scopes {
+		q[i] = "“" + s + "”"
+	}
+	return strings.Join(q, ", ")
 }
