@@ -193,15 +193,15 @@ func parseBody(body []byte) (*Event, error) {
 	}, nil
 }
 
-// Verify checks the signature over SignatureContext + Body.
+// Verify checks the signature over SignatureContext + Body under the
+// verification rule of docs/ledger.md section 1 (see ed25519.go): small-order
+// or non-canonical keys and R, and non-canonical S, are refused as
+// bad_signature even where crypto/ed25519 alone would accept them.
 func (ev *Event) Verify() error {
 	msg := make([]byte, 0, len(SignatureContext)+len(ev.Body))
 	msg = append(msg, SignatureContext...)
 	msg = append(msg, ev.Body...)
-	if !ed25519.Verify(ev.Key, msg, ev.Sig) {
-		return meent.Errorf(meent.ESIGNATURE, "signature does not verify for key %s", base64.StdEncoding.EncodeToString(ev.Key))
-	}
-	return nil
+	return verifyStrict(ev.Key, msg, ev.Sig)
 }
 
 // DecodeData decodes the event's data object into v strictly: unknown
