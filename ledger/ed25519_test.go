@@ -254,3 +254,24 @@ func BenchmarkVerify(b *testing.B) {
 		}
 	})
 }
+
+// FuzzQuickCheck: for any 32 bytes that decode to a point, the byte-level
+// check of the hot path and the decoding check give the same verdict.
+func FuzzQuickCheck(f *testing.F) {
+	for _, e := range smallOrder {
+		f.Add(e[:])
+	}
+	f.Add([]byte(testKey(1).Public().(ed25519.PublicKey)))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if len(b) != 32 {
+			return
+		}
+		ref := checkPoint(b)
+		if ref == errNotPoint {
+			return
+		}
+		if got := quickCheck(b); got != ref {
+			t.Fatalf("%x: quickCheck %v, checkPoint %v", b, got, ref)
+		}
+	})
+}
