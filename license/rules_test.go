@@ -183,8 +183,12 @@ func TestLicenseCycle(t *testing.T) {
 	w.refused(meent.EFORBIDDEN, acme, license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "no"})
 	w.refused(meent.ERULE, maya, license.TypeRevoke, license.RevokeData{Grant: grant})
 	w.must(maya, license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "chargeback"})
-	// Revoking again, with another reason, is another event stating what
-	// the log already holds: conflict, not a replay.
+	// Revoking again, by another maintainer or with another reason, is
+	// another event stating what the log already holds: conflict, not a
+	// replay (duplicate_event is for the exact bytes arriving again).
+	joost := w.agent(16, agent.Person)
+	w.must(maya, commons.TypeMaintainerAdd, commons.MaintainerData{Commons: lib, Agent: joost.id})
+	w.refused(meent.ECONFLICT, joost, license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "fraud"})
 	w.refused(meent.ECONFLICT, maya, license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "fraud"})
 	if g, why := w.st.License.Check(w.st.Agents, lib, acme.id, true, "", w.tm); g != nil || !strings.Contains(why, "revoked") {
 		t.Fatalf("after revocation: %v %s", g, why)
