@@ -177,7 +177,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event) error {
 		// Verify already refuses such a key (bad_signature); the rule is
 		// repeated here so a log read back without verification (Parse)
 		// is judged the same.
-		if err := ledger.CheckPublicKey(ev.Key); err != nil {
+		if err := ledger.CheckSignerKey(ev.Key); err != nil {
 			return refuse("%v: an agent's key must be a canonical Ed25519 key of large order (docs/ledger.md section 1)", err)
 		}
 		key := base64.StdEncoding.EncodeToString(ev.Key)

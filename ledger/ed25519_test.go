@@ -275,3 +275,17 @@ func FuzzQuickCheck(f *testing.F) {
 		}
 	})
 }
+
+func TestCheckSignerKey(t *testing.T) {
+	for _, e := range smallOrder {
+		if CheckSignerKey(e[:]) == nil {
+			t.Errorf("%x accepted", e)
+		}
+	}
+	if err := CheckSignerKey(testKey(1).Public().(ed25519.PublicKey)); err != nil {
+		t.Error(err)
+	}
+	if CheckSignerKey(make([]byte, 31)) == nil {
+		t.Error("31 bytes accepted")
+	}
+}
