@@ -17,7 +17,7 @@ const (
 	EDUPLICATE    = "duplicate_event"     // the exact event is already in the log (replay)
 	ERULE         = "rule_violation"      // well-formed and signed, but the rules refuse it
 	ENOTFOUND     = "not_found"
-	ECONFLICT     = "conflict"
+	ECONFLICT     = "conflict"     // it exists, or another event already recorded this fact (not a replay)
 	EUNAUTHORIZED = "unauthorized" // no or bad credentials
 	EFORBIDDEN    = "forbidden"    // credentials fine, permission missing
 	EUNAVAILABLE  = "unavailable"  // shutting down or overloaded; retry

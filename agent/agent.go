@@ -173,6 +173,12 @@ func (s *State) Apply(idx int64, ev *ledger.Event) error {
 		if err := checkName(d.Name); err != nil {
 			return err
 		}
+		// Verify already refuses such a key (bad_signature); the rule is
+		// repeated here so a log read back without verification (Parse)
+		// is judged the same.
+		if err := ledger.CheckSignerKey(ev.Key); err != nil {
+			return refuse("%v: an agent's key must be a canonical Ed25519 key of large order (docs/ledger.md section 1)", err)
+		}
 		key := base64.StdEncoding.EncodeToString(ev.Key)
 		if _, used := s.keys[key]; used {
 			return refuse("key %s already belongs to an agent", key)
@@ -212,6 +218,11 @@ func (s *State) Apply(idx int64, ev *ledger.Event) error {
 		}
 		k := s.keys[d.Key]
 		if ev.Type == TypeKeyAdd {
+			// A small-order key verifies forged signatures on every
+			// message: authorising one would hand the agent to anyone.
+			if err := ledger.CheckPublicKey(raw); err != nil {
+				return refuse("%v: an agent's key must be a canonical Ed25519 key of large order (docs/ledger.md section 1)", err)
+			}
 			if k != nil {
 				return refuse("key %s was already authorised (for agent %s); keys are never reused", d.Key, k.Agent)
 			}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ed25519"
 	"encoding/base64"
+	"strings"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -55,6 +56,42 @@ func (w *world) must(k ed25519.PrivateKey, typ, author string, data any) string 
 	return id
 }
 
+// identityKey is the identity point as an Ed25519 public key: under it,
+// R = identity and S = 0 verify for every message (with crypto/ed25519).
+var identityKey = append([]byte{1}, make([]byte, 31)...)
+
+// notAPoint is 32 bytes that decode to no point of the curve (y = 2).
+var notAPoint = append([]byte{2}, make([]byte, 31)...)
+
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
+
+// TestSmallOrderCreateFromStore: Decode refuses an agent.create signed
+// under the identity key (bad_signature), and the rules refuse it too when
+// it arrives through Parse, as a log read back from storage does, so a
+// replay of an old log built before the rule judges it the same way.
+func TestSmallOrderCreateFromStore(t *testing.T) {
+	body := `{"v":1,"type":"agent.create","key":"` + b64(identityKey) + `","time":1,"data":{"kind":"person","name":"Nobody"}}`
+	sig := append(append([]byte{}, identityKey...), make([]byte, 32)...)
+	entry := []byte(body + "\n" + b64(sig) + "\n")
+	if !ed25519.Verify(identityKey, append([]byte(ledger.SignatureContext), body...), sig) {
+		t.Fatal("crypto/ed25519 refuses the universal signature; the premise of this test changed")
+	}
+	if _, err := ledger.Decode(entry); meent.ErrorCode(err) != meent.ESIGNATURE {
+		t.Fatalf("Decode: %v, want bad_signature", err)
+	}
+	ev, err := ledger.Parse(entry)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := state.New()
+	if err := st.Apply(ev); meent.ErrorCode(err) != meent.ERULE || !strings.Contains(err.Error(), "small order") {
+		t.Fatalf("Apply: %v, want rule_violation naming small order", err)
+	}
+	if st.Agents.Len() != 0 {
+		t.Fatal("the agent was created")
+	}
+}
+
 func TestRules(t *testing.T) {
 	w := &world{t: t, st: state.New()}
 	adminK, bobK, eveK, laptop := key(1), key(2), key(3), key(4)
@@ -84,6 +121,13 @@ func TestRules(t *testing.T) {
 		{"revoke only key", eveK, agent.TypeKeyRevoke, eve, agent.KeyData{Key: pub(eveK)}, meent.ERULE},
 		{"non-canonical key spelling", eveK, agent.TypeKeyAdd, eve, agent.KeyData{Key: pub(laptop)[:10] + "\n" + pub(laptop)[10:]}, meent.ERULE},
 		{"unknown event type", adminK, "agent.delete", admin, map[string]string{}, meent.ERULE},
+		// docs/ledger.md section 1: a small-order key verifies a forged
+		// signature on every message, so authorising one hands the agent
+		// to anyone; a non-canonical spelling of a point is refused too.
+		{"small-order key added (identity)", eveK, agent.TypeKeyAdd, eve, agent.KeyData{Key: b64(identityKey)}, meent.ERULE},
+		{"small-order key added (order 8)", eveK, agent.TypeKeyAdd, eve, agent.KeyData{Key: "xxdqcD1N2E+6PAt2DRBnDyogU/osOczGTsf9d5KsA3o="}, meent.ERULE},
+		{"non-canonical key added (y = p+1)", eveK, agent.TypeKeyAdd, eve, agent.KeyData{Key: "7v///////////////////////////////////////38="}, meent.ERULE},
+		{"key added that is not a point", eveK, agent.TypeKeyAdd, eve, agent.KeyData{Key: b64(notAPoint)}, meent.ERULE},
 	}
 	for _, c := range refused {
 		t.Run("refuses "+c.name, func(t *testing.T) {

@@ -148,8 +148,13 @@ func (s *State) applyImport(idx int64, ev *ledger.Event, me string) error {
 		if (len(k.Commit) != 40 && len(k.Commit) != 64) || !isHex(k.Commit) {
 			return refuse("commits[%d]: commit must be a full git object name (40 or 64 lowercase hex digits)", i)
 		}
-		if seen[k.Commit] || s.Imported(c.ID, k.Commit) {
-			return meent.Errorf(meent.EDUPLICATE, "commits[%d]: commit %s was already imported", i, k.Commit)
+		if seen[k.Commit] {
+			return refuse("commits[%d]: commit %s is listed twice", i, k.Commit)
+		}
+		if s.Imported(c.ID, k.Commit) {
+			// Another event already imported it: a conflict with the
+			// log, not a replay of that event (docs/ledger.md section 4).
+			return meent.Errorf(meent.ECONFLICT, "commits[%d]: commit %s was already imported", i, k.Commit)
 		}
 		seen[k.Commit] = true
 		if err := checkIdentity(k.Identity); err != nil {
@@ -219,7 +224,7 @@ func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown
 		}
 		d.Agent = me
 		if old != nil && old.Agent == me {
-			return meent.Errorf(meent.EDUPLICATE, "%s is already yours", d.Identity)
+			return meent.Errorf(meent.ECONFLICT, "%s is already yours", d.Identity)
 		}
 		if old != nil {
 			return meent.Errorf(meent.ECONFLICT, "%s is already claimed by %s; a maintainer can attest who it is", d.Identity, old.Agent)

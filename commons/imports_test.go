@@ -32,7 +32,7 @@ func TestImportAndIdentities(t *testing.T) {
 	bad.Commits = []commons.ImportedCommit{{Commit: c1, Identity: "ada@example.org"}}
 	w.refused(meent.ERULE, maya, commons.TypeImport, bad)
 	bad.Commits = []commons.ImportedCommit{{Commit: c1, Identity: "git:a"}, {Commit: c1, Identity: "git:a"}}
-	w.refused(meent.EDUPLICATE, maya, commons.TypeImport, bad)
+	w.refused(meent.ERULE, maya, commons.TypeImport, bad)
 	w.refused(meent.ERULE, maya, commons.TypeImport, commons.ImportData{Commons: lib})
 
 	w.must(maya, commons.TypeImport, imp)
@@ -45,14 +45,14 @@ func TestImportAndIdentities(t *testing.T) {
 		t.Fatalf("merge: %+v", m)
 	}
 	// Re-importing a commit is refused, so a re-run can only add new ones.
-	w.refused(meent.EDUPLICATE, maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: imp.Commits[:1]})
+	w.refused(meent.ECONFLICT, maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: imp.Commits[:1]})
 	if !w.st.Commons.Imported(lib, c1) || w.st.Commons.Imported(lib, strings.Repeat("d", 40)) {
 		t.Fatal("Imported is wrong")
 	}
 
 	// A fork does not import its upstream's commits again.
 	fork := w.must(bo, commons.TypeFork, commons.ForkData{Commons: lib, Name: "lib-ng"})
-	w.refused(meent.EDUPLICATE, bo, commons.TypeImport, commons.ImportData{Commons: fork, Commits: imp.Commits[:1]})
+	w.refused(meent.ECONFLICT, bo, commons.TypeImport, commons.ImportData{Commons: fork, Commits: imp.Commits[:1]})
 
 	// Claims: by the agent itself, first come; a maintainer attests and overrides.
 	w.refused(meent.EFORBIDDEN, bo, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})

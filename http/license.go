@@ -385,7 +385,7 @@ func (s *Server) apiPaymentWebhook(w nethttp.ResponseWriter, r *nethttp.Request)
 		return
 	}
 	rc, err := s.node.Submit(r.Context(), entry)
-	if meent.ErrorCode(err) == meent.EDUPLICATE && s.paidBy(pay.Offer, pay.ID) {
+	if meent.ErrorCode(err) == meent.ECONFLICT && s.paidBy(pay.Offer, pay.ID) {
 		// Providers retry until they get a 2xx: this payment of this
 		// offer is already recorded, so it is acknowledged and nothing
 		// is written again. A payment ID already used for another offer

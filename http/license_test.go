@@ -321,13 +321,13 @@ func TestLicensing(t *testing.T) {
 		again, _ := request(t, acme, license.RequestData{Commercial: true, Scope: "fleet", Organisation: license.Organisation{Employees: license.Count(300)}})
 		dup := payment("tr_7Kp2", again, 480050)
 		size := e.size()
-		p := wantProblem(t, webhook("testpay", dup, SignWebhook(secret, dup, time.Now())), 409, meent.EDUPLICATE)
+		p := wantProblem(t, webhook("testpay", dup, SignWebhook(secret, dup, time.Now())), 409, meent.ECONFLICT)
 		if !strings.Contains(p.Detail, "payment tr_7Kp2 was already recorded") {
 			t.Errorf("a reused payment: %q", p.Detail)
 		}
 		// A payment for an offer that another payment paid is one too.
 		other := payment("tr_other", offer, 120000)
-		wantProblem(t, webhook("testpay", other, SignWebhook(secret, other, time.Now())), 409, meent.EDUPLICATE)
+		wantProblem(t, webhook("testpay", other, SignWebhook(secret, other, time.Now())), 409, meent.ECONFLICT)
 		if o, _ := e.client.Offer(ctx, again); o.Paid != "" || o.Price.Amount != 480050 || e.size() != size {
 			t.Errorf("an offer paid with a used reference: %+v", o)
 		}

@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
+	"strconv"
 	"unicode/utf8"
 
 	"github.com/go-json-experiment/json"
@@ -150,14 +151,21 @@ func parseBody(body []byte) (*Event, error) {
 	}
 	// Read the version first: a body of another version may have other
 	// members, and must be refused as such rather than as malformed.
+	// It is read as raw JSON: a "v" of another type ("1", true, 1.0 is
+	// already refused above) is an unknown version, as docs/ledger.md
+	// promises, not a malformed body.
 	var vOnly struct {
-		V int `json:"v"`
+		V jsontext.Value `json:"v"`
 	}
 	if err := json.Unmarshal(body, &vOnly); err != nil {
 		return nil, malformed("%v", err)
 	}
-	if vOnly.V != Version {
-		return nil, meent.Errorf(meent.EVERSION, "event version %d is not supported (this node reads version %d)", vOnly.V, Version)
+	if string(vOnly.V) != strconv.Itoa(Version) {
+		v := string(vOnly.V)
+		if v == "" {
+			v = "(none)"
+		}
+		return nil, meent.Errorf(meent.EVERSION, "event version %.20s is not supported (this node reads version %d)", v, Version)
 	}
 	var env envelope
 	if err := json.Unmarshal(body, &env, strict); err != nil {
@@ -193,15 +201,15 @@ func parseBody(body []byte) (*Event, error) {
 	}, nil
 }
 
-// Verify checks the signature over SignatureContext + Body.
+// Verify checks the signature over SignatureContext + Body under the
+// verification rule of docs/ledger.md section 1 (see ed25519.go): small-order
+// or non-canonical keys and R, and non-canonical S, are refused as
+// bad_signature even where crypto/ed25519 alone would accept them.
 func (ev *Event) Verify() error {
 	msg := make([]byte, 0, len(SignatureContext)+len(ev.Body))
 	msg = append(msg, SignatureContext...)
 	msg = append(msg, ev.Body...)
-	if !ed25519.Verify(ev.Key, msg, ev.Sig) {
-		return meent.Errorf(meent.ESIGNATURE, "signature does not verify for key %s", base64.StdEncoding.EncodeToString(ev.Key))
-	}
-	return nil
+	return verifyStrict(ev.Key, msg, ev.Sig)
 }
 
 // DecodeData decodes the event's data object into v strictly: unknown

@@ -28,6 +28,7 @@ type Vectors struct {
 	Comment    string        `json:"comment"`
 	Context    string        `json:"signature_context"`
 	Events     []EventVector `json:"events"`
+	Checks     []CheckVector `json:"checks"`
 	Tree       TreeVector    `json:"tree"`
 	Checkpoint CPVector      `json:"checkpoint"`
 }
@@ -63,7 +64,7 @@ type CPVector struct {
 
 func buildVectors(t *testing.T) Vectors {
 	v := Vectors{
-		Comment: "meent ledger test vectors; see docs/ledger.md. Events valid:true form a log in this order; the tree and checkpoint cover them.",
+		Comment: "meent ledger test vectors; see docs/ledger.md section 10. Events valid:true form a log in this order; the tree and checkpoint cover them. Checks pin the strictness rules: check entry is judged alone (sections 1-2 and the signature), check log after the valid events by every rule.",
 		Context: SignatureContext,
 	}
 	admin := testKey(0x11)
@@ -102,6 +103,8 @@ func buildVectors(t *testing.T) Vectors {
 	// A body signed by one key but naming another.
 	bad := `{"v":1,"type":"agent.create","key":"` + pubB64(coop) + `","time":1763719200004,"data":{"kind":"person","name":"x"}}`
 	add("invalid: signed by a key other than the one named", admin, bad, false, meent.ESIGNATURE)
+
+	v.Checks = buildChecks(t, admin, adminID)
 
 	hashes := make([]tlog.Hash, 0)
 	r := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {

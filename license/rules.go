@@ -624,7 +624,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		}
 		switch {
 		case o.Paid != "":
-			return meent.Errorf(meent.EDUPLICATE, "offer %s was already paid (grant %s)", o.ID, o.Paid)
+			return meent.Errorf(meent.ECONFLICT, "offer %s was already paid (grant %s)", o.ID, o.Paid)
 		case d.Commons != o.Commons || d.Licensee != o.Licensee || d.Commercial != o.Commercial || d.Scope != o.Scope:
 			return refuse("the payment must repeat the offer's commons, licensee, use and scope")
 		case ev.Time >= o.Expires:
@@ -639,7 +639,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		}
 		ref := o.Commons + "/" + d.Provider + "/" + d.Reference
 		if s.references[ref] {
-			return meent.Errorf(meent.EDUPLICATE, "payment %s was already recorded", d.Reference)
+			return meent.Errorf(meent.ECONFLICT, "payment %s was already recorded", d.Reference)
 		}
 		want := Terms{Rule: o.Rule, PolicyVersion: o.PolicyVersion, From: ev.Time, Until: ev.Time + Year}
 		if d.Grant != want {
@@ -669,7 +669,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 			return err
 		}
 		if g.Revoked != nil {
-			return meent.Errorf(meent.EDUPLICATE, "grant %s was already revoked", g.ID)
+			return meent.Errorf(meent.ECONFLICT, "grant %s was already revoked", g.ID)
 		}
 		if strings.TrimSpace(d.Reason) == "" || len(d.Reason) > 500 || !utf8.ValidString(d.Reason) {
 			return refuse("a revocation gives its reason (1 to 500 bytes)")

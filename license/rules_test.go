@@ -198,8 +198,10 @@ func TestLicenseCycle(t *testing.T) {
 	if inc == nil || inc.Kind != "license_fee" || inc.Amount.Amount != 600_000 || inc.Payer != acme.id {
 		t.Fatalf("the fee is not an income of the commons: %+v", inc)
 	}
-	// Replays: the same offer or the same payment reference, once only.
-	w.refused(meent.EDUPLICATE, maya, license.TypePay, pay(600_000, "EUR", "SEPA 2026-0043"))
+	// The same offer is paid once only. A second payment is a new event,
+	// not a replay of the first: conflict, not duplicate_event, which
+	// docs/ledger.md keeps for the exact bytes arriving again.
+	w.refused(meent.ECONFLICT, maya, license.TypePay, pay(600_000, "EUR", "SEPA 2026-0043"))
 
 	// Expiry: a year later the grant is no longer valid.
 	if g, why := w.st.License.Check(w.st.Agents, lib, acme.id, true, "", w.tm+license.Year+1); g != nil || !strings.Contains(why, "expired") {
@@ -209,6 +211,13 @@ func TestLicenseCycle(t *testing.T) {
 	w.refused(meent.EFORBIDDEN, acme, license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "no"})
 	w.refused(meent.ERULE, maya, license.TypeRevoke, license.RevokeData{Grant: grant})
 	w.must(maya, license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "chargeback"})
+	// Revoking again, by another maintainer or with another reason, is
+	// another event stating what the log already holds: conflict, not a
+	// replay (duplicate_event is for the exact bytes arriving again).
+	joost := w.agent(16, agent.Person)
+	w.must(maya, commons.TypeMaintainerAdd, commons.MaintainerData{Commons: lib, Agent: joost.id})
+	w.refused(meent.ECONFLICT, joost, license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "fraud"})
+	w.refused(meent.ECONFLICT, maya, license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "fraud"})
 	if g, why := w.st.License.Check(w.st.Agents, lib, acme.id, true, "", w.tm); g != nil || !strings.Contains(why, "revoked") {
 		t.Fatalf("after revocation: %v %s", g, why)
 	}
