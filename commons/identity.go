@@ -143,7 +143,9 @@ func MapsIdentity(typ string) bool {
 func (s *State) Claims(commonsID string) []IdentityClaim {
 	var out []IdentityClaim
 	for _, id := range s.claimsBy[commonsID] {
-		out = append(out, *s.claims[id])
+		c := *s.claims[id]
+		c.Objections = slices.Clone(c.Objections)
+		out = append(out, c)
 	}
 	return out
 }
