@@ -324,6 +324,25 @@ func TestValueCycle(t *testing.T) {
 		wantStatus(t, r, 409)
 		wantContains(t, r, "already yours", `role="alert"`)
 		wantContains(t, e.get("/commons/"+atlas+"/identities"), `<a href="/agents/`+grace+`">Grace</a>`, "attested", "<strong>confirmed</strong>")
+
+		// Dee proves her claim with a commit naming her: proven at once,
+		// open to objection for 14 days; a maintainer rejects it from the page.
+		e.act(c.ada, commons.TypeImport, commons.ImportData{Commons: atlas, Commits: []commons.ImportedCommit{
+			{Commit: commit(0xd4), Identity: "git:dee@example.org", Name: "Dee", Time: 1_700_000_300_000, Subject: "Claim", Claims: []string{c.dee.id}},
+		}})
+		e.act(c.dee, commons.TypeIdentityClaim, commons.IdentityData{Commons: atlas, Identity: "git:dee@example.org"})
+		r = e.get("/commons/"+atlas+"/identities", "Cookie", hcookie)
+		wantContains(t, r, "<strong>proven</strong>", "proof: commit", "open to objection for 14 days", `value="contest"`)
+		if strings.Contains(string(r.body), `value="finalize"`) {
+			t.Error("a finalize button inside the contest window")
+		}
+		wantStatus(t, e.do("POST", decide, form("identity", "git:dee@example.org", "agent", c.dee.id, "action", "reject", "csrf", hcsrf), "Content-Type", formType, "Cookie", hcookie), 422)
+		r = e.do("POST", decide, form("identity", "git:dee@example.org", "agent", c.dee.id, "action", "reject", "reason", "test", "csrf", hcsrf), "Content-Type", formType, "Cookie", hcookie)
+		wantStatus(t, r, 303)
+		im, _ = e.client.Imports(ctx, atlas)
+		if id := im.Identities[1]; id.Agent != "" || len(id.Claims) != 1 || id.Claims[0].Status != commons.ClaimRejected || id.Claims[0].Objections[0].Reason != "test" {
+			t.Errorf("after the rejection %+v", id)
+		}
 	})
 
 	t.Run("payouts", func(t *testing.T) {

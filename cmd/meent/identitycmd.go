@@ -159,7 +159,7 @@ func printIdentities(w io.Writer, ids []http.IdentityInfo, now time.Time) {
 			case c.Status == commons.ClaimProven && c.Ready > now.UnixMilli():
 				fmt.Fprintf(w, " by commit %s; open to objection until %s", c.Proof, time.UnixMilli(c.Ready).UTC().Format(time.RFC3339))
 			case c.Status == commons.ClaimProven:
-				fmt.Fprintf(w, " by commit %s; ready: meent identity finalize --identity %s --agent %s", c.Proof, c.Identity, c.Agent)
+				fmt.Fprintf(w, " by commit %s; ready: meent identity finalize --commons %s --identity %s --agent %s", c.Proof, c.Commons, c.Identity, c.Agent)
 			case c.Status == commons.ClaimContested:
 				fmt.Fprintf(w, " (%d objections; a maintainer decides: confirm or reject)", len(c.Objections))
 			}
