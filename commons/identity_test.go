@@ -381,3 +381,22 @@ func TestClaimsProperty(t *testing.T) {
 		}
 	})
 }
+
+// FuzzClaimLineAgents: commit messages are anyone's text; whatever they
+// hold, the agents read from them are few, distinct, well-formed and
+// written in the message.
+func FuzzClaimLineAgents(f *testing.F) {
+	f.Add("fix\n\nmeent-claim: " + strings.Repeat("ab", 32) + "\n")
+	f.Add("MEENT-CLAIM:" + strings.Repeat("F", 64) + "\r\nmeent-claim: x")
+	f.Fuzz(func(t *testing.T, msg string) {
+		got := commons.ClaimLineAgents(msg)
+		if len(got) > commons.MaxClaimLines {
+			t.Fatalf("%d agents", len(got))
+		}
+		for i, a := range got {
+			if len(a) != 64 || strings.Trim(a, "0123456789abcdef") != "" || slices.Contains(got[:i], a) || !strings.Contains(strings.ToLower(msg), a) {
+				t.Fatalf("agent %q from %q", a, msg)
+			}
+		}
+	})
+}
