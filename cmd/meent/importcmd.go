@@ -9,6 +9,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -80,10 +81,19 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 
 	start := time.Now()
-	claimLines, err := gitimport.MessagesWith(ctx, path, *ref, commons.ClaimLineKey, "")
-	if err != nil {
-		return err
+	// Claim lines (proofs of identity claims) are read by a second, cheap
+	// git log (0.25 s on 20,000 commits, a tenth of git log --numstat)
+	// that runs while Read lists the history; the first commit waits for it.
+	type messages struct {
+		m   map[string]string
+		err error
 	}
+	claimsDone := make(chan messages, 1)
+	go func() {
+		m, err := gitimport.MessagesWith(ctx, path, *ref, commons.ClaimLineKey, "")
+		claimsDone <- messages{m, err}
+	}()
+	claimLines := sync.OnceValue(func() messages { return <-claimsDone })
 	proofs := 0
 	var batch []commons.ImportedCommit
 	size, events, imported := 0, 0, 0
@@ -103,7 +113,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: func(h string) bool { return known[h] }}, func(c gitimport.Commit) error {
 		k := importedCommit(c)
-		k.Claims = commons.ClaimLineAgents(claimLines[c.Hash]) // proofs of identity claims
+		cl := claimLines()
+		if cl.err != nil {
+			return cl.err
+		}
+		k.Claims = commons.ClaimLineAgents(cl.m[c.Hash]) // proofs of identity claims
 		proofs += len(k.Claims)
 		n := len(k.Identity) + len(k.Name) + len(k.Subject) + 160 + 70*len(k.Claims)
 		if len(batch) == commons.MaxImportCommits || size+n > maxImportBytes {
