@@ -22,9 +22,10 @@ type person struct {
 }
 
 type world struct {
-	t  testing.TB
-	st *state.State
-	tm int64
+	t   testing.TB
+	st  *state.State
+	tm  int64
+	log []*ledger.Event // the accepted events, in log order
 }
 
 func newWorld(t testing.TB) *world { return &world{t: t, st: state.New(), tm: 1_700_000_000_000} }
@@ -44,7 +45,11 @@ func (w *world) sign(p person, typ string, data any) *ledger.Event {
 
 func (w *world) do(p person, typ string, data any) (string, error) {
 	ev := w.sign(p, typ, data)
-	return ev.Hash.String(), w.st.Apply(ev)
+	err := w.st.Apply(ev)
+	if err == nil {
+		w.log = append(w.log, ev)
+	}
+	return ev.Hash.String(), err
 }
 
 func (w *world) must(p person, typ string, data any) string {

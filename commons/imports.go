@@ -19,13 +19,13 @@ import (
 // rule: commits reachable from the main branch count as accepted; the
 // maintainer vouches for that by signing the import). A commit's author is
 // an identity ("git:" and the lowercased email), not an agent: identities
-// map to agents through identity.claim, signed by the agent, or
-// identity.attest, signed by a maintainer. Until then the value of an
+// map to agents through a claim that is proven or confirmed (identity.go),
+// or identity.attest, signed by a maintainer. Until then the value of an
 // unmapped identity is kept for it (value.RecipientIdentity) and moves to
 // the agent when the identity is mapped.
 const (
 	TypeImport         = "contribution.import" // ImportData
-	TypeIdentityClaim  = "identity.claim"      // IdentityData (Agent empty: the signer)
+	TypeIdentityClaim  = "identity.claim"      // IdentityData (Agent empty: the signer); opens an IdentityClaim
 	TypeIdentityAttest = "identity.attest"     // IdentityData
 )
 
@@ -54,6 +54,10 @@ type ImportedCommit struct {
 	LinesRemoved int64  `json:"lines_removed,omitempty"`
 	Merge        bool   `json:"merge,omitzero"`
 	NoStats      bool   `json:"no_stats,omitzero"` // line counts could not be read
+	// Claims are the agents the commit's message names in claim lines
+	// ("meent-claim: <agent ID>", see ClaimLineAgents): proofs that the
+	// commit's author identity is theirs.
+	Claims []string `json:"claims,omitempty"`
 }
 
 // IdentityData is the data of identity.claim and identity.attest.
@@ -71,6 +75,8 @@ type Mapping struct {
 	By       string `json:"by"`       // the agent who signed the claim or attestation
 	Attested bool   `json:"attested"` // a maintainer attested it; a later claim cannot change it
 	Index    int64  `json:"index"`
+	Claim    string `json:"claim,omitempty"` // the proven claim it came from (identity.finalize)
+	Proof    string `json:"proof,omitempty"` // that claim's proof commit
 }
 
 // ImportedID is the contribution ID of a commit imported into a commons.
@@ -170,6 +176,9 @@ func (s *State) applyImport(idx int64, ev *ledger.Event, me string) error {
 		if k.Merge && (k.Files != 0 || k.LinesAdded != 0 || k.LinesRemoved != 0) {
 			return refuse("commits[%d]: a merge carries no lines (they were counted in the merged commits)", i)
 		}
+		if err := checkClaimLines(i, k.Claims); err != nil {
+			return err
+		}
 	}
 	for _, k := range d.Commits {
 		id := ImportedID(c.ID, k.Commit)
@@ -194,55 +203,7 @@ func (s *State) applyImport(idx int64, ev *ledger.Event, me string) error {
 		s.byIdentity[ik] = append(s.byIdentity[ik], id)
 		s.touch(KindContribution, id)
 	}
-	return nil
-}
-
-func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown func(string) bool) error {
-	var d IdentityData
-	if err := ev.DecodeData(&d); err != nil {
-		return err
-	}
-	c := s.commons[d.Commons]
-	if c == nil {
-		return refuse("unknown commons %s", d.Commons)
-	}
-	if err := checkIdentity(d.Identity); err != nil {
-		return err
-	}
-	old := s.mappings[c.ID][d.Identity]
-	attest := ev.Type == TypeIdentityAttest
-	if attest {
-		if !slices.Contains(c.Maintainers, me) {
-			return forbid("only a maintainer of %s may attest identities", c.Name)
-		}
-		if d.Agent == "" || !agentKnown(d.Agent) {
-			return refuse("unknown agent %q", d.Agent)
-		}
-	} else {
-		if d.Agent != "" && d.Agent != me {
-			return forbid("a claim is signed by the agent it names; a maintainer attests for someone else")
-		}
-		d.Agent = me
-		if old != nil && old.Agent == me {
-			return meent.Errorf(meent.ECONFLICT, "%s is already yours", d.Identity)
-		}
-		if old != nil {
-			return meent.Errorf(meent.ECONFLICT, "%s is already claimed by %s; a maintainer can attest who it is", d.Identity, old.Agent)
-		}
-	}
-	if s.mappings[c.ID] == nil {
-		s.mappings[c.ID] = map[string]*Mapping{}
-	}
-	s.mappings[c.ID][d.Identity] = &Mapping{Identity: d.Identity, Agent: d.Agent, By: me, Attested: attest, Index: idx}
-	// Imported contributions of the identity are now the agent's.
-	for _, id := range s.byIdentity[identityKey{c.ID, d.Identity}] {
-		if k := s.contributions[id]; k.Contributor != d.Agent {
-			k.Contributor = d.Agent
-			k.Updated = idx
-			s.touch(KindContribution, k.ID)
-		}
-	}
-	s.touch(KindMapping, c.ID+"/"+d.Identity)
+	s.recordProofs(idx, ev.Time, c.ID, d.Commits)
 	return nil
 }
 

@@ -54,14 +54,15 @@ func TestImportAndIdentities(t *testing.T) {
 	fork := w.must(bo, commons.TypeFork, commons.ForkData{Commons: lib, Name: "lib-ng"})
 	w.refused(meent.ECONFLICT, bo, commons.TypeImport, commons.ImportData{Commons: fork, Commits: imp.Commits[:1]})
 
-	// Claims: by the agent itself, first come; a maintainer attests and overrides.
+	// Claims: signed by the agent itself; a claim alone maps nothing (see
+	// identity_test.go); a maintainer attests and decides.
 	w.refused(meent.EFORBIDDEN, bo, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})
 	w.refused(meent.ERULE, bo, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "no-kind"})
 	w.must(bo, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
-	if got := w.st.Commons.Contribution(commons.ImportedID(lib, c1)).Contributor; got != bo.id {
-		t.Fatalf("after bo's claim the commit is %q's", got)
+	if got := w.st.Commons.Contribution(commons.ImportedID(lib, c1)).Contributor; got != "" {
+		t.Fatalf("after bo's bare claim the commit is %q's", got)
 	}
-	w.refused(meent.ECONFLICT, ada, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
+	w.refused(meent.EDUPLICATE, bo, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
 	w.refused(meent.EFORBIDDEN, ada, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})
 	w.refused(meent.ERULE, maya, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: "nobody"})
 	w.must(maya, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})

@@ -26,7 +26,12 @@ func forbid(format string, args ...any) error { return meent.Errorf(meent.EFORBI
 // Apply checks ev, at log index idx, and applies it. agents is the agent
 // state as of the event. On error nothing changes: every handler checks
 // everything first and mutates last.
-func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
+func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) (err error) {
+	defer func() {
+		if err == nil {
+			s.clock = max(s.clock, ev.Time) // see identity.go: a claim never opens before it
+		}
+	}()
 	signer, err := agents.Signer(ev)
 	if err != nil {
 		return err
@@ -35,7 +40,9 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) error {
 	switch ev.Type {
 	case TypeImport:
 		return s.applyImport(idx, ev, me)
-	case TypeIdentityClaim, TypeIdentityAttest:
+	case TypeIdentityContest, TypeIdentityReject:
+		return s.applyContest(idx, ev, me)
+	case TypeIdentityClaim, TypeIdentityAttest, TypeIdentityFinalize:
 		return s.applyIdentity(idx, ev, me, func(id string) bool { return agents.Agent(id) != nil })
 	case TypeCreate:
 		var d CreateData

@@ -151,6 +151,12 @@ type State struct {
 	byIdentity    map[identityKey][]string       // imported contributions by author identity
 	byCommons     map[string][]string            // contributions by commons, in log order
 	dirty         map[objKey]bool
+
+	claims     map[string]*IdentityClaim // identity claims by ID
+	claimsBy   map[string][]string       // claim IDs by commons, in log order
+	openClaims map[identityKey][]string  // open claim IDs by identity
+	proofs     map[identityKey][]proof   // claim lines of imported commits
+	clock      int64                     // latest time (ms) of an accepted event
 }
 
 type objKey struct{ kind, id string }
@@ -165,6 +171,10 @@ func NewState() *State {
 		byIdentity:    map[identityKey][]string{},
 		byCommons:     map[string][]string{},
 		dirty:         map[objKey]bool{},
+		claims:        map[string]*IdentityClaim{},
+		claimsBy:      map[string][]string{},
+		openClaims:    map[identityKey][]string{},
+		proofs:        map[identityKey][]proof{},
 	}
 }
 
@@ -241,6 +251,10 @@ func (s *State) Objects(emit func(meent.Object)) {
 			emit(o)
 		}
 	}
+	for id := range s.claims {
+		o, _ := s.object(objKey{KindIdentityClaim, id})
+		emit(o)
+	}
 }
 
 func (s *State) object(k objKey) (meent.Object, bool) {
@@ -274,6 +288,12 @@ func (s *State) object(k objKey) (meent.Object, bool) {
 			status = "attested"
 		}
 		return meent.Object{Kind: k.kind, ID: k.id, Commons: c, Agent: m.Agent, Status: status, Created: m.Index, Updated: m.Index, Data: marshal(m)}, true
+	case KindIdentityClaim:
+		cl := s.claims[k.id]
+		if cl == nil {
+			return meent.Object{}, false
+		}
+		return meent.Object{Kind: k.kind, ID: cl.ID, Commons: cl.Commons, Agent: cl.Agent, Status: cl.Status, Created: cl.Index, Updated: cl.Updated, Data: marshal(cl)}, true
 	}
 	return meent.Object{}, false
 }

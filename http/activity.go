@@ -343,6 +343,12 @@ func summarize(o *objects, nm *names, rec meent.Record) string {
 		return fmt.Sprintf("%s claimed the identity %s in %s", who, d.Identity, commonsName(d.Commons))
 	case commons.TypeIdentityAttest:
 		return fmt.Sprintf("%s attested that the identity %s is %s in %s", who, d.Identity, nm.Name(d.Agent), commonsName(d.Commons))
+	case commons.TypeIdentityContest:
+		return withReason(fmt.Sprintf("%s contested %s's claim on the identity %s in %s", who, nm.Name(d.Agent), d.Identity, commonsName(d.Commons)))
+	case commons.TypeIdentityReject:
+		return withReason(fmt.Sprintf("%s rejected %s's claim on the identity %s in %s", who, nm.Name(d.Agent), d.Identity, commonsName(d.Commons)))
+	case commons.TypeIdentityFinalize:
+		return fmt.Sprintf("%s finalized %s's proven claim on the identity %s in %s", who, nm.Name(d.Agent), d.Identity, commonsName(d.Commons))
 	case value.TypePolicySet:
 		return fmt.Sprintf("%s set a new value policy for %s", who, commonsName(d.Commons))
 	case value.TypeIncomeRecord:

@@ -218,6 +218,7 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /commons/{id}/policy", s.pagePolicy)
 	s.handle("GET /commons/{id}/identities", s.pageIdentities)
 	s.handle("POST /commons/{id}/identities/claim", s.postIdentityClaim)
+	s.handle("POST /commons/{id}/identities/decide", s.postIdentityDecision)
 	s.handle("GET /commons/{id}/license", s.pageLicense)
 	s.handle("GET /grants/{id}", s.pageGrant)
 	s.handle("GET /incomes/{id}", s.pageIncome)

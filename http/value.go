@@ -51,6 +51,10 @@ type IdentityInfo struct {
 	LinesRemoved int64  `json:"lines_removed"`
 	Agent        string `json:"agent"`    // the agent it maps to; "" while unmapped
 	Attested     bool   `json:"attested"` // a maintainer attested the mapping
+	// Claims are the claims on the identity in this commons, open and
+	// decided, oldest first (see commons.IdentityClaim): a claim moves
+	// nothing until a maintainer confirms it or it is proven and finalized.
+	Claims []commons.IdentityClaim `json:"claims,omitempty"`
 }
 
 // PolicyInfo is GET /api/v1/commons/{id}/policy: the current value policy
@@ -209,6 +213,14 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 			if c.ForkOf == "" {
 				break
 			}
+		}
+		for _, cl := range cs.Claims(commonsID) {
+			v := byID[cl.Identity]
+			if v == nil { // claimed before any commit of it was imported
+				v = &seen{info: IdentityInfo{Identity: cl.Identity}, at: -1}
+				byID[cl.Identity] = v
+			}
+			v.info.Claims = append(v.info.Claims, cl)
 		}
 		for _, v := range byID {
 			if m, ok := mapped[v.info.Identity]; ok {

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"os"
 	"os/exec"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -73,7 +74,7 @@ func TestValueCycle(t *testing.T) {
 			{Identity: "git:carol@example.org", Name: "Carol", Commits: 1, LinesAdded: 30},
 			{Identity: "git:dee@example.org", Name: "Dee D.", Commits: 2, LinesAdded: 150, LinesRemoved: 5},
 		}
-		if !slices.Equal(im.Identities, want) {
+		if !reflect.DeepEqual(im.Identities, want) {
 			t.Errorf("identities %+v, want %+v", im.Identities, want)
 		}
 		wantProblem(t, e.get("/api/v1/commons/"+strings.Repeat("0", 64)+"/imports"), 404, meent.ENOTFOUND)
@@ -280,9 +281,38 @@ func TestValueCycle(t *testing.T) {
 		if r.header.Get("Location") != "/commons/"+atlas+"/identities" {
 			t.Errorf("Location %q", r.header.Get("Location"))
 		}
+		// The claim is pending: nothing is mapped, nothing moved.
 		im, _ := e.client.Imports(ctx, atlas)
-		if im.Identities[0].Agent != grace || im.Identities[0].Attested {
-			t.Errorf("after the claim %+v", im.Identities[0])
+		if id := im.Identities[0]; id.Agent != "" || len(id.Claims) != 1 || id.Claims[0].Agent != grace || id.Claims[0].Status != commons.ClaimPending {
+			t.Errorf("after the claim %+v", id)
+		}
+		if mine, _ := e.client.AgentBalances(ctx, grace); len(mine) != 0 {
+			t.Errorf("a bare claim moved value: Grace's balances %+v", mine)
+		}
+		r = e.get("/commons/"+atlas+"/identities", "Cookie", cookie)
+		wantContains(t, r, "<strong>pending</strong>", "meent-claim: "+grace, "not mapped yet")
+		if strings.Contains(string(r.body), `value="confirm"`) {
+			t.Error("a claimant who maintains nothing sees the confirm button")
+		}
+		// The claimant cannot confirm her own claim, nor finalize an unproven one.
+		decide := "/commons/" + atlas + "/identities/decide"
+		wantStatus(t, e.do("POST", decide, form("identity", "git:carol@example.org", "agent", grace, "action", "confirm", "csrf", csrf), "Content-Type", formType, "Cookie", cookie), 403)
+		wantStatus(t, e.do("POST", decide, form("identity", "git:carol@example.org", "agent", grace, "action", "finalize", "csrf", csrf), "Content-Type", formType, "Cookie", cookie), 422)
+		wantStatus(t, e.do("POST", decide, form("identity", "git:carol@example.org", "agent", grace, "action", "steal", "csrf", csrf), "Content-Type", formType, "Cookie", cookie), 400)
+
+		// A maintainer confirms it from the page: now it moves.
+		if _, err := e.accounts.SignUp(ctx, node.SignUp{Username: "hana", Password: pw, Name: "Hana"}); err != nil {
+			t.Fatal(err)
+		}
+		e.act(c.ada, commons.TypeMaintainerAdd, commons.MaintainerData{Commons: atlas, Agent: mustAccount(t, e, "hana").Agent})
+		hcookie, hcsrf := e.login("hana", pw)
+		r = e.get("/commons/"+atlas+"/identities", "Cookie", hcookie)
+		wantContains(t, r, `action="/commons/`+atlas+`/identities/decide"`, `value="confirm"`, `value="reject"`, `value="`+grace+`"`)
+		r = e.do("POST", decide, form("identity", "git:carol@example.org", "agent", grace, "action", "confirm", "csrf", hcsrf), "Content-Type", formType, "Cookie", hcookie)
+		wantStatus(t, r, 303)
+		im, _ = e.client.Imports(ctx, atlas)
+		if id := im.Identities[0]; id.Agent != grace || !id.Attested || id.Claims[0].Status != commons.ClaimConfirmed {
+			t.Errorf("after the confirmation %+v", id)
 		}
 		// What was kept for the identity is now owed to Grace.
 		mine, _ := e.client.AgentBalances(ctx, grace)
@@ -293,7 +323,26 @@ func TestValueCycle(t *testing.T) {
 		r = e.do("POST", path, form("identity", "git:carol@example.org", "csrf", csrf), "Content-Type", formType, "Cookie", cookie)
 		wantStatus(t, r, 409)
 		wantContains(t, r, "already yours", `role="alert"`)
-		wantContains(t, e.get("/commons/"+atlas+"/identities"), `<a href="/agents/`+grace+`">Grace</a>`, "claimed")
+		wantContains(t, e.get("/commons/"+atlas+"/identities"), `<a href="/agents/`+grace+`">Grace</a>`, "attested", "<strong>confirmed</strong>")
+
+		// Dee proves her claim with a commit naming her: proven at once,
+		// open to objection for 14 days; a maintainer rejects it from the page.
+		e.act(c.ada, commons.TypeImport, commons.ImportData{Commons: atlas, Commits: []commons.ImportedCommit{
+			{Commit: commit(0xd4), Identity: "git:dee@example.org", Name: "Dee", Time: 1_700_000_300_000, Subject: "Claim", Claims: []string{c.dee.id}},
+		}})
+		e.act(c.dee, commons.TypeIdentityClaim, commons.IdentityData{Commons: atlas, Identity: "git:dee@example.org"})
+		r = e.get("/commons/"+atlas+"/identities", "Cookie", hcookie)
+		wantContains(t, r, "<strong>proven</strong>", "proof: commit", "open to objection for 14 days", `value="contest"`)
+		if strings.Contains(string(r.body), `value="finalize"`) {
+			t.Error("a finalize button inside the contest window")
+		}
+		wantStatus(t, e.do("POST", decide, form("identity", "git:dee@example.org", "agent", c.dee.id, "action", "reject", "csrf", hcsrf), "Content-Type", formType, "Cookie", hcookie), 422)
+		r = e.do("POST", decide, form("identity", "git:dee@example.org", "agent", c.dee.id, "action", "reject", "reason", "test", "csrf", hcsrf), "Content-Type", formType, "Cookie", hcookie)
+		wantStatus(t, r, 303)
+		im, _ = e.client.Imports(ctx, atlas)
+		if id := im.Identities[1]; id.Agent != "" || len(id.Claims) != 1 || id.Claims[0].Status != commons.ClaimRejected || id.Claims[0].Objections[0].Reason != "test" {
+			t.Errorf("after the rejection %+v", id)
+		}
 	})
 
 	t.Run("payouts", func(t *testing.T) {

@@ -364,10 +364,13 @@ func (s *Server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) 
 }
 
 type identitiesPage struct {
-	Commons *commons.Commons
-	Imports ImportsInfo
-	Names   *names
-	Error   string
+	Commons    *commons.Commons
+	Imports    ImportsInfo
+	Names      *names
+	Error      string
+	Me         string           // the logged-in agent's ID, if any
+	Maintainer bool             // the logged-in agent maintains the commons
+	Left       map[string]int64 // seconds until each proven claim may be finalized, by claim ID
 }
 
 func (s *Server) pageIdentities(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -381,10 +384,21 @@ func (s *Server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, 
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data := identitiesPage{Commons: c, Names: newNames(r.Context(), s.node.Store()), Error: errMsg}
+	data := identitiesPage{Commons: c, Names: newNames(r.Context(), s.node.Store()), Error: errMsg, Left: map[string]int64{}}
 	if data.Imports, err = s.imports(c.ID); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
+	}
+	if sess, _ := s.webSession(r); sess != nil {
+		data.Me, data.Maintainer = sess.Agent, slices.Contains(c.Maintainers, sess.Agent)
+	}
+	now := s.now().UnixMilli()
+	for _, id := range data.Imports.Identities {
+		for _, cl := range id.Claims {
+			if cl.Status == commons.ClaimProven {
+				data.Left[cl.ID] = max((cl.Ready-now+999)/1000, 0)
+			}
+		}
 	}
 	s.render(w, r, status, "identities", "Identities in "+c.Name, data)
 }
@@ -395,6 +409,41 @@ func (s *Server) postIdentityClaim(w nethttp.ResponseWriter, r *nethttp.Request)
 	id := r.PathValue("id")
 	read := func() (string, any) {
 		return commons.TypeIdentityClaim, commons.IdentityData{Commons: id, Identity: strings.TrimSpace(r.PostFormValue("identity"))}
+	}
+	_, p, ok := s.actWith(w, r, read)
+	if !ok {
+		return
+	}
+	if p != nil {
+		s.renderIdentities(w, r, p.Status, p.Detail)
+		return
+	}
+	nethttp.Redirect(w, r, "/commons/"+id+"/identities", nethttp.StatusSeeOther)
+}
+
+// postIdentityDecision answers the buttons of a claim on the identities
+// page: a maintainer confirms it (identity.attest naming the claimant),
+// rejects or contests it; anyone finalizes a proven claim whose contest
+// window has passed.
+func (s *Server) postIdentityDecision(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	read := func() (string, any) {
+		identity, agentID := strings.TrimSpace(r.PostFormValue("identity")), strings.TrimSpace(r.PostFormValue("agent"))
+		reason := strings.TrimSpace(r.PostFormValue("reason"))
+		switch r.PostFormValue("action") {
+		case "confirm":
+			return commons.TypeIdentityAttest, commons.IdentityData{Commons: id, Identity: identity, Agent: agentID}
+		case "reject":
+			return commons.TypeIdentityReject, commons.ContestData{Commons: id, Identity: identity, Agent: agentID, Reason: reason}
+		case "contest":
+			return commons.TypeIdentityContest, commons.ContestData{Commons: id, Identity: identity, Agent: agentID, Reason: reason}
+		}
+		return commons.TypeIdentityFinalize, commons.IdentityData{Commons: id, Identity: identity, Agent: agentID}
+	}
+	r.Body = nethttp.MaxBytesReader(w, r.Body, 64<<10) // as formSession does, before the form is read
+	if a := r.PostFormValue("action"); a != "confirm" && a != "reject" && a != "contest" && a != "finalize" {
+		s.errorPage(w, r, meent.Errorf(meent.EINVALID, "action must be confirm, reject, contest or finalize"), 0)
+		return
 	}
 	_, p, ok := s.actWith(w, r, read)
 	if !ok {

@@ -35,7 +35,9 @@ type Config struct {
 	MaxBatch int // events per transaction; default 1024
 	// MaxFutureSkew bounds how far in the future an event's time may be;
 	// default 5 minutes. Older times are fine: events signed offline or
-	// replicated from a peer arrive late.
+	// replicated from a peer arrive late, except for the types that
+	// commons.FreshTime names (an identity.claim), which must be no
+	// older than the same skew.
 	MaxFutureSkew time.Duration
 	// PasswordCost is the bcrypt cost of web account passwords; default
 	// 11 (about 50 ms a check on the reference machine). Tests lower it.
@@ -240,6 +242,11 @@ func (n *Node) Submit(ctx context.Context, entry []byte) (Receipt, error) {
 	}
 	if t := time.UnixMilli(ev.Time); t.After(n.cfg.Now().Add(n.cfg.MaxFutureSkew)) {
 		err := meent.Errorf(meent.ERULE, "event time %s is more than %s in the future", t.UTC().Format(time.RFC3339), n.cfg.MaxFutureSkew)
+		n.cfg.Metrics.Refused.WithLabelValues(meent.ERULE).Inc()
+		return Receipt{}, err
+	}
+	if t := time.UnixMilli(ev.Time); commons.FreshTime(ev.Type) && t.Before(n.cfg.Now().Add(-n.cfg.MaxFutureSkew)) {
+		err := meent.Errorf(meent.ERULE, "a %s must be signed now (its time %s is more than %s old): its contest window runs from it", ev.Type, t.UTC().Format(time.RFC3339), n.cfg.MaxFutureSkew)
 		n.cfg.Metrics.Refused.WithLabelValues(meent.ERULE).Inc()
 		return Receipt{}, err
 	}

@@ -8,6 +8,7 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -397,5 +398,24 @@ func TestCommonsProjectedAndAudited(t *testing.T) {
 	e.open(t)
 	if _, err := audit.Verify(ctx, audit.StoreSource(e.store), e.verifier); err != nil {
 		t.Fatalf("audit after restart: %v", err)
+	}
+}
+
+// TestStaleClaimRefused: an identity.claim's contest window runs from its
+// time, so the node refuses one signed in the past (commons.FreshTime),
+// before any rule runs; other events may arrive late.
+func TestStaleClaimRefused(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	_, key, _ := ed25519.GenerateKey(rand.Reader)
+	stale, _ := ledger.Sign(key, ledger.Body{Type: commons.TypeIdentityClaim, Author: fmt.Sprintf("%064x", 1), Time: time.Now().Add(-time.Hour).UnixMilli(),
+		Data: commons.IdentityData{Commons: fmt.Sprintf("%064x", 2), Identity: "git:ada@example.org"}})
+	_, err := e.node.Submit(ctx, stale)
+	if meent.ErrorCode(err) != meent.ERULE || !strings.Contains(err.Error(), "must be signed now") {
+		t.Fatalf("stale claim: %v", err)
+	}
+	late, _ := ledger.Sign(key, ledger.Body{Type: agent.TypeCreate, Time: time.Now().Add(-time.Hour).UnixMilli(), Data: agent.CreateData{Kind: agent.Person, Name: "x"}})
+	if _, err := e.node.Submit(ctx, late); err != nil {
+		t.Fatalf("a late agent.create: %v", err)
 	}
 }

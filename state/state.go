@@ -38,11 +38,15 @@ func (s *State) Apply(ev *ledger.Event) error {
 		err = s.Agents.Apply(s.Size, ev)
 	case commons.Owns(ev.Type):
 		err = s.Commons.Apply(s.Size, ev, s.Agents)
-		if err == nil && (ev.Type == commons.TypeIdentityClaim || ev.Type == commons.TypeIdentityAttest) {
-			// What was kept for the identity now belongs to its agent.
+		if err == nil && commons.MapsIdentity(ev.Type) {
+			// A maintainer's attestation or a proven claim's finalization
+			// mapped the identity: what was kept for it now belongs to its
+			// agent. A bare identity.claim maps nothing and moves nothing.
 			var d commons.IdentityData
 			if ev.DecodeData(&d) == nil {
-				s.Value.Remap(s.Size, d.Commons, d.Identity, s.Commons.Identity(d.Commons, d.Identity))
+				if agentID := s.Commons.Identity(d.Commons, d.Identity); agentID != "" {
+					s.Value.Remap(s.Size, d.Commons, d.Identity, agentID)
+				}
 			}
 		}
 	case value.Owns(ev.Type):

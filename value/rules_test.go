@@ -151,19 +151,35 @@ func TestValueConservation(t *testing.T) {
 		identities := []string{"git:ada@example.org", "git:bo@example.org", "git:cy@example.org"}
 		var commits []commons.ImportedCommit
 		for i := rapid.IntRange(0, 6).Draw(rt, "commits"); i > 0; i-- {
+			var claims []string // some commits prove a claim of one of the people
+			if rapid.Bool().Draw(rt, "proof") {
+				claims = []string{rapid.SampledFrom(people).Draw(rt, "named").id}
+			}
 			commits = append(commits, commons.ImportedCommit{Commit: fmt.Sprintf("%040x", i), Identity: rapid.SampledFrom(identities).Draw(rt, "author"),
-				Time: w.tm, Subject: "commit", LinesAdded: rapid.Int64Range(0, 500).Draw(rt, "lines")})
+				Time: w.tm, Subject: "commit", LinesAdded: rapid.Int64Range(0, 500).Draw(rt, "lines"), Claims: claims})
 		}
+		// A stranger, never named by a commit nor attested, claims, waits
+		// and finalizes as she likes: she is never owed anything.
+		stranger := w.person(99)
+		claimers := append([]person{stranger}, people...)
 		if len(commits) > 0 {
 			w.must(maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: commits})
 		}
 		var distributed int64
 		var incomes []string
 		for i := rapid.IntRange(1, 12).Draw(rt, "steps"); i > 0; i-- {
-			switch rapid.IntRange(0, 4).Draw(rt, "op") {
+			switch rapid.IntRange(0, 7).Draw(rt, "op") {
 			case 3:
-				p := rapid.SampledFrom(people).Draw(rt, "claimer")
+				p := rapid.SampledFrom(claimers).Draw(rt, "claimer")
 				w.do(p, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: rapid.SampledFrom(identities).Draw(rt, "identity")})
+			case 5:
+				w.tm += rapid.Int64Range(0, 2*commons.ContestWindow).Draw(rt, "wait")
+			case 6:
+				p := rapid.SampledFrom(claimers).Draw(rt, "claimant")
+				w.do(p, commons.TypeIdentityFinalize, commons.IdentityData{Commons: lib, Identity: rapid.SampledFrom(identities).Draw(rt, "identity"), Agent: p.id})
+			case 7:
+				p := rapid.SampledFrom(people).Draw(rt, "attested")
+				w.do(maya, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: rapid.SampledFrom(identities).Draw(rt, "identity"), Agent: p.id})
 			case 4:
 				id := rapid.SampledFrom(identities).Draw(rt, "identity")
 				w.do(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientIdentity, Recipient: id,
@@ -197,6 +213,9 @@ func TestValueConservation(t *testing.T) {
 					rt.Fatalf("%s is mapped but %d is still kept for the identity", b.Recipient, b.Open())
 				}
 			}
+			if got := balance(w, lib, value.RecipientAgent, stranger.id); got != 0 {
+				rt.Fatalf("the stranger is owed %d", got)
+			}
 			if owed != distributed {
 				rt.Fatalf("balances owe %d, distributions gave %d", owed, distributed)
 			}
@@ -205,31 +224,74 @@ func TestValueConservation(t *testing.T) {
 }
 
 // TestIdentityValueKept: the value of an unmapped git identity is kept for
-// it, and moves to the agent who claims it.
+// it; a stranger's claim moves none of it; it moves to the agent whose
+// claim is proven and finalized after the contest window, or at once to
+// the agent a maintainer confirms.
 func TestIdentityValueKept(t *testing.T) {
-	w, maya, lib, people := community(t, 2)
-	w.must(maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{
-		{Commit: strings.Repeat("1", 40), Identity: "git:ada@example.org", Time: w.tm, Subject: "a", LinesAdded: 400},
-	}})
-	inc := w.must(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "donation", Amount: commons.Money{Amount: 10_000, Currency: "EUR"}})
-	dist := w.must(maya, value.TypeDistributionRun, value.RunData{Income: inc})
-	kept := w.st.Value.Distribution(dist).Result.Amount(value.RecipientIdentity, "git:ada@example.org")
-	if kept <= 0 {
-		t.Fatalf("the identity was given %d", kept)
-	}
-	ada := people[1]
-	before := balance(w, lib, value.RecipientAgent, ada.id)
-	w.must(ada, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
-	if got := balance(w, lib, value.RecipientAgent, ada.id); got != before+kept {
-		t.Fatalf("after the claim ada is owed %d, want %d + %d", got, before, kept)
-	}
-	if got := balance(w, lib, value.RecipientIdentity, "git:ada@example.org"); got != 0 {
-		t.Fatalf("%d is still kept for the identity", got)
-	}
-	// A settlement of the identity is now refused: nothing is open.
-	if _, err := w.do(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientIdentity, Recipient: "git:ada@example.org",
-		Amount: commons.Money{Amount: 1, Currency: "EUR"}, Reference: "x"}); meent.ErrorCode(err) != meent.ERULE {
-		t.Fatalf("settling a moved balance: %v", err)
+	for _, path := range []string{"proven", "confirmed"} {
+		t.Run(path, func(t *testing.T) {
+			w, maya, lib, people := community(t, 3)
+			ada, eve := people[1], people[2]
+			w.must(maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{
+				{Commit: strings.Repeat("1", 40), Identity: "git:ada@example.org", Time: w.tm, Subject: "a", LinesAdded: 400},
+			}})
+			inc := w.must(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "donation", Amount: commons.Money{Amount: 10_000, Currency: "EUR"}})
+			dist := w.must(maya, value.TypeDistributionRun, value.RunData{Income: inc})
+			kept := w.st.Value.Distribution(dist).Result.Amount(value.RecipientIdentity, "git:ada@example.org")
+			if kept <= 0 {
+				t.Fatalf("the identity was given %d", kept)
+			}
+			adaBefore, eveBefore := balance(w, lib, value.RecipientAgent, ada.id), balance(w, lib, value.RecipientAgent, eve.id)
+
+			// Eve claims first and waits: nothing moves, ever.
+			w.must(eve, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
+			w.tm += 2 * commons.ContestWindow
+			if _, err := w.do(eve, commons.TypeIdentityFinalize, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: eve.id}); err == nil {
+				t.Fatal("an unproven claim was finalized")
+			}
+			if got := balance(w, lib, value.RecipientAgent, eve.id); got != eveBefore {
+				t.Fatalf("the stranger's claim moved %d to her", got-eveBefore)
+			}
+			if got := balance(w, lib, value.RecipientIdentity, "git:ada@example.org"); got != kept {
+				t.Fatalf("%d is kept for the identity, want %d", got, kept)
+			}
+			w.must(maya, commons.TypeIdentityReject, commons.ContestData{Commons: lib, Identity: "git:ada@example.org", Agent: eve.id, Reason: "not her commits"})
+
+			w.must(ada, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
+			if got := balance(w, lib, value.RecipientAgent, ada.id); got != adaBefore {
+				t.Fatalf("ada's bare claim moved %d", got-adaBefore)
+			}
+			switch path {
+			case "proven":
+				w.must(maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{
+					{Commit: strings.Repeat("2", 40), Identity: "git:ada@example.org", Time: w.tm, Subject: "claim", Claims: []string{ada.id}},
+				}})
+				if _, err := w.do(ada, commons.TypeIdentityFinalize, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id}); err == nil {
+					t.Fatal("finalized inside the contest window")
+				}
+				if got := balance(w, lib, value.RecipientAgent, ada.id); got != adaBefore {
+					t.Fatalf("a proven claim moved %d inside the window", got-adaBefore)
+				}
+				w.tm += commons.ContestWindow
+				w.must(people[0], commons.TypeIdentityFinalize, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})
+			case "confirmed":
+				w.must(maya, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})
+			}
+			if got := balance(w, lib, value.RecipientAgent, ada.id); got != adaBefore+kept {
+				t.Fatalf("ada is owed %d, want %d + %d", got, adaBefore, kept)
+			}
+			if got := balance(w, lib, value.RecipientIdentity, "git:ada@example.org"); got != 0 {
+				t.Fatalf("%d is still kept for the identity", got)
+			}
+			if got := balance(w, lib, value.RecipientAgent, eve.id); got != eveBefore {
+				t.Fatalf("eve is owed %d, want %d", got, eveBefore)
+			}
+			// A settlement of the identity is now refused: nothing is open.
+			if _, err := w.do(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientIdentity, Recipient: "git:ada@example.org",
+				Amount: commons.Money{Amount: 1, Currency: "EUR"}, Reference: "x"}); meent.ErrorCode(err) != meent.ERULE {
+				t.Fatalf("settling a moved balance: %v", err)
+			}
+		})
 	}
 }
 
@@ -240,4 +302,29 @@ func balance(w *world, commonsID, kind, recipient string) int64 {
 		}
 	}
 	return 0
+}
+
+// TestStrangerClaimMovesNothing: the attack of issue 9 item 2 in the
+// rules: a stranger signs an identity.claim for someone else's git
+// identity; nothing kept for the identity may move to her.
+func TestStrangerClaimMovesNothing(t *testing.T) {
+	w, maya, lib, people := community(t, 1)
+	w.must(maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{
+		{Commit: strings.Repeat("1", 40), Identity: "git:ada@example.org", Time: w.tm, Subject: "a", LinesAdded: 400},
+	}})
+	inc := w.must(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "donation", Amount: commons.Money{Amount: 10_000, Currency: "EUR"}})
+	dist := w.must(maya, value.TypeDistributionRun, value.RunData{Income: inc})
+	kept := w.st.Value.Distribution(dist).Result.Amount(value.RecipientIdentity, "git:ada@example.org")
+	eve := people[0]
+	before := balance(w, lib, value.RecipientAgent, eve.id)
+	w.must(eve, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
+	if got := balance(w, lib, value.RecipientAgent, eve.id); got != before {
+		t.Errorf("the stranger's claim moved %d to her", got-before)
+	}
+	if got := balance(w, lib, value.RecipientIdentity, "git:ada@example.org"); got != kept {
+		t.Errorf("%d is kept for the identity, want %d", got, kept)
+	}
+	if got := w.st.Commons.Identity(lib, "git:ada@example.org"); got != "" {
+		t.Errorf("the identity maps to %s", got)
+	}
 }

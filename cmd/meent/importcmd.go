@@ -4,13 +4,12 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -82,6 +81,20 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 
 	start := time.Now()
+	// Claim lines (proofs of identity claims) are read by a second, cheap
+	// git log (0.25 s on 20,000 commits, a tenth of git log --numstat)
+	// that runs while Read lists the history; the first commit waits for it.
+	type messages struct {
+		m   map[string]string
+		err error
+	}
+	claimsDone := make(chan messages, 1)
+	go func() {
+		m, err := gitimport.MessagesWith(ctx, path, *ref, commons.ClaimLineKey, "")
+		claimsDone <- messages{m, err}
+	}()
+	claimLines := sync.OnceValue(func() messages { return <-claimsDone })
+	proofs := 0
 	var batch []commons.ImportedCommit
 	size, events, imported := 0, 0, 0
 	flush := func() error {
@@ -100,7 +113,13 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: func(h string) bool { return known[h] }}, func(c gitimport.Commit) error {
 		k := importedCommit(c)
-		n := len(k.Identity) + len(k.Name) + len(k.Subject) + 160
+		cl := claimLines()
+		if cl.err != nil {
+			return cl.err
+		}
+		k.Claims = commons.ClaimLineAgents(cl.m[c.Hash]) // proofs of identity claims
+		proofs += len(k.Claims)
+		n := len(k.Identity) + len(k.Name) + len(k.Subject) + 160 + 70*len(k.Claims)
 		if len(batch) == commons.MaxImportCommits || size+n > maxImportBytes {
 			if err := flush(); err != nil {
 				return err
@@ -119,6 +138,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "%s %d commits in %d events (%d merges, %d already imported) in %s\n",
 		verb, imported, events, rep.Merges, rep.Skipped, time.Since(start).Round(time.Millisecond))
+	if proofs > 0 {
+		fmt.Fprintf(stdout, "%d claim lines (%s: AGENT) recorded as proofs of identity claims\n", proofs, commons.ClaimLineKey)
+	}
 	for _, p := range rep.Unreadable {
 		what := "not imported"
 		if p.Partial {
@@ -150,7 +172,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, id := range unmapped {
 			fmt.Fprintf(stdout, "  %s (%s): %d commits, +%d -%d lines\n", id.Identity, id.Name, id.Commits, id.LinesAdded, id.LinesRemoved)
 		}
-		fmt.Fprintf(stdout, "claim one with: meent identity claim --commons %s --identity IDENTITY --key AGENT.key\n", *commonsID)
+		fmt.Fprintf(stdout, "claim one with: meent identity claim --commons %s --identity IDENTITY --key AGENT.key (it takes effect when a maintainer confirms it, or when a commit by the identity names you)\n", *commonsID)
 	}
 	return nil
 }
@@ -193,41 +215,4 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
-}
-
-// cmdIdentity maps imported identities to agents.
-func cmdIdentity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var s signer
-	var d commons.IdentityData
-	bind := func(fs *flag.FlagSet, agent bool) {
-		s.bind(fs)
-		fs.StringVar(&d.Commons, "commons", "", "commons ID")
-		fs.StringVar(&d.Identity, "identity", "", "identity, e.g. git:ada@example.org")
-		if agent {
-			fs.StringVar(&d.Agent, "agent", "", "the agent the identity is")
-		}
-	}
-	return subcommand(ctx, "identity", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
-		"claim": func(fs *flag.FlagSet) func() error {
-			bind(fs, false)
-			return func() error { return s.submit(ctx, stdout, commons.TypeIdentityClaim, d) }
-		},
-		"attest": func(fs *flag.FlagSet) func() error {
-			bind(fs, true)
-			return func() error { return s.submit(ctx, stdout, commons.TypeIdentityAttest, d) }
-		},
-		"list": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			fs.StringVar(&d.Commons, "commons", "", "commons ID")
-			return func() error {
-				info, err := http.NewClient(s.url, nil).Imports(ctx, d.Commons)
-				if err != nil {
-					return err
-				}
-				enc := json.NewEncoder(stdout)
-				enc.SetIndent("", "  ")
-				return enc.Encode(info.Identities)
-			}
-		},
-	})
 }

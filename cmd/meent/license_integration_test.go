@@ -45,7 +45,7 @@ func copyfairLicensing(t *testing.T, args ...string) {
 		return string(out)
 	}
 	maya, _ := newAgent("maya", "person")
-	ada, _ := newAgent("ada", "person")
+	ada, adaID := newAgent("ada", "person")
 	acme, acmeID := newAgent("Acme BV", "company")
 	lib := hashOf(runMeent(t, "commons", "create", "--url", p.url, "--key", maya, "--name", "libfoo", "--link", "https://github.com/acme/libfoo"))
 
@@ -59,6 +59,7 @@ func copyfairLicensing(t *testing.T, args ...string) {
 		t.Fatalf("import:\n%s", out)
 	}
 	runMeent(t, "identity", "claim", "--url", p.url, "--key", ada, "--commons", lib, "--identity", "git:ada@example.org")
+	runMeent(t, "identity", "confirm", "--url", p.url, "--key", maya, "--commons", lib, "--identity", "git:ada@example.org", "--agent", adaID)
 
 	// The policy: free for non-commercial use, contributors, attested
 	// cooperatives and members; everyone else pays by size.

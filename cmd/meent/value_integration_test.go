@@ -88,6 +88,7 @@ func valueCycle(t *testing.T, args ...string) {
 		t.Fatalf("import of one new commit:\n%s", out)
 	}
 	runMeent(t, "identity", "claim", "--url", p.url, "--key", ada, "--commons", lib, "--identity", "git:ada@example.org")
+	runMeent(t, "identity", "confirm", "--url", p.url, "--key", maya, "--commons", lib, "--identity", "git:ada@example.org", "--agent", adaID)
 	if out, err := exec.Command(binary, "import", "git", t.TempDir(), "--commons", lib, "--url", p.url, "--key", maya).CombinedOutput(); err == nil || !strings.Contains(string(out), "not a git repository") {
 		t.Fatalf("import of a directory that is no repository: %v\n%s", err, out)
 	}
