@@ -141,7 +141,7 @@ func TestProvenClaim(t *testing.T) {
 			if err := w.finalize(w.ada, w.ada); meent.ErrorCode(err) != meent.ERULE {
 				t.Fatalf("second finalize: %v", err)
 			}
-			w.refused(meent.EDUPLICATE, w.ada, commons.TypeIdentityClaim, commons.IdentityData{Commons: w.lib, Identity: ada})
+			w.refused(meent.ECONFLICT, w.ada, commons.TypeIdentityClaim, commons.IdentityData{Commons: w.lib, Identity: ada})
 			w.refused(meent.ECONFLICT, w.eve, commons.TypeIdentityClaim, commons.IdentityData{Commons: w.lib, Identity: ada})
 		})
 	}
@@ -167,7 +167,7 @@ func TestContestedClaims(t *testing.T) {
 	if _, err := contest(w.eve, "mine"); err != nil {
 		t.Fatalf("a rival's contest: %v", err)
 	}
-	if _, err := contest(w.eve, "mine!"); meent.ErrorCode(err) != meent.EDUPLICATE {
+	if _, err := contest(w.eve, "mine!"); meent.ErrorCode(err) != meent.ECONFLICT {
 		t.Fatalf("a second contest: %v", err)
 	}
 	// Even long after the window, a contested claim waits for a maintainer.

@@ -62,7 +62,7 @@ func TestImportAndIdentities(t *testing.T) {
 	if got := w.st.Commons.Contribution(commons.ImportedID(lib, c1)).Contributor; got != "" {
 		t.Fatalf("after bo's bare claim the commit is %q's", got)
 	}
-	w.refused(meent.EDUPLICATE, bo, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
+	w.refused(meent.ECONFLICT, bo, commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"})
 	w.refused(meent.EFORBIDDEN, ada, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})
 	w.refused(meent.ERULE, maya, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: "nobody"})
 	w.must(maya, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})
