@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,6 +22,9 @@ type git struct {
 	bin string
 	dir string
 	env []string // nil: gitEnv()
+	// runs counts the git processes started, so tests can tell the fast
+	// path (a handful of processes) from the per-commit fallback.
+	runs atomic.Int64
 }
 
 // newGit returns a git for the repository at dir. Git is told not to look
@@ -50,6 +54,13 @@ var globalArgs = []string{
 	"-c", "diff.renameLimit=1000",
 	"-c", "core.bigFileThreshold=512m",
 	"-c", "core.fsmonitor=false",
+	// No .mailmap unless asked for (Options.Mailmap): it is writable by
+	// anyone who can push, and in a bare partial clone git dies reading
+	// its absent blob (HEAD:.mailmap), which sent every commit down the
+	// slow path. An empty mailmap.blob keeps git from defaulting to it.
+	"-c", "log.mailmap=false",
+	"-c", "mailmap.file=",
+	"-c", "mailmap.blob=",
 	"--no-pager",
 }
 
@@ -103,6 +114,7 @@ func (g *git) command(ctx context.Context, args ...string) *exec.Cmd {
 	full = append(full, "-C", g.dir)
 	full = append(full, globalArgs...)
 	full = append(full, args...)
+	g.runs.Add(1)
 	cmd := exec.CommandContext(ctx, g.bin, full...)
 	cmd.Env = g.env
 	if cmd.Env == nil {

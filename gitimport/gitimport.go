@@ -115,6 +115,10 @@ type Report struct {
 	// by Identity. A caller maps them to agents; those it cannot map are
 	// the unclaimed identities whose value is kept for them.
 	Identities map[string]IdentityStat
+	// GitProcesses counts the git processes Read started: a handful
+	// whatever the length of the history, unless commits had to be
+	// retried one by one.
+	GitProcesses int
 }
 
 // Problem is something Read could not read.
@@ -172,8 +176,8 @@ func asciiLower(s string) string {
 // (meent.ENOTFOUND), git cannot be run, or ctx ends; the Report then
 // covers the commits delivered so far. A repository without commits
 // yields an empty Report.
-func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) error) (Report, error) {
-	rep := Report{Identities: map[string]IdentityStat{}}
+func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) error) (rep Report, err error) {
+	rep = Report{Identities: map[string]IdentityStat{}}
 	if strings.HasPrefix(opts.Ref, "-") || strings.HasPrefix(opts.Since, "-") {
 		return rep, meent.Errorf(meent.EINVALID, "git ref must not start with '-'")
 	}
@@ -185,6 +189,7 @@ func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) er
 		}
 	}
 	g := newGit(bin, repoPath)
+	defer func() { rep.GitProcesses = int(g.runs.Load()) }()
 	if st, err := os.Stat(repoPath); err != nil || !st.IsDir() {
 		return rep, &meent.Error{Code: meent.EINVALID, Message: fmt.Sprintf("%s is not a directory", repoPath), Err: err}
 	}
@@ -204,9 +209,11 @@ func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) er
 		if ctx.Err() != nil {
 			return rep, ctx.Err()
 		}
-		if opts.Ref == "" {
+		if ref == "HEAD" {
 			// An unborn HEAD (no commits yet) does not resolve at all; a
-			// HEAD whose commit is absent resolves to a hash.
+			// HEAD whose commit is absent resolves to a hash. "HEAD" is
+			// also what meent import git passes by default, so an empty
+			// repository imports 0 commits there too.
 			if _, uerr := g.output(ctx, "rev-parse", "--verify", "--quiet", "HEAD"); uerr != nil {
 				return rep, nil
 			}

@@ -45,7 +45,11 @@ func TestReadLinear(t *testing.T) {
 	wantRep := Report{Commits: 3, Identities: map[string]IdentityStat{
 		"git:ada@example.org":   {Name: "Ada Lovelace", Email: "ada@example.org", Commits: 2},
 		"git:grace@example.org": {Name: "Grace Hopper", Email: "Grace@Example.ORG", Commits: 1},
-	}}
+	},
+		// rev-parse --git-dir, rev-parse REF, rev-list, rev-parse
+		// --git-path shallow, and one git log for every commit.
+		GitProcesses: 5,
+	}
 	if !reflect.DeepEqual(rep, wantRep) {
 		t.Errorf("report:\n got %+v\nwant %+v", rep, wantRep)
 	}
@@ -223,9 +227,18 @@ func TestReadErrors(t *testing.T) {
 	})
 	r := newRepo(t)
 	t.Run("empty repository", func(t *testing.T) {
-		rep, err := Read(ctx, r.dir, Options{}, nop)
+		// Ref "HEAD" is what meent import git passes by default.
+		for _, opts := range []Options{{}, {Ref: "HEAD"}} {
+			rep, err := Read(ctx, r.dir, opts, nop)
+			if err != nil || rep.Commits != 0 {
+				t.Errorf("%+v: got %+v, %v", opts, rep, err)
+			}
+		}
+		bare := filepath.Join(r.home, "empty.git")
+		r.git("init", "-q", "--bare", bare)
+		rep, err := Read(ctx, bare, Options{Ref: "HEAD"}, nop)
 		if err != nil || rep.Commits != 0 {
-			t.Errorf("got %+v, %v", rep, err)
+			t.Errorf("bare: got %+v, %v", rep, err)
 		}
 	})
 	r.write("a", "a\n")
@@ -564,4 +577,39 @@ func TestIdentity(t *testing.T) {
 			t.Errorf("Identity(%q, %q) = %q, want %q", tt.name, tt.email, got, tt.want)
 		}
 	}
+}
+
+// TestReadBareBloblessCloneWithMailmap is the import of a bare blobless
+// clone whose history has a .mailmap: git log with a mailmap dies reading
+// the absent HEAD:.mailmap blob, which once sent every commit through two
+// git processes of its own. The count of git processes must not grow with
+// the history.
+func TestReadBareBloblessCloneWithMailmap(t *testing.T) {
+	src := newRepo(t)
+	src.git("config", "uploadpack.allowFilter", "true")
+	src.git("config", "uploadpack.allowAnySHA1InWant", "true")
+	src.write(".mailmap", "Ada L <ada@new.example>  <ada@example.org>\n")
+	src.commit("mailmap")
+	const n = 40
+	for i := 0; i < n; i++ {
+		src.write("f"+itoa(int64(i%5)), strings.Repeat("x\n", i+1))
+		src.commit("change " + itoa(int64(i)))
+	}
+	dst := filepath.Join(src.home, "bare.git")
+	if out, err := src.run(nil, "clone", "-q", "--bare", "--filter=blob:none", "file://"+src.dir, dst); err != nil {
+		t.Fatalf("clone: %v %s", err, out)
+	}
+	got, rep := readAll(t, dst, Options{Ref: "HEAD"})
+	if len(got) != n+1 {
+		t.Fatalf("got %d commits, want %d", len(got), n+1)
+	}
+	for _, c := range got {
+		if !c.NoStats || c.AuthorEmail != "ada@example.org" {
+			t.Errorf("commit %s: NoStats %v, email %q (no blob is present; no mailmap applies)", c.Subject, c.NoStats, c.AuthorEmail)
+		}
+	}
+	if rep.GitProcesses > 15 {
+		t.Errorf("%d git processes for %d commits: the import left the fast path", rep.GitProcesses, len(got))
+	}
+	t.Logf("%d git processes for %d commits", rep.GitProcesses, len(got))
 }
