@@ -107,6 +107,7 @@ type eventRefs struct {
 	Recipient string            `json:"recipient"`
 	Amount    *Money            `json:"amount"`
 	Commits   []json.RawMessage `json:"commits"`
+	Amends    []json.RawMessage `json:"amends"`
 	// Licensing's members. A grant is a string in license.revoke and the
 	// terms in license.request, so it is kept raw.
 	Licensee   string          `json:"licensee"`
@@ -338,6 +339,10 @@ func summarize(o *objects, nm *names, rec meent.Record) string {
 	case commons.TypeNeedClose:
 		return withReason(fmt.Sprintf("%s closed %s", who, need(d.Need)))
 	case commons.TypeImport:
+		if len(d.Amends) > 0 {
+			return fmt.Sprintf("%s imported %s into %s and added the line counts of %s imported without them", who,
+				plural(len(d.Commits), "commit"), commonsName(d.Commons), plural(len(d.Amends), "commit"))
+		}
 		return fmt.Sprintf("%s imported %s into %s", who, plural(len(d.Commits), "commit"), commonsName(d.Commons))
 	case commons.TypeIdentityClaim:
 		return fmt.Sprintf("%s claimed the identity %s in %s", who, d.Identity, commonsName(d.Commons))

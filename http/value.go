@@ -38,7 +38,11 @@ import (
 // recognises as imported (its own and, for a fork, those imported
 // upstream before the fork), and the author identities behind them.
 type ImportsInfo struct {
-	Commits    []string       `json:"commits"`    // full git object names, sorted
+	Commits []string `json:"commits"` // full git object names, sorted
+	// NoStats lists, sorted, the commits the commons itself imported
+	// without line counts; a later import that can read them amends them
+	// (commons.ImportData.Amends).
+	NoStats    []string       `json:"no_stats"`
 	Identities []IdentityInfo `json:"identities"` // sorted by identity
 }
 
@@ -162,7 +166,7 @@ func (v *rulesView) orDefault() error {
 
 // imports computes ImportsInfo from the rules' state.
 func (s *Server) imports(commonsID string) (ImportsInfo, error) {
-	out := ImportsInfo{Commits: []string{}, Identities: []IdentityInfo{}}
+	out := ImportsInfo{Commits: []string{}, NoStats: []string{}, Identities: []IdentityInfo{}}
 	found := false
 	s.node.State(func(st *state.State) {
 		cs := st.Commons
@@ -175,7 +179,7 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 			at, atTime int64 // the latest commit's log index and author time
 		}
 		byID := map[string]*seen{}
-		for id := range cs.Recognised(commonsID) {
+		for id, from := range cs.Recognised(commonsID) {
 			k := cs.Contribution(id)
 			if k == nil || k.Import == nil {
 				continue
@@ -183,6 +187,9 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 			for _, e := range k.Evidence {
 				if e.Commit != "" {
 					out.Commits = append(out.Commits, e.Commit)
+					if k.Import.NoStats && from == commonsID {
+						out.NoStats = append(out.NoStats, e.Commit)
+					}
 				}
 			}
 			v := byID[k.Identity]
@@ -221,6 +228,7 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 		return out, meent.Errorf(meent.ENOTFOUND, "no commons %s", commonsID)
 	}
 	slices.Sort(out.Commits)
+	slices.Sort(out.NoStats)
 	slices.SortFunc(out.Identities, func(a, b IdentityInfo) int { return strings.Compare(a.Identity, b.Identity) })
 	return out, nil
 }

@@ -67,7 +67,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	*source = clip(*source, commons.MaxTitle)
 
 	client := http.NewClient(s.url, nil)
-	known := map[string]bool{}
+	// known: commits the commons has; unknown: those of them it has without
+	// line counts, which are read again so that their counts can be added.
+	known, unknown := map[string]bool{}, map[string]bool{}
 	if !*dry {
 		if s.key == "" {
 			return errors.New("--key is required (a maintainer's key), or use --dry-run")
@@ -79,34 +81,54 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, h := range info.Commits {
 			known[h] = true
 		}
+		for _, h := range info.NoStats {
+			unknown[h] = true
+		}
 	}
 
 	start := time.Now()
-	var batch []commons.ImportedCommit
-	size, events, imported := 0, 0, 0
+	batch := []commons.ImportedCommit{}
+	var amends []commons.LineCounts
+	size, events, imported, amended, stillUnknown := 0, 0, 0, 0, 0
 	flush := func() error {
-		if len(batch) == 0 {
+		if len(batch)+len(amends) == 0 {
 			return nil
 		}
 		if !*dry {
-			if err := s.submitQuiet(ctx, commons.TypeImport, commons.ImportData{Commons: *commonsID, Source: *source, Commits: batch}); err != nil {
+			if err := s.submitQuiet(ctx, commons.TypeImport, commons.ImportData{Commons: *commonsID, Source: *source, Commits: batch, Amends: amends}); err != nil {
 				return fmt.Errorf("after %d commits: %w", imported, err)
 			}
 		}
 		events++
 		imported += len(batch)
-		batch, size = batch[:0], 0
+		amended += len(amends)
+		batch, amends, size = batch[:0], amends[:0], 0
 		return nil
 	}
-	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: func(h string) bool { return known[h] }}, func(c gitimport.Commit) error {
-		k := importedCommit(c)
-		n := len(k.Identity) + len(k.Name) + len(k.Subject) + 160
-		if len(batch) == commons.MaxImportCommits || size+n > maxImportBytes {
+	imp := func(h string) bool { return known[h] && !unknown[h] }
+	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: imp}, func(c gitimport.Commit) error {
+		var n int
+		var k commons.ImportedCommit
+		if unknown[c.Hash] {
+			if c.NoStats {
+				stillUnknown++ // unreadable here too
+				return nil
+			}
+			n = 160
+		} else {
+			k = importedCommit(c)
+			n = len(k.Identity) + len(k.Name) + len(k.Subject) + 160
+		}
+		if len(batch)+len(amends) == commons.MaxImportCommits || size+n > maxImportBytes {
 			if err := flush(); err != nil {
 				return err
 			}
 		}
-		batch = append(batch, k)
+		if unknown[c.Hash] {
+			amends = append(amends, commons.LineCounts{Commit: c.Hash, Files: int64(len(c.Files)), LinesAdded: c.LinesAdded, LinesRemoved: c.LinesRemoved})
+		} else {
+			batch = append(batch, k)
+		}
 		size += n
 		return nil
 	})
@@ -119,10 +141,16 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	fmt.Fprintf(stdout, "%s %d commits in %d events (%d merges, %d already imported) in %s\n",
 		verb, imported, events, rep.Merges, rep.Skipped, time.Since(start).Round(time.Millisecond))
+	if amended > 0 || stillUnknown > 0 {
+		fmt.Fprintf(stdout, "added the line counts of %d commits imported earlier without them; %d are still unreadable\n", amended, stillUnknown)
+	}
 	for _, p := range rep.Unreadable {
 		what := "not imported"
 		if p.Partial {
 			what = "imported without line counts"
+			if unknown[p.Hash] {
+				what = "still without line counts"
+			}
 		}
 		fmt.Fprintf(stdout, "  %s %s: %s\n", orDash(p.Hash), what, p.Reason)
 	}

@@ -1,0 +1,150 @@
+//go:build integration
+
+package main
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/meent/meent/commons"
+)
+
+// importWorld is a running node with a maintainer and a commons.
+type importWorld struct {
+	p        *proc
+	data     string
+	maya     string // the maintainer's key file
+	lib      string // the commons
+	hashOf   func(string) string
+	keysDir  string
+	gitIn    func(dir string, env []string, args ...string) string
+	commitIn func(dir, author, file, content string)
+}
+
+func newImportWorld(t *testing.T) *importWorld {
+	w := &importWorld{data: t.TempDir(), keysDir: t.TempDir()}
+	w.p = start(t, "--data", w.data)
+	w.hashOf = func(out string) string { return regexp.MustCompile(`[0-9a-f]{64}`).FindString(out) }
+	w.maya = filepath.Join(w.keysDir, "maya.key")
+	runMeent(t, "agent", "create", "--url", w.p.url, "--name", "maya", "--out", w.maya)
+	w.lib = w.hashOf(runMeent(t, "commons", "create", "--url", w.p.url, "--key", w.maya, "--name", "libfoo"))
+	w.gitIn = func(dir string, env []string, args ...string) string {
+		t.Helper()
+		cmd := exec.Command("git", args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), env...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+		return strings.TrimSpace(string(out))
+	}
+	w.commitIn = func(dir, author, file, content string) {
+		t.Helper()
+		name, email, _ := strings.Cut(author, " <")
+		email = strings.TrimSuffix(email, ">")
+		if err := os.WriteFile(filepath.Join(dir, file), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		env := []string{"GIT_AUTHOR_NAME=" + name, "GIT_AUTHOR_EMAIL=" + email, "GIT_COMMITTER_NAME=ci", "GIT_COMMITTER_EMAIL=ci@example.org",
+			"GIT_AUTHOR_DATE=2026-03-01T12:00:00Z", "GIT_COMMITTER_DATE=2026-03-01T12:00:00Z"}
+		w.gitIn(dir, env, "add", "-A")
+		w.gitIn(dir, env, "commit", "-q", "-m", "add "+file)
+	}
+	return w
+}
+
+func (w *importWorld) importGit(t *testing.T, dir string, extra ...string) string {
+	return runMeent(t, append([]string{"import", "git", dir, "--commons", w.lib, "--url", w.p.url, "--key", w.maya}, extra...)...)
+}
+
+// TestImportEmptyRepository: an empty repository imports 0 commits.
+func TestImportEmptyRepository(t *testing.T) {
+	w := newImportWorld(t)
+	dir := t.TempDir()
+	w.gitIn(dir, nil, "init", "-q")
+	if out := w.importGit(t, dir); !strings.Contains(out, "imported 0 commits") {
+		t.Fatalf("import of an empty repository:\n%s", out)
+	}
+}
+
+// TestImportAmendsShallowBoundary imports a shallow clone, whose boundary
+// commit has no line counts, distributes an income, then imports the full
+// repository: the boundary commit gets its counts, visibly, and only the
+// distribution run after that sees them.
+func TestImportAmendsShallowBoundary(t *testing.T) {
+	w := newImportWorld(t)
+	src := t.TempDir()
+	w.gitIn(src, nil, "init", "-q", "-b", "main")
+	w.commitIn(src, "Ada <ada@example.org>", "a.go", strings.Repeat("a\n", 30))
+	w.commitIn(src, "Bo <bo@example.org>", "b.go", strings.Repeat("b\n", 400))
+	w.commitIn(src, "Ada <ada@example.org>", "c.go", strings.Repeat("c\n", 400))
+	boundary := w.gitIn(src, nil, "rev-parse", "HEAD~1")
+	shallow := filepath.Join(t.TempDir(), "shallow")
+	w.gitIn(src, nil, "clone", "-q", "--depth", "2", "file://"+src, shallow)
+
+	out := w.importGit(t, shallow)
+	if !strings.Contains(out, "imported 2 commits") || !strings.Contains(out, boundary+" imported without line counts") {
+		t.Fatalf("shallow import:\n%s", out)
+	}
+	contribution := func() map[string]any {
+		var k map[string]any
+		getJSONInto(t, w.p.url+"/api/v1/contributions/"+commons.ImportedID(w.lib, boundary), &k)
+		return k
+	}
+	if q := contribution()["quantities"].(map[string]any); q["lines_added"] != nil {
+		t.Fatalf("boundary commit imported with counts %v", q)
+	}
+	distribute := func() (string, map[string]any) {
+		inc := w.hashOf(runMeent(t, "income", "record", "--url", w.p.url, "--key", w.maya, "--commons", w.lib, "--kind", "grant", "--amount", "1000.00", "--reference", "grant"))
+		id := w.hashOf(runMeent(t, "distribution", "run", "--url", w.p.url, "--key", w.maya, "--income", inc))
+		var d map[string]any
+		getJSONInto(t, w.p.url+"/api/v1/distributions/"+id, &d)
+		return id, d
+	}
+	bo := func(d map[string]any) float64 {
+		for _, a := range d["result"].(map[string]any)["allocations"].([]any) {
+			if a := a.(map[string]any); a["recipient"] == "git:bo@example.org" {
+				return a["amount"].(float64)
+			}
+		}
+		t.Fatalf("bo has no allocation in %v", d)
+		return 0
+	}
+	firstID, first := distribute()
+
+	out = w.importGit(t, src)
+	if !strings.Contains(out, "imported 1 commits") || !strings.Contains(out, "added the line counts of 1 commits") {
+		t.Fatalf("full import:\n%s", out)
+	}
+	k := contribution()
+	if q := k["quantities"].(map[string]any); q["lines_added"] != float64(400) {
+		t.Fatalf("amended quantities %v", q)
+	}
+	hist := k["history"].([]any)
+	if last := hist[len(hist)-1].(map[string]any); last["action"] != "amend-lines" {
+		t.Fatalf("history does not show the amendment: %v", hist)
+	}
+	// A re-run amends nothing more.
+	if out := w.importGit(t, src); strings.Contains(out, "added the line counts") || !strings.Contains(out, "imported 0 commits") {
+		t.Fatalf("re-import:\n%s", out)
+	}
+
+	var again map[string]any
+	getJSONInto(t, w.p.url+"/api/v1/distributions/"+firstID, &again)
+	if !reflect.DeepEqual(again, first) {
+		t.Fatalf("the distribution run before the amendment changed:\nbefore %v\nafter  %v", first, again)
+	}
+	_, second := distribute()
+	if bo(second) <= bo(first) {
+		t.Fatalf("bo's 400 lines did not count after the amendment: %v then %v", bo(first), bo(second))
+	}
+	if out := runMeent(t, "verify", "--data", w.data); !strings.Contains(out, "ok:") {
+		t.Fatalf("verify: %s", out)
+	}
+}
