@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -612,4 +613,67 @@ func TestReadBareBloblessCloneWithMailmap(t *testing.T) {
 		t.Errorf("%d git processes for %d commits: the import left the fast path", rep.GitProcesses, len(got))
 	}
 	t.Logf("%d git processes for %d commits", rep.GitProcesses, len(got))
+}
+
+// TestReadMailmap: with Options.Mailmap the .mailmap committed at the ref
+// merges one person's emails into one identity; without it, or with a
+// work tree's uncommitted .mailmap, nothing changes.
+func TestReadMailmap(t *testing.T) {
+	r := newRepo(t)
+	r.git("config", "uploadpack.allowFilter", "true")
+	r.write("a", "a\n")
+	r.commit("one", "Ada L", "ada@old.example")
+	r.write("b", "b\n")
+	r.commit("two", "Ada Lovelace", "ADA@work.example")
+	r.write("c", "c\n")
+	r.commit("three", "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+	r.write(".mailmap", "Ada Lovelace <ada@example.org> <ada@old.example>\nAda Lovelace <ada@example.org> <ada@work.example>\n")
+	r.commit("mailmap")
+
+	ids := func(rep Report) []string {
+		var out []string
+		for id := range rep.Identities {
+			out = append(out, id)
+		}
+		sort.Strings(out)
+		return out
+	}
+	_, plain := readAll(t, r.dir, Options{})
+	if len(plain.Identities) != 4 || plain.Mailmap != "" {
+		t.Fatalf("without the mailmap: %v", ids(plain))
+	}
+	// An uncommitted change to the work tree's .mailmap is not applied.
+	r.write(".mailmap", "Mallory <mallory@example.org> <ada@example.org>\n")
+	got, rep := readAll(t, r.dir, Options{Mailmap: true})
+	want := []string{"git:49699333+dependabot[bot]@users.noreply.github.com", "git:ada@example.org"}
+	if !reflect.DeepEqual(ids(rep), want) || rep.Identities["git:ada@example.org"].Commits != 3 {
+		t.Fatalf("with the mailmap: %v %+v", ids(rep), rep.Identities)
+	}
+	if rep.Mailmap != r.git("rev-parse", "HEAD:.mailmap") {
+		t.Errorf("report names mailmap %q", rep.Mailmap)
+	}
+	for _, c := range got {
+		if c.Subject != "three" && (c.AuthorName != "Ada Lovelace" || c.AuthorEmail != "ada@example.org") {
+			t.Errorf("commit %s by %s <%s>", c.Subject, c.AuthorName, c.AuthorEmail)
+		}
+		if c.Subject == "two" && (c.LinesAdded != 1 || len(c.Files) != 1) {
+			t.Errorf("line counts lost with the mailmap: %+v", c)
+		}
+	}
+
+	// Before the .mailmap was committed there is none to apply.
+	_, old := readAll(t, r.dir, Options{Ref: "HEAD~1", Mailmap: true})
+	if len(old.Identities) != 3 || old.Mailmap != "" {
+		t.Errorf("at HEAD~1: %v, mailmap %q", ids(old), old.Mailmap)
+	}
+
+	// A bare blobless clone lacks the blob: refuse rather than ignore it.
+	dst := filepath.Join(r.home, "bare.git")
+	if out, err := r.run(nil, "clone", "-q", "--bare", "--filter=blob:none", "file://"+r.dir, dst); err != nil {
+		t.Fatalf("clone: %v %s", err, out)
+	}
+	_, err := Read(context.Background(), dst, Options{Mailmap: true}, func(Commit) error { return nil })
+	if meent.ErrorCode(err) != meent.EINVALID || !strings.Contains(err.Error(), ".mailmap") {
+		t.Errorf("blobless clone with the mailmap: %v", err)
+	}
 }

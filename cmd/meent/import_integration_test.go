@@ -148,3 +148,56 @@ func TestImportAmendsShallowBoundary(t *testing.T) {
 		t.Fatalf("verify: %s", out)
 	}
 }
+
+// TestImportMailmapAndExcludeBots: --mailmap merges one person's emails
+// into one identity; a policy's exclude list gives a bot nothing; verify
+// recomputes the distribution identically.
+func TestImportMailmapAndExcludeBots(t *testing.T) {
+	w := newImportWorld(t)
+	src := t.TempDir()
+	w.gitIn(src, nil, "init", "-q", "-b", "main")
+	w.commitIn(src, "Ada <ada@old.example>", "a.go", strings.Repeat("a\n", 100))
+	w.commitIn(src, "Ada Lovelace <ada@work.example>", "b.go", strings.Repeat("b\n", 100))
+	w.commitIn(src, "dependabot[bot] <49699333+dependabot[bot]@users.noreply.github.com>", "go.sum", strings.Repeat("s\n", 100))
+	w.commitIn(src, "Ada Lovelace <ada@work.example>", ".mailmap", "Ada Lovelace <ada@example.org> <ada@old.example>\nAda Lovelace <ada@example.org> <ada@work.example>\n")
+
+	out := w.importGit(t, src, "--mailmap")
+	if !strings.Contains(out, "imported 4 commits") || !strings.Contains(out, "authors resolved by the .mailmap") {
+		t.Fatalf("import:\n%s", out)
+	}
+	var info struct {
+		Identities []struct {
+			Identity string
+			Commits  int
+		}
+	}
+	getJSONInto(t, w.p.url+"/api/v1/commons/"+w.lib+"/imports", &info)
+	if len(info.Identities) != 2 || info.Identities[1].Identity != "git:ada@example.org" || info.Identities[1].Commits != 3 {
+		t.Fatalf("identities: %+v", info.Identities)
+	}
+
+	policy := filepath.Join(w.keysDir, "policy.json")
+	os.WriteFile(policy, []byte(`{"format":1,"default":"20 + lines_added","split":{"contributors":"1/1"},"exclude":["git:*[bot]@users.noreply.github.com"]}`), 0o644)
+	runMeent(t, "policy", "set", "--url", w.p.url, "--key", w.maya, "--commons", w.lib, "--file", policy, "--yes")
+	inc := w.hashOf(runMeent(t, "income", "record", "--url", w.p.url, "--key", w.maya, "--commons", w.lib, "--kind", "grant", "--amount", "100.00", "--reference", "grant"))
+	id := w.hashOf(runMeent(t, "distribution", "run", "--url", w.p.url, "--key", w.maya, "--income", inc))
+	var d struct {
+		Result struct {
+			Allocations []struct {
+				Recipient string
+				Amount    int64
+			}
+		}
+	}
+	getJSONInto(t, w.p.url+"/api/v1/distributions/"+id, &d)
+	got := map[string]int64{}
+	for _, a := range d.Result.Allocations {
+		got[a.Recipient] = a.Amount
+	}
+	if len(got) != 2 || got["git:ada@example.org"] != 10000 || got["git:49699333+dependabot[bot]@users.noreply.github.com"] != 0 {
+		t.Fatalf("allocations: %+v", d.Result.Allocations)
+	}
+	if out := runMeent(t, "verify", "--data", w.data); !strings.Contains(out, "ok:") {
+		t.Fatalf("verify: %s", out)
+	}
+}

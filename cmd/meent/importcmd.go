@@ -31,7 +31,7 @@ const maxImportBytes = 48 << 10
 // adds only new commits.
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "git" {
-		return errors.New("usage: meent import git PATH --commons ID --key FILE [--url URL] [--ref REF] [--dry-run]")
+		return errors.New("usage: meent import git PATH --commons ID --key FILE [--url URL] [--ref REF] [--mailmap] [--dry-run]")
 	}
 	fs := newFlagSet("import git", stderr)
 	var s signer
@@ -40,6 +40,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	ref := fs.String("ref", "HEAD", "the branch whose history counts as accepted")
 	source := fs.String("source", "", "where the history comes from, shown with each contribution (default: the path)")
 	dry := fs.Bool("dry-run", false, "read the history and report, submit nothing")
+	mailmap := fs.Bool("mailmap", false, "credit authors by the .mailmap committed at the ref (canonical name and email)")
 	// Flags may come after the path, as the issue writes the command.
 	rest := args[1:]
 	var path string
@@ -106,7 +107,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	imp := func(h string) bool { return known[h] && !unknown[h] }
-	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: imp}, func(c gitimport.Commit) error {
+	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: imp, Mailmap: *mailmap}, func(c gitimport.Commit) error {
 		var n int
 		var k commons.ImportedCommit
 		if unknown[c.Hash] {
@@ -143,6 +144,11 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		verb, imported, events, rep.Merges, rep.Skipped, time.Since(start).Round(time.Millisecond))
 	if amended > 0 || stillUnknown > 0 {
 		fmt.Fprintf(stdout, "added the line counts of %d commits imported earlier without them; %d are still unreadable\n", amended, stillUnknown)
+	}
+	if rep.Mailmap != "" {
+		fmt.Fprintf(stdout, "authors resolved by the .mailmap at %s (blob %s)\n", *ref, rep.Mailmap)
+	} else if *mailmap {
+		fmt.Fprintf(stdout, "no .mailmap at %s: authors as written\n", *ref)
 	}
 	for _, p := range rep.Unreadable {
 		what := "not imported"
