@@ -34,6 +34,7 @@ type Activity struct {
 type ActivityList struct {
 	Events     []Activity `json:"events"`
 	NextBefore *int64     `json:"next_before,omitempty"`
+	Next       string     `json:"next,omitempty"` // the same position as an opaque cursor
 }
 
 // activityScan bounds how many of the log's events one request for a
@@ -444,13 +445,31 @@ func (s *Server) activityOf(o *objects, nm *names, recs []meent.Record) []Activi
 	return out
 }
 
-// activityQuery reads ?before= and ?limit=.
+// activityQuery reads ?before= or ?cursor=, and ?limit=.
 func activityQuery(r *nethttp.Request) (before int64, limit int, err error) {
 	if before, err = queryInt(r, "before", 0); err != nil {
 		return 0, 0, err
 	}
-	limit, err = queryLimit(r)
-	return before, limit, err
+	q, err := queryPage(r, "activity")
+	if err != nil {
+		return 0, 0, err
+	}
+	if n, ok, err := q.index(); err != nil {
+		return 0, 0, err
+	} else if ok {
+		before = n
+	}
+	return before, q.Limit, nil
+}
+
+// activityList is a page of activity with its cursors.
+func activityList(w nethttp.ResponseWriter, r *nethttp.Request, events []Activity, next *int64) ActivityList {
+	out := ActivityList{Events: events, NextBefore: next}
+	if next != nil {
+		out.Next = indexCursor("activity", *next)
+		setNext(w, r, out.Next)
+	}
+	return out
 }
 
 func (s *Server) apiCommonsActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -469,7 +488,7 @@ func (s *Server) apiCommonsActivity(w nethttp.ResponseWriter, r *nethttp.Request
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, ActivityList{Events: s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), NextBefore: next})
+	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), next))
 }
 
 func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -489,7 +508,7 @@ func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) 
 		return
 	}
 	o := newObjects(r.Context(), s.node.Store())
-	writeJSON(w, r, nethttp.StatusOK, ActivityList{Events: s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), NextBefore: next})
+	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), next))
 }
 
 // Atom 1.0 (RFC 4287).
