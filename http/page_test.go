@@ -164,10 +164,18 @@ func testListsPage(t *testing.T, e *env) {
 	got, _ = walk(t, e, "/api/v1/commons/"+fork+"/contributions?lineage=0", 1, contributions)
 	once(t, "the fork's own", got, 2)
 
+	// The Go client follows the cursors.
+	if ks, err := e.client.Contributions(t.Context(), lib, "", false); err != nil || len(ks) != n {
+		t.Fatalf("client: %d contributions, %v", len(ks), err)
+	}
+
 	// Mapped to an agent, they are the agent's contributions.
 	e.act(ada, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})
 	got, _ = walk(t, e, "/api/v1/agents/"+ada.id+"/contributions?x=1", 300, contributions)
 	once(t, "agent contributions", got, n)
+	if ks, err := e.client.AgentContributions(t.Context(), ada.id, commons.Accepted); err != nil || len(ks) != n {
+		t.Fatalf("client: %d agent contributions, %v", len(ks), err)
+	}
 
 	// Incomes, distributions and balances.
 	for i := range 5 {

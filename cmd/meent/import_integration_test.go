@@ -3,6 +3,8 @@
 package main
 
 import (
+	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -199,5 +201,42 @@ func TestImportMailmapAndExcludeBots(t *testing.T) {
 	}
 	if out := runMeent(t, "verify", "--data", w.data); !strings.Contains(out, "ok:") {
 		t.Fatalf("verify: %s", out)
+	}
+}
+
+// TestContributionListFollowsCursors: meent contribution list shows every
+// contribution, past the API's largest page of 1000.
+func TestContributionListFollowsCursors(t *testing.T) {
+	w := newImportWorld(t)
+	src := t.TempDir()
+	w.gitIn(src, nil, "init", "-q", "-b", "main")
+	const n = 1100
+	var stream strings.Builder
+	for i := 1; i <= n; i++ {
+		fmt.Fprintf(&stream, "commit refs/heads/main\nauthor Ada <ada@example.org> %d +0000\ncommitter Ada <ada@example.org> %d +0000\ndata 4\nc%03d\nM 644 inline f\ndata %d\n%s\n",
+			1700000000+i, 1700000000+i, i%1000, len(fmt.Sprint(i))+1, fmt.Sprint(i))
+	}
+	cmd := exec.Command("git", "fast-import", "--quiet")
+	cmd.Dir = src
+	cmd.Stdin = strings.NewReader(stream.String())
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("fast-import: %v\n%s", err, out)
+	}
+	if out := w.importGit(t, src); !strings.Contains(out, fmt.Sprintf("imported %d commits", n)) {
+		t.Fatalf("import:\n%s", out)
+	}
+	out := runMeent(t, "contribution", "list", "--url", w.p.url, "--commons", w.lib)
+	var list struct {
+		Contributions []struct{ ID string }
+	}
+	if err := json.Unmarshal([]byte(out), &list); err != nil {
+		t.Fatalf("%v\n%.500s", err, out)
+	}
+	seen := map[string]bool{}
+	for _, k := range list.Contributions {
+		seen[k.ID] = true
+	}
+	if len(list.Contributions) != n || len(seen) != n {
+		t.Fatalf("contribution list shows %d (%d distinct), want %d", len(list.Contributions), len(seen), n)
 	}
 }

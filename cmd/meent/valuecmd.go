@@ -172,7 +172,11 @@ func cmdIncome(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			s.bind(fs)
 			id := fs.String("commons", "", "commons ID")
 			return func() error {
-				return getJSON(ctx, stdout, strings.TrimRight(s.url, "/")+"/api/v1/commons/"+*id+"/incomes")
+				is, err := http.NewClient(s.url, nil).Incomes(ctx, *id)
+				if err != nil {
+					return err
+				}
+				return printJSON(stdout, http.IncomeList{Incomes: is})
 			}
 		},
 	})
@@ -232,7 +236,11 @@ func cmdDistribution(ctx context.Context, args []string, stdout, stderr io.Write
 			s.bind(fs)
 			id := fs.String("commons", "", "commons ID")
 			return func() error {
-				return getJSON(ctx, stdout, strings.TrimRight(s.url, "/")+"/api/v1/commons/"+*id+"/distributions")
+				ds, err := http.NewClient(s.url, nil).Distributions(ctx, *id)
+				if err != nil {
+					return err
+				}
+				return printJSON(stdout, http.DistributionList{Distributions: ds})
 			}
 		},
 	})
