@@ -85,7 +85,7 @@ type Step struct {
 	Event  string    `json:"event,omitempty"` // its hash
 	Time   Timestamp `json:"time"`
 	Agent  string    `json:"agent"`
-	Action string    `json:"action"` // submit, revise, accept, reject, changes, dispute, uphold, overturn, endorse
+	Action string    `json:"action"` // submit, revise, accept, reject, changes, dispute, uphold, overturn, endorse, import, amend-lines
 	Reason string    `json:"reason,omitempty"`
 }
 
