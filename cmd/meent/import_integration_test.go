@@ -178,6 +178,12 @@ func TestImportMailmapAndExcludeBots(t *testing.T) {
 		t.Fatalf("identities: %+v", info.Identities)
 	}
 
+	// The preview shows the bot losing its share before anything is saved.
+	out = runMeent(t, "policy", "set", "--url", w.p.url, "--key", w.maya, "--commons", w.lib, "--preset", "default",
+		"--exclude", "git:*[bot]@users.noreply.github.com")
+	if !strings.Contains(out, "Nothing saved") || !strings.Contains(out, "dependabot") {
+		t.Fatalf("preview:\n%s", out)
+	}
 	policy := filepath.Join(w.keysDir, "policy.json")
 	os.WriteFile(policy, []byte(`{"format":1,"default":"20 + lines_added","split":{"contributors":"1/1"},"exclude":["git:*[bot]@users.noreply.github.com"]}`), 0o644)
 	runMeent(t, "policy", "set", "--url", w.p.url, "--key", w.maya, "--commons", w.lib, "--file", policy, "--yes")
