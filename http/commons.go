@@ -841,25 +841,17 @@ func (s *Server) boardPage(o *objects, commonsID string, b boardQuery, q pageQue
 	if b.Status == "all" {
 		f.Status = ""
 	}
-	all := pageQuery{Limit: maxLimit}
 	now := s.now()
 	var out []Need
-	for {
-		ns, next, err := pageObjects[commons.Need](o, f, all, "needs-scan", nil)
-		if err != nil {
-			return nil, "", err
-		}
-		for _, n := range ns {
-			v := needOf(n, now)
-			if b.Claimed == "1" && len(v.ActiveClaims) == 0 || b.Claimed == "0" && len(v.ActiveClaims) > 0 {
-				continue
-			}
+	// Every need of the status: a page of the board can be anywhere in it.
+	if _, _, err := pageObjects(o, f, pageQuery{Limit: math.MaxInt}, "", func(n *commons.Need) bool {
+		v := needOf(n, now)
+		if !(b.Claimed == "1" && len(v.ActiveClaims) == 0 || b.Claimed == "0" && len(v.ActiveClaims) > 0) {
 			out = append(out, v)
 		}
-		if next == "" {
-			break
-		}
-		all, _ = queryPageOf(next, maxLimit)
+		return false
+	}); err != nil {
+		return nil, "", err
 	}
 	sortNeeds(out, b.Sort)
 	start := 0

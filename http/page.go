@@ -53,18 +53,6 @@ func queryPage(r *nethttp.Request, list string) (pageQuery, error) {
 	return q, nil
 }
 
-// queryPageOf decodes a cursor this package made, for reading on.
-func queryPageOf(c string, limit int) (pageQuery, error) {
-	r := &nethttp.Request{URL: &url.URL{RawQuery: url.Values{"cursor": {c}, "limit": {strconv.Itoa(limit)}}.Encode()}}
-	raw, _ := base64.RawURLEncoding.DecodeString(c)
-	var parts []string
-	json.Unmarshal(raw, &parts)
-	if len(parts) == 0 {
-		return pageQuery{Limit: limit}, nil
-	}
-	return queryPage(r, parts[0])
-}
-
 // cursor encodes the position after which the next page of list starts.
 func cursor(list string, pos ...string) string {
 	b, _ := json.Marshal(append([]string{list}, pos...))
@@ -115,6 +103,7 @@ func indexCursor(list string, n int64) string { return cursor(list, strconv.Form
 // decoded as T, keeping those keep accepts (all when keep is nil). It reads
 // the store in batches from the cursor on until the page is full or the
 // objects end, and returns the cursor of the next page ("" at the end).
+// A keep that returns false for all visits every object once.
 func pageObjects[T any](o *objects, f meent.ObjectFilter, q pageQuery, list string, keep func(*T) bool) ([]*T, string, error) {
 	after, err := q.objectKey()
 	if err != nil {
