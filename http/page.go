@@ -6,6 +6,8 @@ import (
 	nethttp "net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/meent/meent"
 )
@@ -48,6 +50,14 @@ func queryPage(r *nethttp.Request, list string) (pageQuery, error) {
 	var parts []string
 	if err := json.Unmarshal(raw, &parts); err != nil || len(parts) < 2 || parts[0] != list {
 		return q, bad
+	}
+	// The parts go into SQL as values: PostgreSQL refuses NUL bytes (a
+	// 500 rather than a 400), and encoding/json would have turned invalid
+	// UTF-8 into U+FFFD, so such a cursor was never one a page gave.
+	for _, p := range parts {
+		if len(p) > 256 || strings.IndexByte(p, 0) >= 0 || strings.ContainsRune(p, utf8.RuneError) {
+			return q, bad
+		}
 	}
 	q.after = parts[1:]
 	return q, nil
