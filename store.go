@@ -95,6 +95,18 @@ type ObjectFilter struct {
 	Status  string
 	Limit   int // at most 1000, 100 when 0 or less
 	Desc    bool
+	// After, when set, is a keyset cursor: only objects that come after
+	// the object with this creation index and ID in the listing's order
+	// (so the next page starts where the last one ended, exactly once,
+	// whatever was added meanwhile).
+	After *ObjectKey
+}
+
+// ObjectKey is an object's position in a listing of objects: by creation
+// index, then ID (compared bytewise).
+type ObjectKey struct {
+	Created int64
+	ID      string
 }
 
 // Account is a web account: private to the node, never in the log. It lets

@@ -3,6 +3,7 @@ package commons
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -36,10 +37,26 @@ const (
 )
 
 // ImportData is the data of contribution.import.
+//
+// Evolution: Amends was added after the first release; an import without
+// it means what it always meant. Commits may be empty when Amends is not.
 type ImportData struct {
 	Commons string           `json:"commons"`
 	Source  string           `json:"source,omitempty"` // where the history came from (a URL or a name), for people
 	Commits []ImportedCommit `json:"commits"`
+	Amends  []LineCounts     `json:"amends,omitempty"`
+}
+
+// LineCounts are the line counts of a commit imported earlier without them
+// (ImportedCommit.NoStats: the boundary of a shallow clone, or a blob
+// absent from a partial clone), read by a later import that could. They
+// amend that contribution from this event's ledger position on: a
+// distribution recorded before it keeps the counts it ran with.
+type LineCounts struct {
+	Commit       string `json:"commit"`
+	Files        int64  `json:"files,omitempty"`
+	LinesAdded   int64  `json:"lines_added,omitempty"`
+	LinesRemoved int64  `json:"lines_removed,omitempty"`
 }
 
 // ImportedCommit is one commit of an import.
@@ -143,8 +160,8 @@ func (s *State) applyImport(idx int64, ev *ledger.Event, me string) error {
 	if err != nil {
 		return err
 	}
-	if len(d.Commits) == 0 || len(d.Commits) > MaxImportCommits {
-		return refuse("an import carries 1 to %d commits", MaxImportCommits)
+	if n := len(d.Commits) + len(d.Amends); n == 0 || n > MaxImportCommits {
+		return refuse("an import carries 1 to %d commits and amends", MaxImportCommits)
 	}
 	if len(d.Source) > MaxTitle || !utf8.ValidString(d.Source) {
 		return refuse("source longer than %d bytes", MaxTitle)
@@ -180,6 +197,10 @@ func (s *State) applyImport(idx int64, ev *ledger.Event, me string) error {
 			return err
 		}
 	}
+	amended, err := s.checkAmends(c, d.Amends, seen)
+	if err != nil {
+		return err
+	}
 	for _, k := range d.Commits {
 		id := ImportedID(c.ID, k.Commit)
 		title := k.Subject
@@ -204,7 +225,51 @@ func (s *State) applyImport(idx int64, ev *ledger.Event, me string) error {
 		s.touch(KindContribution, id)
 	}
 	s.recordProofs(idx, ev.Time, c.ID, d.Commits)
+	for i, a := range d.Amends {
+		k := amended[i]
+		k.Quantities.LinesAdded, k.Quantities.LinesRemoved = a.LinesAdded, a.LinesRemoved
+		k.Import.Files, k.Import.NoStats = a.Files, false
+		k.Updated = idx
+		k.History = append(k.History, Step{Index: idx, Time: ev.Time, Agent: me, Action: "amend-lines",
+			Reason: fmt.Sprintf("line counts read by a later import: +%d -%d in %d files (were unknown)", a.LinesAdded, a.LinesRemoved, a.Files)})
+		s.touch(KindContribution, k.ID)
+	}
 	return nil
+}
+
+// checkAmends checks the amends of an import into c and returns the
+// contributions they amend, in order. Only counts that were unknown can be
+// given: a commit imported with counts keeps them, so an amend can never
+// rewrite what a maintainer imported as read. Only the commons that
+// imported a commit amends it; a fork's view of an upstream commit follows
+// the upstream's amend. seen holds the commits of the same event, which
+// cannot be amended in it (they are imported with what was read).
+func (s *State) checkAmends(c *Commons, amends []LineCounts, seen map[string]bool) ([]*Contribution, error) {
+	out := make([]*Contribution, len(amends))
+	for i, a := range amends {
+		if (len(a.Commit) != 40 && len(a.Commit) != 64) || !isHex(a.Commit) {
+			return nil, refuse("amends[%d]: commit must be a full git object name (40 or 64 lowercase hex digits)", i)
+		}
+		if seen[a.Commit] {
+			return nil, refuse("amends[%d]: commit %s is named twice in this import", i, a.Commit)
+		}
+		seen[a.Commit] = true
+		k := s.contributions[ImportedID(c.ID, a.Commit)]
+		if k == nil || k.Import == nil {
+			return nil, refuse("amends[%d]: commit %s was not imported into %s", i, a.Commit, c.Name)
+		}
+		if !k.Import.NoStats {
+			return nil, meent.Errorf(meent.ECONFLICT, "amends[%d]: commit %s was imported with its line counts; only unknown counts can be amended", i, a.Commit)
+		}
+		if a.Files < 0 || a.LinesAdded < 0 || a.LinesRemoved < 0 {
+			return nil, refuse("amends[%d]: counts cannot be negative", i)
+		}
+		if k.Import.Merge && (a.Files != 0 || a.LinesAdded != 0 || a.LinesRemoved != 0) {
+			return nil, refuse("amends[%d]: a merge carries no lines (they were counted in the merged commits)", i)
+		}
+		out[i] = k
+	}
+	return out, nil
 }
 
 // Maintains reports whether an agent maintains at least one commons.

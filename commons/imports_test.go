@@ -87,3 +87,56 @@ func TestImportAndIdentities(t *testing.T) {
 		t.Fatalf("a later import credits %q", got)
 	}
 }
+
+// TestImportAmendsUnknownCounts: a commit imported without line counts
+// (a shallow clone's boundary) gets them from a later import that can read
+// them, visibly in its history; counts that were known cannot be changed.
+func TestImportAmendsUnknownCounts(t *testing.T) {
+	w := newWorld(t)
+	maya := w.agent(1, "admin", person{})
+	ada := w.agent(2, "", person{})
+	lib := w.must(maya, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	known, unknown, merge := strings.Repeat("a", 40), strings.Repeat("b", 40), strings.Repeat("c", 40)
+	w.must(maya, commons.TypeImport, commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{
+		{Commit: known, Identity: "git:ada@example.org", Files: 1, LinesAdded: 10},
+		{Commit: unknown, Identity: "git:ada@example.org", NoStats: true},
+		{Commit: merge, Identity: "git:ada@example.org", Merge: true, NoStats: true},
+	}})
+	fix := commons.LineCounts{Commit: unknown, Files: 3, LinesAdded: 40, LinesRemoved: 2}
+	amend := func(a ...commons.LineCounts) commons.ImportData {
+		return commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{}, Amends: a}
+	}
+	// Only a maintainer amends; counts that were read stay as read; only
+	// imported commits, once each, merges without lines.
+	w.refused(meent.EFORBIDDEN, ada, commons.TypeImport, amend(fix))
+	w.refused(meent.ECONFLICT, maya, commons.TypeImport, amend(commons.LineCounts{Commit: known, LinesAdded: 99}))
+	w.refused(meent.ERULE, maya, commons.TypeImport, amend(commons.LineCounts{Commit: strings.Repeat("d", 40), LinesAdded: 1}))
+	w.refused(meent.ERULE, maya, commons.TypeImport, amend(fix, fix))
+	w.refused(meent.ERULE, maya, commons.TypeImport, amend(commons.LineCounts{Commit: merge, LinesAdded: 1}))
+	w.refused(meent.ERULE, maya, commons.TypeImport, amend(commons.LineCounts{Commit: unknown, LinesAdded: -1}))
+	w.refused(meent.ERULE, maya, commons.TypeImport, amend(commons.LineCounts{Commit: "xyz"}))
+	if k := w.st.Commons.Contribution(commons.ImportedID(lib, unknown)); !k.Import.NoStats || k.Quantities.LinesAdded != 0 {
+		t.Fatalf("a refused amend changed %+v", k)
+	}
+
+	// An amend may come with new commits in the same event.
+	later := strings.Repeat("e", 40)
+	d := amend(fix)
+	d.Commits = []commons.ImportedCommit{{Commit: later, Identity: "git:ada@example.org", LinesAdded: 1}}
+	w.must(maya, commons.TypeImport, d)
+	k := w.st.Commons.Contribution(commons.ImportedID(lib, unknown))
+	if k.Import.NoStats || k.Import.Files != 3 || k.Quantities.LinesAdded != 40 || k.Quantities.LinesRemoved != 2 {
+		t.Fatalf("amended contribution: %+v %+v", k.Import, k.Quantities)
+	}
+	last := k.History[len(k.History)-1]
+	if len(k.History) != 2 || last.Action != "amend-lines" || last.Agent != maya.id || !strings.Contains(last.Reason, "+40 -2") {
+		t.Fatalf("history: %+v", k.History)
+	}
+	if w.st.Commons.Contribution(commons.ImportedID(lib, later)) == nil {
+		t.Fatal("the commit imported with the amend is missing")
+	}
+	// Once known, the counts are final.
+	w.refused(meent.ECONFLICT, maya, commons.TypeImport, amend(fix))
+	// The merge's unknown counts may become known zeros.
+	w.must(maya, commons.TypeImport, amend(commons.LineCounts{Commit: merge}))
+}

@@ -53,7 +53,7 @@ func (im *importer) check(ctx context.Context, from int) error {
 		trees[j] = string(f[1])
 		j++
 		return nil
-	}, "log", "--no-walk=unsorted", "--stdin", "--format=%H %T")
+	}, "log", "--no-walk=unsorted", "--stdin", "--no-mailmap", "--format=%H %T")
 	if err != nil {
 		im.checked = len(im.entries) // give up checking; recover retries each failure
 		return ctx.Err()

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -21,6 +22,22 @@ type git struct {
 	bin string
 	dir string
 	env []string // nil: gitEnv()
+	// runs counts the git processes started, so tests can tell the fast
+	// path (a handful of processes) from the per-commit fallback.
+	runs atomic.Int64
+	// mailmap, when set, makes the git logs that read commits resolve
+	// authors through this .mailmap (Options.Mailmap).
+	mailmap *mailmap
+}
+
+// mailmap is the one .mailmap an import applies: a blob, read by git from
+// the object store, never a file in a work tree. git reads a work tree's
+// .mailmap whatever it is told, so the logs run with an empty directory
+// as their work tree.
+type mailmap struct {
+	blob    string // object name of the .mailmap at the ref read
+	gitDir  string // absolute
+	emptyWT string // an empty directory
 }
 
 // newGit returns a git for the repository at dir. Git is told not to look
@@ -50,6 +67,13 @@ var globalArgs = []string{
 	"-c", "diff.renameLimit=1000",
 	"-c", "core.bigFileThreshold=512m",
 	"-c", "core.fsmonitor=false",
+	// No .mailmap unless asked for (Options.Mailmap): it is writable by
+	// anyone who can push, and in a bare partial clone git dies reading
+	// its absent blob (HEAD:.mailmap), which sent every commit down the
+	// slow path. An empty mailmap.blob keeps git from defaulting to it.
+	"-c", "log.mailmap=false",
+	"-c", "mailmap.file=",
+	"-c", "mailmap.blob=",
 	"--no-pager",
 }
 
@@ -99,10 +123,18 @@ func keepEnv(name string) bool {
 var gitEnv = sync.OnceValue(environ)
 
 func (g *git) command(ctx context.Context, args ...string) *exec.Cmd {
-	full := make([]string, 0, 2+len(globalArgs)+len(args))
-	full = append(full, "-C", g.dir)
+	return g.commandIn(ctx, []string{"-C", g.dir}, nil, args...)
+}
+
+// commandIn runs git with where (the options that say which repository)
+// and config (settings after the global ones, so they win) before args.
+func (g *git) commandIn(ctx context.Context, where, config []string, args ...string) *exec.Cmd {
+	full := make([]string, 0, len(where)+len(globalArgs)+len(config)+len(args))
+	full = append(full, where...)
 	full = append(full, globalArgs...)
+	full = append(full, config...)
 	full = append(full, args...)
+	g.runs.Add(1)
 	cmd := exec.CommandContext(ctx, g.bin, full...)
 	cmd.Env = g.env
 	if cmd.Env == nil {
@@ -219,11 +251,26 @@ type stream struct {
 // startLog runs git log on the hashes given by in, in that order, with
 // line counts when stats is set.
 func (g *git) startLog(ctx context.Context, in io.Reader, stats bool) (*stream, error) {
-	args := logArgs
+	args := slices.Clone(logArgs)
 	if stats {
-		args = append(args[:len(args):len(args)], "--numstat")
+		args = append(args, "--numstat")
 	}
-	s := &stream{cmd: g.command(ctx, args...)}
+	var cmd *exec.Cmd
+	if m := g.mailmap; m != nil {
+		for i, a := range args {
+			switch a {
+			case "--format=" + logFormat:
+				args[i] = "--format=" + mailmapFormat
+			case "--no-mailmap":
+				args[i] = "--mailmap"
+			}
+		}
+		cmd = g.commandIn(ctx, []string{"-C", m.emptyWT, "--git-dir=" + m.gitDir, "--work-tree=" + m.emptyWT},
+			[]string{"-c", "mailmap.blob=" + m.blob}, args...)
+	} else {
+		cmd = g.command(ctx, args...)
+	}
+	s := &stream{cmd: cmd}
 	s.cmd.Stdin = in
 	s.cmd.Stderr = &s.stderr
 	out, err := s.cmd.StdoutPipe()

@@ -22,8 +22,12 @@
 //     invalid bytes becomes U+FFFD, deterministically, because commits in
 //     old repositories often carry Latin-1 names. Values longer than
 //     MaxText (paths: MaxPath) bytes are truncated.
-//   - The .mailmap of the repository is not applied: it is writable by
-//     anyone who can push, so it must not decide who is credited.
+//   - The .mailmap of the repository is not applied unless asked for
+//     (Options.Mailmap): it is writable by anyone who can push, so by
+//     default it does not decide who is credited. When asked for, the one
+//     applied is the .mailmap committed at the ref read, never a work
+//     tree's file or the user's configuration, so two nodes importing the
+//     same ref credit the same identities.
 //     Replace refs are ignored for the same reason (GIT_NO_REPLACE_OBJECTS).
 //
 // Damaged repositories and partial clones are imported as far as they can
@@ -72,6 +76,13 @@ type Options struct {
 	Imported func(hash string) bool
 	// Git is the git binary. Default: "git" found in PATH.
 	Git string
+	// Mailmap resolves authors through the .mailmap committed at Ref
+	// (git's own mailmap rules: canonical name and email), so one person
+	// with several emails is one identity. Without a .mailmap at Ref it
+	// changes nothing; when that .mailmap cannot be read (a blobless
+	// clone) Read refuses to start (meent.EINVALID) rather than import
+	// without it.
+	Mailmap bool
 }
 
 // Commit is one commit as read from git.
@@ -115,6 +126,13 @@ type Report struct {
 	// by Identity. A caller maps them to agents; those it cannot map are
 	// the unclaimed identities whose value is kept for them.
 	Identities map[string]IdentityStat
+	// GitProcesses counts the git processes Read started: a handful
+	// whatever the length of the history, unless commits had to be
+	// retried one by one.
+	GitProcesses int
+	// Mailmap is the object name of the .mailmap applied (Options.Mailmap),
+	// "" if none was.
+	Mailmap string
 }
 
 // Problem is something Read could not read.
@@ -172,8 +190,8 @@ func asciiLower(s string) string {
 // (meent.ENOTFOUND), git cannot be run, or ctx ends; the Report then
 // covers the commits delivered so far. A repository without commits
 // yields an empty Report.
-func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) error) (Report, error) {
-	rep := Report{Identities: map[string]IdentityStat{}}
+func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) error) (rep Report, err error) {
+	rep = Report{Identities: map[string]IdentityStat{}}
 	if strings.HasPrefix(opts.Ref, "-") || strings.HasPrefix(opts.Since, "-") {
 		return rep, meent.Errorf(meent.EINVALID, "git ref must not start with '-'")
 	}
@@ -185,6 +203,7 @@ func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) er
 		}
 	}
 	g := newGit(bin, repoPath)
+	defer func() { rep.GitProcesses = int(g.runs.Load()) }()
 	if st, err := os.Stat(repoPath); err != nil || !st.IsDir() {
 		return rep, &meent.Error{Code: meent.EINVALID, Message: fmt.Sprintf("%s is not a directory", repoPath), Err: err}
 	}
@@ -204,9 +223,11 @@ func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) er
 		if ctx.Err() != nil {
 			return rep, ctx.Err()
 		}
-		if opts.Ref == "" {
+		if ref == "HEAD" {
 			// An unborn HEAD (no commits yet) does not resolve at all; a
-			// HEAD whose commit is absent resolves to a hash.
+			// HEAD whose commit is absent resolves to a hash. "HEAD" is
+			// also what meent import git passes by default, so an empty
+			// repository imports 0 commits there too.
 			if _, uerr := g.output(ctx, "rev-parse", "--verify", "--quiet", "HEAD"); uerr != nil {
 				return rep, nil
 			}
@@ -220,6 +241,19 @@ func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) er
 				return rep, ctx.Err()
 			}
 			return rep, &meent.Error{Code: meent.ENOTFOUND, Message: fmt.Sprintf("since: %q is not a commit in %s", opts.Since, repoPath), Err: err}
+		}
+	}
+
+	if opts.Mailmap {
+		dir, err := g.useMailmap(ctx, head)
+		if dir != "" {
+			defer os.RemoveAll(dir)
+		}
+		if err != nil {
+			return rep, err
+		}
+		if g.mailmap != nil {
+			rep.Mailmap = g.mailmap.blob
 		}
 	}
 
@@ -243,6 +277,37 @@ func Read(ctx context.Context, repoPath string, opts Options, fn func(Commit) er
 	}
 	err = im.run(ctx)
 	return rep, err
+}
+
+// useMailmap sets g up to apply the .mailmap committed at commit head, if
+// there is one. It returns the empty directory it made, for the caller to
+// remove.
+func (g *git) useMailmap(ctx context.Context, head string) (string, error) {
+	out, err := g.output(ctx, "rev-parse", "--verify", "--quiet", "--end-of-options", head+":.mailmap")
+	if err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", nil // no .mailmap at the ref: nothing to apply
+	}
+	blob := strings.TrimSpace(string(out))
+	if _, err := g.output(ctx, "cat-file", "-e", blob); err != nil {
+		if ctx.Err() != nil {
+			return "", ctx.Err()
+		}
+		return "", &meent.Error{Code: meent.EINVALID, Err: err,
+			Message: fmt.Sprintf("the .mailmap at %s (blob %s) cannot be read, as in a blobless clone: fetch it or import without the mailmap", head, blob)}
+	}
+	gd, err := g.output(ctx, "rev-parse", "--absolute-git-dir")
+	if err != nil {
+		return "", fmt.Errorf("gitimport: find the git directory: %w", err)
+	}
+	dir, err := os.MkdirTemp("", "meent-mailmap-")
+	if err != nil {
+		return "", fmt.Errorf("gitimport: %w", err)
+	}
+	g.mailmap = &mailmap{blob: blob, gitDir: strings.TrimSpace(string(gd)), emptyWT: dir}
+	return dir, nil
 }
 
 // deliver hands c to fn and counts it.

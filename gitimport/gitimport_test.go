@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -45,7 +46,11 @@ func TestReadLinear(t *testing.T) {
 	wantRep := Report{Commits: 3, Identities: map[string]IdentityStat{
 		"git:ada@example.org":   {Name: "Ada Lovelace", Email: "ada@example.org", Commits: 2},
 		"git:grace@example.org": {Name: "Grace Hopper", Email: "Grace@Example.ORG", Commits: 1},
-	}}
+	},
+		// rev-parse --git-dir, rev-parse REF, rev-list, rev-parse
+		// --git-path shallow, and one git log for every commit.
+		GitProcesses: 5,
+	}
 	if !reflect.DeepEqual(rep, wantRep) {
 		t.Errorf("report:\n got %+v\nwant %+v", rep, wantRep)
 	}
@@ -223,9 +228,18 @@ func TestReadErrors(t *testing.T) {
 	})
 	r := newRepo(t)
 	t.Run("empty repository", func(t *testing.T) {
-		rep, err := Read(ctx, r.dir, Options{}, nop)
+		// Ref "HEAD" is what meent import git passes by default.
+		for _, opts := range []Options{{}, {Ref: "HEAD"}} {
+			rep, err := Read(ctx, r.dir, opts, nop)
+			if err != nil || rep.Commits != 0 {
+				t.Errorf("%+v: got %+v, %v", opts, rep, err)
+			}
+		}
+		bare := filepath.Join(r.home, "empty.git")
+		r.git("init", "-q", "--bare", bare)
+		rep, err := Read(ctx, bare, Options{Ref: "HEAD"}, nop)
 		if err != nil || rep.Commits != 0 {
-			t.Errorf("got %+v, %v", rep, err)
+			t.Errorf("bare: got %+v, %v", rep, err)
 		}
 	})
 	r.write("a", "a\n")
@@ -563,5 +577,103 @@ func TestIdentity(t *testing.T) {
 		if got := Identity(Commit{AuthorName: tt.name, AuthorEmail: tt.email}); got != tt.want {
 			t.Errorf("Identity(%q, %q) = %q, want %q", tt.name, tt.email, got, tt.want)
 		}
+	}
+}
+
+// TestReadBareBloblessCloneWithMailmap is the import of a bare blobless
+// clone whose history has a .mailmap: git log with a mailmap dies reading
+// the absent HEAD:.mailmap blob, which once sent every commit through two
+// git processes of its own. The count of git processes must not grow with
+// the history.
+func TestReadBareBloblessCloneWithMailmap(t *testing.T) {
+	src := newRepo(t)
+	src.git("config", "uploadpack.allowFilter", "true")
+	src.git("config", "uploadpack.allowAnySHA1InWant", "true")
+	src.write(".mailmap", "Ada L <ada@new.example>  <ada@example.org>\n")
+	src.commit("mailmap")
+	const n = 40
+	for i := 0; i < n; i++ {
+		src.write("f"+itoa(int64(i%5)), strings.Repeat("x\n", i+1))
+		src.commit("change " + itoa(int64(i)))
+	}
+	dst := filepath.Join(src.home, "bare.git")
+	if out, err := src.run(nil, "clone", "-q", "--bare", "--filter=blob:none", "file://"+src.dir, dst); err != nil {
+		t.Fatalf("clone: %v %s", err, out)
+	}
+	got, rep := readAll(t, dst, Options{Ref: "HEAD"})
+	if len(got) != n+1 {
+		t.Fatalf("got %d commits, want %d", len(got), n+1)
+	}
+	for _, c := range got {
+		if !c.NoStats || c.AuthorEmail != "ada@example.org" {
+			t.Errorf("commit %s: NoStats %v, email %q (no blob is present; no mailmap applies)", c.Subject, c.NoStats, c.AuthorEmail)
+		}
+	}
+	if rep.GitProcesses > 15 {
+		t.Errorf("%d git processes for %d commits: the import left the fast path", rep.GitProcesses, len(got))
+	}
+	t.Logf("%d git processes for %d commits", rep.GitProcesses, len(got))
+}
+
+// TestReadMailmap: with Options.Mailmap the .mailmap committed at the ref
+// merges one person's emails into one identity; without it, or with a
+// work tree's uncommitted .mailmap, nothing changes.
+func TestReadMailmap(t *testing.T) {
+	r := newRepo(t)
+	r.git("config", "uploadpack.allowFilter", "true")
+	r.write("a", "a\n")
+	r.commit("one", "Ada L", "ada@old.example")
+	r.write("b", "b\n")
+	r.commit("two", "Ada Lovelace", "ADA@work.example")
+	r.write("c", "c\n")
+	r.commit("three", "dependabot[bot]", "49699333+dependabot[bot]@users.noreply.github.com")
+	r.write(".mailmap", "Ada Lovelace <ada@example.org> <ada@old.example>\nAda Lovelace <ada@example.org> <ada@work.example>\n")
+	r.commit("mailmap")
+
+	ids := func(rep Report) []string {
+		var out []string
+		for id := range rep.Identities {
+			out = append(out, id)
+		}
+		sort.Strings(out)
+		return out
+	}
+	_, plain := readAll(t, r.dir, Options{})
+	if len(plain.Identities) != 4 || plain.Mailmap != "" {
+		t.Fatalf("without the mailmap: %v", ids(plain))
+	}
+	// An uncommitted change to the work tree's .mailmap is not applied.
+	r.write(".mailmap", "Mallory <mallory@example.org> <ada@example.org>\n")
+	got, rep := readAll(t, r.dir, Options{Mailmap: true})
+	want := []string{"git:49699333+dependabot[bot]@users.noreply.github.com", "git:ada@example.org"}
+	if !reflect.DeepEqual(ids(rep), want) || rep.Identities["git:ada@example.org"].Commits != 3 {
+		t.Fatalf("with the mailmap: %v %+v", ids(rep), rep.Identities)
+	}
+	if rep.Mailmap != r.git("rev-parse", "HEAD:.mailmap") {
+		t.Errorf("report names mailmap %q", rep.Mailmap)
+	}
+	for _, c := range got {
+		if c.Subject != "three" && (c.AuthorName != "Ada Lovelace" || c.AuthorEmail != "ada@example.org") {
+			t.Errorf("commit %s by %s <%s>", c.Subject, c.AuthorName, c.AuthorEmail)
+		}
+		if c.Subject == "two" && (c.LinesAdded != 1 || len(c.Files) != 1) {
+			t.Errorf("line counts lost with the mailmap: %+v", c)
+		}
+	}
+
+	// Before the .mailmap was committed there is none to apply.
+	_, old := readAll(t, r.dir, Options{Ref: "HEAD~1", Mailmap: true})
+	if len(old.Identities) != 3 || old.Mailmap != "" {
+		t.Errorf("at HEAD~1: %v, mailmap %q", ids(old), old.Mailmap)
+	}
+
+	// A bare blobless clone lacks the blob: refuse rather than ignore it.
+	dst := filepath.Join(r.home, "bare.git")
+	if out, err := r.run(nil, "clone", "-q", "--bare", "--filter=blob:none", "file://"+r.dir, dst); err != nil {
+		t.Fatalf("clone: %v %s", err, out)
+	}
+	_, err := Read(context.Background(), dst, Options{Mailmap: true}, func(Commit) error { return nil })
+	if meent.ErrorCode(err) != meent.EINVALID || !strings.Contains(err.Error(), ".mailmap") {
+		t.Errorf("blobless clone with the mailmap: %v", err)
 	}
 }

@@ -26,6 +26,10 @@ import (
 // changing this grammar, the parser and testdata/*.log together.
 const logFormat = "C%x00%H%x00%P%x00%an%x00%ae%x00%at%x00%ct%x00%s%x00"
 
+// mailmapFormat is logFormat with the author's name and email as the
+// .mailmap maps them (Options.Mailmap); the grammar is the same.
+const mailmapFormat = "C%x00%H%x00%P%x00%aN%x00%aE%x00%at%x00%ct%x00%s%x00"
+
 // parser reads the output of git log with logFormat, one record at a time.
 type parser struct {
 	r     *bufio.Reader

@@ -34,6 +34,7 @@ type Activity struct {
 type ActivityList struct {
 	Events     []Activity `json:"events"`
 	NextBefore *int64     `json:"next_before,omitempty"`
+	Next       string     `json:"next,omitempty"` // the same position as an opaque cursor
 }
 
 // activityScan bounds how many of the log's events one request for a
@@ -107,6 +108,7 @@ type eventRefs struct {
 	Recipient string            `json:"recipient"`
 	Amount    *Money            `json:"amount"`
 	Commits   []json.RawMessage `json:"commits"`
+	Amends    []json.RawMessage `json:"amends"`
 	// Licensing's members. A grant is a string in license.revoke and the
 	// terms in license.request, so it is kept raw.
 	Licensee   string          `json:"licensee"`
@@ -338,6 +340,10 @@ func summarize(o *objects, nm *names, rec meent.Record) string {
 	case commons.TypeNeedClose:
 		return withReason(fmt.Sprintf("%s closed %s", who, need(d.Need)))
 	case commons.TypeImport:
+		if len(d.Amends) > 0 {
+			return fmt.Sprintf("%s imported %s into %s and added the line counts of %s imported without them", who,
+				plural(len(d.Commits), "commit"), commonsName(d.Commons), plural(len(d.Amends), "commit"))
+		}
 		return fmt.Sprintf("%s imported %s into %s", who, plural(len(d.Commits), "commit"), commonsName(d.Commons))
 	case commons.TypeIdentityClaim:
 		return fmt.Sprintf("%s claimed the identity %s in %s", who, d.Identity, commonsName(d.Commons))
@@ -445,13 +451,31 @@ func (s *Server) activityOf(o *objects, nm *names, recs []meent.Record) []Activi
 	return out
 }
 
-// activityQuery reads ?before= and ?limit=.
+// activityQuery reads ?before= or ?cursor=, and ?limit=.
 func activityQuery(r *nethttp.Request) (before int64, limit int, err error) {
 	if before, err = queryInt(r, "before", 0); err != nil {
 		return 0, 0, err
 	}
-	limit, err = queryLimit(r)
-	return before, limit, err
+	q, err := queryPage(r, "activity")
+	if err != nil {
+		return 0, 0, err
+	}
+	if n, ok, err := q.index(); err != nil {
+		return 0, 0, err
+	} else if ok {
+		before = n
+	}
+	return before, q.Limit, nil
+}
+
+// activityList is a page of activity with its cursors.
+func activityList(w nethttp.ResponseWriter, r *nethttp.Request, events []Activity, next *int64) ActivityList {
+	out := ActivityList{Events: events, NextBefore: next}
+	if next != nil {
+		out.Next = indexCursor("activity", *next)
+		setNext(w, r, out.Next)
+	}
+	return out
 }
 
 func (s *Server) apiCommonsActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -470,7 +494,7 @@ func (s *Server) apiCommonsActivity(w nethttp.ResponseWriter, r *nethttp.Request
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, ActivityList{Events: s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), NextBefore: next})
+	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), next))
 }
 
 func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -490,7 +514,7 @@ func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) 
 		return
 	}
 	o := newObjects(r.Context(), s.node.Store())
-	writeJSON(w, r, nethttp.StatusOK, ActivityList{Events: s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), NextBefore: next})
+	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), next))
 }
 
 // Atom 1.0 (RFC 4287).

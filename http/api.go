@@ -100,6 +100,7 @@ type Event struct {
 type EventList struct {
 	Events     []Event `json:"events"`
 	NextBefore *int64  `json:"next_before,omitempty"`
+	Next       string  `json:"next,omitempty"` // the same position as an opaque cursor
 }
 
 // InclusionProof is GET /api/v1/proofs/inclusion.
@@ -158,6 +159,7 @@ type Key struct {
 type AgentList struct {
 	Agents    []Agent `json:"agents"`
 	NextAfter *int64  `json:"next_after,omitempty"`
+	Next      string  `json:"next,omitempty"` // the same position as an opaque cursor
 }
 
 // SignUpRequest is POST /api/v1/accounts.
@@ -358,6 +360,8 @@ func (s *Server) apiEvents(w nethttp.ResponseWriter, r *nethttp.Request) {
 	if len(recs) == f.Limit && recs[len(recs)-1].Index > 0 {
 		next := recs[len(recs)-1].Index
 		out.NextBefore = &next
+		out.Next = indexCursor("events", next)
+		setNext(w, r, out.Next)
 	}
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
@@ -377,8 +381,15 @@ func eventFilter(r *nethttp.Request) (meent.EventFilter, error) {
 	if f.After, err = queryInt(r, "after", 0); err != nil {
 		return f, err
 	}
-	if f.Limit, err = queryLimit(r); err != nil {
+	pq, err := queryPage(r, "events")
+	if err != nil {
 		return f, err
+	}
+	f.Limit = pq.Limit
+	if n, ok, err := pq.index(); err != nil {
+		return f, err
+	} else if ok {
+		f.Before = n
 	}
 	return f, nil
 }
@@ -579,6 +590,8 @@ func (s *Server) apiAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 	if len(views) == f.Limit {
 		next := views[len(views)-1].Created + 1
 		out.NextAfter = &next
+		out.Next = indexCursor("agents", next)
+		setNext(w, r, out.Next)
 	}
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
@@ -597,8 +610,15 @@ func agentFilter(r *nethttp.Request) (meent.AgentFilter, error) {
 	if f.After, err = queryInt(r, "after", 0); err != nil {
 		return f, err
 	}
-	if f.Limit, err = queryLimit(r); err != nil {
+	pq, err := queryPage(r, "agents")
+	if err != nil {
 		return f, err
+	}
+	f.Limit = pq.Limit
+	if n, ok, err := pq.index(); err != nil {
+		return f, err
+	} else if ok {
+		f.After = n
 	}
 	return f, nil
 }

@@ -72,9 +72,7 @@ func (c *Client) CommonsList(ctx context.Context, kind string) ([]Commons, error
 	if kind != "" {
 		q.Set("kind", kind)
 	}
-	var out CommonsList
-	err := c.getJSON(ctx, "/api/v1/commons?"+q.Encode(), &out)
-	return out.Commons, err
+	return listAll(ctx, c, "/api/v1/commons", q, func(l *CommonsList) ([]Commons, string) { return l.Commons, l.Next })
 }
 
 // Commons returns one commons, with its forks and what it forked.
@@ -84,8 +82,8 @@ func (c *Client) Commons(ctx context.Context, id string) (Commons, error) {
 	return out, err
 }
 
-// Contributions lists a commons' contributions, newest first; status ""
-// for any. With lineage, a fork's list includes the upstream
+// Contributions lists all of a commons' contributions, newest first,
+// following the cursors; status "" for any. With lineage, a fork's list includes the upstream
 // contributions it recognises, marked with FromCommons.
 func (c *Client) Contributions(ctx context.Context, commonsID, status string, lineage bool) ([]Contribution, error) {
 	q := url.Values{}
@@ -95,9 +93,19 @@ func (c *Client) Contributions(ctx context.Context, commonsID, status string, li
 	if lineage {
 		q.Set("lineage", "1")
 	}
-	var out ContributionList
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/contributions?"+q.Encode(), &out)
-	return out.Contributions, err
+	return listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/contributions", q,
+		func(l *ContributionList) ([]Contribution, string) { return l.Contributions, l.Next })
+}
+
+// AgentContributions lists all of an agent's contributions, newest first;
+// status "" for any.
+func (c *Client) AgentContributions(ctx context.Context, agentID, status string) ([]Contribution, error) {
+	q := url.Values{}
+	if status != "" {
+		q.Set("status", status)
+	}
+	return listAll(ctx, c, "/api/v1/agents/"+url.PathEscape(agentID)+"/contributions", q,
+		func(l *ContributionList) ([]Contribution, string) { return l.Contributions, l.Next })
 }
 
 // Contribution returns one contribution with its full history.
@@ -116,7 +124,8 @@ type NeedQuery struct {
 	Limit   int
 }
 
-// Needs returns a commons' needs board.
+// Needs returns a commons' needs board: the first nq.Limit needs, or the
+// whole board (following the cursors) when nq.Limit is 0.
 func (c *Client) Needs(ctx context.Context, commonsID string, nq NeedQuery) ([]Need, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"status": nq.Status, "sort": nq.Sort, "claimed": nq.Claimed} {
@@ -124,12 +133,14 @@ func (c *Client) Needs(ctx context.Context, commonsID string, nq NeedQuery) ([]N
 			q.Set(k, v)
 		}
 	}
+	path := "/api/v1/commons/" + url.PathEscape(commonsID) + "/needs"
 	if nq.Limit > 0 {
 		q.Set("limit", strconv.Itoa(nq.Limit))
+		var out NeedList
+		err := c.getJSON(ctx, path+"?"+q.Encode(), &out)
+		return out.Needs, err
 	}
-	var out NeedList
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/needs?"+q.Encode(), &out)
-	return out.Needs, err
+	return listAll(ctx, c, path, q, func(l *NeedList) ([]Need, string) { return l.Needs, l.Next })
 }
 
 // Need returns one need, with its claims as of now.

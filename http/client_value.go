@@ -55,9 +55,8 @@ func (c *Client) PreviewPolicy(ctx context.Context, commonsID string, policy []b
 
 // Incomes lists a commons' incomes, newest first.
 func (c *Client) Incomes(ctx context.Context, commonsID string) ([]value.Income, error) {
-	var out IncomeList
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/incomes", &out)
-	return out.Incomes, err
+	return listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/incomes", nil,
+		func(l *IncomeList) ([]value.Income, string) { return l.Incomes, l.Next })
 }
 
 // Income returns one income.
@@ -85,9 +84,8 @@ func (c *Client) PreviewDistribution(ctx context.Context, incomeID string, asOf 
 // Distributions lists a commons' distributions, newest first, without
 // their explanations.
 func (c *Client) Distributions(ctx context.Context, commonsID string) ([]value.Distribution, error) {
-	var out DistributionList
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/distributions", &out)
-	return out.Distributions, err
+	return listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/distributions", nil,
+		func(l *DistributionList) ([]value.Distribution, string) { return l.Distributions, l.Next })
 }
 
 // Distribution returns one distribution with every explanation.
@@ -110,16 +108,14 @@ func (c *Client) Balances(ctx context.Context, commonsID, status string) ([]valu
 	if status != "" {
 		q.Set("status", status)
 	}
-	var out BalanceList
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/balances?"+q.Encode(), &out)
-	return out.Balances, err
+	return listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/balances", q,
+		func(l *BalanceList) ([]value.Balance, string) { return l.Balances, l.Next })
 }
 
 // AgentBalances lists what every commons owes an agent.
 func (c *Client) AgentBalances(ctx context.Context, agentID string) ([]value.Balance, error) {
-	var out BalanceList
-	err := c.getJSON(ctx, "/api/v1/agents/"+url.PathEscape(agentID)+"/balances", &out)
-	return out.Balances, err
+	return listAll(ctx, c, "/api/v1/agents/"+url.PathEscape(agentID)+"/balances", nil,
+		func(l *BalanceList) ([]value.Balance, string) { return l.Balances, l.Next })
 }
 
 // Payouts returns a commons' open balances split by the policy's minimum

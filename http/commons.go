@@ -6,6 +6,8 @@ import (
 	"math"
 	nethttp "net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	jsonv2 "github.com/go-json-experiment/json"
@@ -57,6 +59,7 @@ type Commons struct {
 // CommonsList is GET /api/v1/commons.
 type CommonsList struct {
 	Commons []Commons `json:"commons"`
+	Next    string    `json:"next,omitempty"` // the cursor of the next page (see page.go)
 }
 
 // Evidence backs a contribution: exactly one of URL, Blob (the SHA-256 of
@@ -82,7 +85,7 @@ type Step struct {
 	Event  string    `json:"event,omitempty"` // its hash
 	Time   Timestamp `json:"time"`
 	Agent  string    `json:"agent"`
-	Action string    `json:"action"` // submit, revise, accept, reject, changes, dispute, uphold, overturn, endorse
+	Action string    `json:"action"` // submit, revise, accept, reject, changes, dispute, uphold, overturn, endorse, import, amend-lines
 	Reason string    `json:"reason,omitempty"`
 }
 
@@ -116,6 +119,7 @@ type Contribution struct {
 // ContributionList is a list of contributions, newest first.
 type ContributionList struct {
 	Contributions []Contribution `json:"contributions"`
+	Next          string         `json:"next,omitempty"`
 }
 
 // Priority is one member's view of a need's urgency, 1 (low) to 5 (urgent).
@@ -176,6 +180,7 @@ type Need struct {
 type NeedList struct {
 	Sort  string `json:"sort"`
 	Needs []Need `json:"needs"`
+	Next  string `json:"next,omitempty"`
 }
 
 // scanLimit bounds how many objects a listing that filters or sorts in
@@ -519,12 +524,32 @@ func (s *Server) now() time.Time {
 }
 
 func (s *Server) apiCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
-	out, err := s.commonsList(r)
+	kind := r.URL.Query().Get("kind")
+	if kind != "" && !slices.Contains(commons.CommonsKinds, kind) {
+		s.writeError(w, r, meent.Errorf(meent.EINVALID, "kind must be one of %v", commons.CommonsKinds))
+		return
+	}
+	q, err := queryPage(r, "commons")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, CommonsList{Commons: out})
+	o := newObjects(r.Context(), s.node.Store())
+	var keep func(*commons.Commons) bool
+	if kind != "" {
+		keep = func(c *commons.Commons) bool { return c.Kind == kind }
+	}
+	cs, next, err := pageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := CommonsList{Commons: make([]Commons, 0, len(cs)), Next: next}
+	for _, c := range cs {
+		out.Commons = append(out.Commons, o.commonsOf(c))
+	}
+	setNext(w, r, next)
+	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
 // commonsList lists commons, newest first, optionally of one kind. The
@@ -607,15 +632,92 @@ func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Re
 		s.writeError(w, r, err)
 		return
 	}
-	ks, err := s.lineage(o, c, status, withLineage)
+	q, err := queryPage(r, "contributions")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	if len(ks) > limit {
-		ks = ks[:limit]
+	q.Limit = limit
+	ks, next, err := s.lineagePage(o, c, status, withLineage, q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, ContributionList{Contributions: ks})
+	setNext(w, r, next)
+	writeJSON(w, r, nethttp.StatusOK, ContributionList{Contributions: ks, Next: next})
+}
+
+// lineagePage is one page of lineage: the commons' own contributions and
+// the upstream ones it recognises, newest first (by submission index, then
+// ID), after q's cursor. Each source is read from the cursor on with the
+// store's keyset cursor, so a page costs a few queries however long the
+// history; the first q.Limit of their merge are the page.
+func (s *Server) lineagePage(o *objects, c *commons.Commons, status string, withUpstream bool, q pageQuery) ([]Contribution, string, error) {
+	type source struct {
+		id   string
+		keep func(*commons.Contribution) bool
+	}
+	sources := []source{{id: c.ID}}
+	if withUpstream && (status == "" || status == commons.Accepted) {
+		limit := int64(-1)
+		for cur, depth := c, 0; cur.ForkOf != "" && depth < maxLineage; depth++ {
+			if limit < 0 || cur.ForkedAt < limit {
+				limit = cur.ForkedAt
+			}
+			up, err := o.commons(cur.ForkOf)
+			if meent.ErrorCode(err) == meent.ENOTFOUND {
+				break
+			}
+			if err != nil {
+				return nil, "", err
+			}
+			before := limit
+			sources = append(sources, source{id: up.ID, keep: func(k *commons.Contribution) bool { return k.Decided < before }})
+			cur = up
+		}
+	}
+	type item struct {
+		k    *commons.Contribution
+		from string
+	}
+	var all []item
+	more := false
+	for i, src := range sources {
+		st := status
+		if i > 0 {
+			st = commons.Accepted
+		}
+		ks, next, err := pageObjects(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: src.id, Status: st, Desc: true}, q, "contributions", src.keep)
+		if err != nil {
+			return nil, "", err
+		}
+		more = more || next != ""
+		for _, k := range ks {
+			from := ""
+			if i > 0 {
+				from = src.id
+			}
+			all = append(all, item{k, from})
+		}
+	}
+	slices.SortFunc(all, func(a, b item) int {
+		return cmp.Or(cmp.Compare(b.k.Submitted, a.k.Submitted), strings.Compare(b.k.ID, a.k.ID))
+	})
+	if len(all) > q.Limit {
+		all, more = all[:q.Limit], true
+	}
+	out := make([]Contribution, 0, len(all))
+	for _, it := range all {
+		v := contributionOf(it.k)
+		v.FromCommons = it.from
+		out = append(out, v)
+	}
+	next := ""
+	if more && len(all) > 0 {
+		last := all[len(all)-1].k
+		next = cursor("contributions", strconv.FormatInt(last.Submitted, 10), last.ID)
+	}
+	return out, next, nil
 }
 
 func (s *Server) apiAgentContributions(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -637,16 +739,23 @@ func (s *Server) apiAgentContributions(w nethttp.ResponseWriter, r *nethttp.Requ
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: id, Status: status, Limit: limit, Desc: true})
+	q, err := queryPage(r, "agent-contributions")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out := ContributionList{Contributions: make([]Contribution, 0, len(ks))}
+	q.Limit = limit
+	o := newObjects(r.Context(), s.node.Store())
+	ks, next, err := pageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: id, Status: status, Desc: true}, q, "agent-contributions", nil)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	out := ContributionList{Contributions: make([]Contribution, 0, len(ks)), Next: next}
 	for _, k := range ks {
 		out.Contributions = append(out.Contributions, contributionOf(k))
 	}
+	setNext(w, r, next)
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
@@ -706,12 +815,62 @@ func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	ns, err := s.board(o, id, b)
+	q, err := queryPage(r, "needs")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, NeedList{Sort: b.Sort, Needs: ns})
+	q.Limit = b.Limit
+	ns, next, err := s.boardPage(o, id, b, q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setNext(w, r, next)
+	writeJSON(w, r, nethttp.StatusOK, NeedList{Sort: b.Sort, Needs: ns, Next: next})
+}
+
+// boardPage is one page of a needs board. The board is sorted in memory
+// over all the needs of the asked status; the cursor names the sort and
+// the last need given, and the next page starts after that need. The
+// orders by signals, priority and pledges change as members act, so a
+// need that moved may show twice or not at all across pages; newest and
+// age are fixed orders. A cursor whose need left the board is refused.
+func (s *Server) boardPage(o *objects, commonsID string, b boardQuery, q pageQuery) ([]Need, string, error) {
+	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Desc: true}
+	if b.Status == "all" {
+		f.Status = ""
+	}
+	now := s.now()
+	var out []Need
+	// Every need of the status: a page of the board can be anywhere in it.
+	if _, _, err := pageObjects(o, f, pageQuery{Limit: math.MaxInt}, "", func(n *commons.Need) bool {
+		v := needOf(n, now)
+		if !(b.Claimed == "1" && len(v.ActiveClaims) == 0 || b.Claimed == "0" && len(v.ActiveClaims) > 0) {
+			out = append(out, v)
+		}
+		return false
+	}); err != nil {
+		return nil, "", err
+	}
+	sortNeeds(out, b.Sort)
+	start := 0
+	if q.after != nil {
+		if len(q.after) != 2 || q.after[0] != b.Sort {
+			return nil, "", meent.Errorf(meent.EINVALID, "cursor is not one this list gave; start again without it")
+		}
+		i := slices.IndexFunc(out, func(n Need) bool { return n.ID == q.after[1] })
+		if i < 0 {
+			return nil, "", meent.Errorf(meent.ECONFLICT, "the need the cursor names left the board; start again without it")
+		}
+		start = i + 1
+	}
+	end := min(start+q.Limit, len(out))
+	next := ""
+	if end < len(out) {
+		next = cursor("needs", b.Sort, out[end-1].ID)
+	}
+	return nonNil(out[start:end]), next, nil
 }
 
 func (s *Server) apiNeed(w nethttp.ResponseWriter, r *nethttp.Request) {

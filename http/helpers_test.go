@@ -47,12 +47,18 @@ type envOption func(*Options)
 
 func newEnv(t testing.TB, opts ...envOption) *env {
 	t.Helper()
-	ctx := t.Context()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "meent.db"))
+	store, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "meent.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
+	return newEnvOn(t, store, opts...)
+}
+
+// newEnvOn is newEnv over a store the caller opened.
+func newEnvOn(t testing.TB, store meent.Store, opts ...envOption) *env {
+	t.Helper()
+	ctx := t.Context()
 	skey, vkey, err := note.GenerateKey(rand.Reader, testOrigin)
 	if err != nil {
 		t.Fatal(err)

@@ -283,7 +283,15 @@ func (s *Server) apiOffer(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
+// apiAgentGrants lists an agent's grants in the order they were made. The
+// response is a bare array (kept for compatibility), so the cursor of the
+// next page is only in the Link header.
 func (s *Server) apiAgentGrants(w nethttp.ResponseWriter, r *nethttp.Request) {
+	q, err := queryPage(r, "grants")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	id := r.PathValue("id")
 	out := []GrantInfo{}
 	s.node.State(func(st *state.State) {
@@ -293,7 +301,13 @@ func (s *Server) apiAgentGrants(w nethttp.ResponseWriter, r *nethttp.Request) {
 			out = append(out, GrantInfo{Grant: &c, Status: c.Status(s.now().UnixMilli(), a != nil && a.Role != "")})
 		}
 	})
-	writeJSON(w, r, nethttp.StatusOK, out)
+	page, next, err := pageSlice(out, q, "grants", func(g GrantInfo) string { return strconv.FormatInt(1e15+g.Grant.Index, 10) })
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setNext(w, r, next)
+	writeJSON(w, r, nethttp.StatusOK, nonNil(page))
 }
 
 // verifyWebhook checks a provider's signature header

@@ -38,7 +38,11 @@ import (
 // recognises as imported (its own and, for a fork, those imported
 // upstream before the fork), and the author identities behind them.
 type ImportsInfo struct {
-	Commits    []string       `json:"commits"`    // full git object names, sorted
+	Commits []string `json:"commits"` // full git object names, sorted
+	// NoStats lists, sorted, the commits the commons itself imported
+	// without line counts; a later import that can read them amends them
+	// (commons.ImportData.Amends).
+	NoStats    []string       `json:"no_stats"`
 	Identities []IdentityInfo `json:"identities"` // sorted by identity
 }
 
@@ -88,6 +92,7 @@ type PolicyPreview struct {
 // IncomeList is GET /api/v1/commons/{id}/incomes, newest first.
 type IncomeList struct {
 	Incomes []value.Income `json:"incomes"`
+	Next    string         `json:"next,omitempty"`
 }
 
 // DistributionList is GET /api/v1/commons/{id}/distributions, newest
@@ -95,12 +100,14 @@ type IncomeList struct {
 // distribution to get them.
 type DistributionList struct {
 	Distributions []value.Distribution `json:"distributions"`
+	Next          string               `json:"next,omitempty"`
 }
 
 // BalanceList is GET /api/v1/commons/{id}/balances and
 // GET /api/v1/agents/{id}/balances.
 type BalanceList struct {
 	Balances []value.Balance `json:"balances"`
+	Next     string          `json:"next,omitempty"`
 }
 
 // PayoutsInfo is GET /api/v1/commons/{id}/payouts: the open balances of a
@@ -166,7 +173,7 @@ func (v *rulesView) orDefault() error {
 
 // imports computes ImportsInfo from the rules' state.
 func (s *Server) imports(commonsID string) (ImportsInfo, error) {
-	out := ImportsInfo{Commits: []string{}, Identities: []IdentityInfo{}}
+	out := ImportsInfo{Commits: []string{}, NoStats: []string{}, Identities: []IdentityInfo{}}
 	found := false
 	s.node.State(func(st *state.State) {
 		cs := st.Commons
@@ -179,7 +186,7 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 			at, atTime int64 // the latest commit's log index and author time
 		}
 		byID := map[string]*seen{}
-		for id := range cs.Recognised(commonsID) {
+		for id, from := range cs.Recognised(commonsID) {
 			k := cs.Contribution(id)
 			if k == nil || k.Import == nil {
 				continue
@@ -187,6 +194,9 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 			for _, e := range k.Evidence {
 				if e.Commit != "" {
 					out.Commits = append(out.Commits, e.Commit)
+					if k.Import.NoStats && from == commonsID {
+						out.NoStats = append(out.NoStats, e.Commit)
+					}
 				}
 			}
 			v := byID[k.Identity]
@@ -233,6 +243,7 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 		return out, meent.Errorf(meent.ENOTFOUND, "no commons %s", commonsID)
 	}
 	slices.Sort(out.Commits)
+	slices.Sort(out.NoStats)
 	slices.SortFunc(out.Identities, func(a, b IdentityInfo) int { return strings.Compare(a.Identity, b.Identity) })
 	return out, nil
 }
@@ -390,7 +401,7 @@ func (s *Server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, meent.Errorf(meent.EINVALID, "status must be open or distributed"))
 		return
 	}
-	limit, err := queryLimit(r)
+	q, err := queryPage(r, "incomes")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -400,12 +411,17 @@ func (s *Server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := incomes(o, id, status, limit)
+	is, next, err := pageObjects[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: id, Status: status, Desc: true}, q, "incomes", nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, IncomeList{Incomes: out})
+	out := IncomeList{Incomes: make([]value.Income, 0, len(is)), Next: next}
+	for _, i := range is {
+		out.Incomes = append(out.Incomes, *i)
+	}
+	setNext(w, r, next)
+	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
 func (o *objects) income(id string) (*value.Income, error) {
@@ -524,16 +540,35 @@ func distributions(o *objects, commonsID string, limit int) ([]value.Distributio
 		if err != nil {
 			return nil, err
 		}
-		r := h.Result
-		out = append(out, value.Distribution{ID: h.ID, Commons: h.Commons, Income: h.Income, PolicyVersion: h.PolicyVersion, Index: h.Index,
-			Result: value.Result{Digest: r.Digest, Income: r.Income, AsOf: r.AsOf, Allocations: nonNil(r.Allocations), Pools: nonNil(r.Pools),
-				TotalWeight: r.TotalWeight, Explanations: []value.Explanation{}}})
+		out = append(out, h.distribution())
 	}
 	return out, nil
 }
 
+// distribution is the listed form of a distribution: without explanations.
+func (h *distributionHead) distribution() value.Distribution {
+	r := h.Result
+	return value.Distribution{ID: h.ID, Commons: h.Commons, Income: h.Income, PolicyVersion: h.PolicyVersion, Index: h.Index,
+		Result: value.Result{Digest: r.Digest, Income: r.Income, AsOf: r.AsOf, Allocations: nonNil(r.Allocations), Pools: nonNil(r.Pools),
+			TotalWeight: r.TotalWeight, Explanations: []value.Explanation{}}}
+}
+
+// balancePage is one page of balances, oldest first; empty commonsID or
+// agentID do not filter.
+func balancePage(o *objects, commonsID, agentID, status string, q pageQuery) (BalanceList, string, error) {
+	bs, next, err := pageObjects[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Agent: agentID, Status: status}, q, "balances", nil)
+	if err != nil {
+		return BalanceList{}, "", err
+	}
+	out := BalanceList{Balances: make([]value.Balance, 0, len(bs)), Next: next}
+	for _, b := range bs {
+		out.Balances = append(out.Balances, *b)
+	}
+	return out, next, nil
+}
+
 func (s *Server) apiDistributions(w nethttp.ResponseWriter, r *nethttp.Request) {
-	limit, err := queryLimit(r)
+	q, err := queryPage(r, "distributions")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -543,12 +578,17 @@ func (s *Server) apiDistributions(w nethttp.ResponseWriter, r *nethttp.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := distributions(o, id, limit)
+	hs, next, err := pageObjects[distributionHead](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: id, Desc: true}, q, "distributions", nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, DistributionList{Distributions: out})
+	out := DistributionList{Distributions: make([]value.Distribution, 0, len(hs)), Next: next}
+	for _, h := range hs {
+		out.Distributions = append(out.Distributions, h.distribution())
+	}
+	setNext(w, r, next)
+	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
 func (s *Server) apiDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -652,17 +692,23 @@ func (s *Server) apiBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	q, err := queryPage(r, "balances")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	id, o, err := s.commonsOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := balances(o, id, "", status)
+	out, next, err := balancePage(o, id, "", status, q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, BalanceList{Balances: out})
+	setNext(w, r, next)
+	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
 func (s *Server) apiAgentBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -676,12 +722,18 @@ func (s *Server) apiAgentBalances(w nethttp.ResponseWriter, r *nethttp.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := balances(newObjects(r.Context(), s.node.Store()), "", v.ID, status)
+	q, err := queryPage(r, "balances")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, BalanceList{Balances: out})
+	out, next, err := balancePage(newObjects(r.Context(), s.node.Store()), "", v.ID, status, q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setNext(w, r, next)
+	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
 // payouts selects the open balances of a commons to pay now. It reads the

@@ -122,7 +122,7 @@ func (db *DB) Object(ctx context.Context, kind, id string) (meent.Object, error)
 // Objects lists the objects of f.Kind (EINVALID when empty) that match
 // f's other fields, by creation index (newest first when f.Desc is set)
 // and, among those created by one event, by ID: at most f.Limit of them,
-// 100 when 0, never more than 1000.
+// 100 when 0, never more than 1000, after f.After when it is set.
 func (db *DB) Objects(ctx context.Context, f meent.ObjectFilter) ([]meent.Object, error) {
 	if f.Kind == "" {
 		return nil, meent.Errorf(meent.EINVALID, "listing objects needs a kind")
@@ -137,6 +137,14 @@ func (db *DB) Objects(ctx context.Context, f meent.ObjectFilter) ([]meent.Object
 	}
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if a := f.After; a != nil {
+		op := ">"
+		if f.Desc {
+			op = "<"
+		}
+		where = append(where, "(created "+op+" ? OR (created = ? AND id "+op+" ?))")
+		args = append(args, a.Created, a.Created, a.ID)
 	}
 	q := `SELECT ` + objectColumns + ` FROM objects WHERE ` + strings.Join(where, " AND ")
 	if f.Desc {

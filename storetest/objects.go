@@ -118,11 +118,18 @@ func wantObjects(all map[[2]string]meent.Object, f meent.ObjectFilter) []meent.O
 		}
 	}
 	// IDs compare bytewise, as strings do in Go.
-	slices.SortFunc(out, func(a, b meent.Object) int {
-		return cmp.Or(cmp.Compare(a.Created, b.Created), strings.Compare(a.ID, b.ID))
-	})
+	byKey := func(a meent.Object, created int64, id string) int {
+		return cmp.Or(cmp.Compare(a.Created, created), strings.Compare(a.ID, id))
+	}
+	slices.SortFunc(out, func(a, b meent.Object) int { return byKey(a, b.Created, b.ID) })
 	if f.Desc {
 		slices.Reverse(out)
+	}
+	if k := f.After; k != nil {
+		out = slices.DeleteFunc(out, func(o meent.Object) bool {
+			c := byKey(o, k.Created, k.ID)
+			return c == 0 || (c < 0) != f.Desc
+		})
 	}
 	n := f.Limit
 	switch {
@@ -289,6 +296,10 @@ func testObjectsFilters(t *testing.T, s meent.Store) {
 		{"all three", meent.ObjectFilter{Kind: "need", Commons: "c1", Agent: bg, Status: "x"}, pick("m")},
 		{"limit inside a tie", meent.ObjectFilter{Kind: "need", Limit: 3}, pick("B", "Z", "_x")},
 		{"desc limit", meent.ObjectFilter{Kind: "need", Desc: true, Limit: 3}, pick("m", "k", "é")},
+		{"after, in a tie", meent.ObjectFilter{Kind: "need", After: &meent.ObjectKey{Created: 1, ID: "Z"}}, pick("_x", "a", "e", "é", "k", "m")},
+		{"after, desc", meent.ObjectFilter{Kind: "need", Desc: true, After: &meent.ObjectKey{Created: 2, ID: "é"}}, pick("e", "a", "_x", "Z", "B")},
+		{"after an absent key", meent.ObjectFilter{Kind: "need", Commons: "c1", After: &meent.ObjectKey{Created: 1, ID: "C"}}, pick("_x", "e", "k", "m")},
+		{"after the last", meent.ObjectFilter{Kind: "need", After: &meent.ObjectKey{Created: 4, ID: "m"}}, nil},
 		{"unknown commons", meent.ObjectFilter{Kind: "need", Commons: "c3"}, nil},
 		{"unknown kind", meent.ObjectFilter{Kind: "needs"}, nil},
 	} {
@@ -324,6 +335,30 @@ func testObjectsLimits(t *testing.T, s meent.Store) {
 				t.Fatalf("Objects(%+v): %d objects, want %d", f, len(got), tt.want)
 			}
 			checkObjects(t, fmt.Sprintf("Objects(%+v)", f), got, wantObjects(all, f))
+		}
+	}
+	// Following the After cursor lists all 1001, each exactly once, in
+	// order, in both directions and whatever the page size.
+	for _, limit := range []int{1000, 7} {
+		for _, desc := range []bool{false, true} {
+			f := meent.ObjectFilter{Kind: "contribution", Commons: "c", Limit: limit, Desc: desc}
+			var walked []meent.Object
+			for pages := 0; ; pages++ {
+				if pages > 1001 {
+					t.Fatalf("Objects(%+v): the cursor never ends", f)
+				}
+				page := must(s.Objects(ctx, f)).in(t)
+				walked = append(walked, page...)
+				if len(page) < limit {
+					break
+				}
+				last := page[len(page)-1]
+				f.After = &meent.ObjectKey{Created: last.Created, ID: last.ID}
+			}
+			f.After, f.Limit = nil, 5000
+			want := wantObjects(all, f)
+			want = append(want, wantObjects(all, meent.ObjectFilter{Kind: "contribution", Desc: desc, After: &meent.ObjectKey{Created: want[len(want)-1].Created, ID: want[len(want)-1].ID}})...)
+			checkObjects(t, fmt.Sprintf("all pages of %d, desc %v", limit, desc), walked, want)
 		}
 	}
 	// The one that no page reaches is stored too.

@@ -23,7 +23,8 @@ import (
 	"github.com/meent/meent"
 )
 
-// The variables an equation reads. kind is a string; all others are int.
+// The variables an equation reads. kind and author are strings; all
+// others are int.
 // Quantities above their maximum are clamped to it before evaluation, and
 // Compile probes every equation up to these maxima, so an accepted
 // equation has been seen to stay within 0..MaxPoints at the corners of the
@@ -51,7 +52,7 @@ type Variable struct {
 
 // Variables lists the variables of equations, for editors and API docs.
 func Variables() []Variable {
-	out := []Variable{{Name: "kind", Type: "string"}}
+	out := []Variable{{Name: "kind", Type: "string"}, {Name: "author", Type: "string"}}
 	for _, v := range variables {
 		out = append(out, Variable{Name: v.name, Type: "int", Max: v.max})
 	}
@@ -116,7 +117,18 @@ func (c *Compiled) Policy() Policy {
 	p := c.policy
 	p.Equations = maps.Clone(p.Equations)
 	p.Split.Upstream = slices.Clone(p.Split.Upstream)
+	p.Exclude = slices.Clone(p.Exclude)
 	return p
+}
+
+// excluded reports whether the policy's exclude list names author.
+func (c *Compiled) excluded(author string) bool {
+	for _, p := range c.policy.Exclude {
+		if matchAuthor(p, author) {
+			return true
+		}
+	}
+	return false
 }
 
 // Encoded returns the policy's canonical JSON (see Policy.Encode).
@@ -172,6 +184,11 @@ func newEnv() (*cel.Env, error) {
 	opts := []cel.EnvOption{
 		cel.StdLib(cel.StdLibSubset(subset)),
 		cel.Variable("kind", cel.StringType),
+		// author is who the contribution counts for: the unmapped identity
+		// of an imported commit ("git:dependabot[bot]@users.noreply.github.com")
+		// or the contributor's agent ID. It is already a member of the
+		// distribution's canonical input, so reading it changes no digest.
+		cel.Variable("author", cel.StringType),
 		cel.ParserExpressionSizeLimit(MaxEquationLen),
 		cel.ParserRecursionLimit(200),
 		cel.ExpressionNodeLimit(2000),
@@ -216,14 +233,17 @@ func isqrt(x int64) int64 {
 // activation feeds one contribution's variables to an equation without a
 // map: CEL asks for each variable by name.
 type activation struct {
-	kind types.String
-	ints [numInts]types.Int
+	kind   types.String
+	author types.String
+	ints   [numInts]types.Int
 }
 
 func (a *activation) ResolveName(name string) (any, bool) {
 	switch name {
 	case "kind":
 		return a.kind, true
+	case "author":
+		return a.author, true
 	case "minutes":
 		return a.ints[vMinutes], true
 	case "lines_added":
@@ -251,6 +271,9 @@ func (a *activation) Parent() interpreter.Activation { return nil }
 func (a *activation) describe() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "kind=%q", string(a.kind))
+	if a.author != "" {
+		fmt.Fprintf(&b, ", author=%q", string(a.author))
+	}
 	zeros := 0
 	for i, v := range variables {
 		if a.ints[i] == 0 {
@@ -341,6 +364,9 @@ func Compile(p Policy) (*Compiled, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkExclude(p.Exclude); err != nil {
+		return nil, err
+	}
 	kinds := slices.Sorted(maps.Keys(p.Equations))
 	for _, k := range kinds {
 		if k == "" || len(k) > MaxKindLen || !utf8.ValidString(k) {
@@ -355,6 +381,7 @@ func Compile(p Policy) (*Compiled, error) {
 	c := &Compiled{policy: p, encoded: encoded, byKind: make(map[string]*equation, len(kinds)), pools: pools}
 	c.policy.Equations = maps.Clone(p.Equations)
 	c.policy.Split.Upstream = slices.Clone(p.Split.Upstream)
+	c.policy.Exclude = slices.Clone(p.Exclude)
 	var problems Problems
 	compile := func(name, src string, probeKinds []string) *equation {
 		e, ps := compileEquation(name, src)
@@ -442,12 +469,14 @@ func compileEquation(name, src string) (*equation, Problems) {
 	return e, nil
 }
 
-// estimator tells CEL's cost estimator how long kind can be.
+// estimator tells CEL's cost estimator how long kind and author can be.
 type estimator struct{}
 
 func (estimator) EstimateSize(n cost.AstNode) *cost.SizeEstimate {
 	if p := n.Path(); len(p) == 1 && p[0] == "kind" {
 		return &cost.SizeEstimate{Min: 0, Max: MaxKindLen}
+	} else if len(p) == 1 && p[0] == "author" {
+		return &cost.SizeEstimate{Min: 0, Max: MaxIDLen}
 	}
 	return nil
 }
@@ -465,9 +494,17 @@ var probeValues = []int64{1, 2, 3, 7, 10, 30, 59, 60, 61, 100, 365, 1000, 1440}
 // a runtime error, a negative result or one above MaxPoints. The inputs
 // are every combination of 0, typical and maximum over the eight int
 // variables, and each variable through probeValues with the others at 0
-// and at their typical values, for each probe kind.
+// and at their typical values, for each probe kind. The author is empty,
+// then, in the second sweep only, each string the equation names, so a
+// branch on the author (a bot that gets 0) is probed too.
 func (e *equation) probe(kinds []string) Problems {
 	var a activation
+	authors := []string{""}
+	for _, s := range stringLiterals(e.ast) {
+		if s != "" && !slices.Contains(authors, s) && len(authors) < 16 {
+			authors = append(authors, s)
+		}
+	}
 	check := func() Problems {
 		v, id, err := e.eval(&a)
 		if err != nil {
@@ -501,18 +538,22 @@ func (e *equation) probe(kinds []string) Problems {
 				break
 			}
 		}
-		for base := range 2 {
-			for i := range variables {
-				for j, v := range variables {
-					a.ints[j] = types.Int([2]int64{0, v.typical}[base])
-				}
-				for _, pv := range probeValues {
-					a.ints[i] = types.Int(min(pv, variables[i].max))
-					if ps := check(); ps != nil {
-						return ps
+		for _, au := range authors {
+			a.author = types.String(au)
+			for base := range 2 {
+				for i := range variables {
+					for j, v := range variables {
+						a.ints[j] = types.Int([2]int64{0, v.typical}[base])
+					}
+					for _, pv := range probeValues {
+						a.ints[i] = types.Int(min(pv, variables[i].max))
+						if ps := check(); ps != nil {
+							return ps
+						}
 					}
 				}
 			}
+			a.author = ""
 		}
 	}
 	return nil

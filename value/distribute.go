@@ -106,11 +106,12 @@ type Counted struct {
 	ID        string `json:"id"`
 	Kind      string `json:"kind"`
 	Submitted int64  `json:"submitted"`
-	Points    int64  `json:"points"`           // raw points from the equation
-	Decay     uint64 `json:"decay"`            // decay factor for AgeDays, in units of 2^-52 (2^52 = no decay)
-	AgeDays   int32  `json:"age_days"`         // whole days from Submitted to the as-of time (0 if after it)
-	Clamped   bool   `json:"clamped,omitzero"` // a quantity was above its maximum and was clamped
-	Capped    bool   `json:"capped,omitzero"`  // its period went over the cap (see Explanation.Capped)
+	Points    int64  `json:"points"`            // raw points from the equation
+	Decay     uint64 `json:"decay"`             // decay factor for AgeDays, in units of 2^-52 (2^52 = no decay)
+	AgeDays   int32  `json:"age_days"`          // whole days from Submitted to the as-of time (0 if after it)
+	Clamped   bool   `json:"clamped,omitzero"`  // a quantity was above its maximum and was clamped
+	Excluded  bool   `json:"excluded,omitzero"` // its author matches the policy's exclude list: 0 points
+	Capped    bool   `json:"capped,omitzero"`   // its period went over the cap (see Explanation.Capped)
 }
 
 // CappedPeriod is a period in which a contributor's raw points went over
@@ -218,13 +219,14 @@ type run struct {
 	ord  []int32 // ord[k]: index in cs of the k-th contribution by ID
 	rank []int32 // rank[i]: position of cs[i] by ID
 
-	rec     []int32 // recipient index
-	recs    []recipient
-	raw     []int64 // raw points
-	age     []int32 // whole days
-	clamped []bool
-	leaves  [][sha256.Size]byte // leaves[k]: SHA-256 of the k-th contribution's canonical JSON by ID
-	digest  string
+	rec      []int32 // recipient index
+	recs     []recipient
+	raw      []int64 // raw points
+	age      []int32 // whole days
+	clamped  []bool
+	excluded []bool              // the author matches the policy's exclude list
+	leaves   [][sha256.Size]byte // leaves[k]: SHA-256 of the k-th contribution's canonical JSON by ID
+	digest   string
 }
 
 type recipient struct {
@@ -450,6 +452,7 @@ func (r *run) evaluate() error {
 	r.raw = make([]int64, n)
 	r.age = make([]int32, n)
 	r.clamped = make([]bool, n)
+	r.excluded = make([]bool, n)
 	r.leaves = make([][sha256.Size]byte, n)
 	type worker struct {
 		a        activation
@@ -477,6 +480,17 @@ func (r *run) evaluate() error {
 				w.eq = r.c.def
 			}
 			w.a.kind = types.String(c.Kind)
+		}
+		author := c.Contributor
+		if author == "" {
+			author = c.Identity
+		}
+		w.a.author = types.String(author)
+		if r.c.excluded(author) {
+			// Excluded by the policy: no points, whatever the equation.
+			r.excluded[i] = true
+			r.raw[i] = 0
+			return nil
 		}
 		q := [numInts]int64{c.Minutes, c.LinesAdded, c.LinesRemoved, c.Endorsements, c.Approvals, age, c.NeedBounty, c.Amount}
 		clamped := false
@@ -550,7 +564,7 @@ func (r *run) result() (Result, error) {
 					i := is[y]
 					c := &r.cs[i]
 					f := r.c.decay.factor(int64(r.age[i]))
-					out[y] = Counted{ID: c.ID, Kind: c.Kind, Submitted: c.Submitted, AgeDays: r.age[i], Points: r.raw[i], Decay: f, Clamped: r.clamped[i]}
+					out[y] = Counted{ID: c.ID, Kind: c.Kind, Submitted: c.Submitted, AgeDays: r.age[i], Points: r.raw[i], Decay: f, Clamped: r.clamped[i], Excluded: r.excluded[i]}
 					pts = pts.add(u128{0, uint64(r.raw[i])})
 					dec = dec.add(mul64(uint64(r.raw[i]), f))
 				}

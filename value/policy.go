@@ -51,6 +51,61 @@ type Policy struct {
 	// balance's currency) worth a bank transfer; smaller balances are
 	// carried forward to a later payout run. 0: pay every open balance.
 	MinPayout int64 `json:"min_payout,omitzero"`
+	// Exclude lists authors whose contributions earn no points, whatever
+	// the equations say: bots, or the commons' own automation. Each entry
+	// is an author exactly (an agent ID, or an identity such as
+	// "git:ci@example.org") or a pattern where "*" stands for any run of
+	// characters ("git:*[bot]@users.noreply.github.com"); nothing else is
+	// special. It was added after format 1 was first published; left out,
+	// it keeps the policy's earlier meaning and canonical form.
+	Exclude []string `json:"exclude,omitempty"`
+}
+
+// MaxExclude is the most entries a policy's exclude list may have.
+const MaxExclude = 64
+
+// checkExclude validates a policy's exclude list.
+func checkExclude(ps []string) error {
+	if len(ps) > MaxExclude {
+		return meent.Errorf(meent.EINVALID, "value policy: exclude has more than %d entries", MaxExclude)
+	}
+	for i, p := range ps {
+		if p == "" || len(p) > MaxIDLen || !utf8.ValidString(p) {
+			return meent.Errorf(meent.EINVALID, "value policy: exclude[%d] must be 1 to %d bytes of UTF-8", i, MaxIDLen)
+		}
+		if strings.Trim(p, "*") == "" {
+			return meent.Errorf(meent.EINVALID, "value policy: exclude[%d] %q would exclude every author", i, p)
+		}
+	}
+	return nil
+}
+
+// matchAuthor reports whether author matches pattern, where "*" in the
+// pattern matches any run of bytes (also none) and every other byte only
+// itself. It runs in time linear in len(pattern)*len(author) at worst.
+func matchAuthor(pattern, author string) bool {
+	p, a := 0, 0
+	star, mark := -1, 0
+	for a < len(author) {
+		switch {
+		case p < len(pattern) && pattern[p] == '*':
+			star, mark = p, a
+			p++
+		case p < len(pattern) && pattern[p] == author[a]:
+			p++
+			a++
+		case star >= 0:
+			p = star + 1
+			mark++
+			a = mark
+		default:
+			return false
+		}
+	}
+	for p < len(pattern) && pattern[p] == '*' {
+		p++
+	}
+	return p == len(pattern)
 }
 
 // Split is the income split: exact fractions written "n/d" that add up to

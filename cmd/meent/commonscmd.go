@@ -75,6 +75,15 @@ func (s *signer) sign(ctx context.Context, typ string, at int64, data any) (node
 }
 
 // getJSON prints the JSON at url, indented.
+// printJSON writes v as indented JSON, as getJSON does with a response:
+// the lists, which follow the API's cursors, print every page as one.
+func printJSON(stdout io.Writer, v any) error {
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
 func getJSON(ctx context.Context, stdout io.Writer, url string) error {
 	body, err := fetch(ctx, url)
 	if err != nil {
@@ -185,7 +194,13 @@ func cmdCommons(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		},
 		"list": func(fs *flag.FlagSet) func() error {
 			s.bind(fs)
-			return func() error { return getJSON(ctx, stdout, s.url+"/api/v1/commons") }
+			return func() error {
+				cs, err := http.NewClient(s.url, nil).CommonsList(ctx, "")
+				if err != nil {
+					return err
+				}
+				return printJSON(stdout, http.CommonsList{Commons: cs})
+			}
 		},
 		"show": func(fs *flag.FlagSet) func() error {
 			s.bind(fs)
@@ -298,11 +313,11 @@ func cmdContribution(ctx context.Context, args []string, stdout, stderr io.Write
 			id := fs.String("commons", "", "commons ID")
 			lineage := fs.Bool("lineage", false, "include upstream contributions a fork recognises")
 			return func() error {
-				q := ""
-				if *lineage {
-					q = "?lineage=1"
+				ks, err := http.NewClient(s.url, nil).Contributions(ctx, *id, "", *lineage)
+				if err != nil {
+					return err
 				}
-				return getJSON(ctx, stdout, s.url+"/api/v1/commons/"+*id+"/contributions"+q)
+				return printJSON(stdout, http.ContributionList{Contributions: ks})
 			}
 		},
 	})
@@ -383,7 +398,11 @@ func cmdNeed(ctx context.Context, args []string, stdout, stderr io.Writer) error
 			sort := fs.String("sort", "signals", "signals, pledges, priority or age")
 			status := fs.String("status", "open", "open or closed")
 			return func() error {
-				return getJSON(ctx, stdout, s.url+"/api/v1/commons/"+*id+"/needs?sort="+*sort+"&status="+*status)
+				ns, err := http.NewClient(s.url, nil).Needs(ctx, *id, http.NeedQuery{Sort: *sort, Status: *status})
+				if err != nil {
+					return err
+				}
+				return printJSON(stdout, http.NeedList{Sort: *sort, Needs: ns})
 			}
 		},
 	})

@@ -30,7 +30,7 @@ const maxImportBytes = 48 << 10
 // adds only new commits.
 func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "git" {
-		return errors.New("usage: meent import git PATH --commons ID --key FILE [--url URL] [--ref REF] [--dry-run]")
+		return errors.New("usage: meent import git PATH --commons ID --key FILE [--url URL] [--ref REF] [--mailmap] [--dry-run]")
 	}
 	fs := newFlagSet("import git", stderr)
 	var s signer
@@ -39,6 +39,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	ref := fs.String("ref", "HEAD", "the branch whose history counts as accepted")
 	source := fs.String("source", "", "where the history comes from, shown with each contribution (default: the path)")
 	dry := fs.Bool("dry-run", false, "read the history and report, submit nothing")
+	mailmap := fs.Bool("mailmap", false, "credit authors by the .mailmap committed at the ref (canonical name and email)")
 	// Flags may come after the path, as the issue writes the command.
 	rest := args[1:]
 	var path string
@@ -66,7 +67,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	*source = clip(*source, commons.MaxTitle)
 
 	client := http.NewClient(s.url, nil)
-	known := map[string]bool{}
+	// known: commits the commons has; unknown: those of them it has without
+	// line counts, which are read again so that their counts can be added.
+	known, unknown := map[string]bool{}, map[string]bool{}
 	if !*dry {
 		if s.key == "" {
 			return errors.New("--key is required (a maintainer's key), or use --dry-run")
@@ -77,6 +80,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		}
 		for _, h := range info.Commits {
 			known[h] = true
+		}
+		for _, h := range info.NoStats {
+			unknown[h] = true
 		}
 	}
 
@@ -95,37 +101,54 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}()
 	claimLines := sync.OnceValue(func() messages { return <-claimsDone })
 	proofs := 0
-	var batch []commons.ImportedCommit
-	size, events, imported := 0, 0, 0
+	batch := []commons.ImportedCommit{}
+	var amends []commons.LineCounts
+	size, events, imported, amended, stillUnknown := 0, 0, 0, 0, 0
 	flush := func() error {
-		if len(batch) == 0 {
+		if len(batch)+len(amends) == 0 {
 			return nil
 		}
 		if !*dry {
-			if err := s.submitQuiet(ctx, commons.TypeImport, commons.ImportData{Commons: *commonsID, Source: *source, Commits: batch}); err != nil {
+			if err := s.submitQuiet(ctx, commons.TypeImport, commons.ImportData{Commons: *commonsID, Source: *source, Commits: batch, Amends: amends}); err != nil {
 				return fmt.Errorf("after %d commits: %w", imported, err)
 			}
 		}
 		events++
 		imported += len(batch)
-		batch, size = batch[:0], 0
+		amended += len(amends)
+		batch, amends, size = batch[:0], amends[:0], 0
 		return nil
 	}
-	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: func(h string) bool { return known[h] }}, func(c gitimport.Commit) error {
-		k := importedCommit(c)
-		cl := claimLines()
-		if cl.err != nil {
-			return cl.err
+	imp := func(h string) bool { return known[h] && !unknown[h] }
+	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: imp, Mailmap: *mailmap}, func(c gitimport.Commit) error {
+		var n int
+		var k commons.ImportedCommit
+		if unknown[c.Hash] {
+			if c.NoStats {
+				stillUnknown++ // unreadable here too
+				return nil
+			}
+			n = 160
+		} else {
+			k = importedCommit(c)
+			cl := claimLines()
+			if cl.err != nil {
+				return cl.err
+			}
+			k.Claims = commons.ClaimLineAgents(cl.m[c.Hash]) // proofs of identity claims
+			proofs += len(k.Claims)
+			n = len(k.Identity) + len(k.Name) + len(k.Subject) + 160 + 70*len(k.Claims)
 		}
-		k.Claims = commons.ClaimLineAgents(cl.m[c.Hash]) // proofs of identity claims
-		proofs += len(k.Claims)
-		n := len(k.Identity) + len(k.Name) + len(k.Subject) + 160 + 70*len(k.Claims)
-		if len(batch) == commons.MaxImportCommits || size+n > maxImportBytes {
+		if len(batch)+len(amends) == commons.MaxImportCommits || size+n > maxImportBytes {
 			if err := flush(); err != nil {
 				return err
 			}
 		}
-		batch = append(batch, k)
+		if unknown[c.Hash] {
+			amends = append(amends, commons.LineCounts{Commit: c.Hash, Files: int64(len(c.Files)), LinesAdded: c.LinesAdded, LinesRemoved: c.LinesRemoved})
+		} else {
+			batch = append(batch, k)
+		}
 		size += n
 		return nil
 	})
@@ -141,10 +164,21 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if proofs > 0 {
 		fmt.Fprintf(stdout, "%d claim lines (%s: AGENT) recorded as proofs of identity claims\n", proofs, commons.ClaimLineKey)
 	}
+	if amended > 0 || stillUnknown > 0 {
+		fmt.Fprintf(stdout, "added the line counts of %d commits imported earlier without them; %d are still unreadable\n", amended, stillUnknown)
+	}
+	if rep.Mailmap != "" {
+		fmt.Fprintf(stdout, "authors resolved by the .mailmap at %s (blob %s)\n", *ref, rep.Mailmap)
+	} else if *mailmap {
+		fmt.Fprintf(stdout, "no .mailmap at %s: authors as written\n", *ref)
+	}
 	for _, p := range rep.Unreadable {
 		what := "not imported"
 		if p.Partial {
 			what = "imported without line counts"
+			if unknown[p.Hash] {
+				what = "still without line counts"
+			}
 		}
 		fmt.Fprintf(stdout, "  %s %s: %s\n", orDash(p.Hash), what, p.Reason)
 	}

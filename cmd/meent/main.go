@@ -27,7 +27,7 @@ Usage:
   meent commons      {create|fork|maintainer|list|show}            commons (signs with --key FILE)
   meent contribution {submit|revise|review|dispute|resolve|endorse|list|show}
   meent need         {post|signal|claim|renew|release|close|list}  the needs board
-  meent import git PATH --commons ID --key FILE                    commits become accepted contributions
+  meent import git PATH --commons ID --key FILE [--mailmap]        commits become accepted contributions
   meent identity     {claim|confirm|attest|contest|reject|finalize|list}  claims on imported identities
   meent policy       {show|set}                                    value policies (set previews; --yes saves)
   meent income       {record|list}                                 incomes of a commons

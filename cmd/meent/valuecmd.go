@@ -41,11 +41,13 @@ func cmdPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			file := fs.String("file", "", "the policy document (JSON; see docs/value.md)")
 			preset := fs.String("preset", "", "start from a preset instead: default, fairshares or cooperative")
 			minPayout := fs.String("min-payout", "", "with --preset: the minimum payout, e.g. 25.00")
+			var exclude listFlag
+			fs.Var(&exclude, "exclude", "with --preset: an author whose contributions earn nothing, e.g. 'git:*[bot]@users.noreply.github.com' (repeatable)")
 			amount := fs.String("preview-amount", "1000.00", "the income the preview splits")
 			currency := fs.String("currency", "EUR", "currency of the preview income and of --min-payout")
 			yes := fs.Bool("yes", false, "save the new version (without it, only the preview is shown)")
 			return func() error {
-				doc, err := policyDocument(*file, *preset, *minPayout, *currency)
+				doc, err := policyDocument(*file, *preset, *minPayout, *currency, exclude)
 				if err != nil {
 					return err
 				}
@@ -79,11 +81,14 @@ func cmdPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // policyDocument reads a policy file or builds one from a preset.
-func policyDocument(file, preset, minPayout, currency string) ([]byte, error) {
+func policyDocument(file, preset, minPayout, currency string, exclude []string) ([]byte, error) {
 	if (file == "") == (preset == "") {
 		return nil, errors.New("give exactly one of --file and --preset")
 	}
 	if file != "" {
+		if len(exclude) > 0 || minPayout != "" {
+			return nil, errors.New("--exclude and --min-payout go with --preset; with --file, write them in the document")
+		}
 		return os.ReadFile(file)
 	}
 	p := value.DefaultPolicy()
@@ -102,6 +107,7 @@ func policyDocument(file, preset, minPayout, currency string) ([]byte, error) {
 		}
 		p.MinPayout = m.Amount
 	}
+	p.Exclude = exclude
 	return p.Encode()
 }
 
@@ -172,7 +178,11 @@ func cmdIncome(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			s.bind(fs)
 			id := fs.String("commons", "", "commons ID")
 			return func() error {
-				return getJSON(ctx, stdout, strings.TrimRight(s.url, "/")+"/api/v1/commons/"+*id+"/incomes")
+				is, err := http.NewClient(s.url, nil).Incomes(ctx, *id)
+				if err != nil {
+					return err
+				}
+				return printJSON(stdout, http.IncomeList{Incomes: is})
 			}
 		},
 	})
@@ -232,7 +242,11 @@ func cmdDistribution(ctx context.Context, args []string, stdout, stderr io.Write
 			s.bind(fs)
 			id := fs.String("commons", "", "commons ID")
 			return func() error {
-				return getJSON(ctx, stdout, strings.TrimRight(s.url, "/")+"/api/v1/commons/"+*id+"/distributions")
+				ds, err := http.NewClient(s.url, nil).Distributions(ctx, *id)
+				if err != nil {
+					return err
+				}
+				return printJSON(stdout, http.DistributionList{Distributions: ds})
 			}
 		},
 	})
