@@ -71,6 +71,7 @@ type Server struct {
 	mux      *nethttp.ServeMux
 	routes   []string // registered mux patterns, in order
 	pages    *pages
+	throttle *loginThrottle // failed logins; see accounts_throttle.go
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -94,6 +95,7 @@ func NewServer(o Options) *Server {
 		log:      o.Logger,
 		mux:      nethttp.NewServeMux(),
 		pages:    loadPages(),
+		throttle: newLoginThrottle(),
 	}
 	s.requests = register(o.Registry, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "meent_http_requests_total",
@@ -132,6 +134,9 @@ func (s *Server) handle(pattern string, h nethttp.HandlerFunc) {
 		if ri, ok := r.Context().Value(routeKey{}).(*routeInfo); ok {
 			ri.pattern = pattern
 		}
+		if !s.guard(w, r, pattern) {
+			return
+		}
 		h(w, r)
 	}))
 }
@@ -161,6 +166,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/sessions", s.apiLogin)
 	s.handle("DELETE /api/v1/sessions", s.apiLogout)
 	s.handle("POST /api/v1/tokens", s.apiCreateToken)
+	s.handle("GET /api/v1/tokens", s.apiTokens)
+	s.handle("DELETE /api/v1/tokens/{id}", s.apiRevokeToken)
 	s.handle("POST /api/v1/actions", s.apiAct)
 	s.handle("PUT /api/v1/blobs/{hash}", s.apiPutBlob)
 	s.handle("POST /api/v1/blobs", s.apiPostBlob)
@@ -234,6 +241,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /signup", s.postSignUp)
 	s.handle("GET /account", s.pageAccount)
 	s.handle("POST /account", s.postAccount)
+	s.handle("POST /account/tokens", s.postAccountToken)
+	s.handle("POST /account/tokens/{id}/revoke", s.postAccountRevoke)
 	s.handle("GET /static/{file}", s.static)
 }
 
@@ -438,18 +447,7 @@ func (s *Server) recover(next nethttp.Handler) nethttp.Handler {
 	})
 }
 
-// healthz answers 200 when the store can answer a query within two
-// seconds, 503 otherwise.
+// healthz says whether the node can serve and append; see health.go.
 func (s *Server) healthz(w nethttp.ResponseWriter, r *nethttp.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	if _, err := s.node.Store().Size(ctx); err != nil {
-		s.log.WarnContext(r.Context(), "health check failed", "err", err)
-		w.WriteHeader(nethttp.StatusServiceUnavailable)
-		fmt.Fprintln(w, "unavailable")
-		return
-	}
-	fmt.Fprintln(w, "ok")
+	s.health(w, r)
 }
