@@ -66,6 +66,27 @@ func TestTokenLifecycle(t *testing.T) {
 
 	wantStatus(t, act(laptop.Token), 201)
 
+	t.Run("client", func(t *testing.T) {
+		s, err := e.client.Login(t.Context(), "ada", trustPW)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, err := e.client.CreateToken(t.Context(), s, "client")
+		if err != nil {
+			t.Fatal(err)
+		}
+		list, err := e.client.Tokens(t.Context(), tok)
+		if err != nil || len(list) != 3 || list[0].Name != "client" {
+			t.Fatalf("Tokens = %+v, %v", list, err)
+		}
+		if err := e.client.RevokeToken(t.Context(), tok, list[0].ID); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.client.Tokens(t.Context(), tok); meent.ErrorCode(err) != meent.EUNAUTHORIZED {
+			t.Fatalf("a revoked token lists: %v", err)
+		}
+	})
+
 	t.Run("list never shows a secret", func(t *testing.T) {
 		r := e.get("/api/v1/tokens", "Authorization", "Bearer "+laptop.Token)
 		wantStatus(t, r, 200)
