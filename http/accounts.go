@@ -122,11 +122,20 @@ func (s *Server) apiRevokeToken(w nethttp.ResponseWriter, r *nethttp.Request) {
 func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request, username, password string) (string, meent.Session, error) {
 	addr := clientAddress(r)
 	if wait := s.throttle.begin(username, addr, s.now()); wait > 0 {
+		s.logins.WithLabelValues("throttled").Inc()
 		w.Header().Set("Retry-After", retryAfter(wait))
 		return "", meent.Session{}, meent.Errorf(meent.ETOOMANY, "too many failed logins for this account from your address; try again in %s", waitText(wait))
 	}
 	token, sess, err := s.accounts.Login(r.Context(), username, password)
 	s.throttle.end(username, addr, meent.ErrorCode(err) == meent.EUNAUTHORIZED, s.now())
+	switch meent.ErrorCode(err) {
+	case "":
+		s.logins.WithLabelValues("ok").Inc()
+	case meent.EUNAUTHORIZED:
+		s.logins.WithLabelValues("wrong").Inc()
+	default:
+		s.logins.WithLabelValues("error").Inc()
+	}
 	if meent.ErrorCode(err) == meent.EUNAVAILABLE {
 		w.Header().Set("Retry-After", "5")
 	}

@@ -252,6 +252,7 @@ func TestLoginThrottle(t *testing.T) {
 	if checked != 5 || throttled != 195 {
 		t.Fatalf("%d wrong passwords checked, %d throttled; want 5 and 195", checked, throttled)
 	}
+	wantContains(t, e.get("/metrics"), `meent_login_attempts_total{result="throttled"} 195`, `meent_login_attempts_total{result="wrong"} 5`)
 	// The owner, from their own address, logs in at once.
 	wantStatus(t, login(owner, "ada", trustPW), 200)
 	// From the attacker's address the account stays throttled, even with

@@ -75,6 +75,7 @@ type Server struct {
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	logins   *prometheus.CounterVec // see accounts.go
 }
 
 // NewServer builds the server and registers its routes and metrics.
@@ -106,6 +107,10 @@ func NewServer(o Options) *Server {
 		Help:    "Time to serve an HTTP request, by route pattern and status code.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 	}, []string{"route", "code"}))
+	s.logins = register(o.Registry, prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "meent_login_attempts_total",
+		Help: "Login attempts, by result: ok, wrong (password or username), throttled (refused unchecked), error.",
+	}, []string{"result"}))
 	s.registerRoutes()
 	return s
 }
