@@ -227,9 +227,10 @@ func TestTrustLoginFlood(t *testing.T) {
 	wg.Wait()
 	t.Logf("GET /api/v1/node median: %s alone, %s during a login flood (%d passwords hashed); ratio %.1f",
 		base, flooded, hashed.Load(), float64(flooded)/float64(base))
-	// The machine is shared and noisy: the bound is loose, far under the
-	// 40-fold slowdown the audit measured.
-	if flooded > 10*base && flooded > 50*time.Millisecond {
+	// The machine is shared and noisy: the bound is loose. Before hashing
+	// was bounded, the same flood made reads 36 times slower (0.7 ms to
+	// 25.6 ms); bounded, about 1x.
+	if flooded > 10*base && flooded > 5*time.Millisecond {
 		t.Errorf("reads slowed from %s to %s under a login flood", base, flooded)
 	}
 }
