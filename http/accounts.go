@@ -1,6 +1,7 @@
 package http
 
 import (
+	"encoding/json"
 	nethttp "net/http"
 	"strconv"
 	"strings"
@@ -97,8 +98,15 @@ func (s *Server) apiTokens(w nethttp.ResponseWriter, r *nethttp.Request) {
 	for _, t := range ts {
 		out.Tokens = append(out.Tokens, tokenInfo(t, now))
 	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, r, nethttp.StatusOK, out)
+	// A person's own list: no cache may keep it (writeJSON would let
+	// one keep it and revalidate).
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(nethttp.StatusOK)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(out)
 }
 
 // apiRevokeToken revokes one of the caller's tokens. A token may revoke

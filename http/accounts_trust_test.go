@@ -90,6 +90,9 @@ func TestTokenLifecycle(t *testing.T) {
 	t.Run("list never shows a secret", func(t *testing.T) {
 		r := e.get("/api/v1/tokens", "Authorization", "Bearer "+laptop.Token)
 		wantStatus(t, r, 200)
+		if r.header.Get("Cache-Control") != "no-store" {
+			t.Errorf("Cache-Control %q", r.header.Get("Cache-Control"))
+		}
 		if strings.Contains(string(r.body), laptop.Token) || strings.Contains(string(r.body), backup.Token) {
 			t.Fatalf("the list holds a secret: %s", r.body)
 		}
