@@ -24,6 +24,10 @@ const (
 	EINTERNAL     = "internal"
 )
 
+// ETOOMANY is the code of a request refused for coming too often (failed
+// logins, see docs/api.md): wait for the time the answer names, then retry.
+const ETOOMANY = "too_many_requests"
+
 // Error is the one error type of the application. Code is stable and
 // machine-readable, Message is safe to show a user, and Err is the cause,
 // which is logged but never shown.

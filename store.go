@@ -129,12 +129,16 @@ type Session struct {
 	Expires   int64 // Unix milliseconds
 }
 
-// Token is an API token for scripts; again only its hash is stored.
+// Token is an API token for scripts; again only its hash is stored. ID
+// names it in lists and revocations and says nothing about the secret.
 type Token struct {
-	Hash    [32]byte
-	Agent   string
-	Name    string
-	Created int64
+	Hash     [32]byte
+	ID       string
+	Agent    string
+	Name     string
+	Created  int64 // Unix milliseconds
+	Expires  int64 // Unix milliseconds; the token is refused from then on
+	LastUsed int64 // Unix milliseconds, 0 when never used; updated coarsely
 }
 
 // Store is the storage contract every backend fulfils, proven by the
@@ -195,8 +199,15 @@ type Store interface {
 	DeleteSession(ctx context.Context, hash [32]byte) error
 	// CreateToken stores a token; ECONFLICT on a duplicate hash.
 	CreateToken(ctx context.Context, t Token) error
-	// TokenByHash returns a token; ENOTFOUND when none.
+	// TokenByHash returns a token, expired or not; ENOTFOUND when none.
 	TokenByHash(ctx context.Context, hash [32]byte) (Token, error)
+	// Tokens lists an agent's tokens, expired ones included, newest first.
+	Tokens(ctx context.Context, agent string) ([]Token, error)
+	// DeleteToken removes the agent's token with that ID; ENOTFOUND when
+	// the agent has none by that ID.
+	DeleteToken(ctx context.Context, agent, id string) error
+	// TouchToken records that the token with that hash was used at at.
+	TouchToken(ctx context.Context, hash [32]byte, at int64) error
 
 	Close() error
 }

@@ -190,14 +190,20 @@ type LoginResponse struct {
 	Expires Timestamp `json:"expires"`
 }
 
-// TokenRequest is POST /api/v1/tokens.
+// TokenRequest is POST /api/v1/tokens. ExpiresInDays is the token's
+// lifetime, 90 days when 0 or absent, at most 366.
 type TokenRequest struct {
-	Name string `json:"name"`
+	Name          string `json:"name"`
+	ExpiresInDays int    `json:"expires_in_days,omitempty"`
 }
 
-// TokenResponse carries a new API token, shown this once.
+// TokenResponse carries a new API token, shown this once, with the ID
+// that names it in GET /api/v1/tokens and DELETE /api/v1/tokens/{id}.
 type TokenResponse struct {
-	Token string `json:"token"`
+	Token   string    `json:"token"`
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Expires Timestamp `json:"expires"`
 }
 
 // ActionRequest is POST /api/v1/actions.
@@ -685,7 +691,7 @@ func (s *Server) apiLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	token, sess, err := s.accounts.Login(r.Context(), req.Username, req.Password)
+	token, sess, err := s.login(w, r, req.Username, req.Password)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -711,25 +717,6 @@ func (s *Server) apiLogout(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.clearSessionCookie(w)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(nethttp.StatusNoContent)
-}
-
-func (s *Server) apiCreateToken(w nethttp.ResponseWriter, r *nethttp.Request) {
-	c, err := s.authenticateUnsafe(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	var req TokenRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	token, err := s.accounts.CreateToken(r.Context(), c.agent, req.Name)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, r, nethttp.StatusCreated, TokenResponse{Token: token})
 }
 
 func (s *Server) apiAct(w nethttp.ResponseWriter, r *nethttp.Request) {

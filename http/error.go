@@ -2,9 +2,12 @@ package http
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"errors"
+	"net"
 	nethttp "net/http"
+	"syscall"
 
 	"github.com/meent/meent"
 )
@@ -30,6 +33,7 @@ var statusOf = map[string]int{
 	meent.EUNAUTHORIZED: nethttp.StatusUnauthorized,
 	meent.EFORBIDDEN:    nethttp.StatusForbidden,
 	meent.EUNAVAILABLE:  nethttp.StatusServiceUnavailable,
+	meent.ETOOMANY:      nethttp.StatusTooManyRequests,
 	meent.EINTERNAL:     nethttp.StatusInternalServerError,
 }
 
@@ -47,6 +51,7 @@ var titles = map[string]string{
 	meent.EUNAUTHORIZED: "Unauthorized",
 	meent.EFORBIDDEN:    "Forbidden",
 	meent.EUNAVAILABLE:  "Unavailable",
+	meent.ETOOMANY:      "Too many requests",
 	meent.EINTERNAL:     "Internal error",
 }
 
@@ -76,10 +81,45 @@ func codeOf(err error) string {
 		}
 	}
 	code := meent.ErrorCode(err)
+	if code == meent.EINTERNAL {
+		code = driverCode(err)
+	}
 	if _, ok := statusOf[code]; !ok {
 		return meent.EINTERNAL
 	}
 	return code
+}
+
+// driverCode is the backstop for errors that reach the edge without a
+// meent code: it reads the database driver's error code, never its
+// message. SQLSTATE is the SQL standard's (PostgreSQL's pgconn.PgError
+// has the SQLState method), so the http package needs no driver import:
+//   - class 22, data exception (22021: a byte sequence that is not valid
+//     UTF-8; 22P05: NUL, which PostgreSQL text cannot hold), is the
+//     client's input: invalid (400);
+//   - class 08 (connection exception), 53 (insufficient resources), 57
+//     (operator intervention: the server is shutting down or restarting)
+//     and a network error talking to the database (connection refused,
+//     reset) mean the database is unavailable: unavailable (503).
+//
+// Anything else stays internal (500).
+func driverCode(err error) string {
+	var st interface{ SQLState() string }
+	if errors.As(err, &st) {
+		if s := st.SQLState(); len(s) == 5 {
+			switch s[:2] {
+			case "22":
+				return meent.EINVALID
+			case "08", "53", "57":
+				return meent.EUNAVAILABLE
+			}
+		}
+	}
+	var ne net.Error
+	if errors.As(err, &ne) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) {
+		return meent.EUNAVAILABLE
+	}
+	return meent.EINTERNAL
 }
 
 // problemOf builds the problem document for err. Detail is the user-safe
@@ -87,8 +127,15 @@ func codeOf(err error) string {
 func problemOf(err error) Problem {
 	code := codeOf(err)
 	detail := meent.ErrorMessage(err)
-	if code == meent.EUNAVAILABLE && meent.ErrorCode(err) == meent.EINTERNAL {
-		detail = "the request was cancelled or timed out; retry"
+	if meent.ErrorCode(err) == meent.EINTERNAL {
+		switch {
+		case code == meent.EUNAVAILABLE && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)):
+			detail = "the request was cancelled or timed out; retry"
+		case code == meent.EUNAVAILABLE:
+			detail = "the node cannot reach its database; retry later"
+		case code == meent.EINVALID:
+			detail = "a parameter holds bytes the database cannot store (NUL, control characters or invalid UTF-8)"
+		}
 	}
 	if code == meent.EINTERNAL {
 		detail = "internal error"
@@ -168,7 +215,9 @@ func codeForStatus(status int) string {
 		return meent.ETOOLARGE
 	case status == nethttp.StatusUnprocessableEntity:
 		return meent.ERULE
-	case status == nethttp.StatusServiceUnavailable, status == nethttp.StatusBadGateway, status == nethttp.StatusGatewayTimeout, status == nethttp.StatusTooManyRequests:
+	case status == nethttp.StatusTooManyRequests:
+		return meent.ETOOMANY
+	case status == nethttp.StatusServiceUnavailable, status == nethttp.StatusBadGateway, status == nethttp.StatusGatewayTimeout:
 		return meent.EUNAVAILABLE
 	case status >= 400 && status < 500:
 		return meent.EINVALID

@@ -71,9 +71,11 @@ type Server struct {
 	mux      *nethttp.ServeMux
 	routes   []string // registered mux patterns, in order
 	pages    *pages
+	throttle *loginThrottle // failed logins; see accounts_throttle.go
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
+	logins   *prometheus.CounterVec // see accounts.go
 }
 
 // NewServer builds the server and registers its routes and metrics.
@@ -94,6 +96,7 @@ func NewServer(o Options) *Server {
 		log:      o.Logger,
 		mux:      nethttp.NewServeMux(),
 		pages:    loadPages(),
+		throttle: newLoginThrottle(),
 	}
 	s.requests = register(o.Registry, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "meent_http_requests_total",
@@ -104,6 +107,10 @@ func NewServer(o Options) *Server {
 		Help:    "Time to serve an HTTP request, by route pattern and status code.",
 		Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 	}, []string{"route", "code"}))
+	s.logins = register(o.Registry, prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "meent_login_attempts_total",
+		Help: "Login attempts, by result: ok, wrong (password or username), throttled (refused unchecked), error.",
+	}, []string{"result"}))
 	s.registerRoutes()
 	return s
 }
@@ -131,6 +138,9 @@ func (s *Server) handle(pattern string, h nethttp.HandlerFunc) {
 	s.mux.Handle(pattern, nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		if ri, ok := r.Context().Value(routeKey{}).(*routeInfo); ok {
 			ri.pattern = pattern
+		}
+		if !s.guard(w, r, pattern) {
+			return
 		}
 		h(w, r)
 	}))
@@ -161,6 +171,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /api/v1/sessions", s.apiLogin)
 	s.handle("DELETE /api/v1/sessions", s.apiLogout)
 	s.handle("POST /api/v1/tokens", s.apiCreateToken)
+	s.handle("GET /api/v1/tokens", s.apiTokens)
+	s.handle("DELETE /api/v1/tokens/{id}", s.apiRevokeToken)
 	s.handle("POST /api/v1/actions", s.apiAct)
 	s.handle("PUT /api/v1/blobs/{hash}", s.apiPutBlob)
 	s.handle("POST /api/v1/blobs", s.apiPostBlob)
@@ -235,6 +247,8 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /signup", s.postSignUp)
 	s.handle("GET /account", s.pageAccount)
 	s.handle("POST /account", s.postAccount)
+	s.handle("POST /account/tokens", s.postAccountToken)
+	s.handle("POST /account/tokens/{id}/revoke", s.postAccountRevoke)
 	s.handle("GET /static/{file}", s.static)
 }
 
@@ -439,18 +453,7 @@ func (s *Server) recover(next nethttp.Handler) nethttp.Handler {
 	})
 }
 
-// healthz answers 200 when the store can answer a query within two
-// seconds, 503 otherwise.
+// healthz says whether the node can serve and append; see health.go.
 func (s *Server) healthz(w nethttp.ResponseWriter, r *nethttp.Request) {
-	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-	defer cancel()
-	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	if _, err := s.node.Store().Size(ctx); err != nil {
-		s.log.WarnContext(r.Context(), "health check failed", "err", err)
-		w.WriteHeader(nethttp.StatusServiceUnavailable)
-		fmt.Fprintln(w, "unavailable")
-		return
-	}
-	fmt.Fprintln(w, "ok")
+	s.health(w, r)
 }

@@ -565,7 +565,7 @@ func TestHealthAndMetrics(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	r := e.get("/healthz")
-	if r.status != 200 || string(r.body) != "ok\n" {
+	if r.status != 200 || string(r.body) != "ok\nstore: ok\nappend: ok\n" {
 		t.Errorf("healthz: %d %q", r.status, r.body)
 	}
 	e.createAgent("Ada")

@@ -399,7 +399,7 @@ func (s *Server) postLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	username := r.PostFormValue("username")
-	token, sess, err := s.accounts.Login(r.Context(), username, r.PostFormValue("password"))
+	token, sess, err := s.login(w, r, username, r.PostFormValue("password"))
 	if err != nil {
 		s.logError(r, err)
 		p := problemOf(err)
@@ -470,6 +470,12 @@ type accountPage struct {
 	Event string // hash of the event just submitted, after a change
 	Error string
 	Name  string
+
+	Tokens       []TokenInfo // see accounts.go
+	NewToken     string      // a token just made, shown this once
+	NewTokenName string
+	TokenError   string
+	Revoked      bool
 }
 
 func (s *Server) pageAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -478,7 +484,7 @@ func (s *Server) pageAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
 		nethttp.Redirect(w, r, "/login", nethttp.StatusSeeOther)
 		return
 	}
-	s.renderAccount(w, r, sess, accountPage{Event: r.URL.Query().Get("event")}, nethttp.StatusOK)
+	s.renderAccount(w, r, sess, accountPage{Event: r.URL.Query().Get("event"), Revoked: r.URL.Query().Get("revoked") == "1"}, nethttp.StatusOK)
 }
 
 func (s *Server) renderAccount(w nethttp.ResponseWriter, r *nethttp.Request, sess *meent.Session, data accountPage, status int) {
@@ -488,6 +494,10 @@ func (s *Server) renderAccount(w nethttp.ResponseWriter, r *nethttp.Request, ses
 		return
 	}
 	data.Agent = agentOf(v, true)
+	if data.Tokens, err = s.accountTokens(r, sess.Agent); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
 	if data.Name == "" {
 		data.Name = v.Name
 	}

@@ -9,11 +9,15 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/crypto/bcrypt"
@@ -88,10 +92,52 @@ type Accounts struct {
 	sealer    *Sealer
 	dummyOnce sync.Once
 	dummy     []byte // a hash to compare against for unknown usernames
+
+	// hashing bounds the password hashes computed at once. bcrypt is
+	// made to be slow, so a flood of logins would otherwise take every
+	// core and slow every other request many times over; with half the
+	// cores at most, reads and appends keep the rest.
+	hashing   chan struct{}
+	inHash    atomic.Int32 // hashes running now
+	maxInHash atomic.Int32 // the most that ever ran at once, for tests
 }
 
+// hashWait is how long a login or sign-up waits for a hashing slot before
+// it is answered unavailable (503): better a quick "retry" than a queue
+// that grows for as long as a flood lasts.
+const hashWait = 5 * time.Second
+
 // NewAccounts returns the account service of n.
-func NewAccounts(n *Node, s *Sealer) *Accounts { return &Accounts{node: n, sealer: s} }
+func NewAccounts(n *Node, s *Sealer) *Accounts {
+	return &Accounts{node: n, sealer: s, hashing: make(chan struct{}, max(1, runtime.GOMAXPROCS(0)/2))}
+}
+
+// withHashSlot runs fn, which hashes a password, once a hashing slot is
+// free; EUNAVAILABLE if none frees up in time.
+func (a *Accounts) withHashSlot(ctx context.Context, fn func()) error {
+	t := time.NewTimer(hashWait)
+	defer t.Stop()
+	select {
+	case a.hashing <- struct{}{}:
+	case <-t.C:
+		return meent.Errorf(meent.EUNAVAILABLE, "the node is busy checking passwords; try again in a few seconds")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-a.hashing }()
+	n := a.inHash.Add(1)
+	defer a.inHash.Add(-1)
+	for m := a.maxInHash.Load(); n > m && !a.maxInHash.CompareAndSwap(m, n); m = a.maxInHash.Load() {
+	}
+	fn()
+	return nil
+}
+
+// MaxConcurrentHashes reports the most password hashes that ever ran at
+// once, and the bound; tests use it to check the bound holds.
+func (a *Accounts) MaxConcurrentHashes() (seen, limit int) {
+	return int(a.maxInHash.Load()), cap(a.hashing)
+}
 
 // SignUp is the input of Accounts.SignUp.
 type SignUp struct {
@@ -119,7 +165,11 @@ func (a *Accounts) SignUp(ctx context.Context, in SignUp) (meent.Account, error)
 	if in.Name == "" {
 		in.Name = in.Username
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(in.Password), a.node.cfg.PasswordCost)
+	var hash []byte
+	var err error
+	if serr := a.withHashSlot(ctx, func() { hash, err = bcrypt.GenerateFromPassword([]byte(in.Password), a.node.cfg.PasswordCost) }); serr != nil {
+		return meent.Account{}, serr
+	}
 	if err != nil {
 		return meent.Account{}, fmt.Errorf("hash password: %w", err)
 	}
@@ -160,7 +210,11 @@ func (a *Accounts) Attach(ctx context.Context, agentID, username, password strin
 	if err := checkPassword(password); err != nil {
 		return err
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), a.node.cfg.PasswordCost)
+	var hash []byte
+	var err error
+	if serr := a.withHashSlot(ctx, func() { hash, err = bcrypt.GenerateFromPassword([]byte(password), a.node.cfg.PasswordCost) }); serr != nil {
+		return serr
+	}
 	if err != nil {
 		return err
 	}
@@ -183,15 +237,23 @@ func (a *Accounts) Login(ctx context.Context, username, password string) (string
 		if meent.ErrorCode(err) == meent.ENOTFOUND {
 			// Spend the same time as a real check, so timing does not
 			// tell which usernames exist.
-			a.dummyOnce.Do(func() {
-				a.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a password at all"), a.node.cfg.PasswordCost)
-			})
-			bcrypt.CompareHashAndPassword(a.dummy, []byte(password))
+			if err := a.withHashSlot(ctx, func() {
+				a.dummyOnce.Do(func() {
+					a.dummy, _ = bcrypt.GenerateFromPassword([]byte("not a password at all"), a.node.cfg.PasswordCost)
+				})
+				bcrypt.CompareHashAndPassword(a.dummy, []byte(password))
+			}); err != nil {
+				return "", meent.Session{}, err
+			}
 			return "", meent.Session{}, bad
 		}
 		return "", meent.Session{}, err
 	}
-	if bcrypt.CompareHashAndPassword([]byte(acct.PasswordHash), []byte(password)) != nil {
+	var cmp error
+	if err := a.withHashSlot(ctx, func() { cmp = bcrypt.CompareHashAndPassword([]byte(acct.PasswordHash), []byte(password)) }); err != nil {
+		return "", meent.Session{}, err
+	}
+	if cmp != nil {
 		return "", meent.Session{}, bad
 	}
 	token := randomToken()
@@ -232,26 +294,87 @@ func CheckCSRF(s meent.Session, got string) error {
 	return nil
 }
 
-// CreateToken issues an API token for agentID. The token is returned once
-// and only its hash is kept.
+// DefaultTokenTTL is how long an API token lives when its maker does not
+// choose; MaxTokenTTL bounds a chosen lifetime, so every token ends.
+const (
+	DefaultTokenTTL = 90 * 24 * time.Hour
+	MaxTokenTTL     = 366 * 24 * time.Hour
+	// touchEvery is how stale a token's last use may be before a request
+	// records it again: using a token stays a read, save once a minute.
+	touchEvery = time.Minute
+)
+
+// CreateToken issues an API token for agentID that lives DefaultTokenTTL.
+// The token is returned once and only its hash is kept.
 func (a *Accounts) CreateToken(ctx context.Context, agentID, name string) (string, error) {
-	if name == "" || len(name) > 100 {
-		return "", meent.Errorf(meent.EINVALID, "token name must be 1 to 100 bytes")
-	}
-	token := "meent_" + randomToken()
-	err := a.node.store.CreateToken(ctx, meent.Token{
-		Hash: sha256.Sum256([]byte(token)), Agent: agentID, Name: name, Created: a.node.cfg.Now().UnixMilli(),
-	})
+	token, _, err := a.IssueToken(ctx, agentID, name, 0)
 	return token, err
 }
 
-// TokenAgent returns the agent an API token acts for.
-func (a *Accounts) TokenAgent(ctx context.Context, token string) (string, error) {
-	t, err := a.node.store.TokenByHash(ctx, sha256.Sum256([]byte(token)))
-	if meent.ErrorCode(err) == meent.ENOTFOUND {
-		return "", meent.Errorf(meent.EUNAUTHORIZED, "unknown API token")
+// IssueToken issues an API token for agentID that expires after ttl
+// (DefaultTokenTTL when 0; at most MaxTokenTTL). It returns the secret,
+// shown this once, and the stored token (which holds only its hash).
+func (a *Accounts) IssueToken(ctx context.Context, agentID, name string, ttl time.Duration) (string, meent.Token, error) {
+	if name == "" || len(name) > 100 || !utf8.ValidString(name) || strings.ContainsFunc(name, unicode.IsControl) {
+		return "", meent.Token{}, meent.Errorf(meent.EINVALID, "token name must be 1 to 100 bytes of text")
 	}
-	return t.Agent, err
+	if ttl == 0 {
+		ttl = DefaultTokenTTL
+	}
+	if ttl < time.Minute || ttl > MaxTokenTTL {
+		return "", meent.Token{}, meent.Errorf(meent.EINVALID, "a token must live between a minute and %d days", MaxTokenTTL/(24*time.Hour))
+	}
+	token := "meent_" + randomToken()
+	id := make([]byte, 8)
+	rand.Read(id)
+	now := a.node.cfg.Now()
+	t := meent.Token{
+		Hash: sha256.Sum256([]byte(token)), ID: hex.EncodeToString(id), Agent: agentID, Name: name,
+		Created: now.UnixMilli(), Expires: now.Add(ttl).UnixMilli(),
+	}
+	if err := a.node.store.CreateToken(ctx, t); err != nil {
+		return "", meent.Token{}, err
+	}
+	return token, t, nil
+}
+
+// TokenAgent returns the agent an API token acts for. An unknown, revoked
+// or expired token is EUNAUTHORIZED: revocation deletes the row, so the
+// very next request with it is refused.
+func (a *Accounts) TokenAgent(ctx context.Context, token string) (string, error) {
+	h := sha256.Sum256([]byte(token))
+	t, err := a.node.store.TokenByHash(ctx, h)
+	if meent.ErrorCode(err) == meent.ENOTFOUND {
+		return "", meent.Errorf(meent.EUNAUTHORIZED, "unknown or revoked API token")
+	}
+	if err != nil {
+		return "", err
+	}
+	now := a.node.cfg.Now()
+	if now.UnixMilli() >= t.Expires {
+		return "", meent.Errorf(meent.EUNAUTHORIZED, "this API token expired on %s; make a new one on your account page", time.UnixMilli(t.Expires).UTC().Format(time.DateOnly))
+	}
+	if now.Sub(time.UnixMilli(t.LastUsed)) >= touchEvery {
+		// Best effort: a failure to record the use must not refuse a
+		// request the token is good for.
+		if err := a.node.store.TouchToken(ctx, h, now.UnixMilli()); err != nil {
+			a.node.cfg.Logger.Warn("record token use", "err", err)
+		}
+	}
+	return t.Agent, nil
+}
+
+// Tokens lists agentID's API tokens, newest first, expired ones included
+// (so their owner sees why a script stopped). Secrets are never kept, so
+// never listed.
+func (a *Accounts) Tokens(ctx context.Context, agentID string) ([]meent.Token, error) {
+	return a.node.store.Tokens(ctx, agentID)
+}
+
+// RevokeToken deletes agentID's token with that ID; ENOTFOUND when the
+// agent has none by that ID.
+func (a *Accounts) RevokeToken(ctx context.Context, agentID, id string) error {
+	return a.node.store.DeleteToken(ctx, agentID, id)
 }
 
 // Act signs an event of the given type and data with the key the node holds

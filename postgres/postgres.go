@@ -12,6 +12,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"runtime"
@@ -20,6 +21,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"github.com/meent/meent"
 	"github.com/meent/meent/sqlstore"
 )
 
@@ -39,7 +41,7 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
-	db := stdlib.OpenDB(*cfg)
+	db := sql.OpenDB(connector{stdlib.GetConnector(*cfg)})
 	// One pool for writes and queries. The sequencer uses one connection
 	// at a time; the rest serve queries. Bounded so that several meent
 	// processes stay well inside the server's max_connections.
@@ -55,6 +57,21 @@ func Open(ctx context.Context, dsn string) (*sqlstore.DB, error) {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
 	return s, nil
+}
+
+// connector marks a failure to connect as EUNAVAILABLE: the server is
+// down, refuses connections, or is unreachable. Every query that needs a
+// new connection fails this way while PostgreSQL is down, and the HTTP
+// layer then answers 503 rather than 500. (database/sql retries a query
+// whose pooled connection died, so a restart of the server surfaces here.)
+type connector struct{ driver.Connector }
+
+func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
+	conn, err := c.Connector.Connect(ctx)
+	if err != nil && ctx.Err() == nil {
+		return nil, &meent.Error{Code: meent.EUNAVAILABLE, Message: "the database is unavailable; retry later", Err: err}
+	}
+	return conn, err
 }
 
 // dialect is PostgreSQL's sqlstore.Dialect.

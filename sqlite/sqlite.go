@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"runtime"
 
@@ -64,6 +65,14 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
+	// The database holds sessions, token hashes, password hashes and
+	// sealed keys: it is created 0600, like the node's key, before SQLite
+	// opens it, whatever the umask. SQLite creates -wal and -shm with the
+	// mode of the database file; they are set again after opening anyway
+	// (and an existing database made 0644 by an older meent is tightened).
+	if f, err := os.OpenFile(abs, os.O_RDWR|os.O_CREATE, 0o600); err == nil {
+		f.Close()
+	}
 	u := url.URL{Scheme: "file", Path: abs}
 	writeDSN := u.String() + "?_txlock=immediate"
 	readDSN := u.String()
@@ -99,7 +108,22 @@ func Open(ctx context.Context, path string) (*sqlstore.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", path, err)
 	}
+	if err := private(abs); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("sqlite: %w", err)
+	}
 	return db, nil
+}
+
+// private makes the database file and its -wal and -shm companions
+// readable by their owner only. A missing companion is not an error.
+func private(path string) error {
+	for _, p := range []string{path, path + "-wal", path + "-shm"} {
+		if err := os.Chmod(p, 0o600); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return err
+		}
+	}
+	return nil
 }
 
 func openDB(dsn string, readOnly bool) (*sql.DB, error) {

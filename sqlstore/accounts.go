@@ -79,27 +79,82 @@ func (db *DB) DeleteSession(ctx context.Context, hash [32]byte) error {
 	return nil
 }
 
-// CreateToken stores an API token; ECONFLICT if its hash is taken.
+// CreateToken stores an API token; ECONFLICT if its hash or ID is taken.
 func (db *DB) CreateToken(ctx context.Context, t meent.Token) error {
-	_, err := db.writer().exec(ctx, `INSERT INTO api_tokens (hash, agent, name, created) VALUES (?, ?, ?, ?)`,
-		t.Hash[:], t.Agent, t.Name, t.Created)
+	_, err := db.writer().exec(ctx, `INSERT INTO api_tokens (hash, id, agent, name, created, expires, last_used) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		t.Hash[:], t.ID, t.Agent, t.Name, t.Created, t.Expires, t.LastUsed)
 	return db.conflictOr(err, "create token", "the token exists already")
 }
 
-// TokenByHash returns a token; ENOTFOUND when none.
-func (db *DB) TokenByHash(ctx context.Context, hash [32]byte) (meent.Token, error) {
+const tokenColumns = `hash, id, agent, name, created, expires, last_used`
+
+func scanToken(sc interface{ Scan(...any) error }) (meent.Token, error) {
 	var t meent.Token
 	var h []byte
-	err := db.reader().queryRow(ctx, `SELECT hash, agent, name, created FROM api_tokens WHERE hash = ?`, hash[:]).
-		Scan(&h, &t.Agent, &t.Name, &t.Created)
-	if errors.Is(err, sql.ErrNoRows) {
-		return t, notFound("no such token")
-	}
+	err := sc.Scan(&h, &t.ID, &t.Agent, &t.Name, &t.Created, &t.Expires, &t.LastUsed)
 	if err == nil {
 		err = scanHash(&t.Hash, h)
+	}
+	return t, err
+}
+
+// TokenByHash returns a token, expired or not; ENOTFOUND when none.
+func (db *DB) TokenByHash(ctx context.Context, hash [32]byte) (meent.Token, error) {
+	t, err := scanToken(db.reader().queryRow(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE hash = ?`, hash[:]))
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, notFound("no such token")
 	}
 	if err != nil {
 		return t, fmt.Errorf("token: %w", err)
 	}
 	return t, nil
+}
+
+// maxTokens bounds one agent's list; sign-up cannot be used to make a
+// list this long by accident, and a page of them is all a person reads.
+const maxTokens = 1000
+
+// Tokens lists an agent's tokens, newest first.
+func (db *DB) Tokens(ctx context.Context, agent string) ([]meent.Token, error) {
+	rows, err := db.reader().query(ctx, `SELECT `+tokenColumns+` FROM api_tokens WHERE agent = ? ORDER BY created DESC, id LIMIT ?`, agent, maxTokens)
+	if err != nil {
+		return nil, fmt.Errorf("tokens: %w", err)
+	}
+	defer rows.Close()
+	var out []meent.Token
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("tokens: %w", err)
+	}
+	return out, nil
+}
+
+// DeleteToken removes the agent's token with that ID; ENOTFOUND when the
+// agent has none by that ID (another agent's token is not found either, so
+// IDs cannot be probed).
+func (db *DB) DeleteToken(ctx context.Context, agent, id string) error {
+	res, err := db.writer().exec(ctx, `DELETE FROM api_tokens WHERE agent = ? AND id = ?`, agent, id)
+	if err != nil {
+		return fmt.Errorf("delete token: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("delete token: %w", err)
+	} else if n == 0 {
+		return notFound("no such token")
+	}
+	return nil
+}
+
+// TouchToken sets the token's last use to at, if that is later.
+func (db *DB) TouchToken(ctx context.Context, hash [32]byte, at int64) error {
+	if _, err := db.writer().exec(ctx, `UPDATE api_tokens SET last_used = ? WHERE hash = ? AND last_used < ?`, at, hash[:], at); err != nil {
+		return fmt.Errorf("touch token: %w", err)
+	}
+	return nil
 }

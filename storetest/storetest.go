@@ -934,7 +934,8 @@ func testSessions(t *testing.T, s meent.Store) {
 
 func testTokens(t *testing.T, s meent.Store) {
 	ctx := t.Context()
-	tok := meent.Token{Hash: sha256.Sum256([]byte("api token")), Agent: fakeAgent("tok"), Name: "backup script", Created: 77}
+	owner := fakeAgent("tok")
+	tok := meent.Token{Hash: sha256.Sum256([]byte("api token")), ID: "0123456789abcdef", Agent: owner, Name: "backup script", Created: 77, Expires: 9000}
 	if err := s.CreateToken(ctx, tok); err != nil {
 		t.Fatal(err)
 	}
@@ -944,6 +945,47 @@ func testTokens(t *testing.T, s meent.Store) {
 	_, err := s.TokenByHash(ctx, sha256.Sum256([]byte("other")))
 	wantCode(t, err, meent.ENOTFOUND, "TokenByHash of an unknown hash")
 	wantCode(t, s.CreateToken(ctx, tok), meent.ECONFLICT, "CreateToken with a taken hash")
+	sameID := tok
+	sameID.Hash = sha256.Sum256([]byte("another token"))
+	wantCode(t, s.CreateToken(ctx, sameID), meent.ECONFLICT, "CreateToken with a taken ID")
+
+	newer := meent.Token{Hash: sha256.Sum256([]byte("newer")), ID: "fedcba9876543210", Agent: owner, Name: "laptop", Created: 88, Expires: 9500}
+	theirs := meent.Token{Hash: sha256.Sum256([]byte("theirs")), ID: "aaaaaaaaaaaaaaaa", Agent: fakeAgent("tok other"), Name: "x", Created: 99, Expires: 9999}
+	for _, x := range []meent.Token{newer, theirs} {
+		if err := s.CreateToken(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	list := must(s.Tokens(ctx, owner)).in(t)
+	if len(list) != 2 || list[0] != newer || list[1] != tok {
+		t.Fatalf("Tokens = %+v, want [%+v %+v]", list, newer, tok)
+	}
+
+	// Touch only moves last use forward.
+	if err := s.TouchToken(ctx, tok.Hash, 500); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.TouchToken(ctx, tok.Hash, 400); err != nil {
+		t.Fatal(err)
+	}
+	if got := must(s.TokenByHash(ctx, tok.Hash)).in(t); got.LastUsed != 500 {
+		t.Fatalf("LastUsed = %d after touches at 500 and 400", got.LastUsed)
+	}
+
+	// An agent cannot delete another's token, even knowing its ID.
+	wantCode(t, s.DeleteToken(ctx, owner, theirs.ID), meent.ENOTFOUND, "DeleteToken of another agent's token")
+	if _, err := s.TokenByHash(ctx, theirs.Hash); err != nil {
+		t.Fatalf("another agent's token went: %v", err)
+	}
+	if err := s.DeleteToken(ctx, owner, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.TokenByHash(ctx, tok.Hash)
+	wantCode(t, err, meent.ENOTFOUND, "TokenByHash after DeleteToken")
+	wantCode(t, s.DeleteToken(ctx, owner, tok.ID), meent.ENOTFOUND, "DeleteToken twice")
+	if list := must(s.Tokens(ctx, owner)).in(t); len(list) != 1 || list[0] != newer {
+		t.Fatalf("Tokens after delete = %+v", list)
+	}
 }
 
 // Concurrent runs many goroutines that each append, in Sequence after

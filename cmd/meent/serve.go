@@ -17,6 +17,7 @@ import (
 
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/node"
+	"github.com/meent/meent/sqlite"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -33,6 +34,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if err := initNode(ctx, cfg, log, stdout); err != nil {
 			return fmt.Errorf("init: %w", err)
 		}
+	}
+
+	// One server per SQLite data directory: a second would serve counts
+	// and state it keeps in memory while the first appends (see
+	// sqlite.LockDir). PostgreSQL supports several processes properly.
+	if cfg.DB == "" {
+		lock, err := sqlite.LockDir(cfg.Data)
+		if err != nil {
+			return err
+		}
+		defer lock.Release()
 	}
 
 	reg := prometheus.NewRegistry()

@@ -1,0 +1,224 @@
+package http
+
+import (
+	"encoding/json"
+	nethttp "net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/node"
+)
+
+// API tokens are credentials of their own, apart from sessions: logging
+// out ends the session only, and every token lives until it expires or
+// its owner revokes it (on the account page, or DELETE
+// /api/v1/tokens/{id}). Revoking deletes the token's row, so the next
+// request that carries it is refused (401). Making a token needs a
+// session, that is a password: a stolen token cannot mint tokens that
+// would outlive its own revocation.
+
+// TokenInfo describes one API token; never its secret, which the node does
+// not keep.
+type TokenInfo struct {
+	ID       string     `json:"id"`
+	Name     string     `json:"name"`
+	Created  Timestamp  `json:"created"`
+	Expires  Timestamp  `json:"expires"`
+	LastUsed *Timestamp `json:"last_used"` // null when never used; recorded to the minute
+	Expired  bool       `json:"expired"`
+}
+
+// TokenList is GET /api/v1/tokens.
+type TokenList struct {
+	Tokens []TokenInfo `json:"tokens"`
+}
+
+func tokenInfo(t meent.Token, now time.Time) TokenInfo {
+	ti := TokenInfo{ID: t.ID, Name: t.Name, Created: Timestamp(t.Created), Expires: Timestamp(t.Expires), Expired: now.UnixMilli() >= t.Expires}
+	if t.LastUsed > 0 {
+		lu := Timestamp(t.LastUsed)
+		ti.LastUsed = &lu
+	}
+	return ti
+}
+
+// tokenTTL turns a number of days asked for into a lifetime; 0 is the
+// default.
+func tokenTTL(days int) (time.Duration, error) {
+	max := int(node.MaxTokenTTL / (24 * time.Hour))
+	if days < 0 || days > max {
+		return 0, meent.Errorf(meent.EINVALID, "expires_in_days must be between 1 and %d", max)
+	}
+	return time.Duration(days) * 24 * time.Hour, nil
+}
+
+func (s *Server) apiCreateToken(w nethttp.ResponseWriter, r *nethttp.Request) {
+	c, err := s.authenticateUnsafe(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if c.session == nil {
+		s.writeError(w, r, meent.Errorf(meent.EFORBIDDEN, "log in to make an API token; a token cannot make another"))
+		return
+	}
+	var req TokenRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ttl, err := tokenTTL(req.ExpiresInDays)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	token, t, err := s.accounts.IssueToken(r.Context(), c.agent, req.Name, ttl)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	writeJSON(w, r, nethttp.StatusCreated, TokenResponse{Token: token, ID: t.ID, Name: t.Name, Expires: Timestamp(t.Expires)})
+}
+
+func (s *Server) apiTokens(w nethttp.ResponseWriter, r *nethttp.Request) {
+	c, err := s.authenticate(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	ts, err := s.accounts.Tokens(r.Context(), c.agent)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	now := s.now()
+	out := TokenList{Tokens: make([]TokenInfo, 0, len(ts))}
+	for _, t := range ts {
+		out.Tokens = append(out.Tokens, tokenInfo(t, now))
+	}
+	// A person's own list: no cache may keep it (writeJSON would let
+	// one keep it and revalidate).
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(nethttp.StatusOK)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(out)
+}
+
+// apiRevokeToken revokes one of the caller's tokens. A token may revoke
+// itself or a sibling: revoking only ever takes power away.
+func (s *Server) apiRevokeToken(w nethttp.ResponseWriter, r *nethttp.Request) {
+	c, err := s.authenticateUnsafe(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if err := s.accounts.RevokeToken(r.Context(), c.agent, r.PathValue("id")); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(nethttp.StatusNoContent)
+}
+
+// login is Accounts.Login behind the login throttle (see
+// accounts_throttle.go). A refused attempt has set Retry-After on w.
+func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request, username, password string) (string, meent.Session, error) {
+	addr := clientAddress(r)
+	if wait := s.throttle.begin(username, addr, s.now()); wait > 0 {
+		s.logins.WithLabelValues("throttled").Inc()
+		w.Header().Set("Retry-After", retryAfter(wait))
+		return "", meent.Session{}, meent.Errorf(meent.ETOOMANY, "too many failed logins for this account from your address; try again in %s", waitText(wait))
+	}
+	token, sess, err := s.accounts.Login(r.Context(), username, password)
+	s.throttle.end(username, addr, meent.ErrorCode(err) == meent.EUNAUTHORIZED, s.now())
+	switch meent.ErrorCode(err) {
+	case "":
+		s.logins.WithLabelValues("ok").Inc()
+	case meent.EUNAUTHORIZED:
+		s.logins.WithLabelValues("wrong").Inc()
+	default:
+		s.logins.WithLabelValues("error").Inc()
+	}
+	if meent.ErrorCode(err) == meent.EUNAVAILABLE {
+		w.Header().Set("Retry-After", "5")
+	}
+	return token, sess, err
+}
+
+// waitText says a wait the way a person reads it.
+func waitText(d time.Duration) string {
+	secs := int(d.Seconds() + 0.999)
+	switch {
+	case secs <= 1:
+		return "a second"
+	case secs < 90:
+		return strconv.Itoa(secs) + " seconds"
+	default:
+		return strconv.Itoa((secs+59)/60) + " minutes"
+	}
+}
+
+// accountTokens fills the account page's list of tokens.
+func (s *Server) accountTokens(r *nethttp.Request, agentID string) ([]TokenInfo, error) {
+	ts, err := s.accounts.Tokens(r.Context(), agentID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	out := make([]TokenInfo, 0, len(ts))
+	for _, t := range ts {
+		out = append(out, tokenInfo(t, now))
+	}
+	return out, nil
+}
+
+// postAccountToken makes an API token from the account page and shows its
+// secret this once, in the page itself (never in a redirect's URL).
+func (s *Server) postAccountToken(w nethttp.ResponseWriter, r *nethttp.Request) {
+	sess, _, err := s.formSession(w, r)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	name := strings.TrimSpace(r.PostFormValue("token_name"))
+	days := 0
+	if v := r.PostFormValue("days"); v != "" {
+		if days, err = strconv.Atoi(v); err != nil || days < 1 {
+			s.renderAccount(w, r, sess, accountPage{TokenError: "choose how many days the token lives"}, nethttp.StatusBadRequest)
+			return
+		}
+	}
+	ttl, err := tokenTTL(days)
+	if err == nil {
+		var token string
+		var t meent.Token
+		token, t, err = s.accounts.IssueToken(r.Context(), sess.Agent, name, ttl)
+		if err == nil {
+			w.Header().Set("Cache-Control", "no-store")
+			s.renderAccount(w, r, sess, accountPage{NewToken: token, NewTokenName: t.Name}, nethttp.StatusCreated)
+			return
+		}
+	}
+	s.logError(r, err)
+	p := problemOf(err)
+	s.renderAccount(w, r, sess, accountPage{TokenError: p.Detail}, p.Status)
+}
+
+// postAccountRevoke revokes a token from the account page.
+func (s *Server) postAccountRevoke(w nethttp.ResponseWriter, r *nethttp.Request) {
+	sess, _, err := s.formSession(w, r)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if err := s.accounts.RevokeToken(r.Context(), sess.Agent, r.PathValue("id")); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	nethttp.Redirect(w, r, "/account?revoked=1", nethttp.StatusSeeOther)
+}
