@@ -81,7 +81,7 @@ func open(t testing.TB, dsn string) meent.Store {
 }
 
 // migrations is the number of files in sqlstore/migrations/postgres.
-const migrations = 2
+const migrations = 4
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) meent.Store { return open(t, schema(t)) })

@@ -115,11 +115,11 @@ func TestDetect(t *testing.T) {
 		{"DE89370400440532013000", private.KindIBAN, "DE89370400440532013000"},
 		{"GB82 WEST 1234 5698 7654 32", private.KindIBAN, "GB82 WEST 1234 5698 7654 32"},
 		{"MU17BOMM0101101030300200000MUR", private.KindIBAN, "MU17BOMM0101101030300200000MUR"}, // outside payout's list
-		{"NL91ABNA0417164301", "", ""},            // check digits wrong
-		{"NL91ABNA04171643001", "", ""},           // too long for NL
-		{"XNL91ABNA0417164300", "", ""},           // not at a word boundary
-		{"NL91ABNA0417164300X", "", ""},           // runs on
-		{"ZZ91ABNA0417164300", "", ""},            // no such country
+		{"NL91ABNA0417164301", "", ""},               // check digits wrong
+		{"NL91ABNA04171643001", "", ""},              // too long for NL
+		{"XNL91ABNA0417164300", "", ""},              // not at a word boundary
+		{"NL91ABNA0417164300X", "", ""},              // runs on
+		{"ZZ91ABNA0417164300", "", ""},               // no such country
 		{"SEPA end-to-end MEENT-20260301-1", "", ""}, // a reference that is fine
 		{"batch 2026-03", "", ""},
 		{"maya@example.org", private.KindEmail, "maya@example.org"},

@@ -29,7 +29,7 @@ func open(t testing.TB, path string) meent.Store {
 }
 
 // migrations is the number of files in sqlstore/migrations/sqlite.
-const migrations = 2
+const migrations = 4
 
 func TestStore(t *testing.T) {
 	storetest.Run(t, func(t *testing.T) meent.Store {
