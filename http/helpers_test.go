@@ -71,7 +71,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.Open(ctx, store, node.Config{Origin: testOrigin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost, Blobs: blobs})
+	n, err := node.Open(ctx, store, node.Config{Origin: testOrigin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost, Blobs: blobs, Private: store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,7 +83,7 @@ func newEnv(t testing.TB, opts ...envOption) *env {
 	acc := node.NewAccounts(n, sealer)
 	o := Options{
 		Node: n, Accounts: acc, Origin: testOrigin, VerifierKey: vkey,
-		Registry: reg, Logger: logger, Version: "test", Blobs: blobs,
+		Registry: reg, Logger: logger, Version: "test", Blobs: blobs, Private: store,
 	}
 	for _, f := range opts {
 		f(&o)

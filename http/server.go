@@ -27,6 +27,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/blob"
 	"github.com/meent/meent/node"
+	"github.com/meent/meent/private"
 )
 
 // Options configures a Server. Node is required; Accounts may be nil, in
@@ -60,6 +61,10 @@ type Options struct {
 	// Payments, when set, accepts a payment provider's signed webhook
 	// for license offers (see Payments).
 	Payments *Payments
+
+	// Private keeps private records (docs/privacy.md); nil answers the
+	// /api/v1/private routes with unavailable.
+	Private private.Store
 }
 
 // Server is the HTTP face of a node.
@@ -197,6 +202,10 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/grants/{id}/proof", s.apiGrantProof)
 	s.handle("GET /api/v1/agents/{id}/grants", s.apiAgentGrants)
 	s.handle("POST /api/v1/webhooks/payments/{provider}", s.apiPaymentWebhook)
+	s.handle("POST /api/v1/private", s.apiPutPrivate)
+	s.handle("GET /api/v1/private/{commitment}", s.apiGetPrivate)
+	s.handle("DELETE /api/v1/private/{commitment}", s.apiErasePrivate)
+	s.handle("POST /api/v1/commons/{id}/settlements", s.apiSettle)
 	s.handle("GET /api/v1/openapi.json", s.apiOpenAPI)
 
 	// Operations.
