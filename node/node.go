@@ -295,7 +295,8 @@ func (n *Node) Submit(ctx context.Context, entry []byte) (Receipt, error) {
 
 // checkPrivate keeps personal data out of the log at the door: public
 // free text must not hold an IBAN or e-mail address (private.Screen), and
-// every private record the event names must already be stored. It runs on
+// every private record the event names must already be stored, and not
+// erased. It runs on
 // submission only, never on replay: logs written before the screen
 // existed may hold such text and must still verify (docs/privacy.md).
 func (n *Node) checkPrivate(ctx context.Context, ev *ledger.Event) error {
@@ -306,11 +307,17 @@ func (n *Node) checkPrivate(ctx context.Context, ev *ledger.Event) error {
 		if n.cfg.Private == nil {
 			return meent.Errorf(meent.ERULE, "this node keeps no private records, so it cannot accept an event that names one")
 		}
-		if _, err := n.cfg.Private.PrivateRecord(ctx, c); err != nil {
+		rec, err := n.cfg.Private.PrivateRecord(ctx, c)
+		if err != nil {
 			if meent.ErrorCode(err) == meent.ENOTFOUND {
 				return meent.Errorf(meent.ERULE, "private record %s is not stored on this node; store it first (POST /api/v1/private), then submit the event", c)
 			}
 			return &meent.Error{Code: meent.EUNAVAILABLE, Message: "cannot check the event's private records; try again", Err: err}
+		}
+		// A new event must not point to data that is already gone: it
+		// would be acknowledged with its private part lost.
+		if rec.IsErased() {
+			return meent.Errorf(meent.ERULE, "private record %s was erased; store the details again (a new record) and name that one", c)
 		}
 	}
 	return nil

@@ -177,12 +177,15 @@ func TestPrivateRecordStoredBeforeEvent(t *testing.T) {
 	if got, err := w.store.PrivateRecord(ctx, rec.Commitment); err != nil || !got.IsErased() || got.Data != nil {
 		t.Fatalf("erased record reads %+v, %v", got, err)
 	}
-	// An event may still name an erased record (a second settlement
-	// against the same payment): the record existed, its tombstone says so.
-	if _, err := w.do(w.maya, w.mayaID, value.TypePayoutSettle, w.settle("batch 2", rec.Commitment.String())); err != nil {
+	// A new event may not name an erased record: it would be acknowledged
+	// with its private data already gone. The old event stays, and verifies.
+	if _, err := w.do(w.maya, w.mayaID, value.TypePayoutSettle, w.settle("batch 2", rec.Commitment.String())); meent.ErrorCode(err) != meent.ERULE ||
+		!strings.Contains(err.Error(), "erased") {
 		t.Errorf("settle naming an erased record: %v", err)
 	}
-	_ = h
+	if _, err := w.store.RecordByHash(ctx, mustHash(t, h)); err != nil {
+		t.Errorf("the settlement that named the record: %v", err)
+	}
 
 	// A node that keeps no private records refuses events that name one.
 	w2 := newPrivateWorld(t, false)
@@ -219,4 +222,13 @@ func TestOldLogsWithPersonalDataReplay(t *testing.T) {
 			t.Fatalf("replay of entry %d: %v", i, err)
 		}
 	}
+}
+
+func mustHash(t *testing.T, s string) [32]byte {
+	t.Helper()
+	h, err := ledger.ParseHash(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

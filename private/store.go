@@ -32,10 +32,11 @@ func (r Record) Valid() bool { return r.IsErased() || Check(r.Commitment, r.Salt
 //
 // The guarantee: a record is committed by Put before the event that names
 // its commitment is submitted, and the node refuses an event whose
-// commitment it holds no record of (see Commitments and node.Config.Private).
-// So every acknowledged event's private data was stored first; a crash in
-// between leaves a record no event names, which is harmless (it is
-// private, and it can be erased).
+// commitment it holds no record of, or only the tombstone of (see
+// Commitments and node.Config.Private). So every acknowledged event's
+// private data was stored first; a crash in between leaves a record no
+// event names, which is harmless (it is private) and which meent erase
+// --orphans collects: once erased, no new event can name it.
 type Store interface {
 	// PutPrivate stores a new record. Storing the same record again (same
 	// commitment, owner and commons) is a no-op, so a client may retry;

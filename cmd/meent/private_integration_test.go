@@ -115,6 +115,37 @@ func privateCycle(t *testing.T, dbArgs ...string) {
 	if out, err := exec.Command(binary, append([]string{"erase", "--data", data}, append(dbArgs, strings.Repeat("0", 64))...)...).CombinedOutput(); err == nil {
 		t.Fatalf("erase of a record that does not exist: %s", out)
 	}
+
+	// An orphan: stored, but its event never came. Collection leaves it
+	// while young, erases it when old, and the node then refuses an event
+	// that names it late. A record an event names is never collected.
+	live := runMeent(t, append(settle, "--private-reference", "DE89 3704 0044 0532 0130 00 Bob")...)
+	named, _ := private.ParseCommitment(regexp.MustCompile(`stored as ([0-9a-f]{64})`).FindStringSubmatch(live)[1])
+	orphan, err := client.PutPrivate(ctx, auth, []byte("bob@example.org"), private.NewSalt(), lib)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gc := append(append([]string{"erase", "--data", data}, dbArgs...), "--orphans", "--by", "gc")
+	if out := runMeent(t, append(gc, "--older-than", "1h")...); !strings.Contains(out, "erased 0 orphan private records; 1 younger") {
+		t.Fatalf("gc of a young orphan:\n%s", out)
+	}
+	if out := runMeent(t, append(gc, "--older-than", "0s")...); !strings.Contains(out, "erased 1 orphan private records") {
+		t.Fatalf("gc:\n%s", out)
+	}
+	oc, _ := private.ParseCommitment(orphan.Commitment)
+	if rec, err := client.PrivateRecord(ctx, auth, oc); err != nil || rec.Status != "erased" || rec.ErasedBy != "gc" {
+		t.Fatalf("orphan after gc: %+v, %v", rec, err)
+	}
+	if rec, err := client.PrivateRecord(ctx, auth, named); err != nil || rec.Status != "live" {
+		t.Fatalf("a named record after gc: %+v, %v", rec, err)
+	}
+	late := `{"commons":"` + lib + `","kind":"agent","recipient":"` + bobID + `","amount":{"amount":1,"currency":"EUR"},"ref_commitment":"` + orphan.Commitment + `"}`
+	if out, err := exec.Command(binary, "event", "submit", "--url", p.url, "--key", maya, "--type", "payout.settle", "--data", late).CombinedOutput(); err == nil || !strings.Contains(string(out), "erased") {
+		t.Fatalf("a late event naming a collected record: %v\n%s", err, out)
+	}
+	if out := runMeent(t, append([]string{"verify", "--data", data}, dbArgs...)...); !strings.Contains(out, "ok:") {
+		t.Fatalf("verify after gc: %s", out)
+	}
 }
 
 func get(t *testing.T, url string) string {
