@@ -128,6 +128,13 @@ func IBANMod97(iban string) int {
 	return r
 }
 
+// IBANLength returns the length of the IBANs of a country (two upper-case
+// letters), and whether the registry knows the country.
+func IBANLength(country string) (int, bool) {
+	n, ok := ibanLengths[country]
+	return n, ok
+}
+
 // ibanLengths is the IBAN length of every country in the SWIFT IBAN
 // registry (release 99, 2024). A wider list than payout's, which only
 // needs the countries a treasurer pays into: here any real IBAN counts.
