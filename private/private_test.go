@@ -287,3 +287,27 @@ func fieldByTag(rt reflect.Type, name string) (reflect.Type, bool) {
 	}
 	return nil, false
 }
+
+// FuzzScreen: Screen never panics on any data, and whatever it refuses
+// names a member of the event type's public free text.
+func FuzzScreen(f *testing.F) {
+	f.Add("payout.settle", `{"reference":"NL91ABNA0417164300"}`)
+	f.Add("contribution.submit", `{"evidence":[{"note":"a@b.cd"},7,null,{"url":["x"]}]}`)
+	f.Add("commons.create", `{"links":["maya@example.org",1,{"a":"b"}]}`)
+	f.Add("need.post", `[1,2]`)
+	f.Fuzz(func(t *testing.T, typ, data string) {
+		err := private.Screen(typ, []byte(data))
+		if err == nil {
+			return
+		}
+		named := false
+		for _, p := range private.FreeText[typ] {
+			if strings.Contains(err.Error(), typ+" "+p+" ") {
+				named = true
+			}
+		}
+		if !named {
+			t.Fatalf("Screen(%s, %s) = %v: names no free-text member", typ, data, err)
+		}
+	})
+}
