@@ -231,6 +231,9 @@ func (s *Server) apiGetPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, meent.Errorf(meent.EFORBIDDEN, "only the record's owner, the maintainers of its commons and the node's admins may read it"))
 		return
 	}
+	// Who read whose personal data is worth a line in the node's log
+	// (never the data itself).
+	s.log.Info("private record read", "commitment", rec.Commitment.String(), "by", rd.Agent, "status", privateView(rec).Status)
 	// Personal data: no cache, shared or private, may keep it.
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
