@@ -21,7 +21,7 @@ type PrivateAuth struct {
 	Key   ed25519.PrivateKey
 }
 
-func (a PrivateAuth) header(method string, c private.Commitment) (nethttp.Header, error) {
+func (a PrivateAuth) header(method string, c private.Commitment, commonsID string) (nethttp.Header, error) {
 	if a.Token != "" {
 		return nethttp.Header{"Authorization": {"Bearer " + a.Token}}, nil
 	}
@@ -29,7 +29,7 @@ func (a PrivateAuth) header(method string, c private.Commitment) (nethttp.Header
 		return nil, meent.Errorf(meent.EINVALID, "a private record request needs an API token or an agent key")
 	}
 	entry, err := ledger.Sign(a.Key, ledger.Body{Type: PrivateRequestType, Author: a.Agent, Time: time.Now().UnixMilli(),
-		Data: PrivateRequestData{Method: method, Commitment: c.String()}})
+		Data: PrivateRequestData{Method: method, Commitment: c.String(), Commons: commonsID}})
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (c *Client) PutPrivate(ctx context.Context, auth PrivateAuth, data []byte, 
 	if err != nil {
 		return PrivateRecord{}, err
 	}
-	if req.header, err = auth.header(nethttp.MethodPost, private.Commit(salt, data)); err != nil {
+	if req.header, err = auth.header(nethttp.MethodPost, private.Commit(salt, data), commonsID); err != nil {
 		return PrivateRecord{}, err
 	}
 	var out PrivateRecord
@@ -64,7 +64,7 @@ func (c *Client) ErasePrivate(ctx context.Context, auth PrivateAuth, commitment 
 }
 
 func (c *Client) privateCall(ctx context.Context, auth PrivateAuth, method string, commitment private.Commitment) (PrivateRecord, error) {
-	h, err := auth.header(method, commitment)
+	h, err := auth.header(method, commitment, "")
 	if err != nil {
 		return PrivateRecord{}, err
 	}

@@ -10,6 +10,7 @@ import (
 	nethttp "net/http"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/private"
@@ -26,7 +27,8 @@ import (
 // holds an agent key and no token) a signed request: the header
 // Meent-Signature carries, in standard base64, an event signed like any
 // other (docs/ledger.md) of type "private.request" whose data is
-// {"method": the HTTP method, "commitment": the record's commitment} and
+// {"method": the HTTP method, "commitment": the record's commitment, and
+// for a POST with a commons "commons": that commons} and
 // whose time is within five minutes of the node's clock. It is never
 // appended (no rules own that type); it only proves the key.
 
@@ -40,6 +42,7 @@ const PrivateRequestType = "private.request"
 type PrivateRequestData struct {
 	Method     string `json:"method"`
 	Commitment string `json:"commitment"`
+	Commons    string `json:"commons,omitempty"` // POST: the commons the record is stored for
 }
 
 // signatureSkew bounds how far a signed request's time may be from now.
@@ -93,8 +96,9 @@ func (s *Server) privateStore() (private.Store, error) {
 
 // privateCaller authenticates a request on a private record: a token or
 // session (authenticateUpload: a cookie needs the CSRF header for a
-// write), or a signed private.request for this method and commitment.
-func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment) (string, error) {
+// write), or a signed private.request for this method, commitment and
+// commons (the one a POST stores the record for, "" otherwise).
+func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment, commonsID string) (string, error) {
 	sig := r.Header.Get(SignatureHeader)
 	if sig == "" || r.Header.Get("Authorization") != "" {
 		var cl caller
@@ -115,8 +119,8 @@ func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment) (string
 		return "", &meent.Error{Code: meent.EUNAUTHORIZED, Message: "the signed request does not verify: " + meent.ErrorMessage(err), Err: err}
 	}
 	var d PrivateRequestData
-	if ev.Type != PrivateRequestType || ev.DecodeData(&d) != nil || d.Method != r.Method || d.Commitment != c.String() {
-		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request must be a %s for %s %s", PrivateRequestType, r.Method, c)
+	if ev.Type != PrivateRequestType || ev.DecodeData(&d) != nil || d.Method != r.Method || d.Commitment != c.String() || d.Commons != commonsID {
+		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request must be a %s for %s %s (commons %q)", PrivateRequestType, r.Method, c, commonsID)
 	}
 	if dt := s.now().Sub(time.UnixMilli(ev.Time)); dt > signatureSkew || dt < -signatureSkew {
 		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request's time is more than %s from the node's clock", signatureSkew)
@@ -138,7 +142,7 @@ func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment) (string
 func (s *Server) reader(agentID, commonsID string) private.Reader {
 	rd := private.Reader{Agent: agentID}
 	s.node.State(func(st *state.State) {
-		if a := st.Agents.Agent(agentID); a != nil && a.Role == "admin" {
+		if a := st.Agents.Agent(agentID); a != nil && a.Role == agent.RoleAdmin {
 			rd.Admin = true
 		}
 		if c := st.Commons.Commons(commonsID); c != nil {
@@ -181,7 +185,7 @@ func (s *Server) putPrivate(r *nethttp.Request, ps private.Store, req PrivatePut
 	rec := private.Record{Commitment: private.Commit(salt, req.Data), Data: req.Data, Salt: salt, Commons: req.Commons, Created: s.now().UnixMilli()}
 	if owner == "" {
 		var err error
-		if owner, err = s.privateCaller(r, rec.Commitment); err != nil {
+		if owner, err = s.privateCaller(r, rec.Commitment, req.Commons); err != nil {
 			return private.Record{}, err
 		}
 	}
@@ -210,7 +214,7 @@ func (s *Server) privateTarget(r *nethttp.Request) (private.Store, private.Recor
 	if err != nil {
 		return nil, private.Record{}, private.Reader{}, err
 	}
-	who, err := s.privateCaller(r, c)
+	who, err := s.privateCaller(r, c, "")
 	if err != nil {
 		return nil, private.Record{}, private.Reader{}, err
 	}

@@ -138,8 +138,13 @@ func TestPrivateRecords(t *testing.T) {
 	if err != nil || mine.Owner != c.cy.id || mine.Status != "live" {
 		t.Fatalf("put with a signed request: %+v, %v", mine, err)
 	}
+	// A signed POST is bound to the commons the record is stored for.
+	otherSalt := private.NewSalt()
+	body, _ := json.Marshal(PrivatePut{Data: []byte("x"), Salt: otherSalt[:], Commons: lib.Hash.String()})
+	wantProblem(t, e.do("POST", "/api/v1/private", body, "Content-Type", "application/json",
+		SignatureHeader, sign(c.cy, "POST", private.Commit(otherSalt, []byte("x")), time.Now())), 401, meent.EUNAUTHORIZED)
 	// A salt that is not 32 bytes, or data too large, is refused.
-	body, _ := json.Marshal(PrivatePut{Data: []byte("x"), Salt: []byte("short")})
+	body, _ = json.Marshal(PrivatePut{Data: []byte("x"), Salt: []byte("short")})
 	wantProblem(t, e.do("POST", "/api/v1/private", body, "Content-Type", "application/json", "Authorization", "Bearer "+token), 400, meent.EINVALID)
 
 	// Erasure: Cy may not erase Grace's record; Grace may. Then it reads as

@@ -121,6 +121,13 @@ func (db *DB) ErasePrivate(ctx context.Context, c private.Commitment, by string,
 		if err != nil {
 			return err
 		}
+		if sqlite {
+			// Back to the default for every later write on this
+			// connection: the freed space was zeroed by the UPDATE above.
+			if _, err := w.exec(ctx, `PRAGMA secure_delete = OFF`); err != nil {
+				return fmt.Errorf("secure_delete: %w", err)
+			}
+		}
 		if n, _ := res.RowsAffected(); n == 0 {
 			var one int
 			err := w.queryRow(ctx, `SELECT 1 FROM private_records WHERE commitment = ?`, c[:]).Scan(&one)
