@@ -290,22 +290,7 @@ func (s *Server) apiSettle(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	d := value.SettleData{Commons: r.PathValue("id"), Kind: req.Kind, Recipient: req.Recipient, Amount: req.Amount, Reference: req.Reference}
-	if req.PrivateReference != "" {
-		ps, err := s.privateStore()
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		salt := private.NewSalt()
-		rec, err := s.putPrivate(r, ps, PrivatePut{Data: []byte(req.PrivateReference), Salt: salt[:], Commons: d.Commons}, cl.agent)
-		if err != nil {
-			s.writeError(w, r, err)
-			return
-		}
-		d.RefCommitment = rec.Commitment.String()
-	}
-	// The record is stored before the event is signed: see private.Store.
-	rc, err := s.accounts.Act(r.Context(), cl.agent, value.TypePayoutSettle, d)
+	rc, err := s.settle(r.Context(), cl.agent, d, req.PrivateReference)
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -92,6 +93,37 @@ func TestPrivateRecords(t *testing.T) {
 	}
 	if all := bytes.Join(entries, nil); bytes.Contains(all, []byte("NL91")) || bytes.Contains(all, []byte("Cyclist")) {
 		t.Fatal("the private reference is in the log")
+	}
+
+	// The web form does the same for a logged-in maintainer.
+	cookie, csrf := e.login("grace", "a long enough password")
+	page := "/commons/" + lib.Hash.String() + "/payouts"
+	wantContains(t, e.get(page, "Cookie", cookie), `name="private_reference"`, "Record payment")
+	if r := e.get(page); strings.Contains(string(r.body), `name="private_reference"`) {
+		t.Error("the settle form is shown to someone not logged in")
+	}
+	form := func(ref, priv string) response {
+		v := url.Values{"csrf": {csrf}, "kind": {"agent"}, "recipient": {c.cy.id}, "currency": {"EUR"}, "amount": {"0.50"},
+			"reference": {ref}, "private_reference": {priv}}
+		return e.do("POST", page+"/settle", []byte(v.Encode()), "Content-Type", "application/x-www-form-urlencoded", "Cookie", cookie)
+	}
+	before := e.size()
+	r = form("to "+secret, "")
+	wantStatus(t, r, 422)
+	wantContains(t, r, "IBAN", "private reference")
+	if e.size() != before {
+		t.Fatal("a refused form wrote to the log")
+	}
+	r = form("web batch", "DE89 3704 0044 0532 0130 00 Cy")
+	wantStatus(t, r, 303)
+	loc := r.header.Get("Location")
+	webHash, err := ledger.ParseHash(loc[strings.LastIndex(loc, "=")+1:])
+	if err != nil {
+		t.Fatalf("redirect %q: %v", loc, err)
+	}
+	webEv, err := e.client.Event(ctx, webHash)
+	if err != nil || bytes.Contains(webEv.Data, []byte("DE89")) || !bytes.Contains(webEv.Data, []byte(`"ref_commitment"`)) {
+		t.Fatalf("web settlement %s: %v", webEv.Data, err)
 	}
 
 	// Grace (owner, and maintainer) reads it; Ada (admin) reads it; Cy

@@ -227,6 +227,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /commons/{id}/policy", s.pagePolicy)
 	s.handle("GET /commons/{id}/identities", s.pageIdentities)
 	s.handle("POST /commons/{id}/identities/claim", s.postIdentityClaim)
+	s.handle("GET /commons/{id}/payouts", s.pagePayouts)
+	s.handle("POST /commons/{id}/payouts/settle", s.postSettle)
 	s.handle("GET /commons/{id}/license", s.pageLicense)
 	s.handle("GET /grants/{id}", s.pageGrant)
 	s.handle("GET /incomes/{id}", s.pageIncome)
