@@ -77,7 +77,7 @@ func newEnvOn(t testing.TB, store meent.Store, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.Open(ctx, store, node.Config{Origin: testOrigin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost, Blobs: blobs})
+	n, err := node.Open(ctx, store, node.Config{Origin: testOrigin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost, Blobs: blobs, Private: store})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func newEnvOn(t testing.TB, store meent.Store, opts ...envOption) *env {
 	acc := node.NewAccounts(n, sealer)
 	o := Options{
 		Node: n, Accounts: acc, Origin: testOrigin, VerifierKey: vkey,
-		Registry: reg, Logger: logger, Version: "test", Blobs: blobs,
+		Registry: reg, Logger: logger, Version: "test", Blobs: blobs, Private: store,
 	}
 	for _, f := range opts {
 		f(&o)

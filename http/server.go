@@ -27,6 +27,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/blob"
 	"github.com/meent/meent/node"
+	"github.com/meent/meent/private"
 )
 
 // Options configures a Server. Node is required; Accounts may be nil, in
@@ -60,6 +61,10 @@ type Options struct {
 	// Payments, when set, accepts a payment provider's signed webhook
 	// for license offers (see Payments).
 	Payments *Payments
+
+	// Private keeps private records (docs/privacy.md); nil answers the
+	// /api/v1/private routes with unavailable.
+	Private private.Store
 }
 
 // Server is the HTTP face of a node.
@@ -209,6 +214,10 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/grants/{id}/proof", s.apiGrantProof)
 	s.handle("GET /api/v1/agents/{id}/grants", s.apiAgentGrants)
 	s.handle("POST /api/v1/webhooks/payments/{provider}", s.apiPaymentWebhook)
+	s.handle("POST /api/v1/private", s.apiPutPrivate)
+	s.handle("GET /api/v1/private/{commitment}", s.apiGetPrivate)
+	s.handle("DELETE /api/v1/private/{commitment}", s.apiErasePrivate)
+	s.handle("POST /api/v1/commons/{id}/settlements", s.apiSettle)
 	s.handle("GET /api/v1/openapi.json", s.apiOpenAPI)
 
 	// Operations.
@@ -231,6 +240,8 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /commons/{id}/identities", s.pageIdentities)
 	s.handle("POST /commons/{id}/identities/claim", s.postIdentityClaim)
 	s.handle("POST /commons/{id}/identities/decide", s.postIdentityDecision)
+	s.handle("GET /commons/{id}/payouts", s.pagePayouts)
+	s.handle("POST /commons/{id}/payouts/settle", s.postSettle)
 	s.handle("GET /commons/{id}/license", s.pageLicense)
 	s.handle("GET /grants/{id}", s.pageGrant)
 	s.handle("GET /incomes/{id}", s.pageIncome)

@@ -20,6 +20,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/private"
 	"github.com/meent/meent/state"
 )
 
@@ -48,6 +49,14 @@ type Config struct {
 	// Blobs, when set, is asked whether the files a contribution's
 	// evidence names were uploaded; events naming missing blobs are refused.
 	Blobs interface{ Has(hash string) bool }
+	// Private, when set, is asked whether the private records an event's
+	// commitments name are stored (package private): an event naming a
+	// record the node does not hold is refused, so an acknowledged event
+	// never points to data that was never kept. Without it, events that
+	// name private records are refused.
+	Private interface {
+		PrivateRecord(ctx context.Context, c private.Commitment) (private.Record, error)
+	}
 }
 
 // Receipt is what the node promises for an acknowledged event: it is in
@@ -259,6 +268,10 @@ func (n *Node) Submit(ctx context.Context, entry []byte) (Receipt, error) {
 			}
 		}
 	}
+	if err := n.checkPrivate(ctx, ev); err != nil {
+		n.cfg.Metrics.Refused.WithLabelValues(meent.ErrorCode(err)).Inc()
+		return Receipt{}, err
+	}
 	req := &request{ev: ev, done: make(chan result, 1)}
 	select {
 	case n.reqs <- req:
@@ -285,6 +298,36 @@ func (n *Node) Submit(ctx context.Context, entry []byte) (Receipt, error) {
 		n.cfg.Metrics.Refused.WithLabelValues(meent.ErrorCode(r.err)).Inc()
 	}
 	return r.rc, r.err
+}
+
+// checkPrivate keeps personal data out of the log at the door: public
+// free text must not hold an IBAN or e-mail address (private.Screen), and
+// every private record the event names must already be stored, and not
+// erased. It runs on
+// submission only, never on replay: logs written before the screen
+// existed may hold such text and must still verify (docs/privacy.md).
+func (n *Node) checkPrivate(ctx context.Context, ev *ledger.Event) error {
+	if err := private.Screen(ev.Type, ev.Data); err != nil {
+		return err
+	}
+	for _, c := range private.Commitments(ev.Type, ev.Data) {
+		if n.cfg.Private == nil {
+			return meent.Errorf(meent.ERULE, "this node keeps no private records, so it cannot accept an event that names one")
+		}
+		rec, err := n.cfg.Private.PrivateRecord(ctx, c)
+		if err != nil {
+			if meent.ErrorCode(err) == meent.ENOTFOUND {
+				return meent.Errorf(meent.ERULE, "private record %s is not stored on this node; store it first (POST /api/v1/private), then submit the event", c)
+			}
+			return &meent.Error{Code: meent.EUNAVAILABLE, Message: "cannot check the event's private records; try again", Err: err}
+		}
+		// A new event must not point to data that is already gone: it
+		// would be acknowledged with its private part lost.
+		if rec.IsErased() {
+			return meent.Errorf(meent.ERULE, "private record %s was erased; store the details again (a new record) and name that one", c)
+		}
+	}
+	return nil
 }
 
 // sequence is the single goroutine that appends. It takes whatever is

@@ -3,6 +3,8 @@ package payout
 import (
 	"fmt"
 	"strings"
+
+	"github.com/meent/meent/private"
 )
 
 // ibanCountry is what the IBAN registry says about one country.
@@ -85,18 +87,9 @@ func CheckIBAN(iban string) error {
 }
 
 // ibanMod97 computes the ISO 7064 mod 97-10 remainder of the IBAN with
-// its first four characters moved to the end and letters as 10..35.
-func ibanMod97(iban string) int {
-	r := 0
-	for _, c := range iban[4:] + iban[:4] {
-		if c >= 'A' {
-			r = (r*100 + int(c-'A'+10)) % 97
-		} else {
-			r = (r*10 + int(c-'0')) % 97
-		}
-	}
-	return r
-}
+// its first four characters moved to the end and letters as 10..35. It is
+// the one implementation package private's personal-data detector uses too.
+func ibanMod97(iban string) int { return private.IBANMod97(iban) }
 
 // isSEPACountry reports whether the IBAN's country takes part in SEPA.
 func isSEPACountry(iban string) bool {

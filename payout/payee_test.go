@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/private"
 )
 
 const payeeFile = "\uFEFFRecipient, Name ,IBAN,BIC\n" +
@@ -186,4 +187,15 @@ func FuzzReadPayees(f *testing.F) {
 			t.Fatalf("second write differs (%v):\n%s\n%s", err, b1.Bytes(), b2.Bytes())
 		}
 	})
+}
+
+// TestIBANCountriesAgreeWithDetector: the payee file and the personal-data
+// detector (package private) must agree on every country's IBAN length, or
+// an IBAN a treasurer can pay into could slip through the detector.
+func TestIBANCountriesAgreeWithDetector(t *testing.T) {
+	for cc, c := range ibanCountries {
+		if n, ok := private.IBANLength(cc); !ok || n != c.length {
+			t.Errorf("%s: payout says %d characters, the detector %d (known %v)", cc, c.length, n, ok)
+		}
+	}
 }

@@ -67,6 +67,7 @@ func Run(t *testing.T, open func(t *testing.T) meent.Store) {
 		{"Accounts", testAccounts},
 		{"Sessions", testSessions},
 		{"Tokens", testTokens},
+		{"Private", testPrivate},
 		{"Concurrent", func(t *testing.T, s meent.Store) { Concurrent(t, s) }},
 	}
 	for _, tt := range tests {

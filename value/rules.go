@@ -13,6 +13,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/private"
 )
 
 // Event types of the value cycle, with the shape of their data.
@@ -57,13 +58,19 @@ type RunData struct {
 	Digest string `json:"digest,omitempty"`
 }
 
-// SettleData is the data of payout.settle.
+// SettleData is the data of payout.settle. The payment made outside the
+// system is named by Reference (public text: a batch or message ID, never
+// personal data; the node refuses an IBAN or e-mail address in it), by
+// RefCommitment (the commitment of a private record that holds the
+// details, see package private and docs/privacy.md), or by both. Events
+// before ref_commitment existed carry only a reference and stay valid.
 type SettleData struct {
-	Commons   string        `json:"commons"`
-	Kind      string        `json:"kind"`      // agent, identity or pool
-	Recipient string        `json:"recipient"` // agent ID, identity or pool name
-	Amount    commons.Money `json:"amount"`
-	Reference string        `json:"reference"` // the payment outside the system
+	Commons       string        `json:"commons"`
+	Kind          string        `json:"kind"`      // agent, identity or pool
+	Recipient     string        `json:"recipient"` // agent ID, identity or pool name
+	Amount        commons.Money `json:"amount"`
+	Reference     string        `json:"reference,omitempty"`      // public: the payment outside the system
+	RefCommitment string        `json:"ref_commitment,omitempty"` // private: 64 hex digits, see package private
 }
 
 // PolicyVersion is one stored version of a commons' value policy.
@@ -102,9 +109,10 @@ type Distribution struct {
 
 // Settlement is one payment recorded against a balance.
 type Settlement struct {
-	Index     int64  `json:"index"`
-	Amount    int64  `json:"amount"`
-	Reference string `json:"reference"`
+	Index         int64  `json:"index"`
+	Amount        int64  `json:"amount"`
+	Reference     string `json:"reference"`
+	RefCommitment string `json:"ref_commitment,omitempty"` // a private record's commitment
 }
 
 // Balance is what the commons owes one recipient in one currency: every
@@ -352,8 +360,14 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 		if d.Amount.Amount == 0 {
 			return refuse("a settlement pays a positive amount")
 		}
-		if strings.TrimSpace(d.Reference) == "" || len(d.Reference) > 200 {
-			return refuse("a settlement names the payment made (a reference of 1 to 200 bytes)")
+		if d.RefCommitment != "" {
+			if _, err := private.ParseCommitment(d.RefCommitment); err != nil {
+				return refuse("ref_commitment: %s", meent.ErrorMessage(err))
+			}
+		}
+		if d.Reference != "" && strings.TrimSpace(d.Reference) == "" || len(d.Reference) > 200 ||
+			d.Reference == "" && d.RefCommitment == "" {
+			return refuse("a settlement names the payment made (a reference of 1 to 200 bytes, or a private record's ref_commitment)")
 		}
 		k := balKey{d.Commons, d.Kind, d.Recipient, d.Amount.Currency}
 		b := s.balances[k.id()]
@@ -364,7 +378,7 @@ func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *comm
 			return refuse("settling %d but only %d %s is open", d.Amount.Amount, b.Open(), d.Amount.Currency)
 		}
 		b.Paid += d.Amount.Amount
-		b.Settlements = append(b.Settlements, Settlement{Index: idx, Amount: d.Amount.Amount, Reference: d.Reference})
+		b.Settlements = append(b.Settlements, Settlement{Index: idx, Amount: d.Amount.Amount, Reference: d.Reference, RefCommitment: d.RefCommitment})
 		b.Updated = idx
 		s.dirty[[2]string{KindBalance, k.id()}] = true
 		return nil

@@ -14,6 +14,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/private"
 	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
 )
@@ -138,6 +139,39 @@ func TestValueCycle(t *testing.T) {
 	w.must(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent, Recipient: p.id, Amount: commons.Money{Amount: open, Currency: "EUR"}, Reference: "SEPA 1"})
 	if _, err := w.do(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent, Recipient: p.id, Amount: commons.Money{Amount: 1, Currency: "USD"}, Reference: "x"}); meent.ErrorCode(err) != meent.ERULE {
 		t.Fatalf("settle in another currency: %v", err)
+	}
+
+	// A private reference: the event names only its commitment. One of
+	// reference and ref_commitment is required; a commitment must be 64
+	// lowercase hex digits.
+	q := people[1]
+	rec, err := private.Seal([]byte("NL91ABNA0417164300 / Q. Person"), maya.id, lib, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	one := commons.Money{Amount: 1, Currency: "EUR"}
+	for name, bad := range map[string]value.SettleData{
+		"neither":          {Commons: lib, Kind: value.RecipientAgent, Recipient: q.id, Amount: one},
+		"blank reference":  {Commons: lib, Kind: value.RecipientAgent, Recipient: q.id, Amount: one, Reference: "  ", RefCommitment: rec.Commitment.String()},
+		"upper-case":       {Commons: lib, Kind: value.RecipientAgent, Recipient: q.id, Amount: one, RefCommitment: strings.ToUpper(rec.Commitment.String())},
+		"short commitment": {Commons: lib, Kind: value.RecipientAgent, Recipient: q.id, Amount: one, RefCommitment: "abcd"},
+	} {
+		if _, err := w.do(maya, value.TypePayoutSettle, bad); meent.ErrorCode(err) != meent.ERULE {
+			t.Errorf("settle with %s: %v", name, err)
+		}
+	}
+	w.must(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent, Recipient: q.id, Amount: one, RefCommitment: rec.Commitment.String()})
+	w.must(maya, value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent, Recipient: q.id, Amount: one, Reference: "batch 7", RefCommitment: rec.Commitment.String()})
+	var found int
+	for _, b := range w.st.Value.Balances() {
+		for _, st := range b.Settlements {
+			if st.RefCommitment == rec.Commitment.String() {
+				found++
+			}
+		}
+	}
+	if found != 2 {
+		t.Errorf("%d settlements carry the commitment, want 2", found)
 	}
 }
 

@@ -217,7 +217,8 @@ func openNodeBlobs(ctx context.Context, cfg *Config, log *slog.Logger, metrics *
 		store.Close()
 		return nil, nil, nil, nil, fmt.Errorf("open blob store: %w", err)
 	}
-	n, err := node.Open(ctx, store, node.Config{Origin: signer.Name(), Signer: signer, Verifier: verifier, Logger: log, Metrics: metrics, Blobs: blobs})
+	n, err := node.Open(ctx, store, node.Config{Origin: signer.Name(), Signer: signer, Verifier: verifier, Logger: log, Metrics: metrics, Blobs: blobs,
+		Private: privateStore(store)})
 	if err != nil {
 		store.Close()
 		return nil, nil, nil, nil, err

@@ -34,6 +34,7 @@ Usage:
   meent distribution {run|show|shares|list}                        distribute an income, explain it
   meent payout       {list|export|settle}                          open payouts, CSV/SEPA files, settlements
   meent export       valueflows --commons ID                       economic events as ValueFlows JSON-LD
+  meent erase   --data DIR [--by WHO] COMMITMENT                   erase a private record (the log still verifies)
   meent license      {policy|attest|request|pay|revoke|status|proof|verify|check|publish}
   meent bench   --url URL [--n N] [--concurrency C]                drive a running node with signed events
   meent version
@@ -107,6 +108,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdPayout(ctx, args, stdout, stderr)
 	case "export":
 		return cmdExport(ctx, args, stdout, stderr)
+	case "erase":
+		return cmdErase(ctx, args, stdout, stderr)
 	case "bench":
 		return cmdBench(ctx, args, stdout, stderr)
 	case "version":

@@ -11,9 +11,11 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/meent/meent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/payout"
+	"github.com/meent/meent/private"
 	"github.com/meent/meent/value"
 )
 
@@ -106,7 +108,8 @@ func cmdPayout(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			recipient := fs.String("recipient", "", "agent:ID, identity:IDENTITY or pool:NAME")
 			amount := fs.String("amount", "", "the amount paid, e.g. 12.34")
 			currency := fs.String("currency", "EUR", "its currency")
-			fs.StringVar(&d.Reference, "reference", "", "the payment made (e.g. the SEPA end-to-end ID)")
+			fs.StringVar(&d.Reference, "reference", "", "public: the payment made (e.g. the SEPA end-to-end ID); never personal data")
+			privRef := fs.String("private-reference", "", "private: the payment's personal details (account, name); stored on the node as a private record, only its commitment enters the log")
 			return func() error {
 				kind, id, ok := strings.Cut(*recipient, ":")
 				if !ok {
@@ -118,10 +121,48 @@ func cmdPayout(ctx context.Context, args []string, stdout, stderr io.Writer) err
 					return err
 				}
 				d.Amount = m
-				return s.submit(ctx, stdout, value.TypePayoutSettle, d)
+				if f, ok := private.Detect(d.Reference); ok {
+					return fmt.Errorf("--reference holds what looks like an %s, and the log is public for ever: put it in --private-reference", f.Kind)
+				}
+				if *privRef == "" {
+					return s.submit(ctx, stdout, value.TypePayoutSettle, d)
+				}
+				return s.settlePrivately(ctx, stdout, d, []byte(*privRef))
 			}
 		},
 	})
+}
+
+// settlePrivately stores the private reference on the node first (signed
+// with the agent key, no token needed), then signs the settlement that
+// names its commitment: the node refuses the event until the record is
+// stored, so the order is the guarantee. If the event is refused, the
+// record it was for is erased again rather than left behind.
+func (s *signer) settlePrivately(ctx context.Context, stdout io.Writer, d value.SettleData, ref []byte) error {
+	if s.key == "" {
+		return errors.New("--key is required")
+	}
+	id, key, err := readAgentKey(s.key)
+	if err != nil {
+		return err
+	}
+	c := http.NewClient(s.url, nil)
+	auth := http.PrivateAuth{Agent: id, Key: key}
+	rec, err := c.PutPrivate(ctx, auth, ref, private.NewSalt(), d.Commons)
+	if err != nil {
+		return fmt.Errorf("store the private reference: %w", err)
+	}
+	d.RefCommitment = rec.Commitment
+	if err := s.submit(ctx, stdout, value.TypePayoutSettle, d); err != nil {
+		if meent.ErrorCode(err) != meent.EUNAVAILABLE { // refused for sure: nothing names the record
+			if cm, perr := private.ParseCommitment(rec.Commitment); perr == nil {
+				c.ErasePrivate(ctx, auth, cm)
+			}
+		}
+		return err
+	}
+	fmt.Fprintf(stdout, "private reference stored as %s (erase it with meent erase or DELETE /api/v1/private/%s)\n", rec.Commitment, rec.Commitment)
+	return nil
 }
 
 // cmdExport writes a commons' economic events as ValueFlows JSON-LD.

@@ -74,6 +74,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Node: n, Accounts: acc, Origin: n.Origin(), VerifierKey: strings.TrimSpace(string(vkey)),
 		Registry: reg, Logger: log, Version: version, SecureCookies: cfg.SecureCookies,
 		Blobs: blobs, MaxBlobSize: cfg.MaxBlobSize, Payments: payments,
+		Private: privateStore(n.Store()),
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {

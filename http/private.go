@@ -1,0 +1,299 @@
+package http
+
+import (
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"time"
+	"unicode/utf8"
+
+	nethttp "net/http"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/private"
+	"github.com/meent/meent/state"
+	"github.com/meent/meent/value"
+)
+
+// Private records (package private, docs/privacy.md): personal data an
+// event points to by a salted commitment, kept beside the log, readable by
+// its owner, the maintainers of its commons and the admins, and erasable
+// by its owner and the admins. These routes are the node's door to them.
+//
+// A caller is an API token, a logged-in session, or (for the CLI, which
+// holds an agent key and no token) a signed request: the header
+// Meent-Signature carries, in standard base64, an event signed like any
+// other (docs/ledger.md) of type "private.request" whose data is
+// {"method": the HTTP method, "commitment": the record's commitment, and
+// for a POST with a commons "commons": that commons} and
+// whose time is within five minutes of the node's clock. It is never
+// appended (no rules own that type); it only proves the key.
+
+// SignatureHeader carries a signed private.request (see above).
+const SignatureHeader = "Meent-Signature"
+
+// PrivateRequestType is the type of the signed request in SignatureHeader.
+const PrivateRequestType = "private.request"
+
+// PrivateRequestData is the data of a signed private.request.
+type PrivateRequestData struct {
+	Method     string `json:"method"`
+	Commitment string `json:"commitment"`
+	Commons    string `json:"commons,omitempty"` // POST: the commons the record is stored for
+}
+
+// signatureSkew bounds how far a signed request's time may be from now.
+const signatureSkew = 5 * time.Minute
+
+// PrivatePut is the body of POST /api/v1/private. The client chooses the
+// salt (32 random bytes) so that it knows the commitment before the node
+// answers, and can sign the event that names it.
+type PrivatePut struct {
+	Data    []byte `json:"data"` // base64
+	Salt    []byte `json:"salt"` // base64, 32 bytes
+	Commons string `json:"commons,omitempty"`
+}
+
+// PrivateRecord is a private record as the API shows it. Status is "live"
+// or "erased"; an erased record has no data and no salt, and says when and
+// by whom it was erased.
+type PrivateRecord struct {
+	Commitment string     `json:"commitment"`
+	Status     string     `json:"status"`
+	Owner      string     `json:"owner"`
+	Commons    string     `json:"commons,omitempty"`
+	Created    Timestamp  `json:"created"`
+	Data       []byte     `json:"data,omitempty"` // base64
+	Text       string     `json:"text,omitempty"` // the data, when it is UTF-8 text
+	Salt       string     `json:"salt,omitempty"` // hex
+	Erased     *Timestamp `json:"erased,omitempty"`
+	ErasedBy   string     `json:"erased_by,omitempty"`
+}
+
+func privateView(r private.Record) PrivateRecord {
+	v := PrivateRecord{Commitment: r.Commitment.String(), Status: "live", Owner: r.Owner, Commons: r.Commons, Created: Timestamp(r.Created)}
+	if r.IsErased() {
+		t := Timestamp(r.Erased)
+		v.Status, v.Erased, v.ErasedBy = "erased", &t, r.ErasedBy
+		return v
+	}
+	v.Data, v.Salt = r.Data, hex.EncodeToString(r.Salt[:])
+	if utf8.Valid(r.Data) {
+		v.Text = string(r.Data)
+	}
+	return v
+}
+
+func (s *Server) privateStore() (private.Store, error) {
+	if s.opts.Private == nil {
+		return nil, meent.Errorf(meent.EUNAVAILABLE, "this node keeps no private records")
+	}
+	return s.opts.Private, nil
+}
+
+// privateCaller authenticates a request on a private record: a token or
+// session (authenticateUpload: a cookie needs the CSRF header for a
+// write), or a signed private.request for this method, commitment and
+// commons (the one a POST stores the record for, "" otherwise).
+func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment, commonsID string) (string, error) {
+	sig := r.Header.Get(SignatureHeader)
+	if sig == "" || r.Header.Get("Authorization") != "" {
+		var cl caller
+		var err error
+		if r.Method == nethttp.MethodGet {
+			cl, err = s.authenticate(r)
+		} else {
+			cl, err = s.authenticateUpload(r)
+		}
+		return cl.agent, err
+	}
+	entry, err := base64.StdEncoding.DecodeString(sig)
+	if err != nil || len(entry) > ledger.MaxEntrySize {
+		return "", meent.Errorf(meent.EUNAUTHORIZED, "%s must be a signed event in standard base64", SignatureHeader)
+	}
+	ev, err := ledger.Decode(entry)
+	if err != nil {
+		return "", &meent.Error{Code: meent.EUNAUTHORIZED, Message: "the signed request does not verify: " + meent.ErrorMessage(err), Err: err}
+	}
+	var d PrivateRequestData
+	if ev.Type != PrivateRequestType || ev.DecodeData(&d) != nil || d.Method != r.Method || d.Commitment != c.String() || d.Commons != commonsID {
+		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request must be a %s for %s %s (commons %q)", PrivateRequestType, r.Method, c, commonsID)
+	}
+	if dt := s.now().Sub(time.UnixMilli(ev.Time)); dt > signatureSkew || dt < -signatureSkew {
+		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request's time is more than %s from the node's clock", signatureSkew)
+	}
+	var agentID string
+	s.node.State(func(st *state.State) {
+		a, e := st.Agents.Signer(ev)
+		if e != nil {
+			err = meent.Errorf(meent.EUNAUTHORIZED, "the signed request's key: %s", meent.ErrorMessage(e))
+			return
+		}
+		agentID = a.ID
+	})
+	return agentID, err
+}
+
+// reader says what agent may do with private records: whether it is an
+// admin, and which commons it maintains among the one given.
+func (s *Server) reader(agentID, commonsID string) private.Reader {
+	rd := private.Reader{Agent: agentID}
+	s.node.State(func(st *state.State) {
+		if a := st.Agents.Agent(agentID); a != nil && a.Role == agent.RoleAdmin {
+			rd.Admin = true
+		}
+		if c := st.Commons.Commons(commonsID); c != nil {
+			rd.Maintainers = append([]string(nil), c.Maintainers...)
+		}
+	})
+	return rd
+}
+
+func (s *Server) apiPutPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
+	ps, err := s.privateStore()
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req PrivatePut
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	rec, err := s.putPrivate(r, ps, req, "")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	w.Header().Set("Location", "/api/v1/private/"+rec.Commitment.String())
+	writeJSON(w, r, nethttp.StatusCreated, privateView(rec))
+}
+
+// putPrivate checks and stores a record; owner, when not empty, is the
+// already authenticated caller.
+func (s *Server) putPrivate(r *nethttp.Request, ps private.Store, req PrivatePut, owner string) (private.Record, error) {
+	if len(req.Salt) != private.SaltSize {
+		return private.Record{}, meent.Errorf(meent.EINVALID, "salt must be %d random bytes (base64)", private.SaltSize)
+	}
+	if err := private.CheckData(req.Data); err != nil {
+		return private.Record{}, err
+	}
+	salt := [private.SaltSize]byte(req.Salt)
+	rec := private.Record{Commitment: private.Commit(salt, req.Data), Data: req.Data, Salt: salt, Commons: req.Commons, Created: s.now().UnixMilli()}
+	if owner == "" {
+		var err error
+		if owner, err = s.privateCaller(r, rec.Commitment, req.Commons); err != nil {
+			return private.Record{}, err
+		}
+	}
+	rec.Owner = owner
+	if req.Commons != "" {
+		var known bool
+		s.node.State(func(st *state.State) { known = st.Commons.Commons(req.Commons) != nil })
+		if !known {
+			return private.Record{}, meent.Errorf(meent.ENOTFOUND, "no commons %s", req.Commons)
+		}
+	}
+	if err := ps.PutPrivate(r.Context(), rec); err != nil {
+		return private.Record{}, err
+	}
+	return ps.PrivateRecord(r.Context(), rec.Commitment)
+}
+
+// privateTarget parses the commitment in the path, authenticates the
+// caller and reads the record.
+func (s *Server) privateTarget(r *nethttp.Request) (private.Store, private.Record, private.Reader, error) {
+	ps, err := s.privateStore()
+	if err != nil {
+		return nil, private.Record{}, private.Reader{}, err
+	}
+	c, err := private.ParseCommitment(r.PathValue("commitment"))
+	if err != nil {
+		return nil, private.Record{}, private.Reader{}, err
+	}
+	who, err := s.privateCaller(r, c, "")
+	if err != nil {
+		return nil, private.Record{}, private.Reader{}, err
+	}
+	rec, err := ps.PrivateRecord(r.Context(), c)
+	if err != nil {
+		return nil, private.Record{}, private.Reader{}, err
+	}
+	return ps, rec, s.reader(who, rec.Commons), nil
+}
+
+func (s *Server) apiGetPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
+	_, rec, rd, err := s.privateTarget(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !rd.MayRead(rec) {
+		s.writeError(w, r, meent.Errorf(meent.EFORBIDDEN, "only the record's owner, the maintainers of its commons and the node's admins may read it"))
+		return
+	}
+	// Who read whose personal data is worth a line in the node's log
+	// (never the data itself).
+	s.log.Info("private record read", "commitment", rec.Commitment.String(), "by", rd.Agent, "status", privateView(rec).Status)
+	// Personal data: no cache, shared or private, may keep it.
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(nethttp.StatusOK)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.Encode(privateView(rec))
+}
+
+func (s *Server) apiErasePrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
+	ps, rec, rd, err := s.privateTarget(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	if !rd.MayErase(rec) {
+		s.writeError(w, r, meent.Errorf(meent.EFORBIDDEN, "only the record's owner and the node's admins may erase it"))
+		return
+	}
+	tomb, err := ps.ErasePrivate(r.Context(), rec.Commitment, rd.Agent, s.now().UnixMilli())
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.log.Info("private record erased", "commitment", tomb.Commitment.String(), "by", rd.Agent)
+	writeJSON(w, r, nethttp.StatusOK, privateView(tomb))
+}
+
+// SettleRequest is the body of POST /api/v1/commons/{id}/settlements: a
+// payout.settle the node signs for the caller (who needs an account whose
+// key the node holds). PrivateReference, when given, is stored as a
+// private record and only its commitment enters the event.
+type SettleRequest struct {
+	Kind             string        `json:"kind"`
+	Recipient        string        `json:"recipient"`
+	Amount           commons.Money `json:"amount"`
+	Reference        string        `json:"reference,omitempty"`
+	PrivateReference string        `json:"private_reference,omitempty"`
+}
+
+func (s *Server) apiSettle(w nethttp.ResponseWriter, r *nethttp.Request) {
+	cl, err := s.authenticateUpload(r)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	var req SettleRequest
+	if err := decodeJSON(w, r, &req); err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	d := value.SettleData{Commons: r.PathValue("id"), Kind: req.Kind, Recipient: req.Recipient, Amount: req.Amount, Reference: req.Reference}
+	rc, err := s.settle(r.Context(), cl.agent, d, req.PrivateReference)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	s.writeReceipt(w, r, rc)
+}
