@@ -24,6 +24,7 @@ import (
 	"github.com/meent/meent/blob"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
+	"github.com/meent/meent/private"
 	"github.com/meent/meent/sqlite"
 )
 
@@ -71,13 +72,15 @@ func newEnvOn(t testing.TB, store meent.Store, opts ...envOption) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Both stores (SQLite and PostgreSQL) keep private records too.
+	priv := store.(private.Store)
 	reg := prometheus.NewRegistry()
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	blobs, err := blob.Open(filepath.Join(t.TempDir(), "blobs"), 1<<20)
 	if err != nil {
 		t.Fatal(err)
 	}
-	n, err := node.Open(ctx, store, node.Config{Origin: testOrigin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost, Blobs: blobs, Private: store})
+	n, err := node.Open(ctx, store, node.Config{Origin: testOrigin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost, Blobs: blobs, Private: priv})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +92,7 @@ func newEnvOn(t testing.TB, store meent.Store, opts ...envOption) *env {
 	acc := node.NewAccounts(n, sealer)
 	o := Options{
 		Node: n, Accounts: acc, Origin: testOrigin, VerifierKey: vkey,
-		Registry: reg, Logger: logger, Version: "test", Blobs: blobs, Private: store,
+		Registry: reg, Logger: logger, Version: "test", Blobs: blobs, Private: priv,
 	}
 	for _, f := range opts {
 		f(&o)

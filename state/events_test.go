@@ -277,9 +277,9 @@ func generate(t *testing.T) vectorFile {
 		return g.ok(name, who, license.TypeRequest, d)
 	}
 	request("coop is licensed for free", "coop", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service",
-		Organisation: license.Organisation{Employees: 12, Revenue: 90_000_000}})
+		Organisation: license.Organisation{Employees: license.Count(12), Revenue: license.Count(90_000_000)}})
 	request("ada, a member, is licensed while she is one", "ada", license.RequestData{Commons: lib, Commercial: true})
-	offer := request("acme gets an offer", "acme", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service", Organisation: license.Organisation{Employees: 120}})
+	offer := request("acme gets an offer", "acme", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service", Organisation: license.Organisation{Employees: license.Count(120)}})
 	lifelong := license.PayFor(g.st.License.Offer(offer), commons.Money{Amount: 600_000, Currency: "EUR"}, "SEPA 2026-0041", "", g.tm+60_000)
 	lifelong.Grant.WhileMember = true
 	g.bad("a paid grant that claims to last while a member", "maya", license.TypePay, lifelong, meent.ERULE)
@@ -288,7 +288,7 @@ func generate(t *testing.T) vectorFile {
 		commons.Money{Amount: 600_000, Currency: "EUR"}, "SEPA 2026-0042", "bank", g.tm+60_000))
 	g.ok("maya revokes the grant", "maya", license.TypeRevoke, license.RevokeData{Grant: grant, Reason: "chargeback"})
 	request("ben's non-commercial use is free", "ben", license.RequestData{Commons: lib, Scope: "teaching"})
-	again := request("acme asks again, for any scope", "acme", license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: 30}})
+	again := request("acme asks again, for any scope", "acme", license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: license.Count(30)}})
 	g.ok("maya records the payment", "maya", license.TypePay, license.PayFor(g.st.License.Offer(again),
 		commons.Money{Amount: 120_000, Currency: "EUR"}, "SEPA 2026-0077", "", g.tm+60_000))
 
