@@ -9,7 +9,6 @@ import (
 	"flag"
 	"maps"
 	"os"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -21,6 +20,7 @@ import (
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/private"
 	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
 )
@@ -140,13 +140,6 @@ func (g *gen) agent(name, kind string) {
 	g.ids[name] = g.okKey(name+" is created", name, "", agent.TypeCreate, agent.CreateData{Kind: kind, Name: strings.ToUpper(name[:1]) + name[1:]})
 }
 
-func must(ev *ledger.Event, err error) *ledger.Event {
-	if err != nil {
-		panic(err)
-	}
-	return ev
-}
-
 func encode(t *testing.T, p interface{ Encode() ([]byte, error) }) jsontext.Value {
 	t.Helper()
 	b, err := p.Encode()
@@ -155,8 +148,6 @@ func encode(t *testing.T, p interface{ Encode() ([]byte, error) }) jsontext.Valu
 	}
 	return jsontext.Value(b)
 }
-
-var digestRE = regexp.MustCompile(`digest is ([0-9a-f]{64})`)
 
 // generate runs the scenario: every event type at least once, valid, with
 // every data member it has present in at least one valid event, and a few
@@ -174,6 +165,8 @@ func generate(t *testing.T) vectorFile {
 	g.agent("acme", agent.Company)
 	g.agent("coop", agent.Cooperative)
 	g.agent("bob", agent.Person)
+	g.agent("fed", agent.Association)
+	g.agent("works", agent.Cooperative)
 	g.bad("an unknown agent kind", "robot", agent.TypeCreate, agent.CreateData{Kind: "robot", Name: "R2"}, meent.ERULE)
 	for _, m := range []string{"maya", "ben", "ada", "bob"} {
 		g.ok("admin admits "+m, "admin", agent.TypeMemberSet, agent.MemberData{Agent: g.ids[m], Role: agent.RoleMember})
@@ -233,41 +226,95 @@ func generate(t *testing.T) vectorFile {
 	g.ok("maya rejects it", "maya", commons.TypeReview, commons.ReviewData{Contribution: c2, Verdict: commons.VerdictReject, Reason: "no receipt"})
 	g.ok("ada disputes", "ada", commons.TypeDispute, commons.DisputeData{Contribution: c2, Reason: "the receipt is attached"})
 	g.ok("ben overturns the rejection", "ben", commons.TypeResolve, commons.ResolveData{Contribution: c2, Outcome: commons.OutcomeOverturn, Reason: "receipt found"})
-	g.ok("maya imports two commits", "maya", commons.TypeImport, commons.ImportData{Commons: lib, Source: "https://example.org/lib.git",
+	// Ada's commit carries the line "meent-claim: <ada's ID>": the proof
+	// of her claim below. The bot's commit is at a shallow clone's
+	// boundary: its counts are unknown until an amend.
+	const bot = "git:dependabot[bot]@users.noreply.github.com"
+	parser, bump := strings.Repeat("a1", 20), strings.Repeat("c3", 20)
+	g.ok("maya imports four commits, one with a claim line", "maya", commons.TypeImport, commons.ImportData{Commons: lib, Source: "https://example.org/lib.git",
 		Commits: []commons.ImportedCommit{
-			{Commit: strings.Repeat("a1", 20), Identity: "git:ada@example.org", Name: "Ada", Time: 1_767_000_000_000, Subject: "Add parser", Files: 3, LinesAdded: 300, LinesRemoved: 20},
+			{Commit: parser, Identity: "git:ada@example.org", Name: "Ada", Time: 1_767_000_000_000, Subject: "Add parser", Files: 3, LinesAdded: 300, LinesRemoved: 20,
+				Claims: []string{g.ids["ada"]}},
 			{Commit: strings.Repeat("b2", 20), Identity: "git:ben@example.org", Name: "Ben", Time: 1_767_000_100_000, Subject: "Merge branch", Merge: true, NoStats: true},
+			{Commit: bump, Identity: bot, Name: "dependabot[bot]", Time: 1_767_000_200_000, Subject: "Bump deps", NoStats: true},
+			{Commit: strings.Repeat("d4", 20), Identity: "git:cy@example.org", Name: "Cy", Time: 1_767_000_300_000, Subject: "Fix typo", Files: 1, LinesAdded: 1, LinesRemoved: 1},
 		}})
-	g.ok("ada claims her git identity", "ada", commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: g.ids["ada"]})
-	g.ok("maya attests ben's", "maya", commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ben@example.org", Agent: g.ids["ben"]})
+	g.bad("a commit imported again is a conflict, not a replay", "maya", commons.TypeImport, commons.ImportData{Commons: lib,
+		Commits: []commons.ImportedCommit{{Commit: parser, Identity: "git:ada@example.org"}}}, meent.ECONFLICT)
+	g.ok("maya amends the counts of the bot's commit", "maya", commons.TypeImport, commons.ImportData{Commons: lib, Source: "https://example.org/lib.git",
+		Amends: []commons.LineCounts{{Commit: bump, Files: 2, LinesAdded: 40, LinesRemoved: 12}}})
+	g.bad("an amend of counts read at import", "maya", commons.TypeImport, commons.ImportData{Commons: lib,
+		Amends: []commons.LineCounts{{Commit: parser, Files: 3, LinesAdded: 301}}}, meent.ECONFLICT)
+	g.bad("ada claims for someone else", "ada", commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:cy@example.org", Agent: g.ids["bob"]}, meent.EFORBIDDEN)
+	g.ok("ada claims her git identity, proven by the imported commit", "ada", commons.TypeIdentityClaim,
+		commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: g.ids["ada"]})
+	g.bad("ada claims it again", "ada", commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org"}, meent.ECONFLICT)
+	g.bad("a finalize inside the contest window", "ben", commons.TypeIdentityFinalize,
+		commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: g.ids["ada"]}, meent.ERULE)
+	g.ok("ben claims his git identity", "ben", commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ben@example.org"})
+	g.ok("maya confirms ben's claim", "maya", commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ben@example.org", Agent: g.ids["ben"]})
+	g.bad("ben claims an identity already his", "ben", commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:ben@example.org"}, meent.ECONFLICT)
+	g.ok("bob claims cy's identity", "bob", commons.TypeIdentityClaim, commons.IdentityData{Commons: lib, Identity: "git:cy@example.org"})
+	g.bad("bob finalizes a claim nothing proves", "bob", commons.TypeIdentityFinalize,
+		commons.IdentityData{Commons: lib, Identity: "git:cy@example.org", Agent: g.ids["bob"]}, meent.ERULE)
+	g.bad("a contest by someone without a claim who maintains nothing here", "ada", commons.TypeIdentityContest,
+		commons.ContestData{Commons: lib, Identity: "git:cy@example.org", Agent: g.ids["bob"], Reason: "not his"}, meent.EFORBIDDEN)
+	g.ok("maya contests bob's claim", "maya", commons.TypeIdentityContest,
+		commons.ContestData{Commons: lib, Identity: "git:cy@example.org", Agent: g.ids["bob"], Reason: "Cy is someone else"})
+	g.bad("maya contests it again", "maya", commons.TypeIdentityContest,
+		commons.ContestData{Commons: lib, Identity: "git:cy@example.org", Agent: g.ids["bob"], Reason: "still not bob"}, meent.ECONFLICT)
+	g.bad("a contested claim does not finalize", "bob", commons.TypeIdentityFinalize,
+		commons.IdentityData{Commons: lib, Identity: "git:cy@example.org", Agent: g.ids["bob"]}, meent.ECONFLICT)
+	g.bad("a reject by a non-maintainer", "ada", commons.TypeIdentityReject,
+		commons.ContestData{Commons: lib, Identity: "git:cy@example.org", Agent: g.ids["bob"], Reason: "not his"}, meent.EFORBIDDEN)
+	g.ok("maya rejects bob's claim", "maya", commons.TypeIdentityReject,
+		commons.ContestData{Commons: lib, Identity: "git:cy@example.org", Agent: g.ids["bob"], Reason: "Cy wrote it; bob gave no proof"})
 
 	// Value.
-	g.ok("maya sets the value policy", "maya", value.TypePolicySet, value.PolicySetData{Commons: lib, Policy: encode(t, value.DefaultPolicy())})
+	vpol := value.DefaultPolicy()
+	vpol.Exclude = []string{"git:*[bot]@users.noreply.github.com"}
+	vpol.Equations["code"] = `(author == "git:cy@example.org" ? 10 : 20) + 10 * isqrt(lines_added + lines_removed) + 5 * min(endorsements, 20)`
+	g.ok("maya sets a value policy that excludes bots and reads the author", "maya", value.TypePolicySet, value.PolicySetData{Commons: lib, Policy: encode(t, vpol)})
 	inc := g.ok("maya records a grant", "maya", value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "grant",
 		Amount: commons.Money{Amount: 100_000, Currency: "EUR"}, Payer: g.ids["acme"], Reference: "grant 2026-17"})
-	// The rules name the digest they compute when refusing a wrong one; it
-	// depends on the run's time, so ask at the time of the next event.
 	g.bad("a distribution with the wrong inputs' digest", "maya", value.TypeDistributionRun, value.RunData{Income: inc, Digest: strings.Repeat("0", 64)}, meent.ERULE)
-	probe, err := ledger.Sign(g.key("maya"), ledger.Body{Type: value.TypeDistributionRun, Author: g.ids["maya"], Time: g.tm + 60_000,
-		Data: value.RunData{Income: inc, Digest: strings.Repeat("0", 64)}})
+	// As meent distribution run does: preview the run at the time it will
+	// be signed with (the current policy over what the commons recognises
+	// now, as the node's preview computes it), then sign it with the
+	// preview's digest.
+	compiled, _, err := g.st.Value.Compiled(lib)
 	if err != nil {
 		t.Fatal(err)
 	}
-	m := digestRE.FindStringSubmatch(meent.ErrorMessage(g.st.Apply(must(ledger.Decode(probe)))))
-	if m == nil {
-		t.Fatal("no digest in the refusal of a wrong one")
+	preview, err := value.Distribute(compiled, value.Inputs(g.st.Commons, lib, g.st.Value.Income(inc).Amount, g.tm+60_000))
+	if err != nil {
+		t.Fatal(err)
 	}
-	g.ok("maya distributes it", "maya", value.TypeDistributionRun, value.RunData{Income: inc, Digest: m[1]})
+	g.ok("maya distributes it with the preview's digest", "maya", value.TypeDistributionRun, value.RunData{Income: inc, Digest: preview.Digest})
 	g.ok("maya records a payment to ada", "maya", value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent,
 		Recipient: g.ids["ada"], Amount: commons.Money{Amount: 100, Currency: "EUR"}, Reference: "payout 1"})
+	// A payment whose details are personal data: the node keeps them as a
+	// private record and the event carries only its commitment.
+	salt := sha256.Sum256([]byte("meent/events/salt"))
+	ref := private.Commit(salt, []byte("paid to Ada's account DE89 3704 0044 0532 0130 00")).String()
+	g.bad("a ref_commitment that is not lowercase hex", "maya", value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent,
+		Recipient: g.ids["ada"], Amount: commons.Money{Amount: 100, Currency: "EUR"}, RefCommitment: strings.ToUpper(ref)}, meent.ERULE)
+	g.ok("maya records a payment to ada with a private reference", "maya", value.TypePayoutSettle, value.SettleData{Commons: lib, Kind: value.RecipientAgent,
+		Recipient: g.ids["ada"], Amount: commons.Money{Amount: 100, Currency: "EUR"}, RefCommitment: ref})
 
 	// Licences.
 	lpol := license.Policy{Format: 1, License: "PPL",
 		Free: []license.Rule{{Kind: license.NonCommercial}, {Kind: license.Cooperative}, {Kind: license.Member}},
 		Price: license.Schedule{Currency: "EUR", Basis: license.Employees, Bands: []license.Band{
-			{From: 0, To: 50, PricePerYear: 120_000}, {From: 50, PricePerYear: 600_000}}}}
+			{From: 0, To: 50, PricePerYear: 120_000}, {From: 50, PricePerYear: 600_000}}},
+		Attestors: []string{g.ids["fed"]}}
+	g.bad("an attestation by someone no commons trusts", "bob", license.TypeAttest, license.AttestData{Agent: g.ids["bob"], Kind: license.OrgCooperative}, meent.EFORBIDDEN)
 	g.ok("maya sets the licence policy", "maya", license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: encode(t, lpol)})
 	g.ok("maya attests coop", "maya", license.TypeAttest, license.AttestData{Agent: g.ids["coop"], Kind: license.OrgCooperative})
+	g.ok("fed, an attestor the policy names, attests works", "fed", license.TypeAttest, license.AttestData{Agent: g.ids["works"], Kind: license.OrgWorkerOwned})
+	// Ada maintains only her fork: she may state it, but lib does not count
+	// her word, so acme still gets an offer below.
+	g.ok("ada, maintainer of her fork, attests acme as a cooperative", "ada", license.TypeAttest, license.AttestData{Agent: g.ids["acme"], Kind: license.OrgCooperative})
 	request := func(name, who string, d license.RequestData) string {
 		_, terms, err := g.st.License.Decide(g.st.Agents, g.st.Commons, g.ids[who], d, g.tm+60_000)
 		if err != nil {
@@ -278,6 +325,8 @@ func generate(t *testing.T) vectorFile {
 	}
 	request("coop is licensed for free", "coop", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service",
 		Organisation: license.Organisation{Employees: license.Count(12), Revenue: license.Count(90_000_000)}})
+	request("works is licensed for free on fed's word, stating no employees", "works", license.RequestData{Commons: lib, Commercial: true,
+		Organisation: license.Organisation{Employees: license.Count(0)}})
 	request("ada, a member, is licensed while she is one", "ada", license.RequestData{Commons: lib, Commercial: true})
 	offer := request("acme gets an offer", "acme", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted service", Organisation: license.Organisation{Employees: license.Count(120)}})
 	lifelong := license.PayFor(g.st.License.Offer(offer), commons.Money{Amount: 600_000, Currency: "EUR"}, "SEPA 2026-0041", "", g.tm+60_000)
@@ -291,6 +340,13 @@ func generate(t *testing.T) vectorFile {
 	again := request("acme asks again, for any scope", "acme", license.RequestData{Commons: lib, Commercial: true, Organisation: license.Organisation{Employees: license.Count(30)}})
 	g.ok("maya records the payment", "maya", license.TypePay, license.PayFor(g.st.License.Offer(again),
 		commons.Money{Amount: 120_000, Currency: "EUR"}, "SEPA 2026-0077", "", g.tm+60_000))
+
+	// Fourteen days after ada's claim and its proof, anyone may make the
+	// proven, uncontested claim effective: her identity maps to her, and
+	// what the distribution kept for it moves to her.
+	g.tm += commons.ContestWindow
+	g.ok("ben finalizes ada's proven claim after the window", "ben", commons.TypeIdentityFinalize,
+		commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: g.ids["ada"]})
 
 	g.bad("an unknown data member", "ada", commons.TypeNeedClaim, map[string]any{"need": need, "days": 3}, meent.EMALFORMED)
 	d := g.st.Summary()
