@@ -95,12 +95,12 @@ type IdentityClaim struct {
 	// Proof is the imported commit by the identity that names the agent;
 	// ProvenAt (ms) is when the claim and its proof were both in the log.
 	Proof    string `json:"proof,omitempty"`
-	ProvenAt int64  `json:"proven_at,omitempty"`
+	ProvenAt int64  `json:"proven_at,omitzero"`
 	// Ready (ms) is the earliest time identity.finalize may carry: ProvenAt
 	// plus ContestWindow; 0 until the claim is proven.
-	Ready      int64       `json:"ready,omitempty"`
+	Ready      int64       `json:"ready,omitzero"`
 	Objections []Objection `json:"objections,omitempty"`
-	Decided    int64       `json:"decided,omitempty"` // log index that closed it
+	Decided    int64       `json:"decided,omitzero"` // log index that closed it
 	DecidedBy  string      `json:"decided_by,omitempty"`
 	Updated    int64       `json:"updated"`
 }
