@@ -157,16 +157,11 @@ func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				if fs.NArg() != 1 {
 					return errors.New("usage: meent license proof GRANT [--out FILE]")
 				}
-				var w io.Writer = stdout
-				if *out != "" {
-					f, err := os.Create(*out)
-					if err != nil {
-						return err
-					}
-					defer f.Close()
-					w = f
+				write := func(w io.Writer) error { return getJSON(ctx, w, base()+"/api/v1/grants/"+fs.Arg(0)+"/proof") }
+				if *out == "" {
+					return write(stdout)
 				}
-				return getJSON(ctx, w, base()+"/api/v1/grants/"+fs.Arg(0)+"/proof")
+				return createAtomic(*out, write) // a failed fetch leaves no file
 			}
 		},
 		"check": func(fs *flag.FlagSet) func() error {
