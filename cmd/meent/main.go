@@ -108,7 +108,7 @@ var commands = []command{
 
 	{name: "bench", summary: "drive a running node with signed events and report the rate"},
 	{name: "version", summary: "print meent's version"},
-	{name: "help", args: "[COMMAND]", summary: "describe every command, or one"},
+	{name: "help", args: "[COMMAND [SUBCOMMAND]]", summary: "describe every command, or one"},
 }
 
 // runs maps a top-level name to its implementation. A group's function
@@ -240,13 +240,23 @@ func dispatch(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	name, args := args[0], args[1:]
 	switch name {
-	case "help", "-h", "-help", "--help":
-		if len(args) == 0 {
+	case "-h", "-help", "--help":
+		printHelp(stdout)
+		return nil
+	case "help":
+		fs := newFlagSet("help", stderr)
+		if helpAsked(args) {
+			fs.SetOutput(stdout)
+		}
+		if err := parse(fs, args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
 			printHelp(stdout)
 			return nil
 		}
 		// "meent help commons show" is "meent commons show -h".
-		return dispatch(ctx, append(args, "-h"), stdout, stderr)
+		return dispatch(ctx, append(fs.Args(), "-h"), stdout, stderr)
 	}
 	cmd := runs[name]
 	if cmd == nil {
