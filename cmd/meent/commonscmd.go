@@ -103,21 +103,9 @@ func fetchJSON(ctx context.Context, url string, out any) error {
 // fetch returns the body of a 200 answer, or the error the node's
 // problem document describes (http.ResponseError), never the raw body.
 func fetch(ctx context.Context, url string) ([]byte, error) {
-	req, err := nethttp.NewRequestWithContext(ctx, "GET", url, nil)
+	resp, body, err := httpGetResponse(ctx, url)
 	if err != nil {
-		return nil, meent.Errorf(meent.EINVALID, "bad URL %q: %v", url, err)
-	}
-	resp, err := nethttp.DefaultClient.Do(req)
-	if err != nil {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		return nil, &meent.Error{Code: meent.EUNAVAILABLE, Message: "cannot reach " + req.URL.Redacted(), Err: err}
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	if err != nil {
-		return nil, &meent.Error{Code: meent.EUNAVAILABLE, Message: "the node's answer was cut off", Err: err}
+		return nil, err
 	}
 	if resp.StatusCode != nethttp.StatusOK {
 		return nil, http.ResponseError(resp, body)
@@ -125,19 +113,27 @@ func fetch(ctx context.Context, url string) ([]byte, error) {
 	return body, nil
 }
 
-// httpGet fetches url and returns the status and at most 32 MiB of body.
-func httpGet(ctx context.Context, url string) (int, []byte, error) {
+// httpGetResponse fetches url and returns the response and at most 32
+// MiB of its body. For a status the caller does not expect,
+// http.ResponseError(resp, body) is the error to return.
+func httpGetResponse(ctx context.Context, url string) (*nethttp.Response, []byte, error) {
 	req, err := nethttp.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
-		return 0, nil, err
+		return nil, nil, meent.Errorf(meent.EINVALID, "bad URL %q: %v", url, err)
 	}
 	resp, err := nethttp.DefaultClient.Do(req)
 	if err != nil {
-		return 0, nil, err
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, &meent.Error{Code: meent.EUNAVAILABLE, Message: "cannot reach " + req.URL.Redacted(), Err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	return resp.StatusCode, body, err
+	if err != nil {
+		return nil, nil, &meent.Error{Code: meent.EUNAVAILABLE, Message: "the node's answer was cut off", Err: err}
+	}
+	return resp, body, nil
 }
 
 // subcommand runs one of several named sub-subcommands. run (in main.go)
@@ -441,8 +437,8 @@ func uploadBlob(ctx context.Context, url, token, path string) (string, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != 201 && resp.StatusCode != 200 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return "", fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(b)))
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		return "", http.ResponseError(resp, b)
 	}
 	return h, nil
 }

@@ -213,16 +213,25 @@ var errHelp = errors.New("help printed")
 // describe is the one place an error becomes the line a user reads. A
 // node's refusal reads as its problem document's title and detail, never
 // as the document's JSON.
+// The context a command wrapped around the error ("upload a.png: ") is
+// kept in front.
 func describe(err error) string {
+	var inner error
+	var line string
 	var p *http.ProblemError
-	if errors.As(err, &p) {
-		return p.Describe()
-	}
 	var e *meent.Error
-	if errors.As(err, &e) {
-		return fmt.Sprintf("%s (%s)", e.Message, e.Code)
+	switch {
+	case errors.As(err, &p):
+		inner, line = p, p.Describe()
+	case errors.As(err, &e):
+		inner, line = e, fmt.Sprintf("%s (%s)", e.Message, e.Code)
+	default:
+		return err.Error()
 	}
-	return err.Error()
+	if msg, in := err.Error(), inner.Error(); strings.HasSuffix(msg, in) {
+		return msg[:len(msg)-len(in)] + line
+	}
+	return line
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {

@@ -3,8 +3,14 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
+	nethttp "net/http"
 	"strings"
 	"testing"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/http"
 )
 
 // TestCommandTable keeps the table that help and the CLI tests are built
@@ -47,6 +53,31 @@ func TestHelpExitsZero(t *testing.T) {
 		}
 		if !strings.HasPrefix(out.String(), "usage: "+synopsis(c)+" ") || errOut.Len() > 0 {
 			t.Errorf("meent %s: stdout %q, stderr %q", strings.Join(args, " "), out.String(), errOut.String())
+		}
+	}
+}
+
+// TestDescribe pins the line a user reads for an error: a node's problem
+// as title and detail, never its JSON, with the context a command added.
+func TestDescribe(t *testing.T) {
+	problem := func(status int, body string) error {
+		return http.ResponseError(&nethttp.Response{StatusCode: status, Status: nethttp.StatusText(status),
+			Header: nethttp.Header{"Content-Type": {"application/problem+json"}}}, []byte(body))
+	}
+	refused := problem(422, `{"type":"urn:meent:problem:rule_violation","title":"Rule violation","status":422,"detail":"only a maintainer reviews","code":"rule_violation"}`)
+	for _, tc := range []struct {
+		err  error
+		want string
+	}{
+		{refused, "Rule violation: only a maintainer reviews (rule_violation)"},
+		{fmt.Errorf("upload a.png: %w", refused), "upload a.png: Rule violation: only a maintainer reviews (rule_violation)"},
+		{meent.Errorf(meent.EINVALID, "--at: bad time"), "--at: bad time (invalid)"},
+		{fmt.Errorf("registry http://x: %w", &meent.Error{Code: meent.EUNAVAILABLE, Message: "cannot reach http://x", Err: errors.New("dial tcp: refused")}),
+			"registry http://x: cannot reach http://x (unavailable)"},
+		{errors.New("--key is required"), "--key is required"},
+	} {
+		if got := describe(tc.err); got != tc.want {
+			t.Errorf("describe(%v) = %q, want %q", tc.err, got, tc.want)
 		}
 	}
 }
