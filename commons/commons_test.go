@@ -3,6 +3,7 @@ package commons_test
 import (
 	"bytes"
 	"crypto/ed25519"
+	"slices"
 	"testing"
 
 	"pgregory.net/rapid"
@@ -151,6 +152,13 @@ func TestContributionLifecycle(t *testing.T) {
 	if got := w.st.Commons.Contribution(own).Status; got != commons.Accepted {
 		t.Fatalf("own work after the other maintainers shrank to one: %s", got)
 	}
+	// Acceptance is judged when it happens: appointing a maintainer again
+	// afterwards, so that the commons' number is no longer met, leaves it
+	// accepted (the property test once judged it against the later count).
+	w.must(maya, commons.TypeMaintainerAdd, commons.MaintainerData{Commons: lib, Agent: amina.id})
+	if k := w.st.Commons.Contribution(own); k.Status != commons.Accepted || len(k.Approvals) != 1 {
+		t.Fatalf("own work after a maintainer was appointed again: %s with %d approvals", k.Status, len(k.Approvals))
+	}
 
 	// Endorsement: members only, once, not one's own.
 	w.refused(meent.EFORBIDDEN, stranger, commons.TypeEndorse, commons.RefData{Contribution: own})
@@ -224,7 +232,9 @@ func TestNeedsBoard(t *testing.T) {
 // TestStateMachinesProperty fires random events from random agents at a
 // small world and checks the invariants: a refused event changes nothing;
 // no contribution is accepted without enough approvals from maintainers
-// other than its contributor; closed needs hold no claims; every claim's
+// other than its contributor, judged against the commons as it was when
+// the contribution was accepted (maintainers and the number may change
+// afterwards), and an accepted contribution stays as it was accepted; closed needs hold no claims; every claim's
 // lease ends within the maximum; a need never has more live claims than
 // its limit; pledges to a need share one currency.
 func TestStateMachinesProperty(t *testing.T) {
@@ -240,6 +250,7 @@ func TestStateMachinesProperty(t *testing.T) {
 			people = append(people, w.agent(i, role, admin))
 		}
 		var comms, contribs, needs []string
+		accepted := map[string][]string{} // approvals as they were at acceptance
 		pick := func(xs []string, label string) string {
 			if len(xs) == 0 {
 				return "none"
@@ -301,19 +312,44 @@ func TestStateMachinesProperty(t *testing.T) {
 			}
 			for _, kid := range contribs {
 				k := w.st.Commons.Contribution(kid)
-				c := w.st.Commons.Commons(k.Commons)
-				if k.Status == commons.Accepted {
-					// Accepted needs at least one approval, and the full
-					// number unless fewer other maintainers exist.
-					if len(k.Approvals) < 1 || (len(k.Approvals) < c.Approvals && len(k.Approvals) < len(c.Maintainers)-1) {
-						rt.Fatalf("accepted with %d approvals (commons wants %d, has %d maintainers)", len(k.Approvals), c.Approvals, len(c.Maintainers))
+				if k.Status != commons.Accepted {
+					continue
+				}
+				if was, ok := accepted[kid]; ok {
+					// Acceptance is final: later events (a maintainer
+					// added, the number raised) do not undo it or add to it.
+					if !slices.Equal(was, k.Approvals) {
+						rt.Fatalf("approvals of accepted %s changed from %v to %v", kid, was, k.Approvals)
 					}
-					for _, a := range k.Approvals {
-						if a == k.Contributor {
-							rt.Fatal("self-approval")
-						}
+					continue
+				}
+				// Accepted by this event, so the commons as it is now is the
+				// commons the rule judged: enough approvals from distinct
+				// maintainers other than the contributor, the commons' number
+				// or every such maintainer if there are fewer, and never
+				// accepted while no other maintainer exists.
+				c := w.st.Commons.Commons(k.Commons)
+				eligible := 0
+				for _, m := range c.Maintainers {
+					if m != k.Contributor {
+						eligible++
 					}
 				}
+				want := min(c.Approvals, eligible)
+				if eligible == 0 || len(k.Approvals) < want {
+					rt.Fatalf("accepted with %d approvals (commons wants %d, has %d other maintainers)", len(k.Approvals), c.Approvals, eligible)
+				}
+				seen := map[string]bool{}
+				for _, a := range k.Approvals {
+					if a == k.Contributor {
+						rt.Fatal("self-approval")
+					}
+					if seen[a] {
+						rt.Fatalf("%s approved twice", a)
+					}
+					seen[a] = true
+				}
+				accepted[kid] = slices.Clone(k.Approvals)
 			}
 			for _, nid := range needs {
 				n := w.st.Commons.Need(nid)

@@ -114,15 +114,47 @@ func (c *Client) roundTrip(ctx context.Context, req request) ([]byte, *nethttp.R
 	return data, resp, nil
 }
 
+// ResponseError returns the error a node's answer other than the expected
+// success describes: a *ProblemError for a problem document, otherwise a
+// *meent.Error with a code guessed from the status. data is the body.
+func ResponseError(resp *nethttp.Response, data []byte) error {
+	return responseError(resp, data)
+}
+
 func responseError(resp *nethttp.Response, data []byte) error {
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if mt == "application/problem+json" {
 		var p Problem
 		if json.Unmarshal(data, &p) == nil {
-			return errorFromProblem(p, resp.StatusCode)
+			return &ProblemError{Problem: p, err: errorFromProblem(p, resp.StatusCode)}
 		}
 	}
 	return &meent.Error{Code: codeForStatus(resp.StatusCode), Message: fmt.Sprintf("the node answered %s", resp.Status)}
+}
+
+// ProblemError is a node's refusal as it sent it: the problem document.
+// It unwraps to the *meent.Error with the document's code and detail, so
+// callers switch on meent.ErrorCode as for any error; Describe is how a
+// person reads it.
+type ProblemError struct {
+	Problem Problem
+	err     *meent.Error
+}
+
+func (e *ProblemError) Error() string { return e.err.Error() }
+func (e *ProblemError) Unwrap() error { return e.err }
+
+// Describe returns the problem as one line: its title, its detail and
+// its code ("Rule violation: only a maintainer reviews (rule_violation)").
+func (e *ProblemError) Describe() string {
+	title, detail := strings.TrimSpace(e.Problem.Title), e.err.Message
+	switch {
+	case title == "" || strings.EqualFold(title, detail):
+		return fmt.Sprintf("%s (%s)", detail, e.err.Code)
+	case detail == "":
+		return fmt.Sprintf("%s (%s)", title, e.err.Code)
+	}
+	return fmt.Sprintf("%s: %s (%s)", title, detail, e.err.Code)
 }
 
 func (c *Client) getJSON(ctx context.Context, path string, out any) error {

@@ -18,6 +18,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/meent/meent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
@@ -108,36 +109,52 @@ func fetchJSON(ctx context.Context, url string, out any) error {
 	return json.Unmarshal(body, out)
 }
 
-// fetch returns the body of a 200 answer, or an error with the problem.
+// fetch returns the body of a 200 answer, or the error the node's
+// problem document describes (http.ResponseError), never the raw body.
 func fetch(ctx context.Context, url string) ([]byte, error) {
-	status, body, err := httpGet(ctx, url)
+	resp, body, err := httpGetResponse(ctx, url)
 	if err != nil {
 		return nil, err
 	}
-	if status != 200 {
-		return nil, fmt.Errorf("%d %s: %s", status, nethttp.StatusText(status), strings.TrimSpace(string(body)))
+	if resp.StatusCode != nethttp.StatusOK {
+		return nil, http.ResponseError(resp, body)
 	}
 	return body, nil
 }
 
-// httpGet fetches url and returns the status and at most 32 MiB of body.
-func httpGet(ctx context.Context, url string) (int, []byte, error) {
+// httpGetResponse fetches url and returns the response and at most 32
+// MiB of its body. For a status the caller does not expect,
+// http.ResponseError(resp, body) is the error to return.
+func httpGetResponse(ctx context.Context, url string) (*nethttp.Response, []byte, error) {
 	req, err := nethttp.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
-		return 0, nil, err
+		return nil, nil, meent.Errorf(meent.EINVALID, "bad URL %q: %v", url, err)
 	}
 	resp, err := nethttp.DefaultClient.Do(req)
 	if err != nil {
-		return 0, nil, err
+		if ctx.Err() != nil {
+			return nil, nil, ctx.Err()
+		}
+		return nil, nil, &meent.Error{Code: meent.EUNAVAILABLE, Message: "cannot reach " + req.URL.Redacted(), Err: err}
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, 32<<20))
-	return resp.StatusCode, body, err
+	if err != nil {
+		return nil, nil, &meent.Error{Code: meent.EUNAVAILABLE, Message: "the node's answer was cut off", Err: err}
+	}
+	return resp, body, nil
 }
 
-// subcommand runs one of several named sub-subcommands.
+// subcommand runs one of several named sub-subcommands. run (in main.go)
+// has already answered "meent NAME" and "meent NAME -h" from the command
+// table; every subcommand here must have its line there.
 func subcommand(ctx context.Context, name string, args []string, stdout, stderr io.Writer,
 	cmds map[string]func(fs *flag.FlagSet) func() error) error {
+	for sub := range cmds {
+		if _, ok := lookup(name + " " + sub); !ok {
+			return fmt.Errorf("internal: meent %s %s is missing from the command table in main.go", name, sub)
+		}
+	}
 	if len(args) == 0 || cmds[args[0]] == nil {
 		var names []string
 		for n := range cmds {
@@ -439,8 +456,8 @@ func uploadBlob(ctx context.Context, url, token, path string) (string, error) {
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode != 201 && resp.StatusCode != 200 {
-		b, _ := io.ReadAll(io.LimitReader(resp.Body, 4096))
-		return "", fmt.Errorf("%s: %s", resp.Status, strings.TrimSpace(string(b)))
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		return "", http.ResponseError(resp, b)
 	}
 	return h, nil
 }

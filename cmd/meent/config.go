@@ -36,11 +36,18 @@ type Config struct {
 
 // bind registers the config's flags. Flag names double as environment
 // variable names (MEENT_ + upper case, '-' as '_') and config file keys.
+// Only a node's own commands (init, serve) take more than where the node's
+// data is: verify reads a log and must not list flags it ignores.
 func (c *Config) bind(fs *flag.FlagSet, serving bool) {
 	fs.StringVar(&c.Data, "data", "meent-data", "data directory")
 	fs.StringVar(&c.DB, "db", "", "database: empty for SQLite in the data directory, or a postgres:// DSN")
-	fs.StringVar(&c.Origin, "origin", "", "log origin (init only; default derived from the node key)")
-	fs.StringVar(&c.AdminPassword, "admin-password", "", "password of the first admin's web account (init only; default random, printed once)")
+	// Defaults for the settings a command does not bind.
+	c.LogLevel, c.LogFormat, c.MaxBlobSize = "info", "text", 32<<20
+	if name := strings.TrimPrefix(fs.Name(), "meent "); name != "init" && name != "serve" {
+		return
+	}
+	fs.StringVar(&c.Origin, "origin", "", "log origin (chosen at the first start; default derived from the node key)")
+	fs.StringVar(&c.AdminPassword, "admin-password", "", "password of the first admin's web account (first start only; default random, printed once)")
 	fs.StringVar(&c.LogLevel, "log-level", "info", "debug, info, warn or error")
 	fs.StringVar(&c.LogFormat, "log-format", "text", "text or json")
 	fs.Int64Var(&c.MaxBlobSize, "max-blob-size", 32<<20, "largest file (bytes) a contribution may carry")

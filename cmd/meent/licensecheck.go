@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	"time"
 
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/modcheck"
 )
@@ -23,16 +23,16 @@ import (
 type nodeRegistry struct{ url string }
 
 func (r nodeRegistry) Lookup(ctx context.Context, module string) (*license.WellKnownFile, error) {
-	status, b, err := httpGet(ctx, strings.TrimRight(r.url, "/")+"/api/v1/licenses/registry?module="+url.QueryEscape(module))
+	resp, b, err := httpGetResponse(ctx, strings.TrimRight(r.url, "/")+"/api/v1/licenses/registry?module="+url.QueryEscape(module))
 	if err != nil {
 		return nil, err
 	}
-	switch status {
+	switch resp.StatusCode {
 	case 200:
 	case 404:
 		return nil, nil
 	default:
-		return nil, fmt.Errorf("registry %s: %d %s", r.url, status, bytes.TrimSpace(b))
+		return nil, fmt.Errorf("registry %s: %w", r.url, http.ResponseError(resp, b))
 	}
 	f, err := license.DecodeWellKnown(b)
 	if err != nil {
@@ -79,14 +79,14 @@ func licensePublish(ctx context.Context, stdout io.Writer, nodeURL, commonsID, d
 	if files["REUSE.toml"], err = fetch(ctx, base+"reuse"); err != nil {
 		return err
 	}
-	status, text, err := httpGet(ctx, base+"text")
+	resp, text, err := httpGetResponse(ctx, base+"text")
 	switch {
 	case err != nil:
 		return err
-	case status == 200:
+	case resp.StatusCode == 200:
 		files[filepath.Join("LICENSES", f.Policy.License+".txt")] = text
-	case status != 404: // 404: a listed SPDX license; the project uses its official text
-		return fmt.Errorf("license text: %d %s", status, bytes.TrimSpace(text))
+	case resp.StatusCode != 404: // 404: a listed SPDX license; the project uses its official text
+		return fmt.Errorf("license text: %w", http.ResponseError(resp, text))
 	}
 	for _, path := range slices.Sorted(maps.Keys(files)) {
 		full := filepath.Join(dir, path)

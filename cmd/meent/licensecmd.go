@@ -7,7 +7,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	nethttp "net/http"
 	"net/url"
 	"os"
 	"strconv"
@@ -171,16 +170,11 @@ func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) er
 				if fs.NArg() != 1 {
 					return errors.New("usage: meent license proof GRANT [--out FILE]")
 				}
-				var w io.Writer = stdout
-				if *out != "" {
-					f, err := os.Create(*out)
-					if err != nil {
-						return err
-					}
-					defer f.Close()
-					w = f
+				write := func(w io.Writer) error { return getJSON(ctx, w, base()+"/api/v1/grants/"+fs.Arg(0)+"/proof") }
+				if *out == "" {
+					return write(stdout)
 				}
-				return getJSON(ctx, w, base()+"/api/v1/grants/"+fs.Arg(0)+"/proof")
+				return createAtomic(*out, write) // a failed fetch leaves no file
 			}
 		},
 		"check": func(fs *flag.FlagSet) func() error {
@@ -315,16 +309,17 @@ func printDecision(w io.Writer, d license.Decision) {
 // names the flag that states it.
 func evaluateRequest(ctx context.Context, url string) (http.LicenseDecision, error) {
 	var dec http.LicenseDecision
-	status, body, err := httpGet(ctx, url)
+	resp, body, err := httpGetResponse(ctx, url)
 	if err != nil {
 		return dec, err
 	}
+	status := resp.StatusCode
 	if status == 200 {
 		return dec, json.Unmarshal(body, &dec)
 	}
 	var p http.Problem
 	if json.Unmarshal(body, &p) != nil || p.Detail == "" {
-		return dec, fmt.Errorf("%d %s: %s", status, nethttp.StatusText(status), strings.TrimSpace(string(body)))
+		return dec, http.ResponseError(resp, body)
 	}
 	for _, fact := range []string{license.Employees, license.Revenue} {
 		if p.Code == meent.EINVALID && strings.HasPrefix(p.Detail, strings.SplitN(license.MissingFact(fact, ""), "(", 2)[0]) {

@@ -79,26 +79,23 @@ func cmdPayout(ctx context.Context, args []string, stdout, stderr io.Writer) err
 						return err
 					}
 				}
-				var w io.Writer = stdout
-				if *out != "" {
-					f, err := os.Create(*out)
-					if err != nil {
-						return err
+				write := func(w io.Writer) error {
+					switch *format {
+					case "csv":
+						return payout.WriteCSV(w, lines, book)
+					case "sepa":
+						if book == nil {
+							return errors.New("--payees is required for a SEPA file")
+						}
+						return payout.WriteSEPA(w, payout.Batch{MessageID: *msgID, Created: time.Now(), ExecutionDate: *execDate,
+							Debtor: payout.Party{Name: *debtorName, IBAN: *debtorIBAN, BIC: *debtorBIC}, Lines: lines, Payees: book})
 					}
-					defer f.Close()
-					w = f
+					return fmt.Errorf("unknown format %q: csv or sepa", *format)
 				}
-				switch *format {
-				case "csv":
-					return payout.WriteCSV(w, lines, book)
-				case "sepa":
-					if book == nil {
-						return errors.New("--payees is required for a SEPA file")
-					}
-					return payout.WriteSEPA(w, payout.Batch{MessageID: *msgID, Created: time.Now(), ExecutionDate: *execDate,
-						Debtor: payout.Party{Name: *debtorName, IBAN: *debtorIBAN, BIC: *debtorBIC}, Lines: lines, Payees: book})
+				if *out == "" {
+					return write(stdout)
 				}
-				return fmt.Errorf("unknown format %q: csv or sepa", *format)
+				return createAtomic(*out, write) // a failed export leaves no file
 			}
 		},
 		"settle": func(fs *flag.FlagSet) func() error {
