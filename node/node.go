@@ -147,6 +147,9 @@ func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
 	if err := n.reload(ctx); err != nil {
 		return nil, err
 	}
+	if err := n.rebuildObjects(ctx); err != nil {
+		return nil, err
+	}
 	if err := n.signEmpty(ctx); err != nil {
 		return nil, err
 	}
@@ -181,6 +184,71 @@ func (n *Node) reload(ctx context.Context) error {
 	n.mu.Unlock()
 	n.cfg.Metrics.TreeSize.Set(float64(st.Size))
 	return nil
+}
+
+// rebuildObjects writes every object of the replayed state to the store's
+// objects projection when the table holds no object of a kind the state
+// holds.
+// That is how a release whose rules compute objects differently (issue 9
+// changed what identity claims, organisations and imported contributions
+// hold) brings an existing node's projections up to date: its migration
+// empties the table, and the first start after it rewrites the table from
+// the log, so meent verify's state digest agrees again. A start that is
+// interrupted leaves the table empty or partial; PutObjects replaces by
+// key, so the next start simply writes it again.
+func (n *Node) rebuildObjects(ctx context.Context) error {
+	n.mu.Lock()
+	st := n.st
+	n.mu.Unlock()
+	kinds := map[string]bool{}
+	st.Objects(func(o meent.Object) { kinds[o.Kind] = true })
+	empty := false
+	for kind := range kinds {
+		stored, err := n.store.Objects(ctx, meent.ObjectFilter{Kind: kind, Limit: 1})
+		if err != nil {
+			return err
+		}
+		empty = empty || len(stored) == 0
+	}
+	if !empty {
+		return nil
+	}
+	return n.store.Sequence(ctx, func(tx meent.SeqTx) error {
+		size, err := tx.Size(ctx)
+		if err != nil {
+			return err
+		}
+		n.mu.Lock()
+		defer n.mu.Unlock()
+		if size != n.st.Size {
+			// Another process appended since this one replayed: catch
+			// up first, so that the objects written are those of the
+			// log as this transaction sees it.
+			if err := n.catchUp(ctx, n.st, n.seen, tx.Entries, size); err != nil {
+				return err
+			}
+			n.st.DropDirty()
+		}
+		const chunk = 1000
+		var objs []meent.Object
+		var werr error
+		n.st.Objects(func(o meent.Object) {
+			if werr != nil {
+				return
+			}
+			if objs = append(objs, o); len(objs) == chunk {
+				werr, objs = tx.PutObjects(ctx, objs), objs[:0]
+			}
+		})
+		if werr != nil {
+			return werr
+		}
+		if err := tx.PutObjects(ctx, objs); err != nil {
+			return err
+		}
+		n.cfg.Logger.Info("rebuilt the objects projection from the log", "size", n.st.Size)
+		return nil
+	})
 }
 
 // signEmpty publishes a checkpoint of the empty tree for a new log, so

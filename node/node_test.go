@@ -6,6 +6,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -398,6 +399,33 @@ func TestCommonsProjectedAndAudited(t *testing.T) {
 	e.open(t)
 	if _, err := audit.Verify(ctx, audit.StoreSource(e.store), e.verifier); err != nil {
 		t.Fatalf("audit after restart: %v", err)
+	}
+
+	// A release whose rules compute objects differently empties the
+	// objects table in a migration; the next start rewrites it from the log.
+	e.close()
+	db, err := sql.Open("sqlite", e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("DELETE FROM objects"); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	st, err := sqlite.Open(ctx, e.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := audit.Verify(ctx, audit.StoreSource(st), e.verifier); err == nil {
+		t.Fatal("audit passed with the objects projection emptied")
+	}
+	st.Close()
+	e.open(t)
+	if _, err := audit.Verify(ctx, audit.StoreSource(e.store), e.verifier); err != nil {
+		t.Fatalf("audit after the objects were rebuilt: %v", err)
+	}
+	if o, err := e.store.Object(ctx, commons.KindContribution, k); err != nil || o.Status != commons.Accepted {
+		t.Fatalf("rebuilt contribution %+v, %v", o, err)
 	}
 }
 

@@ -77,6 +77,14 @@ func (s *State) TakeDirty() []meent.Object {
 	return append(append(s.Commons.TakeDirty(), s.Value.TakeDirty()...), s.License.TakeDirty()...)
 }
 
+// Objects emits every domain object the state holds, for a rebuild of the
+// store's objects projection.
+func (s *State) Objects(emit func(meent.Object)) {
+	s.Commons.Objects(emit)
+	s.Value.Objects(emit)
+	s.License.Objects(emit)
+}
+
 // DropDirty forgets changed objects (after replaying events whose objects
 // are already stored).
 func (s *State) DropDirty() {

@@ -1,0 +1,14 @@
+-- 0005: rebuild the objects projection from the log. Never edit this file
+-- once released. postgres/0005_rebuild_objects.sql has the same meaning.
+--
+-- Issue 9 changed what the rules compute for existing events: an
+-- identity.claim now opens a claim instead of mapping the identity, an
+-- organisation lists every attestation with its author, imported
+-- contributions may carry proofs and amended line counts. Rows written by
+-- the earlier rules would disagree with a replay, and meent verify would
+-- report a state digest that differs. Emptying the table makes the next
+-- start of meent serve (node.Open, rebuildObjects) write every object
+-- again from the log, inside the sequencer's transaction. The same
+-- migration is the way to bring projections up to date after any future
+-- change of rules.
+DELETE FROM objects;
