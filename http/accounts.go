@@ -135,7 +135,7 @@ func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request, username, p
 		return "", meent.Session{}, meent.Errorf(meent.ETOOMANY, "too many failed logins for this account from your address; try again in %s", waitText(wait))
 	}
 	token, sess, err := s.accounts.Login(r.Context(), username, password)
-	s.throttle.end(username, addr, meent.ErrorCode(err) == meent.EUNAUTHORIZED, s.now())
+	s.throttle.end(username, addr, meent.ErrorCode(err) == meent.EUNAUTHORIZED, err == nil, s.now())
 	switch meent.ErrorCode(err) {
 	case "":
 		s.logins.WithLabelValues("ok").Inc()

@@ -19,10 +19,12 @@ import (
 //   - the address, across accounts: 30 attempts, then one every 10 s, so
 //     one place cannot spray guesses over many accounts;
 //   - the account, across addresses: 60 attempts, then one every 10 s,
-//     which slows guessing from many places. It is applied only to
-//     addresses that have already failed for that account, so a correct
-//     password from a clean address still works: an attacker who floods
-//     an account never locks its owner out.
+//     which slows guessing from many places (a botnet, or the 65,536 /64s
+//     of one IPv6 /48). Every attempt is charged to it except those from
+//     an address the account has logged in from before (remembered for
+//     30 days), so an attacker who floods an account never locks its
+//     owner out of the places the owner uses; from a new place during
+//     such a flood the owner waits at most 10 s per attempt.
 //
 // Buckets refill continuously, so a throttle decays on its own: the pair
 // is whole again 5 minutes after its last failure. A refused attempt
@@ -141,16 +143,51 @@ func (bs *buckets) makeRoom(now time.Time) {
 	}
 }
 
-// loginThrottle holds the three tables of login buckets.
+// knownFor is how long an (account, address) pair that logged in is
+// exempt from the account-wide bucket.
+const knownFor = 30 * 24 * time.Hour
+
+// loginThrottle holds the three tables of login buckets, and the pairs
+// that logged in.
 type loginThrottle struct {
 	mu      sync.Mutex
 	pair    *buckets
 	address *buckets
 	account *buckets
+	known   map[string]time.Time // pair key -> last successful login
 }
 
 func newLoginThrottle() *loginThrottle {
-	return &loginThrottle{pair: newBuckets(pairLimit), address: newBuckets(addressLimit), account: newBuckets(accountLimit)}
+	return &loginThrottle{pair: newBuckets(pairLimit), address: newBuckets(addressLimit), account: newBuckets(accountLimit),
+		known: map[string]time.Time{}}
+}
+
+// isKnown reports whether the pair logged in within knownFor.
+func (t *loginThrottle) isKnown(pk string, now time.Time) bool {
+	at, ok := t.known[pk]
+	return ok && now.Sub(at) < knownFor
+}
+
+// remember records a successful login of the pair, bounded like the
+// bucket tables: when full, expired pairs go, then the oldest.
+func (t *loginThrottle) remember(pk string, now time.Time) {
+	if _, ok := t.known[pk]; !ok && len(t.known) >= maxThrottleKeys {
+		var oldest string
+		var at time.Time
+		for k, v := range t.known {
+			if now.Sub(v) >= knownFor {
+				delete(t.known, k)
+				continue
+			}
+			if oldest == "" || v.Before(at) {
+				oldest, at = k, v
+			}
+		}
+		if len(t.known) >= maxThrottleKeys {
+			delete(t.known, oldest)
+		}
+	}
+	t.known[pk] = now
 }
 
 // begin admits a login attempt for username from addr, taking a token
@@ -161,10 +198,10 @@ func (t *loginThrottle) begin(username, addr string, now time.Time) time.Duratio
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	w := max(t.pair.wait(pk, now), t.address.wait(addr, now))
-	// The account-wide bucket binds only an address that has failed for
-	// this account; a clean address is let through (see above).
-	dirty := t.pair.failed(pk, now)
-	if dirty {
+	// The account-wide bucket binds every address but those the account
+	// logged in from (see above).
+	known := t.isKnown(pk, now)
+	if !known {
 		w = max(w, t.account.wait(username, now))
 	}
 	if w > 0 {
@@ -172,14 +209,16 @@ func (t *loginThrottle) begin(username, addr string, now time.Time) time.Duratio
 	}
 	t.pair.take(pk, now)
 	t.address.take(addr, now)
-	t.account.take(username, now)
+	if !known {
+		t.account.take(username, now)
+	}
 	return 0
 }
 
 // end settles an admitted attempt: a success or an attempt that was not
 // judged (the database failed) gives every token back; a wrong password
 // keeps them spent. A success also forgets the pair's failures.
-func (t *loginThrottle) end(username, addr string, wrongPassword bool, now time.Time) {
+func (t *loginThrottle) end(username, addr string, wrongPassword, succeeded bool, now time.Time) {
 	if wrongPassword {
 		return
 	}
@@ -187,10 +226,15 @@ func (t *loginThrottle) end(username, addr string, wrongPassword bool, now time.
 	pk := username + "\x00" + addr
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if !t.isKnown(pk, now) {
+		t.account.give(username, now) // begin took one
+	}
 	t.pair.give(pk, now)
 	delete(t.pair.m, pk)
 	t.address.give(addr, now)
-	t.account.give(username, now)
+	if succeeded {
+		t.remember(pk, now)
+	}
 }
 
 // throttleName bounds the key a username makes, so a long made-up name

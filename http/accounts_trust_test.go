@@ -291,6 +291,8 @@ func TestLoginThrottle(t *testing.T) {
 		if _, err := e.accounts.SignUp(t.Context(), node.SignUp{Username: "grace", Password: trustPW}); err != nil {
 			t.Fatal(err)
 		}
+		// Grace logs in from home before the attack.
+		wantStatus(t, login("10.200.0.1:1", "grace", trustPW), 200)
 		// A botnet: 5 failures from each of 20 addresses (100 > 60).
 		refused := 0
 		for a := range 20 {
@@ -304,6 +306,13 @@ func TestLoginThrottle(t *testing.T) {
 			t.Fatal("100 failures for one account from 20 addresses met no account-wide limit")
 		}
 		wantStatus(t, login("10.200.0.1:1", "grace", trustPW), 200)
+		// From a place she never used, she waits for the account's next
+		// token (at most 10 s), like the botnet: never longer.
+		r := login("10.201.0.1:1", "grace", trustPW)
+		wantProblem(t, r, 429, meent.ETOOMANY)
+		if ra, err := strconv.Atoi(r.header.Get("Retry-After")); err != nil || ra < 1 || ra > 10 {
+			t.Fatalf("Retry-After %q from a new place, want 1 to 10 s", r.header.Get("Retry-After"))
+		}
 	})
 
 	t.Run("the login page says how long to wait", func(t *testing.T) {
