@@ -7,6 +7,7 @@ package node
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -393,6 +394,21 @@ func (n *Node) checkPrivate(ctx context.Context, ev *ledger.Event) error {
 		// would be acknowledged with its private part lost.
 		if rec.IsErased() {
 			return meent.Errorf(meent.ERULE, "private record %s was erased; store the details again (a new record) and name that one", c)
+		}
+		// Only the record's owner may name it, and only for the commons
+		// it was stored for: otherwise an event could borrow someone
+		// else's evidence, and the commons' maintainers, who may read the
+		// records of their commons, could not read it.
+		if rec.Owner != ev.Author {
+			return meent.Errorf(meent.EFORBIDDEN, "private record %s was stored by another agent; an event names only records its author stored", c)
+		}
+		if rec.Commons != "" {
+			var d struct {
+				Commons string `json:"commons"`
+			}
+			if json.Unmarshal(ev.Data, &d) != nil || d.Commons != rec.Commons {
+				return meent.Errorf(meent.ERULE, "private record %s was stored for commons %s, not for this event's commons", c, rec.Commons)
+			}
 		}
 	}
 	return nil

@@ -187,6 +187,29 @@ func TestPrivateRecordStoredBeforeEvent(t *testing.T) {
 		t.Errorf("the settlement that named the record: %v", err)
 	}
 
+	// An event may name only a record its author stored, for its commons.
+	borrowed, err := private.Seal([]byte("bob's own bank details"), w.bobID, w.lib, time.Now().UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.PutPrivate(ctx, borrowed); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.do(w.maya, w.mayaID, value.TypePayoutSettle, w.settle("", borrowed.Commitment.String())); meent.ErrorCode(err) != meent.EFORBIDDEN {
+		t.Errorf("settle naming another agent's record: %v, want forbidden", err)
+	}
+	elsewhere, err := private.Seal([]byte("for another commons"), w.mayaID, strings.Repeat("ab", 32), time.Now().UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.store.PutPrivate(ctx, elsewhere); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.do(w.maya, w.mayaID, value.TypePayoutSettle, w.settle("", elsewhere.Commitment.String())); meent.ErrorCode(err) != meent.ERULE ||
+		!strings.Contains(err.Error(), "stored for commons") {
+		t.Errorf("settle naming a record of another commons: %v", err)
+	}
+
 	// A node that keeps no private records refuses events that name one.
 	w2 := newPrivateWorld(t, false)
 	if err := w2.store.PutPrivate(ctx, rec); err != nil {
