@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -47,6 +48,36 @@ type PrivateRequestData struct {
 
 // signatureSkew bounds how far a signed request's time may be from now.
 const signatureSkew = 5 * time.Minute
+
+// usedRequests remembers the signed requests answered within the skew
+// window, so each is good for one request: a captured Meent-Signature
+// header cannot be replayed to read a record again. Entries older than
+// the window are dropped, since the time check refuses those anyway.
+type usedRequests struct {
+	mu   sync.Mutex
+	seen map[ledger.Hash]time.Time // request hash -> its signed time
+}
+
+// use records h, signed at t, and reports false if it was used before.
+func (u *usedRequests) use(h ledger.Hash, t, now time.Time) bool {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if u.seen == nil {
+		u.seen = map[ledger.Hash]time.Time{}
+	}
+	if _, ok := u.seen[h]; ok {
+		return false
+	}
+	if len(u.seen) >= 1024 {
+		for k, at := range u.seen {
+			if now.Sub(at) > signatureSkew {
+				delete(u.seen, k)
+			}
+		}
+	}
+	u.seen[h] = t
+	return true
+}
 
 // PrivatePut is the body of POST /api/v1/private. The client chooses the
 // salt (32 random bytes) so that it knows the commitment before the node
@@ -124,6 +155,9 @@ func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment, commons
 	}
 	if dt := s.now().Sub(time.UnixMilli(ev.Time)); dt > signatureSkew || dt < -signatureSkew {
 		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request's time is more than %s from the node's clock", signatureSkew)
+	}
+	if !s.signed.use(ev.Hash, time.UnixMilli(ev.Time), s.now()) {
+		return "", meent.Errorf(meent.EUNAUTHORIZED, "this signed request was used before; sign a new one for each request")
 	}
 	var agentID string
 	s.node.State(func(st *state.State) {

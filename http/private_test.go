@@ -164,6 +164,11 @@ func TestPrivateRecords(t *testing.T) {
 		_ = name
 	}
 
+	// A signed request is good once: the same header replayed is refused.
+	mayaHdr := sign(c.ada, "GET", commitment, time.Now())
+	wantStatus(t, e.get("/api/v1/private/"+commitment.String(), SignatureHeader, mayaHdr), 200)
+	wantProblem(t, e.get("/api/v1/private/"+commitment.String(), SignatureHeader, mayaHdr), 401, meent.EUNAUTHORIZED)
+
 	// Cy stores a record of his own with his key alone (as the CLI does).
 	cySalt := private.NewSalt()
 	mine, err := e.client.PutPrivate(ctx, cy, []byte("cy@example.org"), cySalt, "")

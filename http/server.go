@@ -77,6 +77,7 @@ type Server struct {
 	routes   []string // registered mux patterns, in order
 	pages    *pages
 	throttle *loginThrottle // failed logins; see accounts_throttle.go
+	signed   usedRequests   // signed private requests already answered; see private.go
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
