@@ -1,52 +1,196 @@
 package meent_test
 
 import (
+	"encoding/json"
+	"fmt"
 	"os/exec"
+	"slices"
+	"sort"
 	"strings"
 	"testing"
 )
 
-// TestDependencyDirection keeps the one layering rule true: pure rule
-// packages use only the root package, the ledger and the standard library
-// (no I/O adapters); adapters never import each other; only cmd/meent
-// wires everything.
+const module = "github.com/meent/meent"
+
+// A layer is a kind of package: which layers of this module its packages
+// may import, and which third-party modules. The one rule that matters is
+// the direction: the root vocabulary, then the ledger, then the pure rule
+// areas, then the core that runs them (node, audit), then the adapters at
+// the edges, and only cmd/meent wiring everything (STYLE.md).
+type layer struct {
+	imports []string // layers of this module it may import
+	modules []string // import path prefixes of third-party modules it may use
+	noIO    bool     // it may not use the standard library's files, processes, network or databases
+}
+
+// ioPackages are the standard library's doors to the outside world.
+var ioPackages = []string{"os", "os/exec", "net", "net/http", "database/sql", "io/fs", "path/filepath", "syscall"}
+
+var layers = map[string]layer{
+	"root":   {noIO: true},
+	"ledger": {noIO: true, imports: []string{"root"}, modules: []string{"filippo.io/edwards25519", "github.com/go-json-experiment/json", "golang.org/x/mod/sumdb"}},
+	// Pure rules: given state and an event, accept or refuse and compute
+	// the new state. No I/O, so no database, network or adapter; CEL for
+	// the formulas policies hold.
+	"rules": {noIO: true, imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/go-json-experiment/json", "cel.dev/cel-go"}},
+	"core":  {imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb"}},
+	// Adapters wrap one outside thing each; they never import each other
+	// (but see adapterUses for the SQL drivers over sqlstore).
+	"adapter": {imports: []string{"root", "ledger", "rules", "core"}},
+	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "adapter"}, modules: []string{""}},
+}
+
+// packages gives every package of the module its layer. A package not
+// listed fails the test the day it appears.
+var packages = map[string]string{
+	"":           "root",
+	"ledger":     "ledger",
+	"agent":      "rules",
+	"commons":    "rules",
+	"value":      "rules",
+	"license":    "rules",
+	"private":    "rules",
+	"state":      "rules",
+	"payout":     "rules",
+	"valueflows": "rules",
+	"modcheck":   "adapter",
+	"node":       "core",
+	"audit":      "core",
+	"sqlstore":   "adapter",
+	"sqlite":     "adapter",
+	"postgres":   "adapter",
+	"blob":       "adapter",
+	"gitimport":  "adapter",
+	"http":       "adapter",
+	"storetest":  "adapter",
+	"cmd/meent":  "wiring",
+}
+
+// adapterUses lists, per adapter, the third-party modules it wraps and the
+// only other adapters it may import: the SQLite and PostgreSQL drivers
+// share the hand-written SQL of sqlstore.
+var adapterUses = map[string]struct{ modules, adapters []string }{
+	"sqlstore":  {modules: []string{"github.com/go-json-experiment/json"}},
+	"sqlite":    {modules: []string{"modernc.org/sqlite"}, adapters: []string{"sqlstore"}},
+	"postgres":  {modules: []string{"github.com/jackc/pgx/v5"}, adapters: []string{"sqlstore"}},
+	"blob":      {},
+	"gitimport": {},
+	"modcheck":  {modules: []string{"golang.org/x/mod/modfile", "golang.org/x/mod/module"}},
+	"http":      {modules: []string{"github.com/go-json-experiment/json", "github.com/prometheus/client_golang", "golang.org/x/mod/sumdb"}},
+	"storetest": {modules: []string{"golang.org/x/mod/sumdb"}},
+}
+
+// goPackage is what go list says of a package.
+type goPackage struct {
+	ImportPath string
+	Imports    []string
+	Standard   bool
+}
+
+// violations checks each package's direct imports (not its tests')
+// against its layer and returns what breaks the rules.
+func violations(pkgs []goPackage, std map[string]bool) []string {
+	var out []string
+	for _, p := range pkgs {
+		name := strings.TrimPrefix(strings.TrimPrefix(p.ImportPath, module), "/")
+		lname, ok := packages[name]
+		if !ok {
+			out = append(out, fmt.Sprintf("%s has no layer: add it to packages in deps_test.go", p.ImportPath))
+			continue
+		}
+		l := layers[lname]
+		for _, imp := range p.Imports {
+			switch {
+			case std[imp]:
+				if l.noIO && slices.Contains(ioPackages, imp) {
+					out = append(out, fmt.Sprintf("%s (%s) uses %s: its layer does no I/O", p.ImportPath, lname, imp))
+				}
+			case imp == module || strings.HasPrefix(imp, module+"/"):
+				dep := strings.TrimPrefix(strings.TrimPrefix(imp, module), "/")
+				dl, ok := packages[dep]
+				if !ok {
+					out = append(out, fmt.Sprintf("%s imports %s, which has no layer", name, dep))
+					continue
+				}
+				switch {
+				case lname == "adapter" && dl == "adapter":
+					if !slices.Contains(adapterUses[name].adapters, dep) {
+						out = append(out, fmt.Sprintf("adapter %s imports adapter %s", name, dep))
+					}
+				case !slices.Contains(l.imports, dl):
+					out = append(out, fmt.Sprintf("%s (%s) imports %s (%s)", p.ImportPath, lname, imp, dl))
+				}
+			default:
+				allowed := l.modules
+				if lname == "adapter" {
+					allowed = adapterUses[name].modules
+				}
+				if !slices.ContainsFunc(allowed, func(m string) bool { return strings.HasPrefix(imp, m) }) {
+					out = append(out, fmt.Sprintf("%s (%s) uses %s, which its layer does not list", p.ImportPath, lname, imp))
+				}
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TestDependencyDirection keeps the layering true for every package of
+// the module, with an allow-list: a package, an import or a third-party
+// module nobody placed is refused.
 func TestDependencyDirection(t *testing.T) {
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Skip("go command not found")
 	}
-	const mod = "github.com/meent/meent"
-	forbidden := map[string][]string{
-		"ledger":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"agent":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"commons":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"value":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"license":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"private":    {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"payout":     {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"valueflows": {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"modcheck":   {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"gitimport":  {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node"},
-		"state":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node", "database/sql", "net/http"},
-		"node":       {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", "database/sql"},
-		"audit":      {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres", mod + "/http", mod + "/node"},
-		"sqlstore":   {mod + "/http", mod + "/node", mod + "/sqlite", mod + "/postgres"},
-		"sqlite":     {mod + "/http", mod + "/node", mod + "/postgres"},
-		"postgres":   {mod + "/http", mod + "/node", mod + "/sqlite"},
-		"http":       {mod + "/sqlstore", mod + "/sqlite", mod + "/postgres"},
+	out, err := exec.Command("go", "list", "-json=ImportPath,Imports,Standard", "./...").Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
 	}
-	for pkg, bad := range forbidden {
-		out, err := exec.Command("go", "list", "-deps", "./"+pkg).CombinedOutput()
-		if err != nil {
-			t.Fatalf("go list %s: %v\n%s", pkg, err, out)
+	stdOut, err := exec.Command("go", "list", "std").Output()
+	if err != nil {
+		t.Fatalf("go list std: %v", err)
+	}
+	std := map[string]bool{}
+	for _, p := range strings.Fields(string(stdOut)) {
+		std[p] = true
+	}
+	var pkgs []goPackage
+	dec := json.NewDecoder(strings.NewReader(string(out)))
+	for dec.More() {
+		var p goPackage
+		if err := dec.Decode(&p); err != nil {
+			t.Fatal(err)
 		}
-		deps := map[string]bool{}
-		for _, d := range strings.Fields(string(out)) {
-			deps[d] = true
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) < len(packages) {
+		t.Fatalf("go list found %d packages, the table places %d", len(pkgs), len(packages))
+	}
+	for _, v := range violations(pkgs, std) {
+		t.Error(v)
+	}
+}
+
+// TestDependencyRulesBite: the checker refuses what the layering forbids,
+// so the test above cannot pass by checking nothing.
+func TestDependencyRulesBite(t *testing.T) {
+	std := map[string]bool{"fmt": true, "database/sql": true}
+	cases := map[string]goPackage{
+		"a rule area importing an adapter": {ImportPath: module + "/commons", Imports: []string{module + "/sqlstore"}},
+		"an adapter importing an adapter":  {ImportPath: module + "/http", Imports: []string{module + "/blob"}},
+		"the core importing an adapter":    {ImportPath: module + "/node", Imports: []string{module + "/sqlite"}},
+		"a rule area using a database":     {ImportPath: module + "/value", Imports: []string{"github.com/jackc/pgx/v5"}},
+		"an unplaced package":              {ImportPath: module + "/newarea", Imports: []string{"fmt"}},
+		"the root importing the ledger":    {ImportPath: module, Imports: []string{module + "/ledger"}},
+		"a rule area opening a database":   {ImportPath: module + "/license", Imports: []string{"database/sql"}},
+	}
+	for name, p := range cases {
+		if v := violations([]goPackage{p}, std); len(v) == 0 {
+			t.Errorf("%s: not refused", name)
 		}
-		for _, b := range bad {
-			if deps[b] {
-				t.Errorf("%s imports %s", pkg, b)
-			}
-		}
+	}
+	fine := goPackage{ImportPath: module + "/sqlite", Imports: []string{"fmt", module + "/sqlstore", "modernc.org/sqlite"}}
+	if v := violations([]goPackage{fine}, std); len(v) != 0 {
+		t.Errorf("the SQLite driver over sqlstore is refused: %v", v)
 	}
 }

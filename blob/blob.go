@@ -27,6 +27,9 @@ import (
 	"github.com/meent/meent"
 )
 
+// The directory store is a meent.BlobStore.
+var _ meent.BlobStore = (*Store)(nil)
+
 // HashLen is the length of a blob hash: SHA-256 in lowercase hex.
 const HashLen = 2 * sha256.Size
 
@@ -69,18 +72,7 @@ func (s *Store) MaxSize() int64 { return s.maxSize }
 // ParseHash checks that h names a blob: exactly 64 lowercase hex digits.
 // Nothing else is ever turned into a path, so no name can leave the
 // store's directory. It returns EINVALID otherwise.
-func ParseHash(h string) (string, error) {
-	if len(h) != HashLen {
-		return "", meent.Errorf(meent.EINVALID, "a blob hash is the SHA-256 of its bytes, 64 lowercase hex digits")
-	}
-	for i := 0; i < len(h); i++ {
-		c := h[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f') {
-			return "", meent.Errorf(meent.EINVALID, "a blob hash is the SHA-256 of its bytes, 64 lowercase hex digits")
-		}
-	}
-	return h, nil
-}
+func ParseHash(h string) (string, error) { return meent.ParseBlobHash(h) }
 
 // path returns where the blob with a parsed hash lives.
 func (s *Store) path(h string) string {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/blob"
 	"github.com/meent/meent/node"
 )
 
@@ -24,7 +23,7 @@ type BlobInfo struct {
 	Size int64  `json:"size"` // bytes
 }
 
-func (s *Server) blobStore() (*blob.Store, error) {
+func (s *Server) blobStore() (meent.BlobStore, error) {
 	if s.opts.Blobs == nil {
 		return nil, meent.Errorf(meent.EUNAVAILABLE, "this node stores no files")
 	}
@@ -56,7 +55,7 @@ func (s *Server) authenticateUpload(r *nethttp.Request) (caller, error) {
 }
 
 func (s *Server) apiPutBlob(w nethttp.ResponseWriter, r *nethttp.Request) {
-	h, err := blob.ParseHash(r.PathValue("hash"))
+	h, err := meent.ParseBlobHash(r.PathValue("hash"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -11,7 +11,6 @@ import (
 	"strconv"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/blob"
 )
 
 // Client calls for peer production: blobs, commons, contributions, needs
@@ -36,7 +35,7 @@ func (c *Client) PutBlob(ctx context.Context, token string, data []byte) (BlobIn
 // returns the number of bytes written. On a mismatch w has received bytes
 // that must not be trusted, and the error is EINVALID.
 func (c *Client) Blob(ctx context.Context, hash string, w io.Writer) (int64, error) {
-	if _, err := blob.ParseHash(hash); err != nil {
+	if _, err := meent.ParseBlobHash(hash); err != nil {
 		return 0, err
 	}
 	req, err := nethttp.NewRequestWithContext(ctx, nethttp.MethodGet, c.base+"/api/v1/blobs/"+hash, nil)

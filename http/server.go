@@ -25,7 +25,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/blob"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/private"
 )
@@ -52,7 +51,7 @@ type Options struct {
 	// Blobs stores the files that back evidence; nil answers the blob
 	// routes with unavailable. MaxBlobSize bounds one upload in bytes;
 	// 0 means DefaultMaxBlobSize (32 MiB).
-	Blobs       *blob.Store
+	Blobs       meent.BlobStore
 	MaxBlobSize int64
 
 	// Now is the wall clock, for the time left on claims; nil is time.Now.
