@@ -77,6 +77,7 @@ type Server struct {
 	pages    *pages
 	throttle *loginThrottle // failed logins; see accounts_throttle.go
 	signed   usedRequests   // signed private requests already answered; see private.go
+	digests  digestCache    // the last state digest; see apiStateDigest
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec

@@ -599,3 +599,47 @@ func TestPanicRecovery(t *testing.T) {
 		}
 	}
 }
+
+// TestStateDigestShared: the digest reads every projection row and needs
+// no login, so a burst of requests shares one computation, a digest is
+// served for at most digestMaxAge, and then a new one reflects the log.
+func TestStateDigestShared(t *testing.T) {
+	t.Parallel()
+	var mu sync.Mutex
+	clock := time.Now()
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	e := newEnv(t, func(o *Options) { o.Now = now })
+	e.createAgent("ada")
+	var wg sync.WaitGroup
+	sizes := make([]int64, 20)
+	for i := range sizes {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var sd StateDigest
+			e.get("/api/v1/state/digest").json(t, &sd)
+			sizes[i] = sd.Size
+		}()
+	}
+	wg.Wait()
+	if c := e.server.digests.computed; c != 1 {
+		t.Fatalf("20 concurrent requests computed the digest %d times, want 1", c)
+	}
+	e.createAgent("bo")
+	var sd StateDigest
+	e.get("/api/v1/state/digest").json(t, &sd)
+	if sd.Size != sizes[0] || e.server.digests.computed != 1 {
+		t.Fatalf("within %s: size %d (was %d), computed %d times", digestMaxAge, sd.Size, sizes[0], e.server.digests.computed)
+	}
+	mu.Lock()
+	clock = clock.Add(digestMaxAge)
+	mu.Unlock()
+	e.get("/api/v1/state/digest").json(t, &sd)
+	if sd.Size != e.size() || e.server.digests.computed != 2 {
+		t.Fatalf("after %s: size %d, want %d; computed %d times", digestMaxAge, sd.Size, e.size(), e.server.digests.computed)
+	}
+	size, d, err := audit.ProjectionDigest(t.Context(), e.store)
+	if err != nil || sd.Size != size || sd.Digest != fmt.Sprintf("%x", d.Total) {
+		t.Fatalf("served %+v, the projections say %d %x (%v)", sd, size, d.Total, err)
+	}
+}
