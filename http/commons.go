@@ -469,6 +469,36 @@ func (s *Server) board(o *objects, commonsID string, b boardQuery) ([]Need, erro
 	return out, nil
 }
 
+// upstream is a commons in a fork's ancestry, and the log index before
+// which its contributions count for the fork: the earliest fork point on
+// the way from the fork to it.
+type upstream struct {
+	c      *commons.Commons
+	before int64
+}
+
+// ancestry walks the fork chain above c, at most maxLineage deep; a
+// missing upstream ends it.
+func ancestry(o *objects, c *commons.Commons) ([]upstream, error) {
+	var out []upstream
+	limit := int64(-1)
+	for cur, depth := c, 0; cur.ForkOf != "" && depth < maxLineage; depth++ {
+		if limit < 0 || cur.ForkedAt < limit {
+			limit = cur.ForkedAt
+		}
+		up, err := o.commons(cur.ForkOf)
+		if meent.ErrorCode(err) == meent.ENOTFOUND {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, upstream{up, limit})
+		cur = up
+	}
+	return out, nil
+}
+
 // lineage returns the contributions a commons recognises, newest first:
 // its own (of the given status, "" for any) and, through each fork in its
 // ancestry, the upstream contributions accepted before the fork (only
@@ -487,30 +517,22 @@ func (s *Server) lineage(o *objects, c *commons.Commons, status string, withUpst
 	if !withUpstream || (status != "" && status != commons.Accepted) {
 		return out, nil
 	}
-	limit := int64(-1)
-	for cur, depth := c, 0; cur.ForkOf != "" && depth < maxLineage; depth++ {
-		if limit < 0 || cur.ForkedAt < limit {
-			limit = cur.ForkedAt
-		}
-		up, err := o.commons(cur.ForkOf)
-		if meent.ErrorCode(err) == meent.ENOTFOUND {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.ID, Status: commons.Accepted, Limit: scanLimit, Desc: true})
+	ups, err := ancestry(o, c)
+	if err != nil {
+		return nil, err
+	}
+	for _, up := range ups {
+		ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Limit: scanLimit, Desc: true})
 		if err != nil {
 			return nil, err
 		}
 		for _, k := range ks {
-			if k.Decided < limit {
+			if k.Decided < up.before {
 				v := contributionOf(k)
-				v.FromCommons = up.ID
+				v.FromCommons = up.c.ID
 				out = append(out, v)
 			}
 		}
-		cur = up
 	}
 	slices.SortStableFunc(out, func(a, b Contribution) int { return cmp.Compare(b.Submitted, a.Submitted) })
 	return out, nil
@@ -659,21 +681,13 @@ func (s *Server) lineagePage(o *objects, c *commons.Commons, status string, with
 	}
 	sources := []source{{id: c.ID}}
 	if withUpstream && (status == "" || status == commons.Accepted) {
-		limit := int64(-1)
-		for cur, depth := c, 0; cur.ForkOf != "" && depth < maxLineage; depth++ {
-			if limit < 0 || cur.ForkedAt < limit {
-				limit = cur.ForkedAt
-			}
-			up, err := o.commons(cur.ForkOf)
-			if meent.ErrorCode(err) == meent.ENOTFOUND {
-				break
-			}
-			if err != nil {
-				return nil, "", err
-			}
-			before := limit
-			sources = append(sources, source{id: up.ID, keep: func(k *commons.Contribution) bool { return k.Decided < before }})
-			cur = up
+		ups, err := ancestry(o, c)
+		if err != nil {
+			return nil, "", err
+		}
+		for _, up := range ups {
+			before := up.before
+			sources = append(sources, source{id: up.c.ID, keep: func(k *commons.Contribution) bool { return k.Decided < before }})
 		}
 	}
 	type item struct {

@@ -847,31 +847,20 @@ func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error
 		return nil, err
 	}
 	in := valueflows.Input{BaseURL: s.baseURL(r), Commons: c, Agents: map[string]*agent.Agent{}}
-	limit := int64(-1)
-	for cur, depth := c, 0; cur != nil && depth <= maxLineage; depth++ {
-		ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: cur.ID, Status: commons.Accepted, Limit: scanLimit, Desc: true})
+	ups, err := ancestry(o, c)
+	if err != nil {
+		return nil, err
+	}
+	for _, up := range append([]upstream{{c, -1}}, ups...) {
+		ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Limit: scanLimit, Desc: true})
 		if err != nil {
 			return nil, err
 		}
 		for _, k := range ks {
-			if limit < 0 || k.Decided < limit {
+			if up.before < 0 || k.Decided < up.before {
 				in.Contributions = append(in.Contributions, k)
 			}
 		}
-		if cur.ForkOf == "" {
-			break
-		}
-		if limit < 0 || cur.ForkedAt < limit {
-			limit = cur.ForkedAt
-		}
-		up, err := o.commons(cur.ForkOf)
-		if meent.ErrorCode(err) == meent.ENOTFOUND {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		cur = up
 	}
 	if in.Incomes, err = list[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID, Limit: scanLimit}); err != nil {
 		return nil, err
