@@ -410,6 +410,12 @@ func (s *Server) postIdentityClaim(w nethttp.ResponseWriter, r *nethttp.Request)
 	read := func() (string, any) {
 		return commons.TypeIdentityClaim, commons.IdentityData{Commons: id, Identity: strings.TrimSpace(r.PostFormValue("identity"))}
 	}
+	s.identityAction(w, r, id, read)
+}
+
+// identityAction signs the event read gives for the logged-in person and
+// goes back to the identities page, which shows a refusal in place.
+func (s *Server) identityAction(w nethttp.ResponseWriter, r *nethttp.Request, id string, read func() (string, any)) {
 	_, p, ok := s.actWith(w, r, read)
 	if !ok {
 		return
@@ -445,15 +451,7 @@ func (s *Server) postIdentityDecision(w nethttp.ResponseWriter, r *nethttp.Reque
 		s.errorPage(w, r, meent.Errorf(meent.EINVALID, "action must be confirm, reject, contest or finalize"), 0)
 		return
 	}
-	_, p, ok := s.actWith(w, r, read)
-	if !ok {
-		return
-	}
-	if p != nil {
-		s.renderIdentities(w, r, p.Status, p.Detail)
-		return
-	}
-	nethttp.Redirect(w, r, "/commons/"+id+"/identities", nethttp.StatusSeeOther)
+	s.identityAction(w, r, id, read)
 }
 
 // balanceRow is one of an agent's balances on its page, with the
