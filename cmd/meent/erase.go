@@ -19,6 +19,20 @@ func privateStore(s meent.Store) private.Store {
 	return ps
 }
 
+// openPrivate opens the data directory's store and its private records.
+func openPrivate(ctx context.Context, cfg *Config) (meent.Store, private.Store, error) {
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, nil, err
+	}
+	ps := privateStore(store)
+	if ps == nil {
+		store.Close()
+		return nil, nil, fmt.Errorf("this store keeps no private records")
+	}
+	return store, ps, nil
+}
+
 // cmdErase erases a private record in a data directory: its bytes and
 // salt are deleted, a tombstone (when, by whom) stays, and the log is not
 // touched, so meent verify still passes. It is the operator's tool for an
@@ -50,15 +64,11 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	store, err := openStore(ctx, cfg)
+	store, ps, err := openPrivate(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ps := privateStore(store)
-	if ps == nil {
-		return fmt.Errorf("this store keeps no private records")
-	}
 	var rec private.Record
 	if *show {
 		rec, err = ps.PrivateRecord(ctx, c)
@@ -83,15 +93,11 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // is erased the node refuses any new event naming it, so collection never
 // leaves an acknowledged event without its data.
 func eraseOrphans(ctx context.Context, cfg *Config, by string, age time.Duration, stdout io.Writer) error {
-	store, err := openStore(ctx, cfg)
+	store, ps, err := openPrivate(ctx, cfg)
 	if err != nil {
 		return err
 	}
 	defer store.Close()
-	ps := privateStore(store)
-	if ps == nil {
-		return fmt.Errorf("this store keeps no private records")
-	}
 	named := map[private.Commitment]bool{}
 	for start := int64(0); ; {
 		es, err := store.Entries(ctx, start, 1024)
