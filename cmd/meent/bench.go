@@ -5,6 +5,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	nethttp "net/http"
@@ -22,19 +23,21 @@ import (
 // does not compete with the server for CPU during the run), then POSTs
 // them from C concurrent clients and reports the rate, latency
 // percentiles and how often the node published a new checkpoint.
-func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("bench", stderr)
+func benchFlags(fs *flag.FlagSet) action {
 	url := fs.String("url", "http://127.0.0.1:8080", "node URL (loopback only: this is a load test)")
 	n := fs.Int("n", 20000, "events to submit")
 	conc := fs.Int("concurrency", 64, "concurrent clients")
-	if err := parse(fs, args); err != nil {
-		return err
+	return func(ctx context.Context, stdout, stderr io.Writer) error {
+		return cmdBench(ctx, *url, *n, *conc, stdout)
 	}
-	if *n < 1 || *conc < 1 {
+}
+
+func cmdBench(ctx context.Context, url string, n, conc int, stdout io.Writer) error {
+	if n < 1 || conc < 1 {
 		return errors.New("--n and --concurrency must be positive")
 	}
-	fmt.Fprintf(stdout, "signing %d agent.create events...\n", *n)
-	entries := make([][]byte, *n)
+	fmt.Fprintf(stdout, "signing %d agent.create events...\n", n)
+	entries := make([][]byte, n)
 	now := time.Now().UnixMilli()
 	for i := range entries {
 		_, key, _ := ed25519.GenerateKey(rand.Reader)
@@ -44,8 +47,8 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		entries[i] = e
 	}
-	tr := &nethttp.Transport{MaxIdleConns: *conc, MaxIdleConnsPerHost: *conc}
-	client := http.NewClient(*url, &nethttp.Client{Transport: tr, Timeout: 30 * time.Second})
+	tr := &nethttp.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc}
+	client := http.NewClient(url, &nethttp.Client{Transport: tr, Timeout: 30 * time.Second})
 	if _, err := client.Node(ctx); err != nil {
 		return fmt.Errorf("node not reachable: %w", err)
 	}
@@ -81,20 +84,20 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 	}()
 
-	lat := make([]time.Duration, *n)
+	lat := make([]time.Duration, n)
 	var next atomic.Int64
 	var failed atomic.Int64
 	var firstErr error
 	var errOnce sync.Once
 	var wg sync.WaitGroup
 	start := time.Now()
-	for w := 0; w < *conc; w++ {
+	for w := 0; w < conc; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i := next.Add(1) - 1
-				if i >= int64(*n) || ctx.Err() != nil {
+				if i >= int64(n) || ctx.Err() != nil {
 					return
 				}
 				t := time.Now()
@@ -114,12 +117,12 @@ func cmdBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	slices.Sort(lat)
 	pct := func(p float64) time.Duration { return lat[int(p*float64(len(lat)-1))].Round(10 * time.Microsecond) }
-	fmt.Fprintf(stdout, "events %d  concurrency %d  elapsed %s\n", *n, *conc, elapsed.Round(time.Millisecond))
-	fmt.Fprintf(stdout, "rate %.0f events/s\n", float64(*n)/elapsed.Seconds())
+	fmt.Fprintf(stdout, "events %d  concurrency %d  elapsed %s\n", n, conc, elapsed.Round(time.Millisecond))
+	fmt.Fprintf(stdout, "rate %.0f events/s\n", float64(n)/elapsed.Seconds())
 	fmt.Fprintf(stdout, "latency p50 %s  p90 %s  p99 %s  max %s\n", pct(0.5), pct(0.9), pct(0.99), lat[len(lat)-1].Round(10*time.Microsecond))
 	fmt.Fprintf(stdout, "longest gap between checkpoints under load %s (polled every 20ms)\n", time.Duration(maxGap.Load()).Round(time.Millisecond))
 	if f := failed.Load(); f > 0 {
-		return fmt.Errorf("%d of %d submissions failed; first: %w", f, *n, firstErr)
+		return fmt.Errorf("%d of %d submissions failed; first: %w", f, n, firstErr)
 	}
 	return nil
 }

@@ -62,10 +62,10 @@ func helpScript() string {
 	b.WriteString("# Generated from the command table in main.go.\n\n")
 	b.WriteString("exec meent help\n! stderr .\n")
 	groups := map[string]bool{}
-	for _, c := range commands {
+	for _, c := range allCommands() {
 		fmt.Fprintf(&b, "stdout %s\n", sq(regexp.QuoteMeta(c.summary)))
 	}
-	for _, c := range commands {
+	for _, c := range allCommands() {
 		q := regexp.QuoteMeta
 		for _, h := range []string{"-h", "--help"} {
 			fmt.Fprintf(&b, "\nexec meent %s %s\nstdout %s\nstdout %s\n! stderr .\n", c.name, h, sq("^usage: "+q(synopsis(c))+" "), sq(q(strings.ToUpper(c.summary[:1])+c.summary[1:])))

@@ -35,13 +35,28 @@ type listFlag []string
 func (l *listFlag) String() string     { return strings.Join(*l, ",") }
 func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
-// signer holds the flags every signing command shares.
+// remote holds the flag of every command that talks to a node.
+type remote struct {
+	url string
+}
+
+func (r *remote) bind(fs *flag.FlagSet) {
+	fs.StringVar(&r.url, "url", "http://127.0.0.1:8080", "node URL")
+}
+
+// base is the node's URL without a trailing slash, to append API paths to.
+func (r *remote) base() string { return strings.TrimRight(r.url, "/") }
+
+// signer holds the flags of every command that signs an event: the node
+// and the agent key. A command that only reads binds a remote, so that
+// its help lists no --key it would ignore.
 type signer struct {
-	url, key string
+	remote
+	key string
 }
 
 func (s *signer) bind(fs *flag.FlagSet) {
-	fs.StringVar(&s.url, "url", "http://127.0.0.1:8080", "node URL")
+	s.remote.bind(fs)
 	fs.StringVar(&s.key, "key", "", "agent key file (from meent agent create, or DATA/admin.key)")
 }
 
@@ -145,284 +160,303 @@ func httpGetResponse(ctx context.Context, url string) (*nethttp.Response, []byte
 	return resp, body, nil
 }
 
-// subcommand runs one of several named sub-subcommands. run (in main.go)
-// has already answered "meent NAME" and "meent NAME -h" from the command
-// table; every subcommand here must have its line there.
-func subcommand(ctx context.Context, name string, args []string, stdout, stderr io.Writer,
-	cmds map[string]func(fs *flag.FlagSet) func() error) error {
-	for sub := range cmds {
-		if _, ok := lookup(name + " " + sub); !ok {
-			return fmt.Errorf("internal: meent %s %s is missing from the command table in main.go", name, sub)
-		}
-	}
-	if len(args) == 0 || cmds[args[0]] == nil {
-		var names []string
-		for n := range cmds {
-			names = append(names, n)
-		}
-		return fmt.Errorf("usage: meent %s {%s} [flags]; -h for the flags of each", name, strings.Join(slices.Sorted(slices.Values(names)), "|"))
-	}
-	fs := newFlagSet(name+" "+args[0], stderr)
-	run := cmds[args[0]](fs)
-	if err := parse(fs, args[1:]); err != nil {
-		return err
-	}
-	return run()
+// commonsArea holds the peer-production commands: commons, their
+// contributions and their needs boards.
+var commonsArea = area{
+	name:     "commons",
+	summary:  "commons, their contributions and their needs",
+	commands: slices.Concat(commonsCommands, contributionCommands, needCommands),
+	demo:     demoCommons,
 }
 
-func cmdCommons(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var s signer
-	return subcommand(ctx, "commons", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
-		"create": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.CreateData
-			var links, maint listFlag
-			fs.StringVar(&d.Name, "name", "", "name")
-			fs.StringVar(&d.Description, "description", "", "description")
-			fs.StringVar(&d.Kind, "kind", "software", "software, design, knowledge, hardware or other")
-			fs.IntVar(&d.Approvals, "approvals", 1, "accepts a contribution needs")
-			fs.Var(&links, "link", "a link (repeatable)")
-			fs.Var(&maint, "maintainer", "a first maintainer's agent ID (repeatable; node admins only)")
-			return func() error {
-				d.Links, d.Maintainers = links, maint
-				return s.submit(ctx, stdout, commons.TypeCreate, d)
+var commonsCommands = []command{
+	{name: "commons create", summary: "create a commons; you become its maintainer", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.CreateData
+		var links, maint listFlag
+		fs.StringVar(&d.Name, "name", "", "name")
+		fs.StringVar(&d.Description, "description", "", "description")
+		fs.StringVar(&d.Kind, "kind", "software", "software, design, knowledge, hardware or other")
+		fs.IntVar(&d.Approvals, "approvals", 1, "accepts a contribution needs")
+		fs.Var(&links, "link", "a link (repeatable)")
+		fs.Var(&maint, "maintainer", "a first maintainer's agent ID (repeatable; node admins only)")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			d.Links, d.Maintainers = links, maint
+			return s.submit(ctx, stdout, commons.TypeCreate, d)
+		}
+	}},
+	{name: "commons fork", args: "ID", idFlag: "commons", summary: "fork a commons, keeping the contributions it accepted so far", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.ForkData
+		fs.StringVar(&d.Commons, "commons", "", "commons to fork")
+		fs.StringVar(&d.Name, "name", "", "the fork's name")
+		fs.StringVar(&d.Description, "description", "", "description")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, commons.TypeFork, d)
+		}
+	}},
+	{name: "commons maintainer", args: "AGENT", idFlag: "agent", summary: "appoint (or with --remove, remove) a maintainer of a commons", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.MaintainerData
+		remove := fs.Bool("remove", false, "remove instead of add")
+		fs.StringVar(&d.Commons, "commons", "", "commons ID")
+		fs.StringVar(&d.Agent, "agent", "", "the maintainer's agent ID")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if *remove {
+				return s.submit(ctx, stdout, commons.TypeMaintainerRemove, d)
 			}
-		},
-		"fork": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.ForkData
-			fs.StringVar(&d.Commons, "commons", "", "commons to fork")
-			fs.StringVar(&d.Name, "name", "", "the fork's name")
-			fs.StringVar(&d.Description, "description", "", "description")
-			return func() error { return s.submit(ctx, stdout, commons.TypeFork, d) }
-		},
-		"maintainer": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.MaintainerData
-			remove := fs.Bool("remove", false, "remove instead of add")
-			fs.StringVar(&d.Commons, "commons", "", "commons ID")
-			fs.StringVar(&d.Agent, "agent", "", "agent ID")
-			return func() error {
-				if *remove {
-					return s.submit(ctx, stdout, commons.TypeMaintainerRemove, d)
-				}
-				return s.submit(ctx, stdout, commons.TypeMaintainerAdd, d)
+			return s.submit(ctx, stdout, commons.TypeMaintainerAdd, d)
+		}
+	}},
+	{name: "commons list", summary: "list the commons as JSON", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			cs, err := http.NewClient(r.url, nil).CommonsList(ctx, "")
+			if err != nil {
+				return err
 			}
-		},
-		"list": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			return func() error {
-				cs, err := http.NewClient(s.url, nil).CommonsList(ctx, "")
-				if err != nil {
-					return err
-				}
-				return printJSON(stdout, http.CommonsList{Commons: cs})
-			}
-		},
-		"show": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			id := fs.String("id", "", "commons ID")
-			return func() error { return getJSON(ctx, stdout, s.url+"/api/v1/commons/"+*id) }
-		},
-	})
+			return printJSON(stdout, http.CommonsList{Commons: cs})
+		}
+	}},
+	{name: "commons show", args: "ID", idFlag: "id", summary: "show a commons as JSON", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		id := fs.String("id", "", "commons ID")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return getJSON(ctx, stdout, r.url+"/api/v1/commons/"+*id)
+		}
+	}},
 }
 
-func cmdContribution(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var s signer
-	work := func(fs *flag.FlagSet, title, desc *string, ev *[]commons.Evidence, q *commons.Quantities) func() error {
-		var urls, commits, blobs listFlag
-		var amount int64
-		var currency, token string
-		fs.StringVar(title, "title", "", "title")
-		fs.StringVar(desc, "description", "", "description")
-		fs.Var(&urls, "evidence-url", "evidence: a URL (repeatable)")
-		fs.Var(&commits, "commit", "evidence: a git commit hash (repeatable)")
-		fs.Var(&blobs, "file", "evidence: a file to upload as a blob (repeatable; needs --token)")
-		fs.StringVar(&token, "token", "", "API token, to upload files")
-		fs.Int64Var(&q.Minutes, "minutes", 0, "work time in minutes")
-		fs.Int64Var(&q.LinesAdded, "lines-added", 0, "lines added")
-		fs.Int64Var(&q.LinesRemoved, "lines-removed", 0, "lines removed")
-		fs.Int64Var(&amount, "amount", 0, "amount given, in minor units")
-		fs.StringVar(&currency, "currency", "", "currency of --amount (ISO 4217)")
-		return func() error {
-			for _, u := range urls {
-				*ev = append(*ev, commons.Evidence{URL: u})
+var contributionCommands = []command{
+	{name: "contribution submit", summary: "contribute to a commons; maintainers review it after the fact", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.SubmitData
+		fs.StringVar(&d.Commons, "commons", "", "commons ID")
+		fs.StringVar(&d.Kind, "kind", "code", strings.Join(commons.ContributionKinds, ", "))
+		fs.StringVar(&d.Need, "need", "", "the need it answers")
+		prep := workFlags(fs, &s, &d.Title, &d.Description, &d.Evidence, &d.Quantities)
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if err := prep(ctx); err != nil {
+				return err
 			}
-			for _, c := range commits {
-				*ev = append(*ev, commons.Evidence{Commit: c})
-			}
-			for _, f := range blobs {
-				h, err := uploadBlob(ctx, s.url, token, f)
-				if err != nil {
-					return fmt.Errorf("upload %s: %w", f, err)
-				}
-				*ev = append(*ev, commons.Evidence{Blob: h, Note: truncate(filepath.Base(f), commons.MaxTitle)})
-			}
-			if amount != 0 || currency != "" {
-				q.Amount = &commons.Money{Amount: amount, Currency: currency}
-			}
-			return nil
+			return s.submit(ctx, stdout, commons.TypeSubmit, d)
 		}
-	}
-	return subcommand(ctx, "contribution", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
-		"submit": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.SubmitData
-			fs.StringVar(&d.Commons, "commons", "", "commons ID")
-			fs.StringVar(&d.Kind, "kind", "code", strings.Join(commons.ContributionKinds, ", "))
-			fs.StringVar(&d.Need, "need", "", "the need it answers")
-			prep := work(fs, &d.Title, &d.Description, &d.Evidence, &d.Quantities)
-			return func() error {
-				if err := prep(); err != nil {
-					return err
-				}
-				return s.submit(ctx, stdout, commons.TypeSubmit, d)
+	}},
+	{name: "contribution revise", args: "ID", idFlag: "id", summary: "revise your contribution after changes were asked", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.ReviseData
+		fs.StringVar(&d.Contribution, "id", "", "contribution ID")
+		prep := workFlags(fs, &s, &d.Title, &d.Description, &d.Evidence, &d.Quantities)
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if err := prep(ctx); err != nil {
+				return err
 			}
-		},
-		"revise": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.ReviseData
-			fs.StringVar(&d.Contribution, "id", "", "contribution ID")
-			prep := work(fs, &d.Title, &d.Description, &d.Evidence, &d.Quantities)
-			return func() error {
-				if err := prep(); err != nil {
-					return err
-				}
-				return s.submit(ctx, stdout, commons.TypeRevise, d)
+			return s.submit(ctx, stdout, commons.TypeRevise, d)
+		}
+	}},
+	{name: "contribution review", args: "ID", idFlag: "id", summary: "accept, reject or ask changes to a contribution (maintainers)", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.ReviewData
+		fs.StringVar(&d.Contribution, "id", "", "contribution ID")
+		fs.StringVar(&d.Verdict, "verdict", "", "accept, reject or changes")
+		fs.StringVar(&d.Reason, "reason", "", "why (required to reject or ask for changes)")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, commons.TypeReview, d)
+		}
+	}},
+	{name: "contribution dispute", args: "ID", idFlag: "id", summary: "dispute the rejection of your contribution", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.DisputeData
+		fs.StringVar(&d.Contribution, "id", "", "contribution ID")
+		fs.StringVar(&d.Reason, "reason", "", "why the rejection is wrong")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, commons.TypeDispute, d)
+		}
+	}},
+	{name: "contribution resolve", args: "ID", idFlag: "id", summary: "uphold or overturn a disputed rejection (other maintainers)", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.ResolveData
+		fs.StringVar(&d.Contribution, "id", "", "contribution ID")
+		fs.StringVar(&d.Outcome, "outcome", "", "uphold or overturn")
+		fs.StringVar(&d.Reason, "reason", "", "why")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, commons.TypeResolve, d)
+		}
+	}},
+	{name: "contribution endorse", args: "ID", idFlag: "id", summary: "endorse someone else's contribution (members)", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.RefData
+		fs.StringVar(&d.Contribution, "id", "", "contribution ID")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, commons.TypeEndorse, d)
+		}
+	}},
+	{name: "contribution show", args: "ID", idFlag: "id", summary: "show a contribution and its history as JSON", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		id := fs.String("id", "", "contribution ID")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return getJSON(ctx, stdout, r.url+"/api/v1/contributions/"+*id)
+		}
+	}},
+	{name: "contribution list", summary: "list a commons' contributions as JSON", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		id := fs.String("commons", "", "commons ID")
+		lineage := fs.Bool("lineage", false, "include upstream contributions a fork recognises")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			ks, err := http.NewClient(r.url, nil).Contributions(ctx, *id, "", *lineage)
+			if err != nil {
+				return err
 			}
-		},
-		"review": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.ReviewData
-			fs.StringVar(&d.Contribution, "id", "", "contribution ID")
-			fs.StringVar(&d.Verdict, "verdict", "", "accept, reject or changes")
-			fs.StringVar(&d.Reason, "reason", "", "why (required to reject or ask for changes)")
-			return func() error { return s.submit(ctx, stdout, commons.TypeReview, d) }
-		},
-		"dispute": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.DisputeData
-			fs.StringVar(&d.Contribution, "id", "", "contribution ID")
-			fs.StringVar(&d.Reason, "reason", "", "why the rejection is wrong")
-			return func() error { return s.submit(ctx, stdout, commons.TypeDispute, d) }
-		},
-		"resolve": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.ResolveData
-			fs.StringVar(&d.Contribution, "id", "", "contribution ID")
-			fs.StringVar(&d.Outcome, "outcome", "", "uphold or overturn")
-			fs.StringVar(&d.Reason, "reason", "", "why")
-			return func() error { return s.submit(ctx, stdout, commons.TypeResolve, d) }
-		},
-		"endorse": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.RefData
-			fs.StringVar(&d.Contribution, "id", "", "contribution ID")
-			return func() error { return s.submit(ctx, stdout, commons.TypeEndorse, d) }
-		},
-		"show": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			id := fs.String("id", "", "contribution ID")
-			return func() error { return getJSON(ctx, stdout, s.url+"/api/v1/contributions/"+*id) }
-		},
-		"list": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			id := fs.String("commons", "", "commons ID")
-			lineage := fs.Bool("lineage", false, "include upstream contributions a fork recognises")
-			return func() error {
-				ks, err := http.NewClient(s.url, nil).Contributions(ctx, *id, "", *lineage)
-				if err != nil {
-					return err
-				}
-				return printJSON(stdout, http.ContributionList{Contributions: ks})
-			}
-		},
-	})
+			return printJSON(stdout, http.ContributionList{Contributions: ks})
+		}
+	}},
 }
 
-func cmdNeed(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var s signer
-	claim := func(typ string) func(fs *flag.FlagSet) func() error {
-		return func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.ClaimData
-			fs.StringVar(&d.Need, "id", "", "need ID")
-			fs.IntVar(&d.LeaseDays, "days", commons.DefaultLease, "lease in days")
-			return func() error { return s.submit(ctx, stdout, typ, d) }
+var needCommands = []command{
+	{name: "need post", summary: "post a need on a commons' board", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.NeedData
+		var bounty int64
+		var currency string
+		fs.StringVar(&d.Commons, "commons", "", "commons ID")
+		fs.StringVar(&d.Title, "title", "", "title")
+		fs.StringVar(&d.Description, "description", "", "description")
+		fs.IntVar(&d.MaxClaimants, "max-claimants", commons.DefaultClaimants, "how many may work on it at once")
+		fs.Int64Var(&bounty, "bounty", 0, "bounty in minor units")
+		fs.StringVar(&currency, "currency", "EUR", "bounty currency")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if bounty > 0 {
+				d.Bounty = &commons.Money{Amount: bounty, Currency: currency}
+			}
+			return s.submit(ctx, stdout, commons.TypeNeedPost, d)
 		}
+	}},
+	{name: "need signal", args: "ID", idFlag: "id", summary: "give a need a +1, a priority or a pledge", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.SignalData
+		var pledge int64
+		var currency string
+		plus := fs.Bool("plus-one", false, "give a +1")
+		fs.StringVar(&d.Need, "id", "", "need ID")
+		fs.IntVar(&d.Priority, "priority", 0, "priority 1 (low) to 5 (urgent)")
+		fs.Int64Var(&pledge, "pledge", 0, "pledge in minor units")
+		fs.StringVar(&currency, "currency", "EUR", "pledge currency")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			switch {
+			case *plus:
+				d.Kind = commons.SignalPlusOne
+			case d.Priority != 0:
+				d.Kind = commons.SignalPriority
+			case pledge != 0:
+				d.Kind, d.Pledge = commons.SignalPledge, &commons.Money{Amount: pledge, Currency: currency}
+			default:
+				return errors.New("give --plus-one, --priority N or --pledge N")
+			}
+			return s.submit(ctx, stdout, commons.TypeNeedSignal, d)
+		}
+	}},
+	{name: "need claim", args: "ID", idFlag: "id", summary: "claim a need for a lease of some days", flags: needClaimFlags(commons.TypeNeedClaim)},
+	{name: "need renew", args: "ID", idFlag: "id", summary: "renew your claim on a need", flags: needClaimFlags(commons.TypeNeedRenew)},
+	{name: "need release", args: "ID", idFlag: "id", summary: "release your claim on a need", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.RefData
+		fs.StringVar(&d.Need, "id", "", "need ID")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, commons.TypeNeedRelease, d)
+		}
+	}},
+	{name: "need close", args: "ID", idFlag: "id", summary: "close a need (its poster or a maintainer)", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.CloseData
+		fs.StringVar(&d.Need, "id", "", "need ID")
+		fs.StringVar(&d.Reason, "reason", "", "why")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, commons.TypeNeedClose, d)
+		}
+	}},
+	{name: "need list", summary: "list a commons' needs as JSON", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		id := fs.String("commons", "", "commons ID")
+		sort := fs.String("sort", "signals", "signals, pledges, priority or age")
+		status := fs.String("status", "open", "open or closed")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			ns, err := http.NewClient(r.url, nil).Needs(ctx, *id, http.NeedQuery{Sort: *sort, Status: *status})
+			if err != nil {
+				return err
+			}
+			return printJSON(stdout, http.NeedList{Sort: *sort, Needs: ns})
+		}
+	}},
+}
+
+// workFlags defines the flags that describe a contribution's work, for
+// submit and revise. The function it returns fills in the evidence and
+// quantities once the flags are parsed, uploading files through s's node.
+func workFlags(fs *flag.FlagSet, s *signer, title, desc *string, ev *[]commons.Evidence, q *commons.Quantities) func(ctx context.Context) error {
+	var urls, commits, blobs listFlag
+	var amount int64
+	var currency, token string
+	fs.StringVar(title, "title", "", "title")
+	fs.StringVar(desc, "description", "", "description")
+	fs.Var(&urls, "evidence-url", "evidence: a URL (repeatable)")
+	fs.Var(&commits, "commit", "evidence: a git commit hash (repeatable)")
+	fs.Var(&blobs, "file", "evidence: a file to upload as a blob (repeatable; needs --token)")
+	fs.StringVar(&token, "token", "", "API token, to upload files")
+	fs.Int64Var(&q.Minutes, "minutes", 0, "work time in minutes")
+	fs.Int64Var(&q.LinesAdded, "lines-added", 0, "lines added")
+	fs.Int64Var(&q.LinesRemoved, "lines-removed", 0, "lines removed")
+	fs.Int64Var(&amount, "amount", 0, "amount given, in minor units")
+	fs.StringVar(&currency, "currency", "", "currency of --amount (ISO 4217)")
+	return func(ctx context.Context) error {
+		for _, u := range urls {
+			*ev = append(*ev, commons.Evidence{URL: u})
+		}
+		for _, c := range commits {
+			*ev = append(*ev, commons.Evidence{Commit: c})
+		}
+		for _, f := range blobs {
+			h, err := uploadBlob(ctx, s.url, token, f)
+			if err != nil {
+				return fmt.Errorf("upload %s: %w", f, err)
+			}
+			*ev = append(*ev, commons.Evidence{Blob: h, Note: truncate(filepath.Base(f), commons.MaxTitle)})
+		}
+		if amount != 0 || currency != "" {
+			q.Amount = &commons.Money{Amount: amount, Currency: currency}
+		}
+		return nil
 	}
-	return subcommand(ctx, "need", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
-		"post": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.NeedData
-			var bounty int64
-			var currency string
-			fs.StringVar(&d.Commons, "commons", "", "commons ID")
-			fs.StringVar(&d.Title, "title", "", "title")
-			fs.StringVar(&d.Description, "description", "", "description")
-			fs.IntVar(&d.MaxClaimants, "max-claimants", commons.DefaultClaimants, "how many may work on it at once")
-			fs.Int64Var(&bounty, "bounty", 0, "bounty in minor units")
-			fs.StringVar(&currency, "currency", "EUR", "bounty currency")
-			return func() error {
-				if bounty > 0 {
-					d.Bounty = &commons.Money{Amount: bounty, Currency: currency}
-				}
-				return s.submit(ctx, stdout, commons.TypeNeedPost, d)
-			}
-		},
-		"signal": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.SignalData
-			var pledge int64
-			var currency string
-			plus := fs.Bool("plus-one", false, "give a +1")
-			fs.StringVar(&d.Need, "id", "", "need ID")
-			fs.IntVar(&d.Priority, "priority", 0, "priority 1 (low) to 5 (urgent)")
-			fs.Int64Var(&pledge, "pledge", 0, "pledge in minor units")
-			fs.StringVar(&currency, "currency", "EUR", "pledge currency")
-			return func() error {
-				switch {
-				case *plus:
-					d.Kind = commons.SignalPlusOne
-				case d.Priority != 0:
-					d.Kind = commons.SignalPriority
-				case pledge != 0:
-					d.Kind, d.Pledge = commons.SignalPledge, &commons.Money{Amount: pledge, Currency: currency}
-				default:
-					return errors.New("give --plus-one, --priority N or --pledge N")
-				}
-				return s.submit(ctx, stdout, commons.TypeNeedSignal, d)
-			}
-		},
-		"claim": claim(commons.TypeNeedClaim),
-		"renew": claim(commons.TypeNeedRenew),
-		"release": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.RefData
-			fs.StringVar(&d.Need, "id", "", "need ID")
-			return func() error { return s.submit(ctx, stdout, commons.TypeNeedRelease, d) }
-		},
-		"close": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d commons.CloseData
-			fs.StringVar(&d.Need, "id", "", "need ID")
-			fs.StringVar(&d.Reason, "reason", "", "why")
-			return func() error { return s.submit(ctx, stdout, commons.TypeNeedClose, d) }
-		},
-		"list": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			id := fs.String("commons", "", "commons ID")
-			sort := fs.String("sort", "signals", "signals, pledges, priority or age")
-			status := fs.String("status", "open", "open or closed")
-			return func() error {
-				ns, err := http.NewClient(s.url, nil).Needs(ctx, *id, http.NeedQuery{Sort: *sort, Status: *status})
-				if err != nil {
-					return err
-				}
-				return printJSON(stdout, http.NeedList{Sort: *sort, Needs: ns})
-			}
-		},
-	})
+}
+
+// needClaimFlags defines the flags of need claim and need renew, which
+// sign the same data under two event types.
+func needClaimFlags(typ string) func(fs *flag.FlagSet) action {
+	return func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d commons.ClaimData
+		fs.StringVar(&d.Need, "id", "", "need ID")
+		fs.IntVar(&d.LeaseDays, "days", commons.DefaultLease, "lease in days")
+		return func(ctx context.Context, stdout, stderr io.Writer) error { return s.submit(ctx, stdout, typ, d) }
+	}
 }
 
 func truncate(s string, n int) string {
@@ -460,4 +494,34 @@ func uploadBlob(ctx context.Context, url, token, path string) (string, error) {
 		return "", http.ResponseError(resp, b)
 	}
 	return h, nil
+}
+
+// demoCommons gives the demo community a commons (d.ids["libmeent"]) with
+// contributions in every state, a fork, and a needs board, all signed by
+// the demo accounts.
+func demoCommons(d *demo) error {
+	act, ids := d.act, d.ids
+	lib := act("maya", commons.TypeCreate, commons.CreateData{
+		Name: "libmeent", Kind: "software", Approvals: 2,
+		Description: "A small library for exact money splits, used by companies and cooperatives alike.",
+		Links:       []string{"https://example.org/libmeent"},
+	})
+	ids["libmeent"] = lib
+	act("maya", commons.TypeMaintainerAdd, commons.MaintainerData{Commons: lib, Agent: ids["joost"]})
+	need := act("fablab", commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: "Windows build", MaxClaimants: 2,
+		Description: "Our laser cutter's software runs on Windows; we need a tested build.", Bounty: &commons.Money{Amount: 25000, Currency: "EUR"}})
+	act("amina", commons.TypeNeedSignal, commons.SignalData{Need: need, Kind: commons.SignalPlusOne})
+	act("broodfonds", commons.TypeNeedSignal, commons.SignalData{Need: need, Kind: commons.SignalPledge, Pledge: &commons.Money{Amount: 5000, Currency: "EUR"}})
+	act("amina", commons.TypeNeedClaim, commons.ClaimData{Need: need})
+	docs := act("amina", commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "documentation", Title: "Explain the largest-remainder tie-break",
+		Evidence: []commons.Evidence{{URL: "https://example.org/libmeent/pull/12"}}, Quantities: commons.Quantities{Minutes: 120, LinesAdded: 80}})
+	act("maya", commons.TypeReview, commons.ReviewData{Contribution: docs, Verdict: commons.VerdictAccept})
+	act("joost", commons.TypeReview, commons.ReviewData{Contribution: docs, Verdict: commons.VerdictAccept})
+	act("joost", commons.TypeEndorse, commons.RefData{Contribution: docs})
+	fix := act("joost", commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "code", Title: "Fix rounding on negative amounts",
+		Evidence: []commons.Evidence{{Commit: "9fceb02d0ae598e95dc970b74767f19372d61af8"}}, Quantities: commons.Quantities{LinesAdded: 14, LinesRemoved: 3, Minutes: 45}})
+	act("maya", commons.TypeReview, commons.ReviewData{Contribution: fix, Verdict: commons.VerdictChanges, Reason: "Please add a test for -1 cent."})
+	act("amina", commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "work_time", Title: "Triaged 30 issues", Quantities: commons.Quantities{Minutes: 180}})
+	act("gemeente", commons.TypeFork, commons.ForkData{Commons: lib, Name: "libmeent for municipalities", Description: "With the city's invoicing formats."})
+	return d.err
 }

@@ -117,22 +117,18 @@ var knownSetting = map[string]bool{
 	"log-format": true, "listen": true, "max-blob-size": true, "demo": true, "secure-cookies": true,
 }
 
-// configure parses a node command's flags (with extra ones that command
-// adds), then fills the rest from the environment and meent.conf.
-func configure(name string, args []string, stderr io.Writer, serving bool, extra func(*flag.FlagSet)) (*Config, *flag.FlagSet, error) {
+// nodeConfig defines a node command's configuration flags on fs. The
+// function it returns, called once the flags are parsed, fills the ones
+// the command line left unset from the environment and meent.conf.
+func nodeConfig(fs *flag.FlagSet, serving bool) func() (*Config, error) {
 	var cfg Config
-	fs := newFlagSet(name, stderr)
 	cfg.bind(fs, serving)
-	if extra != nil {
-		extra(fs)
+	return func() (*Config, error) {
+		if err := loadConfig(fs); err != nil {
+			return nil, err
+		}
+		return &cfg, nil
 	}
-	if err := parse(fs, args); err != nil {
-		return nil, nil, err
-	}
-	if err := loadConfig(fs); err != nil {
-		return nil, nil, err
-	}
-	return &cfg, fs, nil
 }
 
 // readConfFile reads "name = value" lines; '#' starts a comment.

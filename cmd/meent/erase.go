@@ -38,24 +38,27 @@ func openPrivate(ctx context.Context, cfg *Config) (meent.Store, private.Store, 
 // touched, so meent verify still passes. It is the operator's tool for an
 // erasure request; owners and admins can also use DELETE
 // /api/v1/private/{commitment}. See docs/privacy.md.
-func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var by *string
-	var show, orphans *bool
-	var olderThan *time.Duration
-	cfg, fs, err := configure("erase", args, stderr, false, func(fs *flag.FlagSet) {
-		by = fs.String("by", "operator", "who erases it, recorded in the tombstone (e.g. the admin's name or agent ID)")
-		show = fs.Bool("show", false, "only show whether the record is live or erased (never its data); erase nothing")
-		orphans = fs.Bool("orphans", false, "instead of one record, erase every live record no event in the log names that is older than --older-than")
-		olderThan = fs.Duration("older-than", 24*time.Hour, "with --orphans: leave records younger than this (their events may still be on the way)")
-	})
-	if err != nil {
-		return err
+func eraseFlags(fs *flag.FlagSet) action {
+	conf := nodeConfig(fs, false)
+	by := fs.String("by", "operator", "who erases it, recorded in the tombstone (e.g. the admin's name or agent ID)")
+	show := fs.Bool("show", false, "only show whether the record is live or erased (never its data); erase nothing")
+	orphans := fs.Bool("orphans", false, "instead of one record, erase every live record no event in the log names that is older than --older-than")
+	olderThan := fs.Duration("older-than", 24*time.Hour, "with --orphans: leave records younger than this (their events may still be on the way)")
+	return func(ctx context.Context, stdout, stderr io.Writer) error {
+		cfg, err := conf()
+		if err != nil {
+			return err
+		}
+		return cmdErase(ctx, cfg, fs, *by, *show, *orphans, *olderThan, stdout)
 	}
-	if *orphans {
+}
+
+func cmdErase(ctx context.Context, cfg *Config, fs *flag.FlagSet, by string, show, orphans bool, olderThan time.Duration, stdout io.Writer) error {
+	if orphans {
 		if fs.NArg() != 0 {
 			return fmt.Errorf("--orphans takes no commitment")
 		}
-		return eraseOrphans(ctx, cfg, *by, *olderThan, stdout)
+		return eraseOrphans(ctx, cfg, by, olderThan, stdout)
 	}
 	if fs.NArg() != 1 {
 		return fmt.Errorf("usage: meent erase --data DIR [--by WHO] [--show] COMMITMENT")
@@ -70,10 +73,10 @@ func cmdErase(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer store.Close()
 	var rec private.Record
-	if *show {
+	if show {
 		rec, err = ps.PrivateRecord(ctx, c)
 	} else {
-		rec, err = ps.ErasePrivate(ctx, c, *by, time.Now().UnixMilli())
+		rec, err = ps.ErasePrivate(ctx, c, by, time.Now().UnixMilli())
 	}
 	if err != nil {
 		return err

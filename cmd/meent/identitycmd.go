@@ -13,130 +13,153 @@ import (
 	"github.com/meent/meent/http"
 )
 
-// cmdIdentity maps imported identities to agents. A claim moves nothing
+// identityArea maps imported identities to agents. A claim moves nothing
 // by itself (see commons/identity.go): it waits for a maintainer's
 // confirmation, or for a commit by the identity that names the claimant
 // and a contest window, after which anyone finalizes it.
-func cmdIdentity(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var s signer
-	var d commons.IdentityData
-	var reason string
-	bind := func(fs *flag.FlagSet, agent string) {
-		s.bind(fs)
-		fs.StringVar(&d.Commons, "commons", "", "commons ID")
-		fs.StringVar(&d.Identity, "identity", "", "identity, e.g. git:ada@example.org")
-		if agent != "" {
-			fs.StringVar(&d.Agent, "agent", "", agent)
-		}
+var identityArea = area{
+	name:     "identity",
+	summary:  "imported identities (git authors) and the agents who claim them",
+	commands: identityCommands,
+}
+
+// identityCmd holds what the identity commands share: each acts on one
+// identity (its argument, which replaced --identity) in one commons, and
+// most name an agent.
+type identityCmd struct {
+	s      signer
+	d      commons.IdentityData
+	reason string
+}
+
+// bind defines the shared flags; agent is the usage of --agent, or empty
+// for a command that takes none.
+func (c *identityCmd) bind(fs *flag.FlagSet, agent string) {
+	c.s.bind(fs)
+	fs.StringVar(&c.d.Commons, "commons", "", "commons ID")
+	fs.StringVar(&c.d.Identity, "identity", "", "identity, e.g. git:ada@example.org")
+	if agent != "" {
+		fs.StringVar(&c.d.Agent, "agent", "", agent)
 	}
-	need := func(agent bool) error {
-		if d.Commons == "" || d.Identity == "" || agent && d.Agent == "" {
-			if agent {
-				return errors.New("--commons, --identity and --agent are required")
-			}
-			return errors.New("--commons and --identity are required")
-		}
-		return nil
+}
+
+func (c *identityCmd) need(agent bool) error {
+	switch {
+	case c.d.Commons == "" && agent && c.d.Agent == "":
+		return errors.New("--commons and --agent are required")
+	case c.d.Commons == "":
+		return errors.New("--commons is required")
+	case agent && c.d.Agent == "":
+		return errors.New("--agent is required")
 	}
-	contest := func(typ string) func() error {
-		return func() error {
-			if err := need(true); err != nil {
+	return nil
+}
+
+// contestFlags defines the flags of contest and reject, which sign the
+// same data under two event types.
+func contestFlags(typ, agent string) func(fs *flag.FlagSet) action {
+	return func(fs *flag.FlagSet) action {
+		var c identityCmd
+		c.bind(fs, agent)
+		fs.StringVar(&c.reason, "reason", "", "why (required, public)")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if err := c.need(true); err != nil {
 				return err
 			}
-			if reason == "" {
+			if c.reason == "" {
 				return errors.New("--reason is required")
 			}
-			return s.submit(ctx, stdout, typ, commons.ContestData{Commons: d.Commons, Identity: d.Identity, Agent: d.Agent, Reason: reason})
+			return c.s.submit(ctx, stdout, typ, commons.ContestData{Commons: c.d.Commons, Identity: c.d.Identity, Agent: c.d.Agent, Reason: c.reason})
 		}
 	}
-	return subcommand(ctx, "identity", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
-		"claim": func(fs *flag.FlagSet) func() error {
-			bind(fs, "")
-			return func() error {
-				if err := need(false); err != nil {
-					return err
-				}
-				if err := s.submit(ctx, stdout, commons.TypeIdentityClaim, d); err != nil {
-					return err
-				}
-				me, _, err := readAgentKey(s.key)
+}
+
+var identityCommands = []command{
+	{name: "identity claim", args: "IDENTITY", idFlag: "identity", summary: "claim an imported identity as yours; it moves nothing until proven or confirmed", flags: func(fs *flag.FlagSet) action {
+		var c identityCmd
+		c.bind(fs, "")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if err := c.need(false); err != nil {
+				return err
+			}
+			if err := c.s.submit(ctx, stdout, commons.TypeIdentityClaim, c.d); err != nil {
+				return err
+			}
+			me, _, err := readAgentKey(c.s.key)
+			if err != nil {
+				return err
+			}
+			days := commons.ContestWindow / (24 * 60 * 60 * 1000)
+			fmt.Fprintf(stdout, "Your claim is pending: nothing moves until it is confirmed or proven.\n"+
+				"  - a maintainer of the commons confirms it: meent identity confirm %s --commons %s --agent %s\n"+
+				"  - or prove it: commit, with the identity's email as author, on the branch the commons imports, a message with the line\n"+
+				"        %s: %s\n"+
+				"    (git commit --allow-empty -m \"Claim my meent identity\" -m \"%s: %s\"); once a maintainer has imported it\n"+
+				"    and %d days passed without objection, run: meent identity finalize %s --commons %s\n",
+				c.d.Identity, c.d.Commons, me, commons.ClaimLineKey, me, commons.ClaimLineKey, me, days, c.d.Identity, c.d.Commons)
+			return nil
+		}
+	}},
+	{name: "identity confirm", args: "IDENTITY", idFlag: "identity", summary: "confirm an agent's claim on an imported identity (maintainers)", flags: func(fs *flag.FlagSet) action {
+		var c identityCmd
+		c.bind(fs, "the claimant whose claim a maintainer confirms (signs identity.attest)")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if err := c.need(true); err != nil {
+				return err
+			}
+			return c.s.submit(ctx, stdout, commons.TypeIdentityAttest, c.d)
+		}
+	}},
+	{name: "identity attest", args: "IDENTITY", idFlag: "identity", summary: "attest that an imported identity is an agent (maintainers)", flags: func(fs *flag.FlagSet) action {
+		var c identityCmd
+		c.bind(fs, "the agent the identity is (maintainers only; maps it at once)")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if err := c.need(true); err != nil {
+				return err
+			}
+			return c.s.submit(ctx, stdout, commons.TypeIdentityAttest, c.d)
+		}
+	}},
+	{name: "identity contest", args: "IDENTITY", idFlag: "identity", summary: "object to a claim on an imported identity (maintainers, rival claimants)",
+		flags: contestFlags(commons.TypeIdentityContest, "the claimant whose claim you contest (maintainers and rival claimants)")},
+	{name: "identity reject", args: "IDENTITY", idFlag: "identity", summary: "reject a claim on an imported identity (maintainers)",
+		flags: contestFlags(commons.TypeIdentityReject, "the claimant whose claim a maintainer rejects")},
+	{name: "identity finalize", args: "IDENTITY", idFlag: "identity", summary: "make a proven claim effective once its contest window has passed", flags: func(fs *flag.FlagSet) action {
+		var c identityCmd
+		c.bind(fs, "the claimant (default: the key's agent)")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if c.d.Agent == "" && c.s.key != "" {
+				id, _, err := readAgentKey(c.s.key)
 				if err != nil {
 					return err
 				}
-				days := commons.ContestWindow / (24 * 60 * 60 * 1000)
-				fmt.Fprintf(stdout, "Your claim is pending: nothing moves until it is confirmed or proven.\n"+
-					"  - a maintainer of the commons confirms it: meent identity confirm --commons %s --identity %s --agent %s\n"+
-					"  - or prove it: commit, with the identity's email as author, on the branch the commons imports, a message with the line\n"+
-					"        %s: %s\n"+
-					"    (git commit --allow-empty -m \"Claim my meent identity\" -m \"%s: %s\"); once a maintainer has imported it\n"+
-					"    and %d days passed without objection, run: meent identity finalize --commons %s --identity %s\n",
-					d.Commons, d.Identity, me, commons.ClaimLineKey, me, commons.ClaimLineKey, me, days, d.Commons, d.Identity)
-				return nil
+				c.d.Agent = id
 			}
-		},
-		"attest": func(fs *flag.FlagSet) func() error {
-			bind(fs, "the agent the identity is (maintainers only; maps it at once)")
-			return func() error {
-				if err := need(true); err != nil {
-					return err
-				}
-				return s.submit(ctx, stdout, commons.TypeIdentityAttest, d)
+			if err := c.need(true); err != nil {
+				return err
 			}
-		},
-		"confirm": func(fs *flag.FlagSet) func() error {
-			bind(fs, "the claimant whose claim a maintainer confirms (signs identity.attest)")
-			return func() error {
-				if err := need(true); err != nil {
-					return err
-				}
-				return s.submit(ctx, stdout, commons.TypeIdentityAttest, d)
+			return c.s.submit(ctx, stdout, commons.TypeIdentityFinalize, c.d)
+		}
+	}},
+	{name: "identity list", summary: "list a commons' imported identities and the claims on them", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		commonsID := fs.String("commons", "", "commons ID")
+		asJSON := fs.Bool("json", false, "print the identities with their claims as JSON")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			info, err := http.NewClient(r.url, nil).Imports(ctx, *commonsID)
+			if err != nil {
+				return err
 			}
-		},
-		"contest": func(fs *flag.FlagSet) func() error {
-			bind(fs, "the claimant whose claim you contest (maintainers and rival claimants)")
-			fs.StringVar(&reason, "reason", "", "why (required, public)")
-			return contest(commons.TypeIdentityContest)
-		},
-		"reject": func(fs *flag.FlagSet) func() error {
-			bind(fs, "the claimant whose claim a maintainer rejects")
-			fs.StringVar(&reason, "reason", "", "why (required, public)")
-			return contest(commons.TypeIdentityReject)
-		},
-		"finalize": func(fs *flag.FlagSet) func() error {
-			bind(fs, "the claimant (default: the key's agent)")
-			return func() error {
-				if d.Agent == "" && s.key != "" {
-					id, _, err := readAgentKey(s.key)
-					if err != nil {
-						return err
-					}
-					d.Agent = id
-				}
-				if err := need(true); err != nil {
-					return err
-				}
-				return s.submit(ctx, stdout, commons.TypeIdentityFinalize, d)
+			if *asJSON {
+				enc := json.NewEncoder(stdout)
+				enc.SetIndent("", "  ")
+				return enc.Encode(info.Identities)
 			}
-		},
-		"list": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			fs.StringVar(&d.Commons, "commons", "", "commons ID")
-			asJSON := fs.Bool("json", false, "print the identities with their claims as JSON")
-			return func() error {
-				info, err := http.NewClient(s.url, nil).Imports(ctx, d.Commons)
-				if err != nil {
-					return err
-				}
-				if *asJSON {
-					enc := json.NewEncoder(stdout)
-					enc.SetIndent("", "  ")
-					return enc.Encode(info.Identities)
-				}
-				printIdentities(stdout, info.Identities, time.Now())
-				return nil
-			}
-		},
-	})
+			printIdentities(stdout, info.Identities, time.Now())
+			return nil
+		}
+	}},
 }
 
 // printIdentities lists identities for people: who each is, and every
@@ -159,7 +182,7 @@ func printIdentities(w io.Writer, ids []http.IdentityInfo, now time.Time) {
 			case c.Status == commons.ClaimProven && c.Ready > now.UnixMilli():
 				fmt.Fprintf(w, " by commit %s; open to objection until %s", c.Proof, time.UnixMilli(c.Ready).UTC().Format(time.RFC3339))
 			case c.Status == commons.ClaimProven:
-				fmt.Fprintf(w, " by commit %s; ready: meent identity finalize --commons %s --identity %s --agent %s", c.Proof, c.Commons, c.Identity, c.Agent)
+				fmt.Fprintf(w, " by commit %s; ready: meent identity finalize %s --commons %s --agent %s", c.Proof, c.Identity, c.Commons, c.Agent)
 			case c.Status == commons.ClaimContested:
 				fmt.Fprintf(w, " (%d objections; a maintainer decides: confirm or reject)", len(c.Objections))
 			}

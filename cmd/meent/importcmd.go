@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -23,58 +24,65 @@ import (
 // ledger's 65,535-byte limit for an entry.
 const maxImportBytes = 48 << 10
 
+// importArea holds the commands that read histories kept elsewhere.
+var importArea = area{
+	name:    "import",
+	summary: "histories kept elsewhere (git) as accepted contributions",
+	commands: []command{
+		{name: "import git", args: "PATH", summary: "import a git history: its commits become accepted contributions", flags: importGitFlags},
+	},
+}
+
+func importGitFlags(fs *flag.FlagSet) action {
+	var o gitImport
+	o.s.bind(fs)
+	fs.StringVar(&o.commons, "commons", "", "the commons the history belongs to (required)")
+	fs.StringVar(&o.ref, "ref", "HEAD", "the branch whose history counts as accepted")
+	fs.StringVar(&o.source, "source", "", "where the history comes from, shown with each contribution (default: the path)")
+	fs.BoolVar(&o.dry, "dry-run", false, "read the history and report, submit nothing")
+	fs.BoolVar(&o.mailmap, "mailmap", false, "credit authors by the .mailmap committed at the ref (canonical name and email)")
+	return func(ctx context.Context, stdout, stderr io.Writer) error {
+		o.path = fs.Arg(0)
+		return cmdImport(ctx, o, stdout)
+	}
+}
+
+// gitImport is what import git is asked to do.
+type gitImport struct {
+	s                  signer
+	path, commons, ref string
+	source             string
+	dry, mailmap       bool
+}
+
 // cmdImport runs meent import git PATH --commons ID: the commits reachable
 // from the ref become contribution.import events, signed by a maintainer's
 // key, in batches of up to commons.MaxImportCommits. Commits the commons
 // already has are skipped before git computes their diffs, so a re-run
 // adds only new commits.
-func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "git" {
-		return errors.New("usage: meent import git PATH --commons ID --key FILE [--url URL] [--ref REF] [--mailmap] [--dry-run]")
-	}
-	fs := newFlagSet("import git", stderr)
-	var s signer
-	s.bind(fs)
-	commonsID := fs.String("commons", "", "the commons the history belongs to (required)")
-	ref := fs.String("ref", "HEAD", "the branch whose history counts as accepted")
-	source := fs.String("source", "", "where the history comes from, shown with each contribution (default: the path)")
-	dry := fs.Bool("dry-run", false, "read the history and report, submit nothing")
-	mailmap := fs.Bool("mailmap", false, "credit authors by the .mailmap committed at the ref (canonical name and email)")
-	// Flags may come after the path, as the issue writes the command.
-	rest := args[1:]
-	var path string
-	if len(rest) > 0 && !strings.HasPrefix(rest[0], "-") {
-		path, rest = rest[0], rest[1:]
-	}
-	if err := parse(fs, rest); err != nil {
-		return err
-	}
-	if path == "" && fs.NArg() == 1 {
-		path = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %q", fs.Args())
-	}
-	if path == "" || *commonsID == "" {
+func cmdImport(ctx context.Context, o gitImport, stdout io.Writer) error {
+	path := o.path
+	if path == "" || o.commons == "" {
 		return errors.New("usage: meent import git PATH --commons ID --key FILE")
 	}
-	if *source == "" {
+	if o.source == "" {
 		abs, err := filepath.Abs(path)
 		if err != nil {
 			return err
 		}
-		*source = abs
+		o.source = abs
 	}
-	*source = clip(*source, commons.MaxTitle)
+	o.source = clip(o.source, commons.MaxTitle)
 
-	client := http.NewClient(s.url, nil)
+	client := http.NewClient(o.s.url, nil)
 	// known: commits the commons has; unknown: those of them it has without
 	// line counts, which are read again so that their counts can be added.
 	known, unknown := map[string]bool{}, map[string]bool{}
-	if !*dry {
-		if s.key == "" {
+	if !o.dry {
+		if o.s.key == "" {
 			return errors.New("--key is required (a maintainer's key), or use --dry-run")
 		}
-		info, err := client.Imports(ctx, *commonsID)
+		info, err := client.Imports(ctx, o.commons)
 		if err != nil {
 			return err
 		}
@@ -96,7 +104,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	claimsDone := make(chan messages, 1)
 	go func() {
-		m, err := gitimport.MessagesWith(ctx, path, *ref, commons.ClaimLineKey, "")
+		m, err := gitimport.MessagesWith(ctx, path, o.ref, commons.ClaimLineKey, "")
 		claimsDone <- messages{m, err}
 	}()
 	claimLines := sync.OnceValue(func() messages { return <-claimsDone })
@@ -108,8 +116,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		if len(batch)+len(amends) == 0 {
 			return nil
 		}
-		if !*dry {
-			if err := s.submitQuiet(ctx, commons.TypeImport, commons.ImportData{Commons: *commonsID, Source: *source, Commits: batch, Amends: amends}); err != nil {
+		if !o.dry {
+			if err := o.s.submitQuiet(ctx, commons.TypeImport, commons.ImportData{Commons: o.commons, Source: o.source, Commits: batch, Amends: amends}); err != nil {
 				return fmt.Errorf("after %d commits: %w", imported, err)
 			}
 		}
@@ -120,7 +128,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return nil
 	}
 	imp := func(h string) bool { return known[h] && !unknown[h] }
-	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: *ref, Imported: imp, Mailmap: *mailmap}, func(c gitimport.Commit) error {
+	rep, err := gitimport.Read(ctx, path, gitimport.Options{Ref: o.ref, Imported: imp, Mailmap: o.mailmap}, func(c gitimport.Commit) error {
 		var n int
 		var k commons.ImportedCommit
 		if unknown[c.Hash] {
@@ -156,7 +164,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		err = flush()
 	}
 	verb := "imported"
-	if *dry {
+	if o.dry {
 		verb = "read (dry run, nothing submitted)"
 	}
 	fmt.Fprintf(stdout, "%s %d commits in %d events (%d merges, %d already imported) in %s\n",
@@ -168,9 +176,9 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		fmt.Fprintf(stdout, "added the line counts of %d commits imported earlier without them; %d are still unreadable\n", amended, stillUnknown)
 	}
 	if rep.Mailmap != "" {
-		fmt.Fprintf(stdout, "authors resolved by the .mailmap at %s (blob %s)\n", *ref, rep.Mailmap)
-	} else if *mailmap {
-		fmt.Fprintf(stdout, "no .mailmap at %s: authors as written\n", *ref)
+		fmt.Fprintf(stdout, "authors resolved by the .mailmap at %s (blob %s)\n", o.ref, rep.Mailmap)
+	} else if o.mailmap {
+		fmt.Fprintf(stdout, "no .mailmap at %s: authors as written\n", o.ref)
 	}
 	for _, p := range rep.Unreadable {
 		what := "not imported"
@@ -185,13 +193,13 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if *dry {
+	if o.dry {
 		for id, st := range rep.Identities {
 			fmt.Fprintf(stdout, "  %s (%s): %d commits\n", id, st.Name, st.Commits)
 		}
 		return nil
 	}
-	info, err := client.Imports(ctx, *commonsID)
+	info, err := client.Imports(ctx, o.commons)
 	if err != nil {
 		return err
 	}
@@ -206,7 +214,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		for _, id := range unmapped {
 			fmt.Fprintf(stdout, "  %s (%s): %d commits, +%d -%d lines\n", id.Identity, id.Name, id.Commits, id.LinesAdded, id.LinesRemoved)
 		}
-		fmt.Fprintf(stdout, "claim one with: meent identity claim --commons %s --identity IDENTITY --key AGENT.key (it takes effect when a maintainer confirms it, or when a commit by the identity names you)\n", *commonsID)
+		fmt.Fprintf(stdout, "claim one with: meent identity claim IDENTITY --commons %s --key AGENT.key (it takes effect when a maintainer confirms it, or when a commit by the identity names you)\n", o.commons)
 	}
 	return nil
 }

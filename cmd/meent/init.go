@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -40,11 +41,20 @@ const (
 	dbFile       = "meent.db"
 )
 
-func cmdInit(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, _, err := configure("init", args, stderr, false, nil)
-	if err != nil {
-		return err
+// initFlags defines init's flags: where the node's data goes and what it
+// starts with.
+func initFlags(fs *flag.FlagSet) action {
+	conf := nodeConfig(fs, false)
+	return func(ctx context.Context, stdout, stderr io.Writer) error {
+		cfg, err := conf()
+		if err != nil {
+			return err
+		}
+		return cmdInit(ctx, cfg, stdout, stderr)
 	}
+}
+
+func cmdInit(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	log, err := cfg.logger(stderr)
 	if err != nil {
 		return err

@@ -21,211 +21,226 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/state"
 )
 
-// cmdLicense holds the copyfair licensing commands: a commons' license
+// licenseArea holds the copyfair licensing commands: a commons' license
 // policy, requests, payments, revocations, and verifying a grant online or
 // offline.
-func cmdLicense(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var s signer
-	base := func() string { return strings.TrimRight(s.url, "/") }
-	return subcommand(ctx, "license", args, stdout, stderr, map[string]func(*flag.FlagSet) func() error{
-		"policy": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			commonsID := fs.String("commons", "", "commons ID")
-			file := fs.String("file", "", "set the policy from this JSON document (see docs/license.md); without it, show the current one")
-			return func() error {
-				if *file == "" {
-					return getJSON(ctx, stdout, base()+"/api/v1/commons/"+*commonsID+"/license")
-				}
-				doc, err := os.ReadFile(*file)
+var licenseArea = area{
+	name:     "license",
+	summary:  "copyfair licenses: policies, requests, grants and their proofs",
+	commands: licenseCommands,
+	demo:     demoLicense,
+}
+
+var licenseCommands = []command{
+	{name: "license policy", summary: "show a commons' license policy, or set it with --file", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		commonsID := fs.String("commons", "", "commons ID")
+		file := fs.String("file", "", "set the policy from this JSON document (see docs/license.md); without it, show the current one")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if *file == "" {
+				return getJSON(ctx, stdout, s.base()+"/api/v1/commons/"+*commonsID+"/license")
+			}
+			doc, err := os.ReadFile(*file)
+			if err != nil {
+				return err
+			}
+			if _, err := license.DecodePolicy(doc); err != nil {
+				return err // the same check the node makes, before signing anything
+			}
+			return s.submit(ctx, stdout, license.TypePolicySet, license.PolicySetData{Commons: *commonsID, Policy: jsontext.Value(doc)})
+		}
+	}},
+	{name: "license attest", args: "AGENT", idFlag: "agent", summary: "attest what kind of organisation an agent is", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d license.AttestData
+		fs.StringVar(&d.Agent, "agent", "", "the organisation's agent ID")
+		fs.StringVar(&d.Kind, "kind", "", "cooperative, worker_owned, nonprofit, association, company, public_body or individual")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, license.TypeAttest, d)
+		}
+	}},
+	{name: "license request", summary: "request a license: a free grant or a priced offer", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d license.RequestData
+		fs.StringVar(&d.Commons, "commons", "", "commons ID")
+		fs.BoolVar(&d.Commercial, "commercial", false, "the use is commercial")
+		fs.StringVar(&d.Scope, "scope", "", "what the use covers, in your words")
+		employees := fs.Int64("employees", 0, "your organisation's employees (required when the policy decides on them; 0 must be given as 0)")
+		revenue := fs.String("revenue", "", "your organisation's yearly revenue, in the price schedule's currency (e.g. 250000.00; required when the policy decides on it)")
+		currency := fs.String("currency", "EUR", "currency of --revenue")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			// A fact given is stated in the signed request; one left
+			// out is not stated, never 0: the node refuses to decide
+			// on a fact the request does not state.
+			given := map[string]bool{}
+			fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
+			if given["employees"] {
+				d.Organisation.Employees = license.Count(*employees)
+			}
+			if *revenue != "" {
+				m, err := commons.ParseMoney(*revenue, *currency)
 				if err != nil {
 					return err
 				}
-				if _, err := license.DecodePolicy(doc); err != nil {
-					return err // the same check the node makes, before signing anything
-				}
-				return s.submit(ctx, stdout, license.TypePolicySet, license.PolicySetData{Commons: *commonsID, Policy: jsontext.Value(doc)})
+				d.Organisation.Revenue = license.Count(m.Amount)
 			}
-		},
-		"attest": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d license.AttestData
-			fs.StringVar(&d.Agent, "agent", "", "the organisation's agent ID")
-			fs.StringVar(&d.Kind, "kind", "", "cooperative, worker_owned, nonprofit, association, company, public_body or individual")
-			return func() error { return s.submit(ctx, stdout, license.TypeAttest, d) }
-		},
-		"request": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d license.RequestData
-			fs.StringVar(&d.Commons, "commons", "", "commons ID")
-			fs.BoolVar(&d.Commercial, "commercial", false, "the use is commercial")
-			fs.StringVar(&d.Scope, "scope", "", "what the use covers, in your words")
-			employees := fs.Int64("employees", 0, "your organisation's employees (required when the policy decides on them; 0 must be given as 0)")
-			revenue := fs.String("revenue", "", "your organisation's yearly revenue, in the price schedule's currency (e.g. 250000.00; required when the policy decides on it)")
-			currency := fs.String("currency", "EUR", "currency of --revenue")
-			return func() error {
-				// A fact given is stated in the signed request; one left
-				// out is not stated, never 0: the node refuses to decide
-				// on a fact the request does not state.
-				given := map[string]bool{}
-				fs.Visit(func(f *flag.Flag) { given[f.Name] = true })
-				if given["employees"] {
-					d.Organisation.Employees = license.Count(*employees)
-				}
-				if *revenue != "" {
-					m, err := commons.ParseMoney(*revenue, *currency)
-					if err != nil {
-						return err
-					}
-					d.Organisation.Revenue = license.Count(m.Amount)
-				}
-				me, _, err := readAgentKey(s.key)
+			me, _, err := readAgentKey(s.key)
+			if err != nil {
+				return err
+			}
+			// Ask the node what the rules will decide at this time, then
+			// sign the request with exactly those terms (a free grant
+			// states its terms, so it can be verified offline).
+			at := time.Now().UnixMilli()
+			q := url.Values{"agent": {me}, "as_of": {strconv.FormatInt(at, 10)}, "commercial": {strconv.FormatBool(d.Commercial)}, "scope": {d.Scope}}
+			if n := d.Organisation.Employees; n != nil {
+				q.Set("employees", strconv.FormatInt(*n, 10))
+			}
+			if n := d.Organisation.Revenue; n != nil {
+				q.Set("revenue", strconv.FormatInt(*n, 10))
+			}
+			dec, err := evaluateRequest(ctx, s.base()+"/api/v1/commons/"+d.Commons+"/license/evaluate?"+q.Encode())
+			if err != nil {
+				return err
+			}
+			d.Grant = dec.Grant
+			rc, err := s.sign(ctx, license.TypeRequest, at, d)
+			if err != nil {
+				return err
+			}
+			printDecision(stdout, dec.Decision)
+			if dec.Grant != nil {
+				fmt.Fprintf(stdout, "granted: %s (index %d)\nproof for offline checks: meent license proof --url %s %s\n", rc.Hash, rc.Index, s.url, rc.Hash)
+			} else {
+				fmt.Fprintf(stdout, "offer: %s (index %d), open for %d days; a maintainer records your payment, or your payment provider reports it\n", rc.Hash, rc.Index, license.OfferDays)
+			}
+			return nil
+		}
+	}},
+	{name: "license pay", args: "OFFER", idFlag: "offer", summary: "record the payment of an offer, which grants the license (maintainers)", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		offer := fs.String("offer", "", "the offer paid")
+		amount := fs.String("amount", "", "the amount received, e.g. 6000.00")
+		currency := fs.String("currency", "EUR", "its currency")
+		reference := fs.String("reference", "", "the payment's reference (bank transfer, invoice)")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			m, err := commons.ParseMoney(*amount, *currency)
+			if err != nil {
+				return err
+			}
+			var o license.Offer
+			if err := fetchJSON(ctx, s.base()+"/api/v1/offers/"+*offer, &o); err != nil {
+				return err
+			}
+			at := time.Now().UnixMilli()
+			rc, err := s.sign(ctx, license.TypePay, at, license.PayFor(&o, m, *reference, "", at))
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(stdout, "granted: %s (index %d); the fee %s is an income of the commons\n", rc.Hash, rc.Index, m)
+			return nil
+		}
+	}},
+	{name: "license revoke", args: "GRANT", idFlag: "grant", summary: "revoke a grant", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		var d license.RevokeData
+		fs.StringVar(&d.Grant, "grant", "", "the grant")
+		fs.StringVar(&d.Reason, "reason", "", "why")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, license.TypeRevoke, d)
+		}
+	}},
+	{name: "license status", args: "AGENT", idFlag: "agent", summary: "say whether an agent is licensed to use a commons", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		commonsID := fs.String("commons", "", "commons ID")
+		agentID := fs.String("agent", "", "the organisation's agent ID")
+		commercial := fs.Bool("commercial", true, "the use is commercial")
+		scope := fs.String("scope", "", "the use's scope; without it, the question is a use not limited to any scope")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			q := url.Values{"commons": {*commonsID}, "agent": {*agentID}, "commercial": {strconv.FormatBool(*commercial)}, "scope": {*scope}}
+			var c http.LicenseCheck
+			if err := fetchJSON(ctx, r.base()+"/api/v1/licenses/check?"+q.Encode(), &c); err != nil {
+				return err
+			}
+			printCheck(stdout, c, *scope)
+			if !c.Licensed {
+				return errReported
+			}
+			return nil
+		}
+	}},
+	{name: "license proof", args: "GRANT", summary: "write a grant's proof, for offline checks", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		out := fs.String("out", "", "write the proof to this file (default: standard output)")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			write := func(w io.Writer) error { return getJSON(ctx, w, r.base()+"/api/v1/grants/"+fs.Arg(0)+"/proof") }
+			if *out == "" {
+				return write(stdout)
+			}
+			return createAtomic(*out, write) // a failed fetch leaves no file
+		}
+	}},
+	{name: "license check", summary: "check a go.mod's dependencies against their commons' license policies", flags: func(fs *flag.FlagSet) action {
+		modFile := fs.String("modfile", "go.mod", "the go.mod to check")
+		registry := fs.String("registry", "", "also ask this node which commons publish the dependencies (URL)")
+		var f license.Facts
+		var u license.Use
+		fs.StringVar(&f.Name, "name", "", "your organisation's name, for the report")
+		fs.StringVar(&f.Kind, "kind", "company", "what you are: company, cooperative, worker_owned, nonprofit, association, public_body, individual")
+		fs.Int64Var(&f.Employees, "employees", 0, "your employees (a policy that decides on them is reported as needing them when not given)")
+		fs.BoolVar(&u.Commercial, "commercial", true, "your use is commercial")
+		fs.StringVar(&u.Scope, "scope", "", "what your use covers")
+		revenue := fs.String("revenue", "", "your yearly revenue (e.g. 2500000.00), in --currency")
+		currency := fs.String("currency", "EUR", "currency of --revenue")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			// Not given is not 0: a policy that decides on the
+			// number of employees says it needs it, rather than
+			// report the price of a company with none.
+			given := false
+			fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "employees" })
+			if !given {
+				f.Unstated = []string{license.Employees}
+			}
+			var rev []commons.Money
+			if *revenue != "" {
+				m, err := commons.ParseMoney(*revenue, *currency)
 				if err != nil {
 					return err
 				}
-				// Ask the node what the rules will decide at this time, then
-				// sign the request with exactly those terms (a free grant
-				// states its terms, so it can be verified offline).
-				at := time.Now().UnixMilli()
-				q := url.Values{"agent": {me}, "as_of": {strconv.FormatInt(at, 10)}, "commercial": {strconv.FormatBool(d.Commercial)}, "scope": {d.Scope}}
-				if n := d.Organisation.Employees; n != nil {
-					q.Set("employees", strconv.FormatInt(*n, 10))
-				}
-				if n := d.Organisation.Revenue; n != nil {
-					q.Set("revenue", strconv.FormatInt(*n, 10))
-				}
-				dec, err := evaluateRequest(ctx, base()+"/api/v1/commons/"+d.Commons+"/license/evaluate?"+q.Encode())
-				if err != nil {
-					return err
-				}
-				d.Grant = dec.Grant
-				rc, err := s.sign(ctx, license.TypeRequest, at, d)
-				if err != nil {
-					return err
-				}
-				printDecision(stdout, dec.Decision)
-				if dec.Grant != nil {
-					fmt.Fprintf(stdout, "granted: %s (index %d)\nproof for offline checks: meent license proof --url %s %s\n", rc.Hash, rc.Index, s.url, rc.Hash)
-				} else {
-					fmt.Fprintf(stdout, "offer: %s (index %d), open for %d days; a maintainer records your payment, or your payment provider reports it\n", rc.Hash, rc.Index, license.OfferDays)
-				}
-				return nil
+				rev = append(rev, m)
 			}
-		},
-		"pay": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			offer := fs.String("offer", "", "the offer paid")
-			amount := fs.String("amount", "", "the amount received, e.g. 6000.00")
-			currency := fs.String("currency", "EUR", "its currency")
-			reference := fs.String("reference", "", "the payment's reference (bank transfer, invoice)")
-			return func() error {
-				m, err := commons.ParseMoney(*amount, *currency)
-				if err != nil {
-					return err
-				}
-				var o license.Offer
-				if err := fetchJSON(ctx, base()+"/api/v1/offers/"+*offer, &o); err != nil {
-					return err
-				}
-				at := time.Now().UnixMilli()
-				rc, err := s.sign(ctx, license.TypePay, at, license.PayFor(&o, m, *reference, "", at))
-				if err != nil {
-					return err
-				}
-				fmt.Fprintf(stdout, "granted: %s (index %d); the fee %s is an income of the commons\n", rc.Hash, rc.Index, m)
-				return nil
+			return licenseCheck(ctx, stdout, *modFile, *registry, f, u, rev)
+		}
+	}},
+	{name: "license publish", summary: "publish a commons' license in a project (the well-known file)", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		commonsID := fs.String("commons", "", "commons ID")
+		dir := fs.String("dir", ".", "the project's root directory")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return licensePublish(ctx, stdout, r.url, *commonsID, *dir)
+		}
+	}},
+	{name: "license verify", args: "FILE", summary: "verify a grant proof offline, with the node's key only", flags: func(fs *flag.FlagSet) action {
+		key := fs.String("key", "", "the node's verifier key (name+hash+base64, from GET /api/v1/node or meent init)")
+		at := fs.String("at", "", "check the term at this time (RFC 3339; default now)")
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if fs.NArg() != 1 || *key == "" {
+				return errors.New("usage: meent license verify FILE --key VERIFIERKEY [--at TIME]")
 			}
-		},
-		"revoke": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			var d license.RevokeData
-			fs.StringVar(&d.Grant, "grant", "", "the grant")
-			fs.StringVar(&d.Reason, "reason", "", "why")
-			return func() error { return s.submit(ctx, stdout, license.TypeRevoke, d) }
-		},
-		"status": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			commonsID := fs.String("commons", "", "commons ID")
-			agentID := fs.String("agent", "", "the organisation's agent ID")
-			commercial := fs.Bool("commercial", true, "the use is commercial")
-			scope := fs.String("scope", "", "the use's scope; without it, the question is a use not limited to any scope")
-			return func() error {
-				q := url.Values{"commons": {*commonsID}, "agent": {*agentID}, "commercial": {strconv.FormatBool(*commercial)}, "scope": {*scope}}
-				var c http.LicenseCheck
-				if err := fetchJSON(ctx, base()+"/api/v1/licenses/check?"+q.Encode(), &c); err != nil {
-					return err
-				}
-				printCheck(stdout, c, *scope)
-				if !c.Licensed {
-					return errReported
-				}
-				return nil
-			}
-		},
-		"proof": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			out := fs.String("out", "", "write the proof to this file (default: standard output)")
-			return func() error {
-				if fs.NArg() != 1 {
-					return errors.New("usage: meent license proof GRANT [--out FILE]")
-				}
-				write := func(w io.Writer) error { return getJSON(ctx, w, base()+"/api/v1/grants/"+fs.Arg(0)+"/proof") }
-				if *out == "" {
-					return write(stdout)
-				}
-				return createAtomic(*out, write) // a failed fetch leaves no file
-			}
-		},
-		"check": func(fs *flag.FlagSet) func() error {
-			modFile := fs.String("modfile", "go.mod", "the go.mod to check")
-			registry := fs.String("registry", "", "also ask this node which commons publish the dependencies (URL)")
-			var f license.Facts
-			var u license.Use
-			fs.StringVar(&f.Name, "name", "", "your organisation's name, for the report")
-			fs.StringVar(&f.Kind, "kind", "company", "what you are: company, cooperative, worker_owned, nonprofit, association, public_body, individual")
-			fs.Int64Var(&f.Employees, "employees", 0, "your employees (a policy that decides on them is reported as needing them when not given)")
-			fs.BoolVar(&u.Commercial, "commercial", true, "your use is commercial")
-			fs.StringVar(&u.Scope, "scope", "", "what your use covers")
-			revenue := fs.String("revenue", "", "your yearly revenue (e.g. 2500000.00), in --currency")
-			currency := fs.String("currency", "EUR", "currency of --revenue")
-			return func() error {
-				// Not given is not 0: a policy that decides on the
-				// number of employees says it needs it, rather than
-				// report the price of a company with none.
-				given := false
-				fs.Visit(func(fl *flag.Flag) { given = given || fl.Name == "employees" })
-				if !given {
-					f.Unstated = []string{license.Employees}
-				}
-				var rev []commons.Money
-				if *revenue != "" {
-					m, err := commons.ParseMoney(*revenue, *currency)
-					if err != nil {
-						return err
-					}
-					rev = append(rev, m)
-				}
-				return licenseCheck(ctx, stdout, *modFile, *registry, f, u, rev)
-			}
-		},
-		"publish": func(fs *flag.FlagSet) func() error {
-			s.bind(fs)
-			commonsID := fs.String("commons", "", "commons ID")
-			dir := fs.String("dir", ".", "the project's root directory")
-			return func() error { return licensePublish(ctx, stdout, s.url, *commonsID, *dir) }
-		},
-		"verify": func(fs *flag.FlagSet) func() error {
-			key := fs.String("key", "", "the node's verifier key (name+hash+base64, from GET /api/v1/node or meent init)")
-			at := fs.String("at", "", "check the term at this time (RFC 3339; default now)")
-			return func() error {
-				if fs.NArg() != 1 || *key == "" {
-					return errors.New("usage: meent license verify FILE --key VERIFIERKEY [--at TIME]")
-				}
-				return verifyGrant(stdout, fs.Arg(0), *key, *at)
-			}
-		},
-	})
+			return verifyGrant(stdout, fs.Arg(0), *key, *at)
+		}
+	}},
 }
 
 // verifyGrant checks a grant proof offline: with the node's public key and
@@ -354,4 +369,36 @@ func quoteScopes(scopes []string) string {
 		q[i] = "“" + s + "”"
 	}
 	return strings.Join(q, ", ")
+}
+
+// demoLicense gives the demo commons (d.ids["libmeent"]) a copyfair
+// license policy, a cooperative's free license and a company's open offer.
+func demoLicense(d *demo) error {
+	act, actAt, ids, lib := d.act, d.actAt, d.ids, d.ids["libmeent"]
+	lp := license.Policy{Format: 1, Name: "libmeent copyfair", License: "LicenseRef-Copyfair-1.0",
+		Free: []license.Rule{{Kind: license.NonCommercial}, {Kind: license.Contributor, MinAccepted: 1, WindowDays: 365},
+			{Kind: license.Cooperative}, {Kind: license.Nonprofit}, {Kind: license.Member}},
+		Price: license.Schedule{Currency: "EUR", Basis: license.Employees, Bands: []license.Band{
+			{From: 0, To: 10, PricePerYear: 50000}, {From: 10, To: 250, PricePerYear: 600000}, {From: 250, PricePerYear: 2400000}}},
+		JoinAlternative: true}
+	lraw, err := lp.Encode()
+	if err != nil {
+		return err
+	}
+	act("maya", license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(lraw)})
+	act("maya", license.TypeAttest, license.AttestData{Agent: ids["broodfonds"], Kind: license.OrgCooperative})
+	// A request carries the terms the rules give at its own time.
+	request := func(user string, r license.RequestData) {
+		if d.err != nil {
+			return
+		}
+		at := time.Now().UnixMilli()
+		var terms *license.Terms
+		d.n.State(func(st *state.State) { _, terms, d.err = st.License.Decide(st.Agents, st.Commons, ids[user], r, at) })
+		r.Grant = terms
+		actAt(user, license.TypeRequest, at, r)
+	}
+	request("broodfonds", license.RequestData{Commons: lib, Commercial: true, Scope: "member payroll tool"})
+	request("acme", license.RequestData{Commons: lib, Commercial: true, Scope: "hosted invoicing", Organisation: license.Organisation{Employees: license.Count(40)}})
+	return d.err
 }

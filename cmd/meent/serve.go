@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"net"
@@ -20,11 +21,19 @@ import (
 	"github.com/meent/meent/sqlite"
 )
 
-func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	cfg, _, err := configure("serve", args, stderr, true, nil)
-	if err != nil {
-		return err
+// serveFlags defines serve's flags: the node's whole configuration.
+func serveFlags(fs *flag.FlagSet) action {
+	conf := nodeConfig(fs, true)
+	return func(ctx context.Context, stdout, stderr io.Writer) error {
+		cfg, err := conf()
+		if err != nil {
+			return err
+		}
+		return cmdServe(ctx, cfg, stdout, stderr)
 	}
+}
+
+func cmdServe(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error {
 	log, err := cfg.logger(stderr)
 	if err != nil {
 		return err

@@ -16,17 +16,23 @@ import (
 	"github.com/meent/meent/http"
 )
 
-func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var vkeyFlag *string
-	cfg, fs, err := configure("verify", args, stderr, false, func(fs *flag.FlagSet) {
-		vkeyFlag = fs.String("key", "", "verifier key of the node (name+hash+base64); default: DIR/node.pub, or for a URL what the node says (trust on first use)")
-	})
-	if err != nil {
-		return err
+// verifyFlags defines verify's flags: where the log is, and the key it
+// must be signed with.
+func verifyFlags(fs *flag.FlagSet) action {
+	conf := nodeConfig(fs, false)
+	vkey := fs.String("key", "", "verifier key of the node (name+hash+base64); default: DIR/node.pub, or for a URL what the node says (trust on first use)")
+	return func(ctx context.Context, stdout, stderr io.Writer) error {
+		cfg, err := conf()
+		if err != nil {
+			return err
+		}
+		return cmdVerify(ctx, cfg, *vkey, fs.Args(), stdout, stderr)
 	}
+}
+
+func cmdVerify(ctx context.Context, cfg *Config, vkey string, args []string, stdout, stderr io.Writer) error {
 	var src audit.Source
-	vkey := *vkeyFlag
-	switch fs.NArg() {
+	switch len(args) {
 	case 0:
 		if vkey == "" {
 			b, err := os.ReadFile(filepath.Join(cfg.Data, nodePubFile))
@@ -42,7 +48,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		defer store.Close()
 		src = audit.StoreSource(store)
 	case 1:
-		c := http.NewClient(strings.TrimRight(fs.Arg(0), "/"), nil)
+		c := http.NewClient(strings.TrimRight(args[0], "/"), nil)
 		if vkey == "" {
 			info, err := c.Node(ctx)
 			if err != nil {
