@@ -54,12 +54,12 @@ func TestScripts(t *testing.T) {
 	})
 }
 
-// helpScript asks every command in the table, and every group, for help:
-// each must exit 0, print its synopsis and summary to stdout and nothing
-// to stderr.
+// helpScript asks every command in the table, every group and every area
+// for help: each must exit 0, print its synopsis and summary to stdout
+// and nothing to stderr.
 func helpScript() string {
 	var b strings.Builder
-	b.WriteString("# Generated from the command table in main.go.\n\n")
+	b.WriteString("# Generated from the areas listed in main.go.\n\n")
 	b.WriteString("exec meent help\n! stderr .\n")
 	groups := map[string]bool{}
 	for _, c := range allCommands() {
@@ -80,6 +80,13 @@ func helpScript() string {
 				fmt.Fprintf(&b, "stdout %s\n", sq(q(synopsis(s))+" +"+q(s.summary)))
 			}
 			fmt.Fprintf(&b, "! exec meent %s\n! stdout .\nstderr %s\n", g, sq("usage: meent "+g))
+		}
+	}
+	for _, a := range areas {
+		q := regexp.QuoteMeta
+		fmt.Fprintf(&b, "\nexec meent help %s\n! stderr .\nstdout %s\n", a.name, sq("^"+q(a.name+": "+a.summary)+"$"))
+		for _, c := range a.commands {
+			fmt.Fprintf(&b, "stdout %s\n", sq("^  "+q(synopsis(c))+" +"+q(c.summary)+"$"))
 		}
 	}
 	return b.String()
