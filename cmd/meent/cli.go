@@ -311,12 +311,17 @@ func positional(fs *flag.FlagSet, c command, stderr io.Writer) error {
 	switch {
 	case fs.NArg() == 1 && set && f.Value.String() != fs.Arg(0):
 		return fmt.Errorf("the %s is given twice, as the argument and as --%s, differently", c.args, c.idFlag)
-	case fs.NArg() == 1:
-		return fs.Set(c.idFlag, fs.Arg(0))
-	case !set || f.Value.String() == "":
+	case fs.NArg() == 0 && (!set || f.Value.String() == ""):
 		return fmt.Errorf("missing the %s; usage: %s [flags]", c.args, synopsis(c))
+	case fs.NArg() == 1:
+		if err := fs.Set(c.idFlag, fs.Arg(0)); err != nil {
+			return err
+		}
 	}
-	// One line on stderr, so that output a script parses stays the same.
-	fmt.Fprintf(stderr, "meent: --%s is deprecated: give the %s as the argument (%s)\n", c.idFlag, c.args, synopsis(c))
+	if set {
+		// One line on stderr, so that the output a script reads stays
+		// the same.
+		fmt.Fprintf(stderr, "meent: --%s is deprecated: give the %s as the argument (%s)\n", c.idFlag, c.args, synopsis(c))
+	}
 	return nil
 }
