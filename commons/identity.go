@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/authority"
 )
 
 // Claiming an identity.
@@ -222,7 +222,10 @@ func (s *State) openClaim(commonsID, identity, agent string) *IdentityClaim {
 	return nil
 }
 
-func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown func(string) bool) error {
+// applyIdentity applies identity.claim, identity.attest and
+// identity.finalize, which share their data and first checks.
+func (s *State) applyIdentity(o *op) error {
+	idx, ev, me := o.Index, o.ev, o.me
 	var d IdentityData
 	if err := ev.DecodeData(&d); err != nil {
 		return err
@@ -238,10 +241,10 @@ func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown
 	old := s.mappings[c.ID][d.Identity]
 	switch ev.Type {
 	case TypeIdentityAttest:
-		if !slices.Contains(c.Maintainers, me) {
-			return forbid("only a maintainer of %s may attest identities", c.Name)
+		if err := o.Auth.May(me, authority.AttestIdentity, authority.In(c.ID, c.Name)); err != nil {
+			return err
 		}
-		if d.Agent == "" || !agentKnown(d.Agent) {
+		if d.Agent == "" || o.agents.Agent(d.Agent) == nil {
 			return refuse("unknown agent %q", d.Agent)
 		}
 		// The maintainer decides: the attested agent's claim is
@@ -256,7 +259,7 @@ func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown
 			s.touch(KindIdentityClaim, cl.ID)
 		}
 		delete(s.openClaims, ik)
-		s.mapIdentity(idx, c.ID, Mapping{Identity: d.Identity, Agent: d.Agent, By: me, Attested: true, Index: idx})
+		s.mapIdentity(o, c.ID, Mapping{Identity: d.Identity, Agent: d.Agent, By: me, Attested: true, Index: idx})
 		return nil
 
 	case TypeIdentityFinalize:
@@ -279,7 +282,7 @@ func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown
 		cl.Status, cl.Decided, cl.DecidedBy, cl.Updated = ClaimEffective, idx, me, idx
 		s.touch(KindIdentityClaim, cl.ID)
 		delete(s.openClaims, ik) // an uncontested claim is the only open one
-		s.mapIdentity(idx, c.ID, Mapping{Identity: d.Identity, Agent: d.Agent, By: d.Agent, Index: idx, Claim: cl.ID, Proof: cl.Proof})
+		s.mapIdentity(o, c.ID, Mapping{Identity: d.Identity, Agent: d.Agent, By: d.Agent, Index: idx, Claim: cl.ID, Proof: cl.Proof})
 		return nil
 	}
 
@@ -322,7 +325,8 @@ func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown
 }
 
 // applyContest applies identity.contest and identity.reject.
-func (s *State) applyContest(idx int64, ev *ledger.Event, me string) error {
+func (s *State) applyContest(o *op) error {
+	idx, ev, me := o.Index, o.ev, o.me
 	var d ContestData
 	if err := ev.DecodeData(&d); err != nil {
 		return err
@@ -341,10 +345,10 @@ func (s *State) applyContest(idx int64, ev *ledger.Event, me string) error {
 	if cl == nil {
 		return refuse("%s has no open claim on %s", d.Agent, d.Identity)
 	}
-	maintainer := slices.Contains(c.Maintainers, me)
+	here := authority.In(c.ID, c.Name).About(d.Identity)
 	if ev.Type == TypeIdentityReject {
-		if !maintainer {
-			return forbid("only a maintainer of %s rejects a claim", c.Name)
+		if err := o.Auth.May(me, authority.RejectClaim, here); err != nil {
+			return err
 		}
 		cl.Status, cl.Decided, cl.DecidedBy, cl.Updated = ClaimRejected, idx, me, idx
 		cl.Objections = append(cl.Objections, Objection{Index: idx, Agent: me, Reason: d.Reason})
@@ -362,8 +366,12 @@ func (s *State) applyContest(idx int64, ev *ledger.Event, me string) error {
 	if cl.Agent == me {
 		return refuse("a claimant does not contest its own claim")
 	}
-	if !maintainer && s.openClaim(c.ID, d.Identity, me) == nil {
-		return forbid("only a maintainer of %s, or someone with their own claim on %s, contests a claim", c.Name, d.Identity)
+	var claimants []string // rivals: who has an open claim on the identity
+	for _, id := range s.openClaims[identityKey{c.ID, d.Identity}] {
+		claimants = append(claimants, s.claims[id].Agent)
+	}
+	if err := o.Auth.May(me, authority.ContestClaim, here.With(claimants...)); err != nil {
+		return err
 	}
 	if slices.ContainsFunc(cl.Objections, func(o Objection) bool { return o.Agent == me && !o.Rival }) {
 		return meent.Errorf(meent.ECONFLICT, "you already contested this claim")
@@ -375,9 +383,11 @@ func (s *State) applyContest(idx int64, ev *ledger.Event, me string) error {
 }
 
 // mapIdentity records a mapping and credits the identity's imported
-// contributions to its agent. The value kept for it moves in package value
-// (state.Apply calls value.State.Remap after the event).
-func (s *State) mapIdentity(idx int64, commonsID string, m Mapping) {
+// contributions to its agent. The value kept for it moves in package value,
+// which handles the IdentityMapped effect emitted here (state delivers it
+// once the event is accepted).
+func (s *State) mapIdentity(o *op, commonsID string, m Mapping) {
+	idx := o.Index
 	if s.mappings[commonsID] == nil {
 		s.mappings[commonsID] = map[string]*Mapping{}
 	}
@@ -390,6 +400,7 @@ func (s *State) mapIdentity(idx int64, commonsID string, m Mapping) {
 		}
 	}
 	s.touch(KindMapping, commonsID+"/"+m.Identity)
+	o.Emit(IdentityMapped{Commons: commonsID, Identity: m.Identity, Agent: m.Agent})
 }
 
 // ClaimLineAgents returns the agent IDs a commit message names in claim
