@@ -158,7 +158,7 @@ func (p Place) About(subject string) Place {
 // knows them. It answers from the state as it is when asked: the rules ask
 // while applying an event, so the answer is as of that event.
 type Source interface {
-	Roles() []Role                           // the roles it answers for
+	Roles() []Role                            // the roles it answers for
 	Holds(r Role, agent string, p Place) bool // whether agent holds r at p
 }
 
@@ -241,6 +241,14 @@ func (au *Authority) Allowed(agent string, a Action, p Place) bool {
 		}
 	}
 	return false
+}
+
+// Is reports whether agent holds role r at p, for rules whose outcome (not
+// permission) depends on a role: a grant that lasts while its holder is a
+// member. Party is never held here: it is the rule's own knowledge.
+func (au *Authority) Is(agent string, r Role, p Place) bool {
+	s := au.sources[r]
+	return s != nil && agent != "" && s.Holds(r, agent, p)
 }
 
 // May returns nil when agent may do action a at p, and otherwise the

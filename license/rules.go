@@ -361,7 +361,7 @@ func (s *State) Check(agents *agent.State, commonsID, licensee string, commercia
 	if a == nil {
 		return nil, "unknown agent"
 	}
-	member := a.Role != ""
+	member := agents.Holds(authority.Member, licensee, authority.Node())
 	why := "no grant for this commons"
 	var best *Grant
 	ended := false // a grant that covers the use is no longer in force
@@ -412,14 +412,14 @@ const OnlyFor = "licensed only for "
 // one of them has no scope (it covers every use of that kind) or none is
 // in force.
 func (s *State) Scopes(agents *agent.State, commonsID, licensee string, commercial bool, now int64) []string {
-	a := agents.Agent(licensee)
-	if a == nil {
+	if agents.Agent(licensee) == nil {
 		return nil
 	}
+	member := agents.Holds(authority.Member, licensee, authority.Node())
 	var out []string
 	for _, id := range s.byLicensee[licensee] {
 		g := s.grants[id]
-		if g.Commons != commonsID || commercial && !g.Commercial || g.Status(now, a.Role != "") != "valid" {
+		if g.Commons != commonsID || commercial && !g.Commercial || g.Status(now, member) != "valid" {
 			continue
 		}
 		if g.Scope == "" {
@@ -461,7 +461,7 @@ func (s *State) facts(au *authority.Authority, agents *agent.State, cs *commons.
 	if a == nil {
 		return f
 	}
-	f.Name, f.Member = a.Name, a.Role != ""
+	f.Name, f.Member = a.Name, au.Is(licensee, authority.Member, authority.Node())
 	if at := s.trustedAttestation(au, cs, commonsID, licensee); at != nil {
 		f.Kind, f.Attested, f.AttestedBy = at.Kind, true, at.By
 		if by := agents.Agent(at.By); by != nil {

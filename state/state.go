@@ -45,9 +45,13 @@ func New() *State {
 }
 
 // bind builds the areas over the state's fields and checks them. Call it
-// again after replacing a field (a restore).
-func (s *State) bind() {
-	s.reg = newRegistry(s.areas())
+// again after replacing a field (a restore): the areas hold the fields'
+// pointers.
+func (s *State) bind() { s.use(s.areas()) }
+
+// use makes areas the state's areas (tests use it with areas of their own).
+func (s *State) use(areas []Area) {
+	s.reg = newRegistry(areas)
 	s.ctx.Auth = s.reg.auth
 }
 
