@@ -94,51 +94,71 @@ func (s *State) update(o *op) error {
 	return nil
 }
 
-func (s *State) maintainers(o *op) error {
-	idx, ev, me, agents := o.Index, o.ev, o.me, o.agents
+// maintainerOf decodes and checks the data of commons.maintainer.add and
+// commons.maintainer.remove.
+func (s *State) maintainerOf(o *op) (MaintainerData, *Commons, error) {
 	var d MaintainerData
-	if err := ev.DecodeData(&d); err != nil {
-		return err
+	if err := o.ev.DecodeData(&d); err != nil {
+		return d, nil, err
 	}
 	c := s.commons[d.Commons]
 	if c == nil {
-		return refuse("unknown commons %s", d.Commons)
+		return d, nil, refuse("unknown commons %s", d.Commons)
 	}
-	if agents.Agent(d.Agent) == nil {
-		return refuse("unknown agent %s", d.Agent)
+	if o.agents.Agent(d.Agent) == nil {
+		return d, nil, refuse("unknown agent %s", d.Agent)
 	}
-	here := authority.In(c.ID, c.Name)
-	if ev.Type == TypeMaintainerAdd {
-		// A node admin may appoint the first maintainer of a commons
-		// that has none; otherwise maintainers appoint maintainers.
-		act := authority.AppointMaintainer
-		if len(c.Maintainers) == 0 {
-			act = authority.AppointFirstMaintainer
-		}
-		if err := o.Auth.May(me, act, here); err != nil {
-			return err
-		}
-		if slices.Contains(c.Maintainers, d.Agent) {
-			return refuse("agent %s already maintains %s", d.Agent, c.Name)
-		}
-		c.Maintainers = append(c.Maintainers, d.Agent)
-	} else {
-		if err := o.Auth.May(me, authority.RemoveMaintainer, here); err != nil {
-			return err
-		}
-		i := slices.Index(c.Maintainers, d.Agent)
-		if i < 0 {
-			return refuse("agent %s does not maintain %s", d.Agent, c.Name)
-		}
-		if len(c.Maintainers) == 1 {
-			return refuse("cannot remove the last maintainer of %s", c.Name)
-		}
-		c.Maintainers = slices.Delete(slices.Clone(c.Maintainers), i, i+1)
+	return d, c, nil
+}
+
+func (s *State) maintainerAdd(o *op) error {
+	d, c, err := s.maintainerOf(o)
+	if err != nil {
+		return err
 	}
+	// A node admin may appoint the first maintainer of a commons that
+	// has none; otherwise maintainers appoint maintainers.
+	act := authority.AppointMaintainer
+	if len(c.Maintainers) == 0 {
+		act = authority.AppointFirstMaintainer
+	}
+	if err := o.Auth.May(o.me, act, authority.In(c.ID, c.Name)); err != nil {
+		return err
+	}
+	if slices.Contains(c.Maintainers, d.Agent) {
+		return refuse("agent %s already maintains %s", d.Agent, c.Name)
+	}
+	c.Maintainers = append(c.Maintainers, d.Agent)
+	s.maintainersChanged(c, o.Index)
+	return nil
+}
+
+func (s *State) maintainerRemove(o *op) error {
+	d, c, err := s.maintainerOf(o)
+	if err != nil {
+		return err
+	}
+	if err := o.Auth.May(o.me, authority.RemoveMaintainer, authority.In(c.ID, c.Name)); err != nil {
+		return err
+	}
+	i := slices.Index(c.Maintainers, d.Agent)
+	if i < 0 {
+		return refuse("agent %s does not maintain %s", d.Agent, c.Name)
+	}
+	if len(c.Maintainers) == 1 {
+		return refuse("cannot remove the last maintainer of %s", c.Name)
+	}
+	c.Maintainers = slices.Delete(slices.Clone(c.Maintainers), i, i+1)
+	s.maintainersChanged(c, o.Index)
+	return nil
+}
+
+// maintainersChanged records a change of c's maintainers at idx; who may
+// review changed, so what waits may now be accepted.
+func (s *State) maintainersChanged(c *Commons, idx int64) {
 	c.Updated = idx
 	s.touch(KindCommons, c.ID)
 	s.settleAll(c.ID, idx)
-	return nil
 }
 
 func (s *State) fork(o *op) error {
