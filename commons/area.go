@@ -28,7 +28,7 @@ type op struct {
 // handlers maps each event type of the area to the function that checks
 // and applies it. Every handler checks everything first and mutates last,
 // so that on error nothing changes.
-var handlers = map[string]func(s *State, o *op) error{
+var handlers = map[string]func(s *State, o op) error{
 	TypeCreate:           (*State).create,
 	TypeUpdate:           (*State).update,
 	TypeMaintainerAdd:    (*State).maintainerAdd,
@@ -101,7 +101,7 @@ func (a Area) Apply(ctx *area.Context, ev *ledger.Event) (err error) {
 	if err != nil {
 		return err
 	}
-	return h(a.State, &op{Context: ctx, ev: ev, signer: signer, me: signer.ID, agents: a.Agents})
+	return h(a.State, op{Context: ctx, ev: ev, signer: signer, me: signer.ID, agents: a.Agents})
 }
 
 // EffectIdentityMapped names IdentityMapped.

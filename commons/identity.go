@@ -224,7 +224,7 @@ func (s *State) openClaim(commonsID, identity, agent string) *IdentityClaim {
 
 // identityOf decodes and checks the data of identity.claim,
 // identity.attest and identity.finalize.
-func (s *State) identityOf(o *op) (IdentityData, *Commons, error) {
+func (s *State) identityOf(o op) (IdentityData, *Commons, error) {
 	var d IdentityData
 	if err := o.ev.DecodeData(&d); err != nil {
 		return d, nil, err
@@ -240,7 +240,7 @@ func (s *State) identityOf(o *op) (IdentityData, *Commons, error) {
 }
 
 // identityAttest: a maintainer says which agent the identity is.
-func (s *State) identityAttest(o *op) error {
+func (s *State) identityAttest(o op) error {
 	idx, me := o.Index, o.me
 	d, c, err := s.identityOf(o)
 	if err != nil {
@@ -271,7 +271,7 @@ func (s *State) identityAttest(o *op) error {
 
 // identityFinalize: a proven, uncontested claim takes effect after the
 // contest window.
-func (s *State) identityFinalize(o *op) error {
+func (s *State) identityFinalize(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	d, c, err := s.identityOf(o)
 	if err != nil {
@@ -302,7 +302,7 @@ func (s *State) identityFinalize(o *op) error {
 }
 
 // identityClaim opens a claim and maps nothing.
-func (s *State) identityClaim(o *op) error {
+func (s *State) identityClaim(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	d, c, err := s.identityOf(o)
 	if err != nil {
@@ -349,7 +349,7 @@ func (s *State) identityClaim(o *op) error {
 
 // contestOf decodes and checks the data of identity.contest and
 // identity.reject, and finds the open claim they name.
-func (s *State) contestOf(o *op) (ContestData, *Commons, *IdentityClaim, error) {
+func (s *State) contestOf(o op) (ContestData, *Commons, *IdentityClaim, error) {
 	var d ContestData
 	if err := o.ev.DecodeData(&d); err != nil {
 		return d, nil, nil, err
@@ -372,7 +372,7 @@ func (s *State) contestOf(o *op) (ContestData, *Commons, *IdentityClaim, error) 
 }
 
 // identityReject: a maintainer closes an open claim.
-func (s *State) identityReject(o *op) error {
+func (s *State) identityReject(o op) error {
 	idx, me := o.Index, o.me
 	d, c, cl, err := s.contestOf(o)
 	if err != nil {
@@ -393,7 +393,7 @@ func (s *State) identityReject(o *op) error {
 }
 
 // identityContest blocks an open claim until a maintainer decides.
-func (s *State) identityContest(o *op) error {
+func (s *State) identityContest(o op) error {
 	idx, me := o.Index, o.me
 	d, c, cl, err := s.contestOf(o)
 	if err != nil {
@@ -425,7 +425,7 @@ func (s *State) identityContest(o *op) error {
 // contributions to its agent. The value kept for it moves in package value,
 // which handles the IdentityMapped effect emitted here (state delivers it
 // once the event is accepted).
-func (s *State) mapIdentity(o *op, commonsID string, m Mapping) {
+func (s *State) mapIdentity(o op, commonsID string, m Mapping) {
 	idx := o.Index
 	if s.mappings[commonsID] == nil {
 		s.mappings[commonsID] = map[string]*Mapping{}

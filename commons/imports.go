@@ -150,7 +150,7 @@ func checkIdentity(id string) error {
 	return nil
 }
 
-func (s *State) applyImport(o *op) error {
+func (s *State) applyImport(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d ImportData
 	if err := ev.DecodeData(&d); err != nil {

@@ -18,7 +18,12 @@ func refuse(format string, args ...any) error { return meent.Errorf(meent.ERULE,
 
 func forbid(format string, args ...any) error { return meent.Errorf(meent.EFORBIDDEN, format, args...) }
 
-func (s *State) create(o *op) error {
+// in is the place of an action in a commons that exists, for the authority.
+func (s *State) in(commonsID string) authority.Place {
+	return authority.In(commonsID, s.commons[commonsID].Name)
+}
+
+func (s *State) create(o op) error {
 	idx, ev, me, agents := o.Index, o.ev, o.me, o.agents
 	var d CreateData
 	if err := ev.DecodeData(&d); err != nil {
@@ -52,7 +57,7 @@ func (s *State) create(o *op) error {
 	return nil
 }
 
-func (s *State) update(o *op) error {
+func (s *State) update(o op) error {
 	idx, ev := o.Index, o.ev
 	var d UpdateData
 	if err := ev.DecodeData(&d); err != nil {
@@ -96,7 +101,7 @@ func (s *State) update(o *op) error {
 
 // maintainerOf decodes and checks the data of commons.maintainer.add and
 // commons.maintainer.remove.
-func (s *State) maintainerOf(o *op) (MaintainerData, *Commons, error) {
+func (s *State) maintainerOf(o op) (MaintainerData, *Commons, error) {
 	var d MaintainerData
 	if err := o.ev.DecodeData(&d); err != nil {
 		return d, nil, err
@@ -111,7 +116,7 @@ func (s *State) maintainerOf(o *op) (MaintainerData, *Commons, error) {
 	return d, c, nil
 }
 
-func (s *State) maintainerAdd(o *op) error {
+func (s *State) maintainerAdd(o op) error {
 	d, c, err := s.maintainerOf(o)
 	if err != nil {
 		return err
@@ -133,7 +138,7 @@ func (s *State) maintainerAdd(o *op) error {
 	return nil
 }
 
-func (s *State) maintainerRemove(o *op) error {
+func (s *State) maintainerRemove(o op) error {
 	d, c, err := s.maintainerOf(o)
 	if err != nil {
 		return err
@@ -161,7 +166,7 @@ func (s *State) maintainersChanged(c *Commons, idx int64) {
 	s.settleAll(c.ID, idx)
 }
 
-func (s *State) fork(o *op) error {
+func (s *State) fork(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d ForkData
 	if err := ev.DecodeData(&d); err != nil {
@@ -188,7 +193,7 @@ func (s *State) fork(o *op) error {
 	return nil
 }
 
-func (s *State) submit(o *op) error {
+func (s *State) submit(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d SubmitData
 	if err := ev.DecodeData(&d); err != nil {
@@ -222,7 +227,7 @@ func (s *State) submit(o *op) error {
 	return nil
 }
 
-func (s *State) revise(o *op) error {
+func (s *State) revise(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d ReviseData
 	if err := ev.DecodeData(&d); err != nil {
@@ -232,7 +237,7 @@ func (s *State) revise(o *op) error {
 	if err != nil {
 		return err
 	}
-	if err := o.Auth.May(me, authority.ReviseContribution, authority.In(k.Commons, s.commons[k.Commons].Name).With(k.Contributor)); err != nil {
+	if err := o.Auth.May(me, authority.ReviseContribution, s.in(k.Commons).With(k.Contributor)); err != nil {
 		return err
 	}
 	if k.Status != ChangesRequested {
@@ -249,7 +254,7 @@ func (s *State) revise(o *op) error {
 	return nil
 }
 
-func (s *State) review(o *op) error {
+func (s *State) review(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d ReviewData
 	if err := ev.DecodeData(&d); err != nil {
@@ -301,7 +306,7 @@ func (s *State) review(o *op) error {
 	return nil
 }
 
-func (s *State) dispute(o *op) error {
+func (s *State) dispute(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d DisputeData
 	if err := ev.DecodeData(&d); err != nil {
@@ -311,7 +316,7 @@ func (s *State) dispute(o *op) error {
 	if err != nil {
 		return err
 	}
-	if err := o.Auth.May(me, authority.DisputeRejection, authority.In(k.Commons, s.commons[k.Commons].Name).With(k.Contributor)); err != nil {
+	if err := o.Auth.May(me, authority.DisputeRejection, s.in(k.Commons).With(k.Contributor)); err != nil {
 		return err
 	}
 	if k.Status != Rejected {
@@ -330,7 +335,7 @@ func (s *State) dispute(o *op) error {
 	return nil
 }
 
-func (s *State) resolve(o *op) error {
+func (s *State) resolve(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d ResolveData
 	if err := ev.DecodeData(&d); err != nil {
@@ -370,7 +375,7 @@ func (s *State) resolve(o *op) error {
 	return nil
 }
 
-func (s *State) endorse(o *op) error {
+func (s *State) endorse(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d RefData
 	if err := ev.DecodeData(&d); err != nil {
@@ -380,7 +385,7 @@ func (s *State) endorse(o *op) error {
 	if k == nil || d.Need != "" {
 		return refuse("unknown contribution %s", d.Contribution)
 	}
-	if err := o.Auth.May(me, authority.Endorse, authority.In(k.Commons, s.commons[k.Commons].Name)); err != nil {
+	if err := o.Auth.May(me, authority.Endorse, s.in(k.Commons)); err != nil {
 		return err
 	}
 	if k.Contributor == me {
@@ -394,7 +399,7 @@ func (s *State) endorse(o *op) error {
 	return nil
 }
 
-func (s *State) needPost(o *op) error {
+func (s *State) needPost(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d NeedData
 	if err := ev.DecodeData(&d); err != nil {
@@ -425,7 +430,7 @@ func (s *State) needPost(o *op) error {
 	return nil
 }
 
-func (s *State) needSignal(o *op) error {
+func (s *State) needSignal(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d SignalData
 	if err := ev.DecodeData(&d); err != nil {
@@ -435,7 +440,7 @@ func (s *State) needSignal(o *op) error {
 	if err != nil {
 		return err
 	}
-	if err := o.Auth.May(me, authority.SignalNeed, authority.In(n.Commons, s.commons[n.Commons].Name)); err != nil {
+	if err := o.Auth.May(me, authority.SignalNeed, s.in(n.Commons)); err != nil {
 		return err
 	}
 	switch d.Kind {
@@ -480,7 +485,7 @@ func (s *State) needSignal(o *op) error {
 	return nil
 }
 
-func (s *State) needClaim(o *op) error {
+func (s *State) needClaim(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d ClaimData
 	if err := ev.DecodeData(&d); err != nil {
@@ -517,7 +522,7 @@ func (s *State) needClaim(o *op) error {
 	return nil
 }
 
-func (s *State) needRelease(o *op) error {
+func (s *State) needRelease(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d RefData
 	if err := ev.DecodeData(&d); err != nil {
@@ -541,7 +546,7 @@ func (s *State) needRelease(o *op) error {
 	return nil
 }
 
-func (s *State) needClose(o *op) error {
+func (s *State) needClose(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d CloseData
 	if err := ev.DecodeData(&d); err != nil {
@@ -551,7 +556,7 @@ func (s *State) needClose(o *op) error {
 	if err != nil {
 		return err
 	}
-	if err := o.Auth.May(me, authority.CloseNeed, authority.In(n.Commons, s.commons[n.Commons].Name).With(n.Poster)); err != nil {
+	if err := o.Auth.May(me, authority.CloseNeed, s.in(n.Commons).With(n.Poster)); err != nil {
 		return err
 	}
 	if err := checkReason(d.Reason); err != nil {
@@ -638,7 +643,7 @@ func (s *State) contribution(id string) (*Contribution, error) {
 
 // maintained returns the commons o's signer changes (commons.update,
 // contribution.import), if they may.
-func (s *State) maintained(o *op, id string) (*Commons, error) {
+func (s *State) maintained(o op, id string) (*Commons, error) {
 	c := s.commons[id]
 	if c == nil {
 		return nil, refuse("unknown commons %s", id)

@@ -32,7 +32,7 @@ type op struct {
 }
 
 // maintainer checks that the signer may do act in a commons.
-func (x *op) maintainer(commonsID string, act authority.Action) error {
+func (x op) maintainer(commonsID string, act authority.Action) error {
 	c := x.commons.Commons(commonsID)
 	if c == nil {
 		return refuse("unknown commons %s", commonsID)
@@ -42,7 +42,7 @@ func (x *op) maintainer(commonsID string, act authority.Action) error {
 
 // handlers maps each event type of the area to the function that checks
 // and applies it; on error nothing changes.
-var handlers = map[string]func(s *State, x *op) error{
+var handlers = map[string]func(s *State, x op) error{
 	TypePolicySet: (*State).policySet,
 	TypeAttest:    (*State).attest,
 	TypeRequest:   (*State).request,
@@ -90,7 +90,7 @@ func (a Area) Apply(ctx *area.Context, ev *ledger.Event) error {
 	if err != nil {
 		return err
 	}
-	return h(a.State, &op{Context: ctx, ev: ev, me: signer.ID, agents: a.Agents, commons: a.Commons})
+	return h(a.State, op{Context: ctx, ev: ev, me: signer.ID, agents: a.Agents, commons: a.Commons})
 }
 
 // Roles are the roles the license area knows (authority.Source).

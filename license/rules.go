@@ -528,7 +528,7 @@ func (s *State) decide(au *authority.Authority, agents *agent.State, cs *commons
 
 func refuse(format string, args ...any) error { return meent.Errorf(meent.ERULE, format, args...) }
 
-func (s *State) policySet(x *op) error {
+func (s *State) policySet(x op) error {
 	idx, ev, me, agents := x.Index, x.ev, x.me, x.agents
 	var d PolicySetData
 	if err := ev.DecodeData(&d); err != nil {
@@ -552,7 +552,7 @@ func (s *State) policySet(x *op) error {
 	return nil
 }
 
-func (s *State) attest(x *op) error {
+func (s *State) attest(x op) error {
 	idx, ev, me, agents := x.Index, x.ev, x.me, x.agents
 	var d AttestData
 	if err := ev.DecodeData(&d); err != nil {
@@ -578,7 +578,7 @@ func (s *State) attest(x *op) error {
 	return nil
 }
 
-func (s *State) request(x *op) error {
+func (s *State) request(x op) error {
 	idx, ev, me, agents, cs := x.Index, x.ev, x.me, x.agents, x.commons
 	var d RequestData
 	if err := ev.DecodeData(&d); err != nil {
@@ -613,7 +613,7 @@ func (s *State) request(x *op) error {
 	return nil
 }
 
-func (s *State) pay(x *op) error {
+func (s *State) pay(x op) error {
 	idx, ev, me := x.Index, x.ev, x.me
 	var d PayData
 	if err := ev.DecodeData(&d); err != nil {
@@ -661,7 +661,7 @@ func (s *State) pay(x *op) error {
 	return nil
 }
 
-func (s *State) revoke(x *op) error {
+func (s *State) revoke(x op) error {
 	idx, ev, me := x.Index, x.ev, x.me
 	var d RevokeData
 	if err := ev.DecodeData(&d); err != nil {

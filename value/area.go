@@ -29,7 +29,7 @@ type op struct {
 }
 
 // maintainer returns the commons the signer acts on as its maintainer.
-func (o *op) maintainer(commonsID string, act authority.Action) (*commons.Commons, error) {
+func (o op) maintainer(commonsID string, act authority.Action) (*commons.Commons, error) {
 	c := o.commons.Commons(commonsID)
 	if c == nil {
 		return nil, refuse("unknown commons %s", commonsID)
@@ -42,7 +42,7 @@ func (o *op) maintainer(commonsID string, act authority.Action) (*commons.Common
 
 // handlers maps each event type of the area to the function that checks
 // and applies it; on error nothing changes.
-var handlers = map[string]func(s *State, o *op) error{
+var handlers = map[string]func(s *State, o op) error{
 	TypePolicySet:       (*State).policySet,
 	TypeIncomeRecord:    (*State).incomeRecord,
 	TypeDistributionRun: (*State).distributionRun,
@@ -88,7 +88,7 @@ func (a Area) Apply(ctx *area.Context, ev *ledger.Event) error {
 	if err != nil {
 		return err
 	}
-	return h(a.State, &op{Context: ctx, ev: ev, me: signer.ID, agents: a.Agents, commons: a.Commons})
+	return h(a.State, op{Context: ctx, ev: ev, me: signer.ID, agents: a.Agents, commons: a.Commons})
 }
 
 // EffectIncome names IncomeEarned.

@@ -229,7 +229,7 @@ func (s *State) Compiled(commonsID string) (*Compiled, int, error) {
 	return c, 0, err
 }
 
-func (s *State) policySet(o *op) error {
+func (s *State) policySet(o op) error {
 	idx, ev, me := o.Index, o.ev, o.me
 	var d PolicySetData
 	if err := ev.DecodeData(&d); err != nil {
@@ -252,7 +252,7 @@ func (s *State) policySet(o *op) error {
 	return nil
 }
 
-func (s *State) incomeRecord(o *op) error {
+func (s *State) incomeRecord(o op) error {
 	idx, ev, me, agents := o.Index, o.ev, o.me, o.agents
 	var d IncomeData
 	if err := ev.DecodeData(&d); err != nil {
@@ -279,7 +279,7 @@ func (s *State) incomeRecord(o *op) error {
 	return nil
 }
 
-func (s *State) distributionRun(o *op) error {
+func (s *State) distributionRun(o op) error {
 	idx, ev, cs := o.Index, o.ev, o.commons
 	var d RunData
 	if err := ev.DecodeData(&d); err != nil {
@@ -328,7 +328,7 @@ func (s *State) distributionRun(o *op) error {
 	return nil
 }
 
-func (s *State) payoutSettle(o *op) error {
+func (s *State) payoutSettle(o op) error {
 	idx, ev := o.Index, o.ev
 	var d SettleData
 	if err := ev.DecodeData(&d); err != nil {
