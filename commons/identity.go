@@ -132,12 +132,6 @@ type proof struct {
 // signed with a time in the past would shorten its own window.
 func FreshTime(typ string) bool { return typ == TypeIdentityClaim }
 
-// MapsIdentity reports whether an accepted event of this type may have
-// mapped an identity to an agent, so the value kept for it moves.
-func MapsIdentity(typ string) bool {
-	return typ == TypeIdentityAttest || typ == TypeIdentityFinalize
-}
-
 // Claims returns the claims on identities of a commons, open or closed,
 // in log order.
 func (s *State) Claims(commonsID string) []IdentityClaim {
