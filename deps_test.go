@@ -46,6 +46,8 @@ var packages = map[string]string{
 	"":           "root",
 	"ledger":     "ledger",
 	"agent":      "rules",
+	"area":       "rules",
+	"authority":  "rules",
 	"commons":    "rules",
 	"value":      "rules",
 	"license":    "rules",

@@ -12,6 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/area"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/ledger"
 )
 
@@ -121,13 +123,7 @@ func (s *State) KeyOwner(key string) (agent string, active bool) {
 }
 
 // Owns reports whether the given event types belong to this package.
-func Owns(typ string) bool {
-	switch typ {
-	case TypeCreate, TypeUpdate, TypeKeyAdd, TypeKeyRevoke, TypeMemberSet, TypeMemberRm:
-		return true
-	}
-	return false
-}
+func Owns(typ string) bool { return handlers[typ] != nil }
 
 func refuse(format string, args ...any) error {
 	return meent.Errorf(meent.ERULE, format, args...)
@@ -155,140 +151,189 @@ func (s *State) Signer(ev *ledger.Event) (*Agent, error) {
 	return a, nil
 }
 
-// Apply checks ev, at log index idx, against the rules and, if it holds,
-// applies it. On error the State is unchanged.
-func (s *State) Apply(idx int64, ev *ledger.Event) error {
-	switch ev.Type {
-	case TypeCreate:
-		var d CreateData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		if ev.Author != "" {
-			return refuse("agent.create has no author: the new agent is named by the event's hash")
-		}
-		if !validKind(d.Kind) {
-			return refuse("kind %q is not one of %v", d.Kind, Kinds)
-		}
-		if err := checkName(d.Name); err != nil {
-			return err
-		}
-		// Verify already refuses such a key (bad_signature); the rule is
-		// repeated here so a log read back without verification (Parse)
-		// is judged the same.
-		if err := ledger.CheckSignerKey(ev.Key); err != nil {
-			return refuse("%v: an agent's key must be a canonical Ed25519 key of large order (docs/ledger.md section 1)", err)
-		}
-		key := base64.StdEncoding.EncodeToString(ev.Key)
-		if _, used := s.keys[key]; used {
-			return refuse("key %s already belongs to an agent", key)
-		}
-		id := ev.Hash.String()
-		s.agents[id] = &Agent{ID: id, Kind: d.Kind, Name: d.Name, Created: idx, Keys: []string{key}}
-		s.keys[key] = &Key{Key: key, Agent: id, Added: idx, Revoked: -1}
-		return nil
-
-	case TypeUpdate:
-		var d UpdateData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		a, err := s.Signer(ev)
-		if err != nil {
-			return err
-		}
-		if err := checkName(d.Name); err != nil {
-			return err
-		}
-		a.Name = d.Name
-		return nil
-
-	case TypeKeyAdd, TypeKeyRevoke:
-		var d KeyData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		a, err := s.Signer(ev)
-		if err != nil {
-			return err
-		}
-		raw, err := base64.StdEncoding.Strict().DecodeString(d.Key)
-		if err != nil || len(raw) != 32 || base64.StdEncoding.EncodeToString(raw) != d.Key {
-			return refuse("key must be canonical base64 of a 32-byte Ed25519 public key")
-		}
-		k := s.keys[d.Key]
-		if ev.Type == TypeKeyAdd {
-			// A small-order key verifies forged signatures on every
-			// message: authorising one would hand the agent to anyone.
-			if err := ledger.CheckPublicKey(raw); err != nil {
-				return refuse("%v: an agent's key must be a canonical Ed25519 key of large order (docs/ledger.md section 1)", err)
-			}
-			if k != nil {
-				return refuse("key %s was already authorised (for agent %s); keys are never reused", d.Key, k.Agent)
-			}
-			s.keys[d.Key] = &Key{Key: d.Key, Agent: a.ID, Added: idx, Revoked: -1}
-			a.Keys = append(a.Keys, d.Key)
-			return nil
-		}
-		if k == nil || k.Agent != a.ID || k.Revoked >= 0 {
-			return refuse("key %s is not an active key of agent %s", d.Key, a.ID)
-		}
-		if len(a.Keys) == 1 {
-			return refuse("cannot revoke the last key of agent %s; add a new key first", a.ID)
-		}
-		k.Revoked = idx
-		for i, kk := range a.Keys {
-			if kk == d.Key {
-				a.Keys = append(a.Keys[:i:i], a.Keys[i+1:]...)
-				break
-			}
-		}
-		return nil
-
-	case TypeMemberSet, TypeMemberRm:
-		var d MemberData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		signer, err := s.Signer(ev)
-		if err != nil {
-			return err
-		}
-		target := s.agents[d.Agent]
-		if target == nil {
-			return refuse("unknown agent %s", d.Agent)
-		}
-		// Bootstrap: the agent created first in the log (index 0, written
-		// by meent init) admits itself as the first admin of an empty
-		// community. Nobody else can, even if the community is empty, so a
-		// half-initialised node cannot be taken over by a stranger.
-		bootstrap := s.members == 0 && ev.Type == TypeMemberSet && signer.ID == target.ID && d.Role == RoleAdmin && target.Created == 0
-		if !bootstrap && signer.Role != RoleAdmin {
-			return meent.Errorf(meent.EFORBIDDEN, "only an admin may change membership")
-		}
-		if ev.Type == TypeMemberRm {
-			if d.Role != "" {
-				return refuse("member.remove takes no role")
-			}
-			if target.Role == "" {
-				return refuse("agent %s is not a member", d.Agent)
-			}
-			if target.Role == RoleAdmin && s.admins == 1 {
-				return refuse("cannot remove the last admin")
-			}
-			s.setRole(target, "")
-			return nil
-		}
-		if d.Role != RoleAdmin && d.Role != RoleMember {
-			return refuse("role %q is not admin or member", d.Role)
-		}
-		if target.Role == RoleAdmin && d.Role != RoleAdmin && s.admins == 1 {
-			return refuse("cannot demote the last admin")
-		}
-		s.setRole(target, d.Role)
-		return nil
+// Apply checks ev, at the log index ctx.Index, against the rules and, if
+// it holds, applies it. On error the State is unchanged.
+func (s *State) Apply(ctx *area.Context, ev *ledger.Event) error {
+	h := handlers[ev.Type]
+	if h == nil {
+		return refuse("unknown event type %q", ev.Type)
 	}
-	return refuse("unknown event type %q", ev.Type)
+	return h(s, ctx, ev)
+}
+
+// handlers maps each event type of the area to the function that checks
+// and applies it. Types lists its keys.
+var handlers = map[string]func(s *State, ctx *area.Context, ev *ledger.Event) error{
+	TypeCreate:    (*State).create,
+	TypeUpdate:    (*State).update,
+	TypeKeyAdd:    (*State).keyAdd,
+	TypeKeyRevoke: (*State).keyRevoke,
+	TypeMemberSet: (*State).memberSet,
+	TypeMemberRm:  (*State).memberRemove,
+}
+
+func (s *State) create(ctx *area.Context, ev *ledger.Event) error {
+	var d CreateData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	if ev.Author != "" {
+		return refuse("agent.create has no author: the new agent is named by the event's hash")
+	}
+	if !validKind(d.Kind) {
+		return refuse("kind %q is not one of %v", d.Kind, Kinds)
+	}
+	if err := checkName(d.Name); err != nil {
+		return err
+	}
+	// Verify already refuses such a key (bad_signature); the rule is
+	// repeated here so a log read back without verification (Parse)
+	// is judged the same.
+	if err := ledger.CheckSignerKey(ev.Key); err != nil {
+		return refuse("%v: an agent's key must be a canonical Ed25519 key of large order (docs/ledger.md section 1)", err)
+	}
+	key := base64.StdEncoding.EncodeToString(ev.Key)
+	if _, used := s.keys[key]; used {
+		return refuse("key %s already belongs to an agent", key)
+	}
+	id := ev.Hash.String()
+	s.agents[id] = &Agent{ID: id, Kind: d.Kind, Name: d.Name, Created: ctx.Index, Keys: []string{key}}
+	s.keys[key] = &Key{Key: key, Agent: id, Added: ctx.Index, Revoked: -1}
+	return nil
+}
+
+func (s *State) update(_ *area.Context, ev *ledger.Event) error {
+	var d UpdateData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	a, err := s.Signer(ev)
+	if err != nil {
+		return err
+	}
+	if err := checkName(d.Name); err != nil {
+		return err
+	}
+	a.Name = d.Name
+	return nil
+}
+
+// keyOf decodes and checks the data of agent.key.add and agent.key.revoke.
+func (s *State) keyOf(ev *ledger.Event) (*Agent, KeyData, []byte, error) {
+	var d KeyData
+	if err := ev.DecodeData(&d); err != nil {
+		return nil, d, nil, err
+	}
+	a, err := s.Signer(ev)
+	if err != nil {
+		return nil, d, nil, err
+	}
+	raw, err := base64.StdEncoding.Strict().DecodeString(d.Key)
+	if err != nil || len(raw) != 32 || base64.StdEncoding.EncodeToString(raw) != d.Key {
+		return nil, d, nil, refuse("key must be canonical base64 of a 32-byte Ed25519 public key")
+	}
+	return a, d, raw, nil
+}
+
+func (s *State) keyAdd(ctx *area.Context, ev *ledger.Event) error {
+	a, d, raw, err := s.keyOf(ev)
+	if err != nil {
+		return err
+	}
+	// A small-order key verifies forged signatures on every message:
+	// authorising one would hand the agent to anyone.
+	if err := ledger.CheckPublicKey(raw); err != nil {
+		return refuse("%v: an agent's key must be a canonical Ed25519 key of large order (docs/ledger.md section 1)", err)
+	}
+	if k := s.keys[d.Key]; k != nil {
+		return refuse("key %s was already authorised (for agent %s); keys are never reused", d.Key, k.Agent)
+	}
+	s.keys[d.Key] = &Key{Key: d.Key, Agent: a.ID, Added: ctx.Index, Revoked: -1}
+	a.Keys = append(a.Keys, d.Key)
+	return nil
+}
+
+func (s *State) keyRevoke(ctx *area.Context, ev *ledger.Event) error {
+	a, d, _, err := s.keyOf(ev)
+	if err != nil {
+		return err
+	}
+	k := s.keys[d.Key]
+	if k == nil || k.Agent != a.ID || k.Revoked >= 0 {
+		return refuse("key %s is not an active key of agent %s", d.Key, a.ID)
+	}
+	if len(a.Keys) == 1 {
+		return refuse("cannot revoke the last key of agent %s; add a new key first", a.ID)
+	}
+	k.Revoked = ctx.Index
+	for i, kk := range a.Keys {
+		if kk == d.Key {
+			a.Keys = append(a.Keys[:i:i], a.Keys[i+1:]...)
+			break
+		}
+	}
+	return nil
+}
+
+// membership decodes and checks the data of member.set and member.remove,
+// and asks whether the signer may change membership.
+func (s *State) membership(ctx *area.Context, ev *ledger.Event) (MemberData, *Agent, error) {
+	var d MemberData
+	if err := ev.DecodeData(&d); err != nil {
+		return d, nil, err
+	}
+	signer, err := s.Signer(ev)
+	if err != nil {
+		return d, nil, err
+	}
+	target := s.agents[d.Agent]
+	if target == nil {
+		return d, nil, refuse("unknown agent %s", d.Agent)
+	}
+	// Bootstrap: the agent created first in the log (index 0, written
+	// by meent init) admits itself as the first admin of an empty
+	// community. Nobody else can, even if the community is empty, so a
+	// half-initialised node cannot be taken over by a stranger.
+	bootstrap := s.members == 0 && ev.Type == TypeMemberSet && signer.ID == target.ID && d.Role == RoleAdmin && target.Created == 0
+	if !bootstrap {
+		if err := ctx.Auth.May(signer.ID, authority.ChangeMembership, authority.Node()); err != nil {
+			return d, nil, err
+		}
+	}
+	return d, target, nil
+}
+
+func (s *State) memberSet(ctx *area.Context, ev *ledger.Event) error {
+	d, target, err := s.membership(ctx, ev)
+	if err != nil {
+		return err
+	}
+	if d.Role != RoleAdmin && d.Role != RoleMember {
+		return refuse("role %q is not admin or member", d.Role)
+	}
+	if target.Role == RoleAdmin && d.Role != RoleAdmin && s.admins == 1 {
+		return refuse("cannot demote the last admin")
+	}
+	s.setRole(target, d.Role)
+	return nil
+}
+
+func (s *State) memberRemove(ctx *area.Context, ev *ledger.Event) error {
+	d, target, err := s.membership(ctx, ev)
+	if err != nil {
+		return err
+	}
+	if d.Role != "" {
+		return refuse("member.remove takes no role")
+	}
+	if target.Role == "" {
+		return refuse("agent %s is not a member", d.Agent)
+	}
+	if target.Role == RoleAdmin && s.admins == 1 {
+		return refuse("cannot remove the last admin")
+	}
+	s.setRole(target, "")
+	return nil
 }
 
 func (s *State) setRole(a *Agent, role string) {

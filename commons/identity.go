@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/authority"
 )
 
 // Claiming an identity.
@@ -132,12 +132,6 @@ type proof struct {
 // signed with a time in the past would shorten its own window.
 func FreshTime(typ string) bool { return typ == TypeIdentityClaim }
 
-// MapsIdentity reports whether an accepted event of this type may have
-// mapped an identity to an agent, so the value kept for it moves.
-func MapsIdentity(typ string) bool {
-	return typ == TypeIdentityAttest || typ == TypeIdentityFinalize
-}
-
 // Claims returns the claims on identities of a commons, open or closed,
 // in log order.
 func (s *State) Claims(commonsID string) []IdentityClaim {
@@ -222,68 +216,94 @@ func (s *State) openClaim(commonsID, identity, agent string) *IdentityClaim {
 	return nil
 }
 
-func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown func(string) bool) error {
+// identityOf decodes and checks the data of identity.claim,
+// identity.attest and identity.finalize.
+func (s *State) identityOf(o op) (IdentityData, *Commons, error) {
 	var d IdentityData
-	if err := ev.DecodeData(&d); err != nil {
-		return err
+	if err := o.ev.DecodeData(&d); err != nil {
+		return d, nil, err
 	}
 	c := s.commons[d.Commons]
 	if c == nil {
-		return refuse("unknown commons %s", d.Commons)
+		return d, nil, refuse("unknown commons %s", d.Commons)
 	}
 	if err := checkIdentity(d.Identity); err != nil {
+		return d, nil, err
+	}
+	return d, c, nil
+}
+
+// identityAttest: a maintainer says which agent the identity is.
+func (s *State) identityAttest(o op) error {
+	idx, me := o.Index, o.me
+	d, c, err := s.identityOf(o)
+	if err != nil {
+		return err
+	}
+	ik := identityKey{c.ID, d.Identity}
+	if err := o.Auth.May(me, authority.AttestIdentity, authority.In(c.ID, c.Name)); err != nil {
+		return err
+	}
+	if d.Agent == "" || o.agents.Agent(d.Agent) == nil {
+		return refuse("unknown agent %q", d.Agent)
+	}
+	// The maintainer decides: the attested agent's claim is
+	// confirmed, every other open claim on the identity rejected.
+	for _, id := range s.openClaims[ik] {
+		cl := s.claims[id]
+		cl.Status = ClaimRejected
+		if cl.Agent == d.Agent {
+			cl.Status = ClaimConfirmed
+		}
+		cl.Decided, cl.DecidedBy, cl.Updated = idx, me, idx
+		s.touch(KindIdentityClaim, cl.ID)
+	}
+	delete(s.openClaims, ik)
+	s.mapIdentity(o, c.ID, Mapping{Identity: d.Identity, Agent: d.Agent, By: me, Attested: true, Index: idx})
+	return nil
+}
+
+// identityFinalize: a proven, uncontested claim takes effect after the
+// contest window.
+func (s *State) identityFinalize(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	d, c, err := s.identityOf(o)
+	if err != nil {
+		return err
+	}
+	ik := identityKey{c.ID, d.Identity}
+	if d.Agent == "" {
+		return refuse("name the claimant (agent) whose claim takes effect")
+	}
+	cl := s.openClaim(c.ID, d.Identity, d.Agent)
+	if cl == nil {
+		return refuse("%s has no open claim on %s", d.Agent, d.Identity)
+	}
+	switch {
+	case cl.Status == ClaimContested:
+		return meent.Errorf(meent.ECONFLICT, "the claim on %s was contested; a maintainer of %s decides it", d.Identity, c.Name)
+	case cl.Proof == "":
+		return refuse("the claim on %s is not proven: it needs an imported commit by %s with the line \"%s: %s\", or a maintainer's confirmation",
+			d.Identity, d.Identity, ClaimLineKey, d.Agent)
+	case ev.Time < cl.Ready:
+		return refuse("the claim on %s is open to objection until %d (ms); finalize after that", d.Identity, cl.Ready)
+	}
+	cl.Status, cl.Decided, cl.DecidedBy, cl.Updated = ClaimEffective, idx, me, idx
+	s.touch(KindIdentityClaim, cl.ID)
+	delete(s.openClaims, ik) // an uncontested claim is the only open one
+	s.mapIdentity(o, c.ID, Mapping{Identity: d.Identity, Agent: d.Agent, By: d.Agent, Index: idx, Claim: cl.ID, Proof: cl.Proof})
+	return nil
+}
+
+// identityClaim opens a claim and maps nothing.
+func (s *State) identityClaim(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	d, c, err := s.identityOf(o)
+	if err != nil {
 		return err
 	}
 	ik := identityKey{c.ID, d.Identity}
 	old := s.mappings[c.ID][d.Identity]
-	switch ev.Type {
-	case TypeIdentityAttest:
-		if !slices.Contains(c.Maintainers, me) {
-			return forbid("only a maintainer of %s may attest identities", c.Name)
-		}
-		if d.Agent == "" || !agentKnown(d.Agent) {
-			return refuse("unknown agent %q", d.Agent)
-		}
-		// The maintainer decides: the attested agent's claim is
-		// confirmed, every other open claim on the identity rejected.
-		for _, id := range s.openClaims[ik] {
-			cl := s.claims[id]
-			cl.Status = ClaimRejected
-			if cl.Agent == d.Agent {
-				cl.Status = ClaimConfirmed
-			}
-			cl.Decided, cl.DecidedBy, cl.Updated = idx, me, idx
-			s.touch(KindIdentityClaim, cl.ID)
-		}
-		delete(s.openClaims, ik)
-		s.mapIdentity(idx, c.ID, Mapping{Identity: d.Identity, Agent: d.Agent, By: me, Attested: true, Index: idx})
-		return nil
-
-	case TypeIdentityFinalize:
-		if d.Agent == "" {
-			return refuse("name the claimant (agent) whose claim takes effect")
-		}
-		cl := s.openClaim(c.ID, d.Identity, d.Agent)
-		if cl == nil {
-			return refuse("%s has no open claim on %s", d.Agent, d.Identity)
-		}
-		switch {
-		case cl.Status == ClaimContested:
-			return meent.Errorf(meent.ECONFLICT, "the claim on %s was contested; a maintainer of %s decides it", d.Identity, c.Name)
-		case cl.Proof == "":
-			return refuse("the claim on %s is not proven: it needs an imported commit by %s with the line \"%s: %s\", or a maintainer's confirmation",
-				d.Identity, d.Identity, ClaimLineKey, d.Agent)
-		case ev.Time < cl.Ready:
-			return refuse("the claim on %s is open to objection until %d (ms); finalize after that", d.Identity, cl.Ready)
-		}
-		cl.Status, cl.Decided, cl.DecidedBy, cl.Updated = ClaimEffective, idx, me, idx
-		s.touch(KindIdentityClaim, cl.ID)
-		delete(s.openClaims, ik) // an uncontested claim is the only open one
-		s.mapIdentity(idx, c.ID, Mapping{Identity: d.Identity, Agent: d.Agent, By: d.Agent, Index: idx, Claim: cl.ID, Proof: cl.Proof})
-		return nil
-	}
-
-	// identity.claim: opens a claim, maps nothing.
 	if d.Agent != "" && d.Agent != me {
 		return forbid("a claim is signed by the agent it names; a maintainer attests for someone else")
 	}
@@ -321,40 +341,57 @@ func (s *State) applyIdentity(idx int64, ev *ledger.Event, me string, agentKnown
 	return nil
 }
 
-// applyContest applies identity.contest and identity.reject.
-func (s *State) applyContest(idx int64, ev *ledger.Event, me string) error {
+// contestOf decodes and checks the data of identity.contest and
+// identity.reject, and finds the open claim they name.
+func (s *State) contestOf(o op) (ContestData, *Commons, *IdentityClaim, error) {
 	var d ContestData
-	if err := ev.DecodeData(&d); err != nil {
-		return err
+	if err := o.ev.DecodeData(&d); err != nil {
+		return d, nil, nil, err
 	}
 	c := s.commons[d.Commons]
 	if c == nil {
-		return refuse("unknown commons %s", d.Commons)
+		return d, nil, nil, refuse("unknown commons %s", d.Commons)
 	}
 	if err := checkIdentity(d.Identity); err != nil {
-		return err
+		return d, nil, nil, err
 	}
 	if err := checkReason(d.Reason); err != nil {
-		return err
+		return d, nil, nil, err
 	}
 	cl := s.openClaim(c.ID, d.Identity, d.Agent)
 	if cl == nil {
-		return refuse("%s has no open claim on %s", d.Agent, d.Identity)
+		return d, nil, nil, refuse("%s has no open claim on %s", d.Agent, d.Identity)
 	}
-	maintainer := slices.Contains(c.Maintainers, me)
-	if ev.Type == TypeIdentityReject {
-		if !maintainer {
-			return forbid("only a maintainer of %s rejects a claim", c.Name)
-		}
-		cl.Status, cl.Decided, cl.DecidedBy, cl.Updated = ClaimRejected, idx, me, idx
-		cl.Objections = append(cl.Objections, Objection{Index: idx, Agent: me, Reason: d.Reason})
-		ik := identityKey{c.ID, d.Identity}
-		s.openClaims[ik] = slices.DeleteFunc(s.openClaims[ik], func(id string) bool { return id == cl.ID })
-		if len(s.openClaims[ik]) == 0 {
-			delete(s.openClaims, ik)
-		}
-		s.touch(KindIdentityClaim, cl.ID)
-		return nil
+	return d, c, cl, nil
+}
+
+// identityReject: a maintainer closes an open claim.
+func (s *State) identityReject(o op) error {
+	idx, me := o.Index, o.me
+	d, c, cl, err := s.contestOf(o)
+	if err != nil {
+		return err
+	}
+	if err := o.Auth.May(me, authority.RejectClaim, authority.In(c.ID, c.Name).About(d.Identity)); err != nil {
+		return err
+	}
+	cl.Status, cl.Decided, cl.DecidedBy, cl.Updated = ClaimRejected, idx, me, idx
+	cl.Objections = append(cl.Objections, Objection{Index: idx, Agent: me, Reason: d.Reason})
+	ik := identityKey{c.ID, d.Identity}
+	s.openClaims[ik] = slices.DeleteFunc(s.openClaims[ik], func(id string) bool { return id == cl.ID })
+	if len(s.openClaims[ik]) == 0 {
+		delete(s.openClaims, ik)
+	}
+	s.touch(KindIdentityClaim, cl.ID)
+	return nil
+}
+
+// identityContest blocks an open claim until a maintainer decides.
+func (s *State) identityContest(o op) error {
+	idx, me := o.Index, o.me
+	d, c, cl, err := s.contestOf(o)
+	if err != nil {
+		return err
 	}
 	// A contest: by a maintainer, or by a rival claimant (who has an open
 	// claim on the same identity). Anyone else would only be a way to
@@ -362,8 +399,12 @@ func (s *State) applyContest(idx int64, ev *ledger.Event, me string) error {
 	if cl.Agent == me {
 		return refuse("a claimant does not contest its own claim")
 	}
-	if !maintainer && s.openClaim(c.ID, d.Identity, me) == nil {
-		return forbid("only a maintainer of %s, or someone with their own claim on %s, contests a claim", c.Name, d.Identity)
+	var claimants []string // rivals: who has an open claim on the identity
+	for _, id := range s.openClaims[identityKey{c.ID, d.Identity}] {
+		claimants = append(claimants, s.claims[id].Agent)
+	}
+	if err := o.Auth.May(me, authority.ContestClaim, authority.In(c.ID, c.Name).About(d.Identity).With(claimants...)); err != nil {
+		return err
 	}
 	if slices.ContainsFunc(cl.Objections, func(o Objection) bool { return o.Agent == me && !o.Rival }) {
 		return meent.Errorf(meent.ECONFLICT, "you already contested this claim")
@@ -375,9 +416,11 @@ func (s *State) applyContest(idx int64, ev *ledger.Event, me string) error {
 }
 
 // mapIdentity records a mapping and credits the identity's imported
-// contributions to its agent. The value kept for it moves in package value
-// (state.Apply calls value.State.Remap after the event).
-func (s *State) mapIdentity(idx int64, commonsID string, m Mapping) {
+// contributions to its agent. The value kept for it moves in package value,
+// which handles the IdentityMapped effect emitted here (state delivers it
+// once the event is accepted).
+func (s *State) mapIdentity(o op, commonsID string, m Mapping) {
+	idx := o.Index
 	if s.mappings[commonsID] == nil {
 		s.mappings[commonsID] = map[string]*Mapping{}
 	}
@@ -390,6 +433,7 @@ func (s *State) mapIdentity(idx int64, commonsID string, m Mapping) {
 		}
 	}
 	s.touch(KindMapping, commonsID+"/"+m.Identity)
+	o.Emit(IdentityMapped{Commons: commonsID, Identity: m.Identity, Agent: m.Agent})
 }
 
 // ClaimLineAgents returns the agent IDs a commit message names in claim

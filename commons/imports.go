@@ -10,7 +10,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/ledger"
 )
 
 // Imported history and identities.
@@ -151,12 +150,13 @@ func checkIdentity(id string) error {
 	return nil
 }
 
-func (s *State) applyImport(idx int64, ev *ledger.Event, me string) error {
+func (s *State) applyImport(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
 	var d ImportData
 	if err := ev.DecodeData(&d); err != nil {
 		return err
 	}
-	c, err := s.maintained(d.Commons, me)
+	c, err := s.maintained(o, d.Commons)
 	if err != nil {
 		return err
 	}

@@ -10,532 +10,562 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/agent"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/ledger"
 )
-
-// Owns reports whether an event type belongs to this package.
-func Owns(typ string) bool {
-	return strings.HasPrefix(typ, "commons.") || strings.HasPrefix(typ, "contribution.") || strings.HasPrefix(typ, "need.") || strings.HasPrefix(typ, "identity.")
-}
 
 func refuse(format string, args ...any) error { return meent.Errorf(meent.ERULE, format, args...) }
 
 func forbid(format string, args ...any) error { return meent.Errorf(meent.EFORBIDDEN, format, args...) }
 
-// Apply checks ev, at log index idx, and applies it. agents is the agent
-// state as of the event. On error nothing changes: every handler checks
-// everything first and mutates last.
-func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State) (err error) {
-	defer func() {
-		if err == nil {
-			s.clock = max(s.clock, ev.Time) // see identity.go: a claim never opens before it
+// in is the place of an action in a commons that exists, for the authority.
+func (s *State) in(commonsID string) authority.Place {
+	return authority.In(commonsID, s.commons[commonsID].Name)
+}
+
+func (s *State) create(o op) error {
+	idx, ev, me, agents := o.Index, o.ev, o.me, o.agents
+	var d CreateData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	if err := checkCommonsFields(d.Name, d.Description, d.Kind, d.Links, d.Approvals); err != nil {
+		return err
+	}
+	maintainers := []string{me}
+	if len(d.Maintainers) > 0 {
+		if err := o.Auth.May(me, authority.NameMaintainers, authority.Node()); err != nil {
+			return err
 		}
-	}()
-	signer, err := agents.Signer(ev)
+		maintainers = nil
+		for _, m := range d.Maintainers {
+			if agents.Agent(m) == nil {
+				return refuse("unknown agent %s", m)
+			}
+			if !slices.Contains(maintainers, m) {
+				maintainers = append(maintainers, m)
+			}
+		}
+	}
+	id := ev.Hash.String()
+	s.commons[id] = &Commons{
+		ID: id, Name: d.Name, Description: d.Description, Kind: d.Kind, Links: d.Links,
+		Approvals: max(d.Approvals, 1), ValuePolicy: d.ValuePolicy, LicensePolicy: d.LicensePolicy,
+		Maintainers: maintainers, Creator: me, Created: idx, Updated: idx,
+	}
+	s.touch(KindCommons, id)
+	return nil
+}
+
+func (s *State) update(o op) error {
+	idx, ev := o.Index, o.ev
+	var d UpdateData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	c, err := s.maintained(o, d.Commons)
 	if err != nil {
 		return err
 	}
-	me := signer.ID
-	switch ev.Type {
-	case TypeImport:
-		return s.applyImport(idx, ev, me)
-	case TypeIdentityContest, TypeIdentityReject:
-		return s.applyContest(idx, ev, me)
-	case TypeIdentityClaim, TypeIdentityAttest, TypeIdentityFinalize:
-		return s.applyIdentity(idx, ev, me, func(id string) bool { return agents.Agent(id) != nil })
-	case TypeCreate:
-		var d CreateData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		if err := checkCommonsFields(d.Name, d.Description, d.Kind, d.Links, d.Approvals); err != nil {
-			return err
-		}
-		maintainers := []string{me}
-		if len(d.Maintainers) > 0 {
-			if signer.Role != agent.RoleAdmin {
-				return forbid("only a node admin names the first maintainers of a commons; anyone else becomes its first maintainer")
-			}
-			maintainers = nil
-			for _, m := range d.Maintainers {
-				if agents.Agent(m) == nil {
-					return refuse("unknown agent %s", m)
-				}
-				if !slices.Contains(maintainers, m) {
-					maintainers = append(maintainers, m)
-				}
-			}
-		}
-		id := ev.Hash.String()
-		s.commons[id] = &Commons{
-			ID: id, Name: d.Name, Description: d.Description, Kind: d.Kind, Links: d.Links,
-			Approvals: max(d.Approvals, 1), ValuePolicy: d.ValuePolicy, LicensePolicy: d.LicensePolicy,
-			Maintainers: maintainers, Creator: me, Created: idx, Updated: idx,
-		}
-		s.touch(KindCommons, id)
-		return nil
-
-	case TypeUpdate:
-		var d UpdateData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		c, err := s.maintained(d.Commons, me)
-		if err != nil {
-			return err
-		}
-		name, desc, links, appr := c.Name, c.Description, c.Links, c.Approvals
-		if d.Name != nil {
-			name = *d.Name
-		}
-		if d.Description != nil {
-			desc = *d.Description
-		}
-		if d.Links != nil {
-			links = *d.Links
-		}
-		if d.Approvals != nil {
-			appr = *d.Approvals
-			if appr < 1 {
-				return refuse("approvals must be at least 1")
-			}
-		}
-		if err := checkCommonsFields(name, desc, c.Kind, links, appr); err != nil {
-			return err
-		}
-		c.Name, c.Description, c.Links, c.Approvals = name, desc, links, appr
-		if d.ValuePolicy != nil {
-			c.ValuePolicy = *d.ValuePolicy
-		}
-		if d.LicensePolicy != nil {
-			c.LicensePolicy = *d.LicensePolicy
-		}
-		c.Updated = idx
-		s.touch(KindCommons, c.ID)
-		s.settleAll(c.ID, idx) // fewer approvals needed may accept what waits
-		return nil
-
-	case TypeMaintainerAdd, TypeMaintainerRemove:
-		var d MaintainerData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		c := s.commons[d.Commons]
-		if c == nil {
-			return refuse("unknown commons %s", d.Commons)
-		}
-		if agents.Agent(d.Agent) == nil {
-			return refuse("unknown agent %s", d.Agent)
-		}
-		isMaintainer := slices.Contains(c.Maintainers, me)
-		if ev.Type == TypeMaintainerAdd {
-			// A node admin may appoint the first maintainer of a commons
-			// that has none; otherwise maintainers appoint maintainers.
-			if !isMaintainer && !(signer.Role == agent.RoleAdmin && len(c.Maintainers) == 0) {
-				return forbid("only a maintainer of %s appoints maintainers", c.Name)
-			}
-			if slices.Contains(c.Maintainers, d.Agent) {
-				return refuse("agent %s already maintains %s", d.Agent, c.Name)
-			}
-			c.Maintainers = append(c.Maintainers, d.Agent)
-		} else {
-			if !isMaintainer {
-				return forbid("only a maintainer of %s removes maintainers", c.Name)
-			}
-			i := slices.Index(c.Maintainers, d.Agent)
-			if i < 0 {
-				return refuse("agent %s does not maintain %s", d.Agent, c.Name)
-			}
-			if len(c.Maintainers) == 1 {
-				return refuse("cannot remove the last maintainer of %s", c.Name)
-			}
-			c.Maintainers = slices.Delete(slices.Clone(c.Maintainers), i, i+1)
-		}
-		c.Updated = idx
-		s.touch(KindCommons, c.ID)
-		s.settleAll(c.ID, idx)
-		return nil
-
-	case TypeFork:
-		var d ForkData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		up := s.commons[d.Commons]
-		if up == nil {
-			return refuse("unknown commons %s", d.Commons)
-		}
-		if err := checkCommonsFields(d.Name, d.Description, up.Kind, nil, up.Approvals); err != nil {
-			return err
-		}
-		id := ev.Hash.String()
-		s.commons[id] = &Commons{
-			ID: id, Name: d.Name, Description: d.Description, Kind: up.Kind, Links: slices.Clone(up.Links),
-			Approvals: up.Approvals, ValuePolicy: up.ValuePolicy, LicensePolicy: up.LicensePolicy,
-			Maintainers: []string{me}, Creator: me, Created: idx, Updated: idx,
-			ForkOf: up.ID, ForkedAt: idx,
-		}
-		up.Forks = append(up.Forks, id)
-		up.Updated = idx
-		s.touch(KindCommons, id)
-		s.touch(KindCommons, up.ID)
-		return nil
-
-	case TypeSubmit:
-		var d SubmitData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		c := s.commons[d.Commons]
-		if c == nil {
-			return refuse("unknown commons %s", d.Commons)
-		}
-		if !slices.Contains(ContributionKinds, d.Kind) {
-			return refuse("contribution kind %q is not one of %v", d.Kind, ContributionKinds)
-		}
-		if err := checkWork(d.Title, d.Description, d.Evidence, d.Quantities); err != nil {
-			return err
-		}
-		if d.Need != "" {
-			n := s.needs[d.Need]
-			if n == nil || n.Commons != c.ID {
-				return refuse("need %s is not a need of this commons", d.Need)
-			}
-		}
-		id := ev.Hash.String()
-		s.byCommons[c.ID] = append(s.byCommons[c.ID], id)
-		s.contributions[id] = &Contribution{
-			ID: id, Commons: c.ID, Contributor: me, Kind: d.Kind, Title: d.Title, Description: d.Description,
-			Evidence: d.Evidence, Quantities: d.Quantities, Need: d.Need, Status: Pending, Revision: 1,
-			Submitted: idx, SubmittedAt: ev.Time, Updated: idx,
-			History: []Step{{Index: idx, Time: ev.Time, Agent: me, Action: "submit"}},
-		}
-		s.touch(KindContribution, id)
-		return nil
-
-	case TypeRevise:
-		var d ReviseData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		k, err := s.contribution(d.Contribution)
-		if err != nil {
-			return err
-		}
-		if k.Contributor != me {
-			return forbid("only the contributor revises a contribution")
-		}
-		if k.Status != ChangesRequested {
-			return refuse("contribution is %s; it can be revised only when changes were asked for", k.Status)
-		}
-		if err := checkWork(d.Title, d.Description, d.Evidence, d.Quantities); err != nil {
-			return err
-		}
-		k.Title, k.Description, k.Evidence, k.Quantities = d.Title, d.Description, d.Evidence, d.Quantities
-		k.Revision++
-		k.Approvals = nil // a new revision is reviewed afresh
-		k.Status = Pending
-		s.step(k, idx, ev.Time, me, "revise", "")
-		return nil
-
-	case TypeReview:
-		var d ReviewData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		k, err := s.contribution(d.Contribution)
-		if err != nil {
-			return err
-		}
-		c := s.commons[k.Commons]
-		if !slices.Contains(c.Maintainers, me) {
-			return forbid("only a maintainer of %s reviews its contributions", c.Name)
-		}
-		if k.Contributor == me {
-			return forbid("nobody reviews their own contribution")
-		}
-		if k.Status != Pending {
-			return refuse("contribution is %s; only pending contributions are reviewed", k.Status)
-		}
-		key := reviewKey{me, d.Verdict, k.Revision}
-		if k.reviews[key] {
-			return refuse("you already gave the verdict %q on revision %d", d.Verdict, k.Revision)
-		}
-		switch d.Verdict {
-		case VerdictAccept:
-		case VerdictReject, VerdictChanges:
-			if err := checkReason(d.Reason); err != nil {
-				return err
-			}
-		default:
-			return refuse("verdict %q is not accept, reject or changes", d.Verdict)
-		}
-		if k.reviews == nil {
-			k.reviews = map[reviewKey]bool{}
-		}
-		k.reviews[key] = true
-		switch d.Verdict {
-		case VerdictAccept:
-			k.Approvals = append(k.Approvals, me)
-		case VerdictReject:
-			k.Status = Rejected
-			k.Rejecters = append(k.Rejecters, me)
-			k.Decided = idx
-		case VerdictChanges:
-			k.Status = ChangesRequested
-		}
-		s.step(k, idx, ev.Time, me, d.Verdict, d.Reason)
-		s.settle(k, idx)
-		return nil
-
-	case TypeDispute:
-		var d DisputeData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		k, err := s.contribution(d.Contribution)
-		if err != nil {
-			return err
-		}
-		if k.Contributor != me {
-			return forbid("only the contributor disputes a rejection")
-		}
-		if k.Status != Rejected {
-			return refuse("contribution is %s; only a rejection can be disputed", k.Status)
-		}
-		if k.Disputes > 0 {
-			return refuse("this rejection was already disputed and upheld")
-		}
-		if err := checkReason(d.Reason); err != nil {
-			return err
-		}
-		k.Status = Disputed
-		k.Disputes++
-		k.Decided = 0
-		s.step(k, idx, ev.Time, me, "dispute", d.Reason)
-		return nil
-
-	case TypeResolve:
-		var d ResolveData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		k, err := s.contribution(d.Contribution)
-		if err != nil {
-			return err
-		}
-		c := s.commons[k.Commons]
-		if !slices.Contains(c.Maintainers, me) {
-			return forbid("only a maintainer of %s resolves disputes", c.Name)
-		}
-		if k.Contributor == me || slices.Contains(k.Rejecters, me) {
-			return forbid("a dispute is resolved by other maintainers than the contributor and those who rejected")
-		}
-		if k.Status != Disputed {
-			return refuse("contribution is %s, not disputed", k.Status)
-		}
-		if err := checkReason(d.Reason); err != nil {
-			return err
-		}
-		switch d.Outcome {
-		case OutcomeUphold:
-			k.Status = Rejected
-			k.Decided = idx
-		case OutcomeOverturn:
-			// The rejection is set aside; the contribution is reviewed again.
-			k.Status = Pending
-			k.Rejecters = nil
-			k.Approvals = nil
-			k.Revision++
-		default:
-			return refuse("outcome %q is not uphold or overturn", d.Outcome)
-		}
-		s.step(k, idx, ev.Time, me, d.Outcome, d.Reason)
-		return nil
-
-	case TypeEndorse:
-		var d RefData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		k := s.contributions[d.Contribution]
-		if k == nil || d.Need != "" {
-			return refuse("unknown contribution %s", d.Contribution)
-		}
-		if signer.Role == "" {
-			return forbid("only members of the community endorse")
-		}
-		if k.Contributor == me {
-			return refuse("endorsing your own contribution says nothing")
-		}
-		if slices.Contains(k.Endorsements, me) {
-			return refuse("you already endorsed this contribution")
-		}
-		k.Endorsements = append(k.Endorsements, me)
-		s.step(k, idx, ev.Time, me, "endorse", "")
-		return nil
-
-	case TypeNeedPost:
-		var d NeedData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		c := s.commons[d.Commons]
-		if c == nil {
-			return refuse("unknown commons %s", d.Commons)
-		}
-		if err := checkText(d.Title, d.Description); err != nil {
-			return err
-		}
-		if d.Bounty != nil {
-			if err := CheckMoney(*d.Bounty, false); err != nil {
-				return err
-			}
-		}
-		if d.MaxClaimants < 0 || d.MaxClaimants > MaxClaimants {
-			return refuse("max_claimants must be between 1 and %d", MaxClaimants)
-		}
-		id := ev.Hash.String()
-		s.needs[id] = &Need{
-			ID: id, Commons: c.ID, Poster: me, Title: d.Title, Description: d.Description, Bounty: d.Bounty,
-			MaxClaimants: cmpOr(d.MaxClaimants, DefaultClaimants), Status: NeedOpen,
-			Created: idx, CreatedAt: ev.Time, Updated: idx,
-		}
-		s.touch(KindNeed, id)
-		return nil
-
-	case TypeNeedSignal:
-		var d SignalData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		n, err := s.openNeed(d.Need)
-		if err != nil {
-			return err
-		}
-		if signer.Role == "" {
-			return forbid("only members of the community signal needs")
-		}
-		switch d.Kind {
-		case SignalPlusOne:
-			if d.Priority != 0 || d.Pledge != nil {
-				return refuse("a plus_one carries no priority or pledge")
-			}
-			if slices.Contains(n.PlusOnes, me) {
-				return refuse("you already gave this need a +1")
-			}
-			n.PlusOnes = append(n.PlusOnes, me)
-		case SignalPriority:
-			if d.Priority < 1 || d.Priority > 5 || d.Pledge != nil {
-				return refuse("priority must be 1 (low) to 5 (urgent)")
-			}
-			n.Priorities = slices.DeleteFunc(slices.Clone(n.Priorities), func(p Priority) bool { return p.Agent == me })
-			n.Priorities = append(n.Priorities, Priority{Agent: me, Priority: d.Priority})
-		case SignalPledge:
-			if d.Pledge == nil || d.Priority != 0 {
-				return refuse("a pledge signal needs a pledge")
-			}
-			if err := CheckMoney(*d.Pledge, true); err != nil {
-				return err
-			}
-			cur := d.Pledge.Currency
-			if n.Bounty != nil && n.Bounty.Currency != cur {
-				return refuse("pledge in %s, but this need's bounty is in %s: currencies never mix", cur, n.Bounty.Currency)
-			}
-			for _, p := range n.Pledges {
-				if p.Agent != me && p.Currency != cur {
-					return refuse("pledge in %s, but pledges to this need are in %s: currencies never mix", cur, p.Currency)
-				}
-			}
-			// A new pledge replaces the agent's earlier one.
-			n.Pledges = slices.DeleteFunc(slices.Clone(n.Pledges), func(p Pledge) bool { return p.Agent == me })
-			n.Pledges = append(n.Pledges, Pledge{Agent: me, Money: *d.Pledge})
-		default:
-			return refuse("signal kind %q is not plus_one, priority or pledge", d.Kind)
-		}
-		n.Updated = idx
-		s.touch(KindNeed, n.ID)
-		return nil
-
-	case TypeNeedClaim, TypeNeedRenew:
-		var d ClaimData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		n, err := s.openNeed(d.Need)
-		if err != nil {
-			return err
-		}
-		days := cmpOr(d.LeaseDays, DefaultLease)
-		if days < 1 || days > MaxLease {
-			return refuse("lease_days must be between 1 and %d", MaxLease)
-		}
-		active := n.ActiveClaims(ev.Time)
-		mine := slices.IndexFunc(active, func(c Claim) bool { return c.Agent == me })
-		expires := ev.Time + int64(days)*dayMillis
-		if ev.Type == TypeNeedClaim {
-			if mine >= 0 {
-				return refuse("you already hold a claim on this need; renew it instead")
-			}
-			if len(active) >= n.MaxClaimants {
-				return refuse("this need already has %d active claims, its limit", n.MaxClaimants)
-			}
-			active = append(active, Claim{Agent: me, Since: ev.Time, Expires: expires})
-		} else {
-			if mine < 0 {
-				return refuse("you hold no active claim on this need; claim it first")
-			}
-			active[mine].Expires = expires
-		}
-		n.Claims = active // lapsed leases are dropped whenever the need changes
-		n.Updated = idx
-		s.touch(KindNeed, n.ID)
-		return nil
-
-	case TypeNeedRelease:
-		var d RefData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		if d.Contribution != "" {
-			return refuse("need.release names a need")
-		}
-		n, err := s.openNeed(d.Need)
-		if err != nil {
-			return err
-		}
-		active := n.ActiveClaims(ev.Time)
-		mine := slices.IndexFunc(active, func(c Claim) bool { return c.Agent == me })
-		if mine < 0 {
-			return refuse("you hold no active claim on this need")
-		}
-		n.Claims = slices.Delete(active, mine, mine+1)
-		n.Updated = idx
-		s.touch(KindNeed, n.ID)
-		return nil
-
-	case TypeNeedClose:
-		var d CloseData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		n, err := s.openNeed(d.Need)
-		if err != nil {
-			return err
-		}
-		if n.Poster != me && !slices.Contains(s.commons[n.Commons].Maintainers, me) {
-			return forbid("only the poster or a maintainer closes a need")
-		}
-		if err := checkReason(d.Reason); err != nil {
-			return err
-		}
-		n.Status, n.CloseReason, n.Claims = NeedClosed, d.Reason, nil
-		n.Updated = idx
-		s.touch(KindNeed, n.ID)
-		return nil
+	name, desc, links, appr := c.Name, c.Description, c.Links, c.Approvals
+	if d.Name != nil {
+		name = *d.Name
 	}
-	return refuse("unknown event type %q", ev.Type)
+	if d.Description != nil {
+		desc = *d.Description
+	}
+	if d.Links != nil {
+		links = *d.Links
+	}
+	if d.Approvals != nil {
+		appr = *d.Approvals
+		if appr < 1 {
+			return refuse("approvals must be at least 1")
+		}
+	}
+	if err := checkCommonsFields(name, desc, c.Kind, links, appr); err != nil {
+		return err
+	}
+	c.Name, c.Description, c.Links, c.Approvals = name, desc, links, appr
+	if d.ValuePolicy != nil {
+		c.ValuePolicy = *d.ValuePolicy
+	}
+	if d.LicensePolicy != nil {
+		c.LicensePolicy = *d.LicensePolicy
+	}
+	c.Updated = idx
+	s.touch(KindCommons, c.ID)
+	s.settleAll(c.ID, idx) // fewer approvals needed may accept what waits
+	return nil
+}
+
+// maintainerOf decodes and checks the data of commons.maintainer.add and
+// commons.maintainer.remove.
+func (s *State) maintainerOf(o op) (MaintainerData, *Commons, error) {
+	var d MaintainerData
+	if err := o.ev.DecodeData(&d); err != nil {
+		return d, nil, err
+	}
+	c := s.commons[d.Commons]
+	if c == nil {
+		return d, nil, refuse("unknown commons %s", d.Commons)
+	}
+	if o.agents.Agent(d.Agent) == nil {
+		return d, nil, refuse("unknown agent %s", d.Agent)
+	}
+	return d, c, nil
+}
+
+func (s *State) maintainerAdd(o op) error {
+	d, c, err := s.maintainerOf(o)
+	if err != nil {
+		return err
+	}
+	// A node admin may appoint the first maintainer of a commons that
+	// has none; otherwise maintainers appoint maintainers.
+	act := authority.AppointMaintainer
+	if len(c.Maintainers) == 0 {
+		act = authority.AppointFirstMaintainer
+	}
+	if err := o.Auth.May(o.me, act, authority.In(c.ID, c.Name)); err != nil {
+		return err
+	}
+	if slices.Contains(c.Maintainers, d.Agent) {
+		return refuse("agent %s already maintains %s", d.Agent, c.Name)
+	}
+	c.Maintainers = append(c.Maintainers, d.Agent)
+	s.maintainersChanged(c, o.Index)
+	return nil
+}
+
+func (s *State) maintainerRemove(o op) error {
+	d, c, err := s.maintainerOf(o)
+	if err != nil {
+		return err
+	}
+	if err := o.Auth.May(o.me, authority.RemoveMaintainer, authority.In(c.ID, c.Name)); err != nil {
+		return err
+	}
+	i := slices.Index(c.Maintainers, d.Agent)
+	if i < 0 {
+		return refuse("agent %s does not maintain %s", d.Agent, c.Name)
+	}
+	if len(c.Maintainers) == 1 {
+		return refuse("cannot remove the last maintainer of %s", c.Name)
+	}
+	c.Maintainers = slices.Delete(slices.Clone(c.Maintainers), i, i+1)
+	s.maintainersChanged(c, o.Index)
+	return nil
+}
+
+// maintainersChanged records a change of c's maintainers at idx; who may
+// review changed, so what waits may now be accepted.
+func (s *State) maintainersChanged(c *Commons, idx int64) {
+	c.Updated = idx
+	s.touch(KindCommons, c.ID)
+	s.settleAll(c.ID, idx)
+}
+
+func (s *State) fork(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d ForkData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	up := s.commons[d.Commons]
+	if up == nil {
+		return refuse("unknown commons %s", d.Commons)
+	}
+	if err := checkCommonsFields(d.Name, d.Description, up.Kind, nil, up.Approvals); err != nil {
+		return err
+	}
+	id := ev.Hash.String()
+	s.commons[id] = &Commons{
+		ID: id, Name: d.Name, Description: d.Description, Kind: up.Kind, Links: slices.Clone(up.Links),
+		Approvals: up.Approvals, ValuePolicy: up.ValuePolicy, LicensePolicy: up.LicensePolicy,
+		Maintainers: []string{me}, Creator: me, Created: idx, Updated: idx,
+		ForkOf: up.ID, ForkedAt: idx,
+	}
+	up.Forks = append(up.Forks, id)
+	up.Updated = idx
+	s.touch(KindCommons, id)
+	s.touch(KindCommons, up.ID)
+	return nil
+}
+
+func (s *State) submit(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d SubmitData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	c := s.commons[d.Commons]
+	if c == nil {
+		return refuse("unknown commons %s", d.Commons)
+	}
+	if !slices.Contains(ContributionKinds, d.Kind) {
+		return refuse("contribution kind %q is not one of %v", d.Kind, ContributionKinds)
+	}
+	if err := checkWork(d.Title, d.Description, d.Evidence, d.Quantities); err != nil {
+		return err
+	}
+	if d.Need != "" {
+		n := s.needs[d.Need]
+		if n == nil || n.Commons != c.ID {
+			return refuse("need %s is not a need of this commons", d.Need)
+		}
+	}
+	id := ev.Hash.String()
+	s.byCommons[c.ID] = append(s.byCommons[c.ID], id)
+	s.contributions[id] = &Contribution{
+		ID: id, Commons: c.ID, Contributor: me, Kind: d.Kind, Title: d.Title, Description: d.Description,
+		Evidence: d.Evidence, Quantities: d.Quantities, Need: d.Need, Status: Pending, Revision: 1,
+		Submitted: idx, SubmittedAt: ev.Time, Updated: idx,
+		History: []Step{{Index: idx, Time: ev.Time, Agent: me, Action: "submit"}},
+	}
+	s.touch(KindContribution, id)
+	return nil
+}
+
+func (s *State) revise(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d ReviseData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	k, err := s.contribution(d.Contribution)
+	if err != nil {
+		return err
+	}
+	if err := o.Auth.May(me, authority.ReviseContribution, s.in(k.Commons).With(k.Contributor)); err != nil {
+		return err
+	}
+	if k.Status != ChangesRequested {
+		return refuse("contribution is %s; it can be revised only when changes were asked for", k.Status)
+	}
+	if err := checkWork(d.Title, d.Description, d.Evidence, d.Quantities); err != nil {
+		return err
+	}
+	k.Title, k.Description, k.Evidence, k.Quantities = d.Title, d.Description, d.Evidence, d.Quantities
+	k.Revision++
+	k.Approvals = nil // a new revision is reviewed afresh
+	k.Status = Pending
+	s.step(k, idx, ev.Time, me, "revise", "")
+	return nil
+}
+
+func (s *State) review(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d ReviewData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	k, err := s.contribution(d.Contribution)
+	if err != nil {
+		return err
+	}
+	c := s.commons[k.Commons]
+	if err := o.Auth.May(me, authority.ReviewContribution, authority.In(c.ID, c.Name)); err != nil {
+		return err
+	}
+	if k.Contributor == me {
+		return forbid("nobody reviews their own contribution")
+	}
+	if k.Status != Pending {
+		return refuse("contribution is %s; only pending contributions are reviewed", k.Status)
+	}
+	key := reviewKey{me, d.Verdict, k.Revision}
+	if k.reviews[key] {
+		return refuse("you already gave the verdict %q on revision %d", d.Verdict, k.Revision)
+	}
+	switch d.Verdict {
+	case VerdictAccept:
+	case VerdictReject, VerdictChanges:
+		if err := checkReason(d.Reason); err != nil {
+			return err
+		}
+	default:
+		return refuse("verdict %q is not accept, reject or changes", d.Verdict)
+	}
+	if k.reviews == nil {
+		k.reviews = map[reviewKey]bool{}
+	}
+	k.reviews[key] = true
+	switch d.Verdict {
+	case VerdictAccept:
+		k.Approvals = append(k.Approvals, me)
+	case VerdictReject:
+		k.Status = Rejected
+		k.Rejecters = append(k.Rejecters, me)
+		k.Decided = idx
+	case VerdictChanges:
+		k.Status = ChangesRequested
+	}
+	s.step(k, idx, ev.Time, me, d.Verdict, d.Reason)
+	s.settle(k, idx)
+	return nil
+}
+
+func (s *State) dispute(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d DisputeData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	k, err := s.contribution(d.Contribution)
+	if err != nil {
+		return err
+	}
+	if err := o.Auth.May(me, authority.DisputeRejection, s.in(k.Commons).With(k.Contributor)); err != nil {
+		return err
+	}
+	if k.Status != Rejected {
+		return refuse("contribution is %s; only a rejection can be disputed", k.Status)
+	}
+	if k.Disputes > 0 {
+		return refuse("this rejection was already disputed and upheld")
+	}
+	if err := checkReason(d.Reason); err != nil {
+		return err
+	}
+	k.Status = Disputed
+	k.Disputes++
+	k.Decided = 0
+	s.step(k, idx, ev.Time, me, "dispute", d.Reason)
+	return nil
+}
+
+func (s *State) resolve(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d ResolveData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	k, err := s.contribution(d.Contribution)
+	if err != nil {
+		return err
+	}
+	c := s.commons[k.Commons]
+	if err := o.Auth.May(me, authority.ResolveDispute, authority.In(c.ID, c.Name)); err != nil {
+		return err
+	}
+	if k.Contributor == me || slices.Contains(k.Rejecters, me) {
+		return forbid("a dispute is resolved by other maintainers than the contributor and those who rejected")
+	}
+	if k.Status != Disputed {
+		return refuse("contribution is %s, not disputed", k.Status)
+	}
+	if err := checkReason(d.Reason); err != nil {
+		return err
+	}
+	switch d.Outcome {
+	case OutcomeUphold:
+		k.Status = Rejected
+		k.Decided = idx
+	case OutcomeOverturn:
+		// The rejection is set aside; the contribution is reviewed again.
+		k.Status = Pending
+		k.Rejecters = nil
+		k.Approvals = nil
+		k.Revision++
+	default:
+		return refuse("outcome %q is not uphold or overturn", d.Outcome)
+	}
+	s.step(k, idx, ev.Time, me, d.Outcome, d.Reason)
+	return nil
+}
+
+func (s *State) endorse(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d RefData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	k := s.contributions[d.Contribution]
+	if k == nil || d.Need != "" {
+		return refuse("unknown contribution %s", d.Contribution)
+	}
+	if err := o.Auth.May(me, authority.Endorse, s.in(k.Commons)); err != nil {
+		return err
+	}
+	if k.Contributor == me {
+		return refuse("endorsing your own contribution says nothing")
+	}
+	if slices.Contains(k.Endorsements, me) {
+		return refuse("you already endorsed this contribution")
+	}
+	k.Endorsements = append(k.Endorsements, me)
+	s.step(k, idx, ev.Time, me, "endorse", "")
+	return nil
+}
+
+func (s *State) needPost(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d NeedData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	c := s.commons[d.Commons]
+	if c == nil {
+		return refuse("unknown commons %s", d.Commons)
+	}
+	if err := checkText(d.Title, d.Description); err != nil {
+		return err
+	}
+	if d.Bounty != nil {
+		if err := CheckMoney(*d.Bounty, false); err != nil {
+			return err
+		}
+	}
+	if d.MaxClaimants < 0 || d.MaxClaimants > MaxClaimants {
+		return refuse("max_claimants must be between 1 and %d", MaxClaimants)
+	}
+	id := ev.Hash.String()
+	s.needs[id] = &Need{
+		ID: id, Commons: c.ID, Poster: me, Title: d.Title, Description: d.Description, Bounty: d.Bounty,
+		MaxClaimants: cmpOr(d.MaxClaimants, DefaultClaimants), Status: NeedOpen,
+		Created: idx, CreatedAt: ev.Time, Updated: idx,
+	}
+	s.touch(KindNeed, id)
+	return nil
+}
+
+func (s *State) needSignal(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d SignalData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	n, err := s.openNeed(d.Need)
+	if err != nil {
+		return err
+	}
+	if err := o.Auth.May(me, authority.SignalNeed, s.in(n.Commons)); err != nil {
+		return err
+	}
+	switch d.Kind {
+	case SignalPlusOne:
+		if d.Priority != 0 || d.Pledge != nil {
+			return refuse("a plus_one carries no priority or pledge")
+		}
+		if slices.Contains(n.PlusOnes, me) {
+			return refuse("you already gave this need a +1")
+		}
+		n.PlusOnes = append(n.PlusOnes, me)
+	case SignalPriority:
+		if d.Priority < 1 || d.Priority > 5 || d.Pledge != nil {
+			return refuse("priority must be 1 (low) to 5 (urgent)")
+		}
+		n.Priorities = slices.DeleteFunc(slices.Clone(n.Priorities), func(p Priority) bool { return p.Agent == me })
+		n.Priorities = append(n.Priorities, Priority{Agent: me, Priority: d.Priority})
+	case SignalPledge:
+		if d.Pledge == nil || d.Priority != 0 {
+			return refuse("a pledge signal needs a pledge")
+		}
+		if err := CheckMoney(*d.Pledge, true); err != nil {
+			return err
+		}
+		cur := d.Pledge.Currency
+		if n.Bounty != nil && n.Bounty.Currency != cur {
+			return refuse("pledge in %s, but this need's bounty is in %s: currencies never mix", cur, n.Bounty.Currency)
+		}
+		for _, p := range n.Pledges {
+			if p.Agent != me && p.Currency != cur {
+				return refuse("pledge in %s, but pledges to this need are in %s: currencies never mix", cur, p.Currency)
+			}
+		}
+		// A new pledge replaces the agent's earlier one.
+		n.Pledges = slices.DeleteFunc(slices.Clone(n.Pledges), func(p Pledge) bool { return p.Agent == me })
+		n.Pledges = append(n.Pledges, Pledge{Agent: me, Money: *d.Pledge})
+	default:
+		return refuse("signal kind %q is not plus_one, priority or pledge", d.Kind)
+	}
+	n.Updated = idx
+	s.touch(KindNeed, n.ID)
+	return nil
+}
+
+func (s *State) needClaim(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d ClaimData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	n, err := s.openNeed(d.Need)
+	if err != nil {
+		return err
+	}
+	days := cmpOr(d.LeaseDays, DefaultLease)
+	if days < 1 || days > MaxLease {
+		return refuse("lease_days must be between 1 and %d", MaxLease)
+	}
+	active := n.ActiveClaims(ev.Time)
+	mine := slices.IndexFunc(active, func(c Claim) bool { return c.Agent == me })
+	expires := ev.Time + int64(days)*dayMillis
+	if ev.Type == TypeNeedClaim {
+		if mine >= 0 {
+			return refuse("you already hold a claim on this need; renew it instead")
+		}
+		if len(active) >= n.MaxClaimants {
+			return refuse("this need already has %d active claims, its limit", n.MaxClaimants)
+		}
+		active = append(active, Claim{Agent: me, Since: ev.Time, Expires: expires})
+	} else {
+		if mine < 0 {
+			return refuse("you hold no active claim on this need; claim it first")
+		}
+		active[mine].Expires = expires
+	}
+	n.Claims = active // lapsed leases are dropped whenever the need changes
+	n.Updated = idx
+	s.touch(KindNeed, n.ID)
+	return nil
+}
+
+func (s *State) needRelease(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d RefData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	if d.Contribution != "" {
+		return refuse("need.release names a need")
+	}
+	n, err := s.openNeed(d.Need)
+	if err != nil {
+		return err
+	}
+	active := n.ActiveClaims(ev.Time)
+	mine := slices.IndexFunc(active, func(c Claim) bool { return c.Agent == me })
+	if mine < 0 {
+		return refuse("you hold no active claim on this need")
+	}
+	n.Claims = slices.Delete(active, mine, mine+1)
+	n.Updated = idx
+	s.touch(KindNeed, n.ID)
+	return nil
+}
+
+func (s *State) needClose(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d CloseData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	n, err := s.openNeed(d.Need)
+	if err != nil {
+		return err
+	}
+	if err := o.Auth.May(me, authority.CloseNeed, s.in(n.Commons).With(n.Poster)); err != nil {
+		return err
+	}
+	if err := checkReason(d.Reason); err != nil {
+		return err
+	}
+	n.Status, n.CloseReason, n.Claims = NeedClosed, d.Reason, nil
+	n.Updated = idx
+	s.touch(KindNeed, n.ID)
+	return nil
 }
 
 // Required returns how many accepts contribution k needs: the commons'
@@ -611,13 +641,15 @@ func (s *State) contribution(id string) (*Contribution, error) {
 	return k, nil
 }
 
-func (s *State) maintained(id, who string) (*Commons, error) {
+// maintained returns the commons o's signer changes (commons.update,
+// contribution.import), if they may.
+func (s *State) maintained(o op, id string) (*Commons, error) {
 	c := s.commons[id]
 	if c == nil {
 		return nil, refuse("unknown commons %s", id)
 	}
-	if !slices.Contains(c.Maintainers, who) {
-		return nil, forbid("only a maintainer of %s changes it", c.Name)
+	if err := o.Auth.May(o.me, authority.ChangeCommons, authority.In(c.ID, c.Name)); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

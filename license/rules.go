@@ -12,6 +12,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/value"
@@ -272,9 +273,6 @@ func NewState() *State {
 	}
 }
 
-// Owns reports whether typ is a licensing event.
-func Owns(typ string) bool { return strings.HasPrefix(typ, "license.") }
-
 // Policy returns the current license policy of a commons, or nil.
 func (s *State) Policy(commonsID string) *PolicyVersion {
 	vs := s.policies[commonsID]
@@ -312,20 +310,23 @@ func (s *State) Attestations(agentID string) []Attestation { return s.attested[a
 // default, since trust comes from this commons (its maintainers), the
 // node (its admins) or the policy's own list, and creating a commons or an
 // agent makes one a maintainer only of that commons.
-func TrustsAttestor(p *Policy, c *commons.Commons, agents *agent.State, by, subject string) bool {
+//
+// The roles are the authority's (authority.VouchOrganisation): the
+// attestors p names are the parties.
+func TrustsAttestor(au *authority.Authority, p *Policy, c *commons.Commons, by, subject string) bool {
 	if by == subject || c == nil {
 		return false
 	}
-	if slices.Contains(c.Maintainers, by) || p != nil && slices.Contains(p.Attestors, by) {
-		return true
+	here := authority.In(c.ID, c.Name)
+	if p != nil {
+		here = here.With(p.Attestors...)
 	}
-	a := agents.Agent(by)
-	return a != nil && a.Role == agent.RoleAdmin
+	return au.Allowed(by, authority.VouchOrganisation, here)
 }
 
 // trustedAttestation returns the newest attestation about subject that
 // commons c trusts, or nil.
-func (s *State) trustedAttestation(agents *agent.State, cs *commons.State, commonsID, subject string) *Attestation {
+func (s *State) trustedAttestation(au *authority.Authority, cs *commons.State, commonsID, subject string) *Attestation {
 	var p *Policy
 	if v := s.Policy(commonsID); v != nil {
 		p = &v.decoded
@@ -333,7 +334,7 @@ func (s *State) trustedAttestation(agents *agent.State, cs *commons.State, commo
 	c := cs.Commons(commonsID)
 	as := s.attested[subject]
 	for i := len(as) - 1; i >= 0; i-- {
-		if TrustsAttestor(p, c, agents, as[i].By, subject) {
+		if TrustsAttestor(au, p, c, as[i].By, subject) {
 			return &as[i]
 		}
 	}
@@ -360,7 +361,7 @@ func (s *State) Check(agents *agent.State, commonsID, licensee string, commercia
 	if a == nil {
 		return nil, "unknown agent"
 	}
-	member := a.Role != ""
+	member := agents.Holds(authority.Member, licensee, authority.Node())
 	why := "no grant for this commons"
 	var best *Grant
 	ended := false // a grant that covers the use is no longer in force
@@ -411,14 +412,14 @@ const OnlyFor = "licensed only for "
 // one of them has no scope (it covers every use of that kind) or none is
 // in force.
 func (s *State) Scopes(agents *agent.State, commonsID, licensee string, commercial bool, now int64) []string {
-	a := agents.Agent(licensee)
-	if a == nil {
+	if agents.Agent(licensee) == nil {
 		return nil
 	}
+	member := agents.Holds(authority.Member, licensee, authority.Node())
 	var out []string
 	for _, id := range s.byLicensee[licensee] {
 		g := s.grants[id]
-		if g.Commons != commonsID || commercial && !g.Commercial || g.Status(now, a.Role != "") != "valid" {
+		if g.Commons != commonsID || commercial && !g.Commercial || g.Status(now, member) != "valid" {
 			continue
 		}
 		if g.Scope == "" {
@@ -434,6 +435,17 @@ func (s *State) Scopes(agents *agent.State, commonsID, licensee string, commerci
 
 // Facts gathers what the ledger says about a requester, for Evaluate.
 func (s *State) Facts(agents *agent.State, cs *commons.State, commonsID, licensee string, org Organisation) Facts {
+	return s.facts(s.authority(agents, cs), agents, cs, commonsID, licensee, org)
+}
+
+// authority is the authority of a node with these states and no
+// granters, for the answers the node gives outside an event (Decide,
+// Facts): the same roles the rules ask while applying one.
+func (s *State) authority(agents *agent.State, cs *commons.State) *authority.Authority {
+	return authority.New(agents, cs, s)
+}
+
+func (s *State) facts(au *authority.Authority, agents *agent.State, cs *commons.State, commonsID, licensee string, org Organisation) Facts {
 	a := agents.Agent(licensee)
 	f := Facts{AgentKnown: a != nil, HadTrial: s.trials[[2]string{commonsID, licensee}]}
 	if org.Employees != nil {
@@ -449,8 +461,8 @@ func (s *State) Facts(agents *agent.State, cs *commons.State, commonsID, license
 	if a == nil {
 		return f
 	}
-	f.Name, f.Member = a.Name, a.Role != ""
-	if at := s.trustedAttestation(agents, cs, commonsID, licensee); at != nil {
+	f.Name, f.Member = a.Name, au.Is(licensee, authority.Member, authority.Node())
+	if at := s.trustedAttestation(au, cs, commonsID, licensee); at != nil {
 		f.Kind, f.Attested, f.AttestedBy = at.Kind, true, at.By
 		if by := agents.Agent(at.By); by != nil {
 			f.AttestedBy = by.Name
@@ -489,6 +501,10 @@ func acceptedAt(k *commons.Contribution) int64 {
 // Decide evaluates a request as the rules will at time now: the decision,
 // and the terms a free grant must carry (nil when the use is paid).
 func (s *State) Decide(agents *agent.State, cs *commons.State, licensee string, d RequestData, now int64) (Decision, *Terms, error) {
+	return s.decide(s.authority(agents, cs), agents, cs, licensee, d, now)
+}
+
+func (s *State) decide(au *authority.Authority, agents *agent.State, cs *commons.State, licensee string, d RequestData, now int64) (Decision, *Terms, error) {
 	v := s.Policy(d.Commons)
 	if cs.Commons(d.Commons) == nil {
 		return Decision{}, nil, meent.Errorf(meent.ERULE, "unknown commons %s", d.Commons)
@@ -496,7 +512,7 @@ func (s *State) Decide(agents *agent.State, cs *commons.State, licensee string, 
 	if v == nil {
 		return Decision{}, nil, meent.Errorf(meent.ERULE, "the commons has no license policy")
 	}
-	dec, err := Evaluate(&v.decoded, s.Facts(agents, cs, d.Commons, licensee, d.Organisation), Use{Commercial: d.Commercial, Scope: d.Scope}, now)
+	dec, err := Evaluate(&v.decoded, s.facts(au, agents, cs, d.Commons, licensee, d.Organisation), Use{Commercial: d.Commercial, Scope: d.Scope}, now)
 	if err != nil {
 		return Decision{}, nil, err
 	}
@@ -512,173 +528,161 @@ func (s *State) Decide(agents *agent.State, cs *commons.State, licensee string, 
 
 func refuse(format string, args ...any) error { return meent.Errorf(meent.ERULE, format, args...) }
 
-// Apply checks ev at log index idx and applies it; on error nothing
-// changes. A paid grant adds the fee to vs as an income of the commons.
-func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *commons.State, vs *value.State) error {
-	signer, err := agents.Signer(ev)
+func (s *State) policySet(x op) error {
+	idx, ev, me, agents := x.Index, x.ev, x.me, x.agents
+	var d PolicySetData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	if err := x.maintainer(d.Commons, authority.SetLicensePolicy); err != nil {
+		return err
+	}
+	p, err := DecodePolicy(d.Policy)
 	if err != nil {
 		return err
 	}
-	me := signer.ID
-	maintainer := func(commonsID string) error {
-		c := cs.Commons(commonsID)
-		if c == nil {
-			return refuse("unknown commons %s", commonsID)
+	for i, a := range p.Attestors {
+		if agents.Agent(a) == nil {
+			return refuse("license policy: attestors[%d]: unknown agent %s", i, a)
 		}
-		if !slices.Contains(c.Maintainers, me) && !(ev.Type == TypePay && signer.Role == agent.RoleAdmin) {
-			return meent.Errorf(meent.EFORBIDDEN, "only a maintainer of %s may do this", c.Name)
+	}
+	v := &PolicyVersion{Commons: d.Commons, Version: len(s.policies[d.Commons]) + 1, Policy: d.Policy, Author: me, Index: idx, decoded: p}
+	s.policies[d.Commons] = append(s.policies[d.Commons], v)
+	s.dirty[[2]string{KindPolicy, d.Commons + "/" + strconv.Itoa(v.Version)}] = true
+	return nil
+}
+
+func (s *State) attest(x op) error {
+	idx, ev, me, agents := x.Index, x.ev, x.me, x.agents
+	var d AttestData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	// Who may state it: someone some commons could trust (an admin,
+	// a maintainer of a commons, an attestor a policy names). Whether
+	// it counts is decided per commons when a request is evaluated
+	// (TrustsAttestor): the event is a statement, kept even when no
+	// commons counts it, so that a change of maintainers or of a
+	// policy's attestors never turns a valid log invalid.
+	if err := x.Auth.May(me, authority.AttestOrganisation, authority.Node()); err != nil {
+		return err
+	}
+	if agents.Agent(d.Agent) == nil {
+		return refuse("unknown agent %s", d.Agent)
+	}
+	if !slices.Contains(orgKinds, d.Kind) {
+		return refuse("%q is not a kind of organisation (%s)", d.Kind, strings.Join(orgKinds, ", "))
+	}
+	s.attested[d.Agent] = append(s.attested[d.Agent], Attestation{By: me, Kind: d.Kind, Index: idx})
+	s.dirty[[2]string{KindOrg, d.Agent}] = true
+	return nil
+}
+
+func (s *State) request(x op) error {
+	idx, ev, me, agents, cs := x.Index, x.ev, x.me, x.agents, x.commons
+	var d RequestData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	if err := checkScope(d.Scope); err != nil {
+		return err
+	}
+	dec, terms, err := s.decide(x.Auth, agents, cs, me, d, ev.Time)
+	if err != nil {
+		return err
+	}
+	id := ev.Hash.String()
+	if terms == nil {
+		if d.Grant != nil {
+			return refuse("this use is not free: %s", dec.Reason)
 		}
+		o := &Offer{ID: id, Commons: d.Commons, Licensee: me, Commercial: d.Commercial, Scope: d.Scope, Rule: dec.Rule,
+			Reason: dec.Reason, Alternatives: dec.Alternatives, Price: dec.Price, PolicyVersion: s.Policy(d.Commons).Version,
+			Index: idx, Time: ev.Time, Expires: ev.Time + OfferDays*Day}
+		s.offers[id] = o
+		s.dirty[[2]string{KindOffer, id}] = true
 		return nil
 	}
-	switch ev.Type {
-	case TypePolicySet:
-		var d PolicySetData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		if err := maintainer(d.Commons); err != nil {
-			return err
-		}
-		p, err := DecodePolicy(d.Policy)
-		if err != nil {
-			return err
-		}
-		for i, a := range p.Attestors {
-			if agents.Agent(a) == nil {
-				return refuse("license policy: attestors[%d]: unknown agent %s", i, a)
-			}
-		}
-		v := &PolicyVersion{Commons: d.Commons, Version: len(s.policies[d.Commons]) + 1, Policy: d.Policy, Author: me, Index: idx, decoded: p}
-		s.policies[d.Commons] = append(s.policies[d.Commons], v)
-		s.dirty[[2]string{KindPolicy, d.Commons + "/" + strconv.Itoa(v.Version)}] = true
-		return nil
-
-	case TypeAttest:
-		var d AttestData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		// Who may state it: someone some commons could trust (an admin,
-		// a maintainer of a commons, an attestor a policy names). Whether
-		// it counts is decided per commons when a request is evaluated
-		// (TrustsAttestor): the event is a statement, kept even when no
-		// commons counts it, so that a change of maintainers or of a
-		// policy's attestors never turns a valid log invalid.
-		if signer.Role != agent.RoleAdmin && !cs.Maintains(me) && !s.named(me) {
-			return meent.Errorf(meent.EFORBIDDEN, "only a node admin, a maintainer of a commons or an attestor a license policy names attests organisations")
-		}
-		if agents.Agent(d.Agent) == nil {
-			return refuse("unknown agent %s", d.Agent)
-		}
-		if !slices.Contains(orgKinds, d.Kind) {
-			return refuse("%q is not a kind of organisation (%s)", d.Kind, strings.Join(orgKinds, ", "))
-		}
-		s.attested[d.Agent] = append(s.attested[d.Agent], Attestation{By: me, Kind: d.Kind, Index: idx})
-		s.dirty[[2]string{KindOrg, d.Agent}] = true
-		return nil
-
-	case TypeRequest:
-		var d RequestData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		if err := checkScope(d.Scope); err != nil {
-			return err
-		}
-		dec, terms, err := s.Decide(agents, cs, me, d, ev.Time)
-		if err != nil {
-			return err
-		}
-		id := ev.Hash.String()
-		if terms == nil {
-			if d.Grant != nil {
-				return refuse("this use is not free: %s", dec.Reason)
-			}
-			o := &Offer{ID: id, Commons: d.Commons, Licensee: me, Commercial: d.Commercial, Scope: d.Scope, Rule: dec.Rule,
-				Reason: dec.Reason, Alternatives: dec.Alternatives, Price: dec.Price, PolicyVersion: s.Policy(d.Commons).Version,
-				Index: idx, Time: ev.Time, Expires: ev.Time + OfferDays*Day}
-			s.offers[id] = o
-			s.dirty[[2]string{KindOffer, id}] = true
-			return nil
-		}
-		if d.Grant == nil || *d.Grant != *terms {
-			return refuse("the policy grants this use under rule %q with terms %s; the request must state exactly those terms (%s)", terms.Rule, termsString(terms), dec.Reason)
-		}
-		if terms.Rule == "trial" {
-			s.trials[[2]string{d.Commons, me}] = true
-		}
-		s.addGrant(&Grant{ID: id, Commons: d.Commons, Licensee: me, Commercial: d.Commercial, Scope: d.Scope, Terms: *terms, Reason: dec.Reason, Index: idx})
-		return nil
-
-	case TypePay:
-		var d PayData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		o := s.offers[d.Offer]
-		if o == nil {
-			return refuse("unknown offer %s", d.Offer)
-		}
-		if err := maintainer(o.Commons); err != nil {
-			return err
-		}
-		switch {
-		case o.Paid != "":
-			return meent.Errorf(meent.ECONFLICT, "offer %s was already paid (grant %s)", o.ID, o.Paid)
-		case d.Commons != o.Commons || d.Licensee != o.Licensee || d.Commercial != o.Commercial || d.Scope != o.Scope:
-			return refuse("the payment must repeat the offer's commons, licensee, use and scope")
-		case ev.Time >= o.Expires:
-			return refuse("offer %s expired; the licensee asks again", o.ID)
-		case d.Amount.Currency != o.Price.Currency:
-			return refuse("the offer is priced in %s, the payment is in %s", o.Price.Currency, d.Amount.Currency)
-		case d.Amount.Amount != o.Price.Amount:
-			return refuse("the offer costs %s, the payment is %s", o.Price, d.Amount)
-		}
-		if err := checkReference(d.Reference, d.Provider); err != nil {
-			return err
-		}
-		ref := o.Commons + "/" + d.Provider + "/" + d.Reference
-		if s.references[ref] {
-			return meent.Errorf(meent.ECONFLICT, "payment %s was already recorded", d.Reference)
-		}
-		want := Terms{Rule: o.Rule, PolicyVersion: o.PolicyVersion, From: ev.Time, Until: ev.Time + Year}
-		if d.Grant != want {
-			return refuse("a paid grant's terms are %s", termsString(&want))
-		}
-		id := ev.Hash.String()
-		fee := d.Amount
-		o.Paid = id
-		s.references[ref] = true
-		s.addGrant(&Grant{ID: id, Commons: o.Commons, Licensee: o.Licensee, Commercial: o.Commercial, Scope: o.Scope, Terms: want,
-			Reason: o.Reason, Offer: o.ID, Fee: &fee, Reference: d.Reference, Index: idx})
-		s.dirty[[2]string{KindOffer, o.ID}] = true
-		vs.AddIncome(value.Income{ID: id, Commons: o.Commons, Kind: "license_fee", Amount: fee, Payer: o.Licensee,
-			Reference: clip("license "+o.ID[:12]+": "+d.Reference, 200), Recorder: me, Index: idx})
-		return nil
-
-	case TypeRevoke:
-		var d RevokeData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		g := s.grants[d.Grant]
-		if g == nil {
-			return refuse("unknown grant %s", d.Grant)
-		}
-		if err := maintainer(g.Commons); err != nil {
-			return err
-		}
-		if g.Revoked != nil {
-			return meent.Errorf(meent.ECONFLICT, "grant %s was already revoked", g.ID)
-		}
-		if strings.TrimSpace(d.Reason) == "" || len(d.Reason) > 500 || !utf8.ValidString(d.Reason) {
-			return refuse("a revocation gives its reason (1 to 500 bytes)")
-		}
-		g.Revoked = &Revocation{Index: idx, Time: ev.Time, By: me, Reason: d.Reason}
-		s.dirty[[2]string{KindGrant, g.ID}] = true
-		return nil
+	if d.Grant == nil || *d.Grant != *terms {
+		return refuse("the policy grants this use under rule %q with terms %s; the request must state exactly those terms (%s)", terms.Rule, termsString(terms), dec.Reason)
 	}
-	return refuse("unknown event type %q", ev.Type)
+	if terms.Rule == "trial" {
+		s.trials[[2]string{d.Commons, me}] = true
+	}
+	s.addGrant(&Grant{ID: id, Commons: d.Commons, Licensee: me, Commercial: d.Commercial, Scope: d.Scope, Terms: *terms, Reason: dec.Reason, Index: idx})
+	return nil
+}
+
+func (s *State) pay(x op) error {
+	idx, ev, me := x.Index, x.ev, x.me
+	var d PayData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	o := s.offers[d.Offer]
+	if o == nil {
+		return refuse("unknown offer %s", d.Offer)
+	}
+	if err := x.maintainer(o.Commons, authority.RecordLicensePayment); err != nil {
+		return err
+	}
+	switch {
+	case o.Paid != "":
+		return meent.Errorf(meent.ECONFLICT, "offer %s was already paid (grant %s)", o.ID, o.Paid)
+	case d.Commons != o.Commons || d.Licensee != o.Licensee || d.Commercial != o.Commercial || d.Scope != o.Scope:
+		return refuse("the payment must repeat the offer's commons, licensee, use and scope")
+	case ev.Time >= o.Expires:
+		return refuse("offer %s expired; the licensee asks again", o.ID)
+	case d.Amount.Currency != o.Price.Currency:
+		return refuse("the offer is priced in %s, the payment is in %s", o.Price.Currency, d.Amount.Currency)
+	case d.Amount.Amount != o.Price.Amount:
+		return refuse("the offer costs %s, the payment is %s", o.Price, d.Amount)
+	}
+	if err := checkReference(d.Reference, d.Provider); err != nil {
+		return err
+	}
+	ref := o.Commons + "/" + d.Provider + "/" + d.Reference
+	if s.references[ref] {
+		return meent.Errorf(meent.ECONFLICT, "payment %s was already recorded", d.Reference)
+	}
+	want := Terms{Rule: o.Rule, PolicyVersion: o.PolicyVersion, From: ev.Time, Until: ev.Time + Year}
+	if d.Grant != want {
+		return refuse("a paid grant's terms are %s", termsString(&want))
+	}
+	id := ev.Hash.String()
+	fee := d.Amount
+	o.Paid = id
+	s.references[ref] = true
+	s.addGrant(&Grant{ID: id, Commons: o.Commons, Licensee: o.Licensee, Commercial: o.Commercial, Scope: o.Scope, Terms: want,
+		Reason: o.Reason, Offer: o.ID, Fee: &fee, Reference: d.Reference, Index: idx})
+	s.dirty[[2]string{KindOffer, o.ID}] = true
+	x.Emit(value.IncomeEarned{Income: value.Income{ID: id, Commons: o.Commons, Kind: "license_fee", Amount: fee, Payer: o.Licensee,
+		Reference: clip("license "+o.ID[:12]+": "+d.Reference, 200), Recorder: me, Index: idx}})
+	return nil
+}
+
+func (s *State) revoke(x op) error {
+	idx, ev, me := x.Index, x.ev, x.me
+	var d RevokeData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	g := s.grants[d.Grant]
+	if g == nil {
+		return refuse("unknown grant %s", d.Grant)
+	}
+	if err := x.maintainer(g.Commons, authority.RevokeLicense); err != nil {
+		return err
+	}
+	if g.Revoked != nil {
+		return meent.Errorf(meent.ECONFLICT, "grant %s was already revoked", g.ID)
+	}
+	if strings.TrimSpace(d.Reason) == "" || len(d.Reason) > 500 || !utf8.ValidString(d.Reason) {
+		return refuse("a revocation gives its reason (1 to 500 bytes)")
+	}
+	g.Revoked = &Revocation{Index: idx, Time: ev.Time, By: me, Reason: d.Reason}
+	s.dirty[[2]string{KindGrant, g.ID}] = true
+	return nil
 }
 
 func (s *State) addGrant(g *Grant) {

@@ -1,6 +1,8 @@
-// Package state composes the pure rule packages into the state of a whole
-// node. It routes each event to the package that owns its type and
-// computes the state digest that projections must reproduce.
+// Package state composes the pure rule areas into the state of a whole
+// node. It routes each event to the area that owns its type (Area, the
+// list in areas.go), delivers the effects an accepted event has on other
+// areas, holds the authority every rule asks, and computes the state
+// digest that projections must reproduce.
 package state
 
 import (
@@ -9,6 +11,8 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/area"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
@@ -16,48 +20,80 @@ import (
 )
 
 // State is everything the rules know, derived from the log alone.
+//
+// The exported fields are the four first areas' states, for the callers
+// that read them; every area, these and those that follow, is in the list
+// of areas.go, which is what Apply and the projections go through.
 type State struct {
 	Size    int64 // number of events applied; the next event's index
 	Agents  *agent.State
 	Commons *commons.State
 	Value   *value.State
 	License *license.State
+
+	reg *registry
+	ctx area.Context // reused from event to event
 }
 
-// New returns the state of an empty log.
+// New returns the state of an empty log. It panics when the areas
+// contradict each other (see newRegistry): a programming error that no
+// node must start with.
 func New() *State {
-	return &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState()}
+	s := &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState()}
+	s.bind()
+	return s
 }
+
+// bind builds the areas over the state's fields and checks them. Call it
+// again after replacing a field (a restore): the areas hold the fields'
+// pointers.
+func (s *State) bind() { s.use(s.areas()) }
+
+// use makes areas the state's areas (tests use it with areas of their own).
+func (s *State) use(areas []Area) {
+	s.reg = newRegistry(areas)
+	s.ctx.Auth = s.reg.auth
+}
+
+// Areas returns the areas, in the order of areas.go.
+func (s *State) Areas() []Area { return s.reg.areas }
+
+// Area returns the area with the given name, or nil.
+func (s *State) Area(name string) Area {
+	for _, a := range s.reg.areas {
+		if a.Name() == name {
+			return a
+		}
+	}
+	return nil
+}
+
+// Owner returns the area that owns an event type, or nil.
+func (s *State) Owner(typ string) Area { return s.reg.byType[typ] }
+
+// Authority returns the authority the rules ask (who may do what), as of
+// the events applied so far.
+func (s *State) Authority() *authority.Authority { return s.reg.auth }
 
 // Apply checks ev as the event at index s.Size and applies it. On error
 // nothing changes, and the caller must not append ev.
+//
+// The area that owns ev's type applies it; when it accepts, the effects it
+// emitted are delivered, in the order emitted, to each area that handles
+// them, in the order of areas.go.
 func (s *State) Apply(ev *ledger.Event) error {
-	var err error
-	switch {
-	case agent.Owns(ev.Type):
-		err = s.Agents.Apply(s.Size, ev)
-	case commons.Owns(ev.Type):
-		err = s.Commons.Apply(s.Size, ev, s.Agents)
-		if err == nil && commons.MapsIdentity(ev.Type) {
-			// A maintainer's attestation or a proven claim's finalization
-			// mapped the identity: what was kept for it now belongs to its
-			// agent. A bare identity.claim maps nothing and moves nothing.
-			var d commons.IdentityData
-			if ev.DecodeData(&d) == nil {
-				if agentID := s.Commons.Identity(d.Commons, d.Identity); agentID != "" {
-					s.Value.Remap(s.Size, d.Commons, d.Identity, agentID)
-				}
-			}
-		}
-	case value.Owns(ev.Type):
-		err = s.Value.Apply(s.Size, ev, s.Agents, s.Commons)
-	case license.Owns(ev.Type):
-		err = s.License.Apply(s.Size, ev, s.Agents, s.Commons, s.Value)
-	default:
-		err = meent.Errorf(meent.ERULE, "unknown event type %q", ev.Type)
+	a := s.reg.byType[ev.Type]
+	if a == nil {
+		return meent.Errorf(meent.ERULE, "unknown event type %q", ev.Type)
 	}
-	if err != nil {
+	s.ctx.Begin(s.Size, a.Name(), s.reg.emits[a.Name()])
+	if err := a.Apply(&s.ctx, ev); err != nil {
 		return err
+	}
+	for _, e := range s.ctx.Effects() {
+		for _, h := range s.reg.handlers[e.EffectName()] {
+			h.Handle(s.Size, e)
+		}
 	}
 	s.Size++
 	return nil
@@ -65,32 +101,36 @@ func (s *State) Apply(ev *ledger.Event) error {
 
 // Lines emits every fact of the state as a canonical line.
 func (s *State) Lines(emit func(string)) {
-	s.Agents.Lines(emit)
-	s.Commons.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
-	s.Value.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
-	s.License.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
+	for _, a := range s.reg.areas {
+		a.Lines(emit)
+		a.Objects(func(o meent.Object) { emit(ObjectLine(o)) })
+	}
 }
 
 // TakeDirty returns the domain objects changed since the last call, for
 // the store's objects projection, and forgets them.
 func (s *State) TakeDirty() []meent.Object {
-	return append(append(s.Commons.TakeDirty(), s.Value.TakeDirty()...), s.License.TakeDirty()...)
+	var out []meent.Object
+	for _, a := range s.reg.areas {
+		out = append(out, a.TakeDirty()...)
+	}
+	return out
 }
 
 // Objects emits every domain object the state holds, for a rebuild of the
 // store's objects projection.
 func (s *State) Objects(emit func(meent.Object)) {
-	s.Commons.Objects(emit)
-	s.Value.Objects(emit)
-	s.License.Objects(emit)
+	for _, a := range s.reg.areas {
+		a.Objects(emit)
+	}
 }
 
 // DropDirty forgets changed objects (after replaying events whose objects
 // are already stored).
 func (s *State) DropDirty() {
-	s.Commons.DropDirty()
-	s.Value.DropDirty()
-	s.License.DropDirty()
+	for _, a := range s.reg.areas {
+		a.DropDirty()
+	}
 }
 
 // Digest hashes the sorted canonical lines of the state.

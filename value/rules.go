@@ -10,9 +10,8 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/agent"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/private"
 )
 
@@ -168,11 +167,6 @@ func NewState() *State {
 	}
 }
 
-// Owns reports whether an event type belongs to the value rules.
-func Owns(typ string) bool {
-	return typ == TypePolicySet || typ == TypeIncomeRecord || typ == TypeDistributionRun || typ == TypePayoutSettle
-}
-
 // Policy returns the current policy version of a commons, or nil (the
 // default policy applies).
 func (s *State) Policy(commonsID string) *PolicyVersion {
@@ -235,168 +229,157 @@ func (s *State) Compiled(commonsID string) (*Compiled, int, error) {
 	return c, 0, err
 }
 
-// Apply checks ev at log index idx and applies it. On error nothing changes.
-func (s *State) Apply(idx int64, ev *ledger.Event, agents *agent.State, cs *commons.State) error {
-	signer, err := agents.Signer(ev)
+func (s *State) policySet(o op) error {
+	idx, ev, me := o.Index, o.ev, o.me
+	var d PolicySetData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	if _, err := o.maintainer(d.Commons, authority.SetValuePolicy); err != nil {
+		return err
+	}
+	p, err := DecodePolicy(d.Policy)
 	if err != nil {
 		return err
 	}
-	me := signer.ID
-	maintainer := func(commonsID string) (*commons.Commons, error) {
-		c := cs.Commons(commonsID)
-		if c == nil {
-			return nil, refuse("unknown commons %s", commonsID)
-		}
-		if !slices.Contains(c.Maintainers, me) {
-			return nil, meent.Errorf(meent.EFORBIDDEN, "only a maintainer of %s may do this", c.Name)
-		}
-		return c, nil
+	c, err := Compile(p)
+	if err != nil {
+		return err
 	}
-	switch ev.Type {
-	case TypePolicySet:
-		var d PolicySetData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		if _, err := maintainer(d.Commons); err != nil {
-			return err
-		}
-		p, err := DecodePolicy(d.Policy)
-		if err != nil {
-			return err
-		}
-		c, err := Compile(p)
-		if err != nil {
-			return err
-		}
-		v := &PolicyVersion{Commons: d.Commons, Version: len(s.policies[d.Commons]) + 1, Policy: d.Policy, Author: me, Index: idx, compiled: c}
-		s.policies[d.Commons] = append(s.policies[d.Commons], v)
-		s.dirty[[2]string{KindPolicy, policyID(v)}] = true
-		return nil
+	v := &PolicyVersion{Commons: d.Commons, Version: len(s.policies[d.Commons]) + 1, Policy: d.Policy, Author: me, Index: idx, compiled: c}
+	s.policies[d.Commons] = append(s.policies[d.Commons], v)
+	s.dirty[[2]string{KindPolicy, policyID(v)}] = true
+	return nil
+}
 
-	case TypeIncomeRecord:
-		var d IncomeData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		if _, err := maintainer(d.Commons); err != nil {
-			return err
-		}
-		if !slices.Contains(IncomeKinds, d.Kind) {
-			return refuse("income kind %q is not one of %v", d.Kind, IncomeKinds)
-		}
-		if err := commons.CheckMoney(d.Amount, false); err != nil {
-			return err
-		}
-		if d.Payer != "" && agents.Agent(d.Payer) == nil {
-			return refuse("unknown payer agent %s", d.Payer)
-		}
-		if len(d.Reference) > 200 {
-			return refuse("reference longer than 200 bytes")
-		}
-		id := ev.Hash.String()
-		s.incomes[id] = &Income{ID: id, Commons: d.Commons, Kind: d.Kind, Amount: d.Amount, Payer: d.Payer, Reference: d.Reference, Recorder: me, Index: idx}
-		s.dirty[[2]string{KindIncome, id}] = true
-		return nil
+func (s *State) incomeRecord(o op) error {
+	idx, ev, me, agents := o.Index, o.ev, o.me, o.agents
+	var d IncomeData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	if _, err := o.maintainer(d.Commons, authority.RecordIncome); err != nil {
+		return err
+	}
+	if !slices.Contains(IncomeKinds, d.Kind) {
+		return refuse("income kind %q is not one of %v", d.Kind, IncomeKinds)
+	}
+	if err := commons.CheckMoney(d.Amount, false); err != nil {
+		return err
+	}
+	if d.Payer != "" && agents.Agent(d.Payer) == nil {
+		return refuse("unknown payer agent %s", d.Payer)
+	}
+	if len(d.Reference) > 200 {
+		return refuse("reference longer than 200 bytes")
+	}
+	id := ev.Hash.String()
+	s.incomes[id] = &Income{ID: id, Commons: d.Commons, Kind: d.Kind, Amount: d.Amount, Payer: d.Payer, Reference: d.Reference, Recorder: me, Index: idx}
+	s.dirty[[2]string{KindIncome, id}] = true
+	return nil
+}
 
-	case TypeDistributionRun:
-		var d RunData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
+func (s *State) distributionRun(o op) error {
+	idx, ev, cs := o.Index, o.ev, o.commons
+	var d RunData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	inc := s.incomes[d.Income]
+	if inc == nil {
+		return refuse("unknown income %s", d.Income)
+	}
+	if _, err := o.maintainer(inc.Commons, authority.RunDistribution); err != nil {
+		return err
+	}
+	if inc.Distributed != "" {
+		return refuse("income %s was already distributed by %s", inc.ID, inc.Distributed)
+	}
+	compiled, version, err := s.Compiled(inc.Commons)
+	if err != nil {
+		return err
+	}
+	res, err := Distribute(compiled, Inputs(cs, inc.Commons, inc.Amount, ev.Time))
+	if err != nil {
+		return refuse("distribution: %s", meent.ErrorMessage(err))
+	}
+	if d.Digest != "" && d.Digest != res.Digest {
+		return refuse("the inputs' digest is %s, not %s: the log changed since you computed it", res.Digest, d.Digest)
+	}
+	id := ev.Hash.String()
+	s.distributions[id] = &Distribution{ID: id, Commons: inc.Commons, Income: inc.ID, PolicyVersion: version, Index: idx, Result: res}
+	inc.Distributed = id
+	for _, a := range res.Allocations {
+		if a.Amount == 0 {
+			continue
 		}
-		inc := s.incomes[d.Income]
-		if inc == nil {
-			return refuse("unknown income %s", d.Income)
-		}
-		if _, err := maintainer(inc.Commons); err != nil {
-			return err
-		}
-		if inc.Distributed != "" {
-			return refuse("income %s was already distributed by %s", inc.ID, inc.Distributed)
-		}
-		compiled, version, err := s.Compiled(inc.Commons)
-		if err != nil {
-			return err
-		}
-		res, err := Distribute(compiled, Inputs(cs, inc.Commons, inc.Amount, ev.Time))
-		if err != nil {
-			return refuse("distribution: %s", meent.ErrorMessage(err))
-		}
-		if d.Digest != "" && d.Digest != res.Digest {
-			return refuse("the inputs' digest is %s, not %s: the log changed since you computed it", res.Digest, d.Digest)
-		}
-		id := ev.Hash.String()
-		s.distributions[id] = &Distribution{ID: id, Commons: inc.Commons, Income: inc.ID, PolicyVersion: version, Index: idx, Result: res}
-		inc.Distributed = id
-		for _, a := range res.Allocations {
-			if a.Amount == 0 {
-				continue
-			}
-			k := balKey{inc.Commons, a.Kind, a.Recipient, inc.Amount.Currency}
-			b := s.balances[k.id()]
-			if b == nil {
-				b = &Balance{Commons: k.commons, Kind: k.kind, Recipient: k.recipient, Currency: k.currency, Created: idx}
-				s.balances[k.id()] = b
-			}
-			b.Owed += a.Amount
-			b.Updated = idx
-			s.dirty[[2]string{KindBalance, k.id()}] = true
-		}
-		s.dirty[[2]string{KindDistribution, id}] = true
-		s.dirty[[2]string{KindIncome, inc.ID}] = true
-		return nil
-
-	case TypePayoutSettle:
-		var d SettleData
-		if err := ev.DecodeData(&d); err != nil {
-			return err
-		}
-		if _, err := maintainer(d.Commons); err != nil {
-			return err
-		}
-		if err := commons.CheckMoney(d.Amount, false); err != nil {
-			return err
-		}
-		if d.Amount.Amount == 0 {
-			return refuse("a settlement pays a positive amount")
-		}
-		if d.RefCommitment != "" {
-			if _, err := private.ParseCommitment(d.RefCommitment); err != nil {
-				return refuse("ref_commitment: %s", meent.ErrorMessage(err))
-			}
-		}
-		if d.Reference != "" && strings.TrimSpace(d.Reference) == "" || len(d.Reference) > 200 ||
-			d.Reference == "" && d.RefCommitment == "" {
-			return refuse("a settlement names the payment made (a reference of 1 to 200 bytes, or a private record's ref_commitment)")
-		}
-		k := balKey{d.Commons, d.Kind, d.Recipient, d.Amount.Currency}
+		k := balKey{inc.Commons, a.Kind, a.Recipient, inc.Amount.Currency}
 		b := s.balances[k.id()]
 		if b == nil {
-			return refuse("nothing is owed to %s %s in %s", d.Kind, d.Recipient, d.Amount.Currency)
+			b = &Balance{Commons: k.commons, Kind: k.kind, Recipient: k.recipient, Currency: k.currency, Created: idx}
+			s.balances[k.id()] = b
 		}
-		if d.Amount.Amount > b.Open() {
-			return refuse("settling %d but only %d %s is open", d.Amount.Amount, b.Open(), d.Amount.Currency)
-		}
-		b.Paid += d.Amount.Amount
-		b.Settlements = append(b.Settlements, Settlement{Index: idx, Amount: d.Amount.Amount, Reference: d.Reference, RefCommitment: d.RefCommitment})
+		b.Owed += a.Amount
 		b.Updated = idx
 		s.dirty[[2]string{KindBalance, k.id()}] = true
-		return nil
 	}
-	return refuse("unknown event type %q", ev.Type)
+	s.dirty[[2]string{KindDistribution, id}] = true
+	s.dirty[[2]string{KindIncome, inc.ID}] = true
+	return nil
+}
+
+func (s *State) payoutSettle(o op) error {
+	idx, ev := o.Index, o.ev
+	var d SettleData
+	if err := ev.DecodeData(&d); err != nil {
+		return err
+	}
+	if _, err := o.maintainer(d.Commons, authority.SettlePayout); err != nil {
+		return err
+	}
+	if err := commons.CheckMoney(d.Amount, false); err != nil {
+		return err
+	}
+	if d.Amount.Amount == 0 {
+		return refuse("a settlement pays a positive amount")
+	}
+	if d.RefCommitment != "" {
+		if _, err := private.ParseCommitment(d.RefCommitment); err != nil {
+			return refuse("ref_commitment: %s", meent.ErrorMessage(err))
+		}
+	}
+	if d.Reference != "" && strings.TrimSpace(d.Reference) == "" || len(d.Reference) > 200 ||
+		d.Reference == "" && d.RefCommitment == "" {
+		return refuse("a settlement names the payment made (a reference of 1 to 200 bytes, or a private record's ref_commitment)")
+	}
+	k := balKey{d.Commons, d.Kind, d.Recipient, d.Amount.Currency}
+	b := s.balances[k.id()]
+	if b == nil {
+		return refuse("nothing is owed to %s %s in %s", d.Kind, d.Recipient, d.Amount.Currency)
+	}
+	if d.Amount.Amount > b.Open() {
+		return refuse("settling %d but only %d %s is open", d.Amount.Amount, b.Open(), d.Amount.Currency)
+	}
+	b.Paid += d.Amount.Amount
+	b.Settlements = append(b.Settlements, Settlement{Index: idx, Amount: d.Amount.Amount, Reference: d.Reference, RefCommitment: d.RefCommitment})
+	b.Updated = idx
+	s.dirty[[2]string{KindBalance, k.id()}] = true
+	return nil
 }
 
 // AddIncome records an income that another area's rules produced (a
-// license fee, when a payment for a license offer is recorded). The caller
-// has checked it; the ID must be new (an event hash).
+// license fee, when a payment for a license offer is recorded: the
+// IncomeEarned effect). The caller has checked it; the ID must be new (an
+// event hash).
 func (s *State) AddIncome(inc Income) {
 	s.incomes[inc.ID] = &inc
 	s.dirty[[2]string{KindIncome, inc.ID}] = true
 }
 
 // Remap moves what is kept for an identity in a commons to the agent it now
-// maps to, after an accepted identity.claim or identity.attest. It cannot
-// fail: the identity event was already accepted.
+// maps to, after an accepted identity.attest or identity.finalize (the
+// commons.IdentityMapped effect). It cannot fail: the identity event was
+// already accepted.
 func (s *State) Remap(idx int64, commonsID, identity, agentID string) {
 	for id, b := range s.balances {
 		if b.Commons != commonsID || b.Kind != RecipientIdentity || b.Recipient != identity || b.Open() == 0 {

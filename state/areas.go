@@ -1,0 +1,19 @@
+package state
+
+import (
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/license"
+	"github.com/meent/meent/value"
+)
+
+// areas is the one list of the node's rule areas, in dependency order: an
+// area comes after those it reads, and effects are delivered to handlers
+// in this order. A new area is one line here (and its row of EventTypes).
+func (s *State) areas() []Area {
+	return []Area{
+		s.Agents,
+		commons.Area{State: s.Commons, Agents: s.Agents},
+		value.Area{State: s.Value, Agents: s.Agents, Commons: s.Commons},
+		license.Area{State: s.License, Agents: s.Agents, Commons: s.Commons},
+	}
+}
