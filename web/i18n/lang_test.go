@@ -8,28 +8,28 @@ import (
 
 func TestNegotiate(t *testing.T) {
 	for h, want := range map[string]Lang{
-		"":                                  EN,
-		"nl":                                NL,
+		"":                                    EN,
+		"nl":                                  NL,
 		"nl-NL,nl;q=0.9,en-US;q=0.8,en;q=0.7": NL,
-		"en-US,en;q=0.9,nl;q=0.8":           EN,
-		"de-DE,de;q=0.9,nl;q=0.5":           NL, // no German: Dutch is the best we have
-		"de,fr":                             EN,
-		"NL-be":                             NL,
-		"fr;q=1.0, nl;q=0.3, en;q=0.2":      NL,
-		"en;q=0.2, nl;q=0.3":                NL,
-		"nl;q=0.5, en;q=0.5":                NL, // equal weights: the first listed
-		"*":                                 EN,
-		"*;q=0.5, nl;q=0":                   EN, // Dutch refused, anything else welcome
-		"en;q=0, *":                         NL,
-		"nl;q=0":                            EN,
-		"nl;q=2":                            EN, // malformed weight: the entry is skipped
-		"nl;q=0.1234":                       EN,
-		"nl;q=abc, en":                      EN,
-		"x-klingon, nl":                     NL,
-		"nl;foo=bar":                        NL,
-		"nl;q=1.":                           NL,
-		" , ,nl":                            NL,
-		"n1":                                EN,
+		"en-US,en;q=0.9,nl;q=0.8":             EN,
+		"de-DE,de;q=0.9,nl;q=0.5":             NL, // no German: Dutch is the best we have
+		"de,fr":                               EN,
+		"NL-be":                               NL,
+		"fr;q=1.0, nl;q=0.3, en;q=0.2":        NL,
+		"en;q=0.2, nl;q=0.3":                  NL,
+		"nl;q=0.5, en;q=0.5":                  NL, // equal weights: the first listed
+		"*":                                   EN,
+		"*;q=0.5, nl;q=0":                     EN, // Dutch refused, anything else welcome
+		"en;q=0, *":                           NL,
+		"nl;q=0":                              EN,
+		"nl;q=2":                              EN, // malformed weight: the entry is skipped
+		"nl;q=0.1234":                         EN,
+		"nl;q=abc, en":                        EN,
+		"x-klingon, nl":                       NL,
+		"nl;foo=bar":                          NL,
+		"nl;q=1.":                             NL,
+		" , ,nl":                              NL,
+		"n1":                                  EN,
 	} {
 		if got := Negotiate(h); got != want {
 			t.Errorf("Negotiate(%q) = %s, want %s", h, got, want)
