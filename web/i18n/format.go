@@ -19,7 +19,12 @@ const DefaultZone = "Europe/Amsterdam"
 type Locale struct {
 	Lang Lang
 	Zone *time.Location
-	f    format
+	// ISOMoney makes PageMoney write amounts as the API does, "1200.00
+	// EUR", rather than as the language does, "€1,200.00". The English
+	// pages keep it for now: the page tests of the areas pin that form,
+	// and changing them is the web interface issue's step, not this one's.
+	ISOMoney bool
+	f        format
 }
 
 // format is what differs between languages in numbers and dates.
@@ -196,6 +201,14 @@ func (l *Locale) Money(amount int64, currency string) string {
 		return "-" + sign + sep + strings.TrimPrefix(num, "-")
 	}
 	return sign + sep + num
+}
+
+// PageMoney is Money, or the API's "1200.00 EUR" when ISOMoney is set.
+func (l *Locale) PageMoney(amount int64, currency string) string {
+	if l.ISOMoney {
+		return commons.Money{Amount: amount, Currency: currency}.String()
+	}
+	return l.Money(amount, currency)
 }
 
 // ErrMoney is returned by ParseMoney for text that is not an amount.

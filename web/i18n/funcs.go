@@ -2,8 +2,13 @@ package i18n
 
 import (
 	"fmt"
+	"html"
 	"html/template"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/meent/meent/commons"
 )
 
 // Funcs returns the template functions of a locale. A page set is parsed
@@ -25,7 +30,7 @@ func Funcs(l *Locale) template.FuncMap {
 		"tn": func(key string, n any, args ...any) template.HTML {
 			return l.NHTML(key, toInt(n), args...)
 		},
-		"amount":   l.Money,
+		"amount":   l.PageMoney,
 		"date":     func(t any) string { return l.DateTime(toTime(t)) },
 		"day":      func(t any) string { return l.Date(toTime(t)) },
 		"num":      l.num,
@@ -37,7 +42,124 @@ func Funcs(l *Locale) template.FuncMap {
 		"strong":   Strong,
 		"lang":     func() string { return string(l.Lang) },
 		"langs":    func() []Choice { return choices(l.Lang) },
+		"has":      Has,
+		"label":    l.Label,
+		"errtitle": l.ErrorTitle,
+		"quoted":   l.quoted,
+		"eventref": l.eventRef,
+		"when":     l.when,
+		"hash":     func(v any) template.HTML { return template.HTML(`<code class="hash">` + escapeAny(v) + `</code>`) },
+		"moneystr": l.moneyOf,
+		"use":      l.Use,
+		"rule":     l.Rule,
+		"dict":     dict,
+		"minus":    func(a any, b int) int64 { return toInt(a) - int64(b) },
 	}
+}
+
+// Label writes a code (a status, a kind, a role) in words: its "label."
+// message, or the code with spaces for one the catalogue does not know.
+func (l *Locale) Label(code string) string {
+	if Has("label." + code) {
+		return l.T("label." + code)
+	}
+	return strings.ReplaceAll(code, "_", " ")
+}
+
+// ErrorTitle names an error code (meent.ENOTFOUND is "not_found") in the
+// language; fallback (the English title the server gave) for a code the
+// catalogue does not know.
+func (l *Locale) ErrorTitle(code, fallback string) string {
+	if k := "error.title." + code; Has(k) {
+		return l.T(k)
+	}
+	return fallback
+}
+
+// Use describes a license's use: "commercial use for “the app”".
+func (l *Locale) Use(commercial bool, scope string) string {
+	u := l.T("use.non_commercial")
+	if commercial {
+		u = l.T("use.commercial")
+	}
+	if scope != "" {
+		return l.T("use.scoped", "use", u, "scope", scope)
+	}
+	return u
+}
+
+// Rule names the license rule that decided a grant: a free rule's kind,
+// "trial", or "price.bands[1]" (the second band).
+func (l *Locale) Rule(rule string) string {
+	if n, ok := strings.CutPrefix(rule, "price.bands["); ok {
+		if i, err := strconv.Atoi(strings.TrimSuffix(n, "]")); err == nil {
+			return l.T("license.rule.band", "n", i+1)
+		}
+	}
+	return l.Label(rule)
+}
+
+// quoted is a policy's name after its version, " (“copyfair”)", or nothing.
+func (l *Locale) quoted(name string) string {
+	if name == "" {
+		return ""
+	}
+	return l.T("common.policy_quote", "name", name)
+}
+
+// eventRef is "event 12", a link to the event when its hash is known.
+func (l *Locale) eventRef(hash string, index int64) template.HTML {
+	text := l.T("common.at_event", "index", index)
+	if hash == "" {
+		return template.HTML(html.EscapeString(text))
+	}
+	return Link("/events/"+hash, text)
+}
+
+// when is a <time> element: the moment for machines in its attribute (UTC,
+// milliseconds, as the API writes it), for people in the language and zone.
+func (l *Locale) when(v any) template.HTML {
+	t := toTime(v)
+	return template.HTML(`<time datetime="` + t.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `">` + html.EscapeString(l.DateTime(t)) + `</time>`)
+}
+
+// moneyOf writes an amount held as commons.Money, *commons.Money or the
+// API's text ("1200.00 EUR"); text it cannot read comes back unchanged.
+func (l *Locale) moneyOf(v any) string {
+	switch m := v.(type) {
+	case commons.Money:
+		return l.PageMoney(m.Amount, m.Currency)
+	case *commons.Money:
+		if m != nil {
+			return l.PageMoney(m.Amount, m.Currency)
+		}
+		return ""
+	case string:
+		dec, cur, ok := strings.Cut(m, " ")
+		neg := strings.HasPrefix(dec, "-")
+		if !ok {
+			return m
+		}
+		p, err := commons.ParseMoney(strings.TrimPrefix(dec, "-"), cur)
+		if err != nil {
+			return m
+		}
+		if neg {
+			p.Amount = -p.Amount
+		}
+		return l.PageMoney(p.Amount, cur)
+	}
+	return fmt.Sprint(v)
+}
+
+// dict makes a map of name, value pairs, to hand a sub-template several values.
+func dict(kv ...any) map[string]any {
+	m := make(map[string]any, len(kv)/2)
+	for i := 0; i+1 < len(kv); i += 2 {
+		k, _ := kv[i].(string)
+		m[k] = kv[i+1]
+	}
+	return m
 }
 
 // Choice is one entry of the language switch.
