@@ -120,9 +120,12 @@ func (l *Locale) Decimal(n int64, exp int) string {
 }
 
 // Number localises a plain decimal string such as big.Rat.FloatString
-// writes ("-1234.5000"): grouping and the decimal sign of the language.
+// writes ("-1234.5000", or "33.3%"): grouping and the decimal sign of the language.
 // Anything that is not such a string comes back unchanged.
 func (l *Locale) Number(s string) string {
+	if p, ok := strings.CutSuffix(s, "%"); ok && p != "" && p[len(p)-1] != '%' {
+		return l.Number(p) + "%" // a share: "33.333333%"
+	}
 	neg := strings.HasPrefix(s, "-")
 	body := strings.TrimPrefix(s, "-")
 	whole, frac, dot := strings.Cut(body, ".")

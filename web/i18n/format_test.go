@@ -53,7 +53,7 @@ func TestNumbers(t *testing.T) {
 		{en.Int(-1234567), "-1,234,567"}, {nl.Int(-1234567), "-1.234.567"},
 		{en.Decimal(5, 3), "0.005"}, {nl.Decimal(123456789, 4), "12.345,6789"}, {nl.Decimal(42, 0), "42"},
 		{en.Number("1234.5000"), "1,234.5000"}, {nl.Number("1234.5000"), "1.234,5000"}, {nl.Number("-0.25"), "-0,25"},
-		{nl.Number("12"), "12"}, {nl.Number("n/a"), "n/a"}, {nl.Number("1."), "1."},
+		{nl.Number("12"), "12"}, {nl.Number("33.333333%"), "33,333333%"}, {nl.Number("%"), "%"}, {nl.Number("n/a"), "n/a"}, {nl.Number("1."), "1."},
 		{en.Percent(1, 3, 1), "33.3%"}, {nl.Percent(2, 3, 1), "66,7%"}, {nl.Percent(1, 8, 2), "12,50%"},
 		{en.Percent(-1, 8, 0), "-13%"}, {en.Percent(1, 0, 1), "–"}, {nl.Percent(3, 3, 0), "100%"},
 	} {

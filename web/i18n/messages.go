@@ -652,7 +652,6 @@ var licenseWords = map[string]Text{
 	"license.rule.small_organisation.one":   {EN: "Organisations with at most {n} employee use it free, a year at a time.", NL: "Organisaties met hoogstens {n} werknemer gebruiken het gratis, telkens voor een jaar."},
 	"license.rule.small_organisation.other": {EN: "Organisations with at most {n} employees use it free, a year at a time.", NL: "Organisaties met hoogstens {n} werknemers gebruiken het gratis, telkens voor een jaar."},
 	"license.rule.member":                   {EN: "Members of the node's cooperative use it free, for as long as they are members.", NL: "Leden van de coöperatie van deze node gebruiken het gratis, zolang ze lid zijn."},
-	"license.rule.trial":                    {EN: "trial", NL: "proefperiode"},
 	"license.rule.band":                     {EN: "price band {n}", NL: "prijsklasse {n}"},
 
 	"license.basis.employees": {EN: "employees", NL: "aantal werknemers"},
