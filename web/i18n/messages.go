@@ -3,8 +3,8 @@ package i18n
 import "fmt"
 
 // messages is the catalogue: every string a person reads on the pages,
-// in every language of Langs. It is made of one table per page (files
-// messages_*.go) so that a page and its strings are read together. Keys
+// in every language of Langs. It is made of one table per group of pages,
+// so that a page and its strings are read together. Keys
 // name where a string is used, page then part ("commons.needs.title");
 // "label.*" are looked up by code (a status, a kind) and "status.*" by
 // error code. The Dutch is the informal "je" of a cooperative speaking to
