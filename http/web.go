@@ -164,6 +164,7 @@ func localFuncs(loc *i18n.Locale) template.FuncMap {
 		"decay":       func(f uint64) string { return num(strings.TrimSuffix(decayPercent(f), "%")) + "%" },
 		"points":      func(w *big.Int) string { return num(weightPoints(w)) },
 		"weighs":      func(p int64, d uint64) string { return num(weighs(p, d)) },
+		"recipient":   func(rs recipients, kind, id string) template.HTML { return recipientLink(loc, rs, kind, id) },
 		"shareChart":  func(p distributionPage) template.HTML { return shareChart(loc, p) },
 		"pledgeChart": func(n Need, nm *names) template.HTML { return pledgeChart(loc, n, nm) },
 	}

@@ -64,6 +64,8 @@ var common = map[string]Text{
 	"common.not_member":   {EN: "not a member", NL: "geen lid"},
 	"common.role":         {EN: "Role", NL: "Rol"},
 	"common.name":         {EN: "Name", NL: "Naam"},
+	"value.pool":          {EN: "(pool)", NL: "(pot)"},
+	"value.upstream":      {EN: "upstream: {commons}", NL: "origineel: {commons}"},
 	"common.policy_quote": {EN: " (“{name}”)", NL: " (‘{name}’)"},
 
 	// The error page: titles by error code (meent.E*).
@@ -183,8 +185,10 @@ var labels = map[string]Text{
 	"label.admin":       {EN: "admin", NL: "nodebeheerder"},
 	"label.member":      {EN: "member", NL: "lid"},
 	// Pools.
-	"label.contributors": {EN: "contributors", NL: "bijdragers"},
-	"label.co-budget":    {EN: "co-budget", NL: "gezamenlijk budget"},
+	"label.contributors":   {EN: "contributors", NL: "bijdragers"},
+	"label.co_budget":      {EN: "co-budget", NL: "gezamenlijk budget"},
+	"label.infrastructure": {EN: "infrastructure", NL: "infrastructuur"},
+	"label.solidarity":     {EN: "solidarity", NL: "solidariteit"},
 }
 
 var accountPages = map[string]Text{

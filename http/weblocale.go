@@ -2,14 +2,34 @@ package http
 
 import (
 	"html/template"
+	"net/url"
+	"strings"
 
 	"github.com/meent/meent/value"
 	"github.com/meent/meent/web/chart"
 	"github.com/meent/meent/web/i18n"
 )
 
-// The pictures on the pages: where people would rather look than read,
-// drawn by web/chart in the page's language, with the numbers beside them.
+// The page helpers that need both this package's types and the page's
+// locale: recipients in words, and the pictures on the pages, where people
+// would rather look than read, drawn by web/chart in the page's language
+// with the numbers beside them.
+
+// recipientLink is recipients.Link in a language: agents by name, pools
+// by what they are, upstream commons by name.
+func recipientLink(loc *i18n.Locale, rs recipients, kind, id string) template.HTML {
+	if kind == value.RecipientAgent || kind == value.RecipientIdentity {
+		return rs.Link(kind, id)
+	}
+	if up, ok := strings.CutPrefix(id, value.PoolUpstreamPrefix); ok {
+		name := shortID(up)
+		if c, err := rs.o.commons(up); err == nil {
+			name = c.Name
+		}
+		return loc.HTML("value.upstream", "commons", i18n.Link("/commons/"+url.PathEscape(up), name))
+	}
+	return template.HTML(template.HTMLEscapeString(loc.Label(id)) + ` <span class="note">` + template.HTMLEscapeString(loc.T("value.pool")) + `</span>`)
+}
 
 // shareChart draws who gets what of a distribution as bars. The table
 // under it holds the same numbers, so the chart points at it rather than
@@ -44,7 +64,7 @@ func recipientName(loc *i18n.Locale, n *names, a value.Allocation) string {
 	case value.RecipientIdentity:
 		return a.Recipient
 	}
-	return loc.Label(poolLabel(a.Recipient))
+	return loc.Label(a.Recipient)
 }
 
 // pledgeChart draws a need's pledges, one bar per pledger, when they are
