@@ -671,6 +671,15 @@ var licenseWords = map[string]Text{
 	"license.band.employees.one":         {EN: "from {from} to {n} employee", NL: "{from} tot en met {n} werknemer"},
 	"license.band.employees.other":       {EN: "from {from} to {n} employees", NL: "{from} tot en met {n} werknemers"},
 
+	"license.export.well-known.name": {EN: "Well-known file", NL: "Well-known-bestand"},
+	"license.export.well-known.what": {EN: "the JSON a project commits at {path}", NL: "de JSON die een project vastlegt op {path}"},
+	"license.export.odrl.name":       {EN: "ODRL offer", NL: "ODRL-aanbod"},
+	"license.export.odrl.what":       {EN: "the policy as an ODRL 2.2 offer, JSON-LD", NL: "het beleid als ODRL 2.2-aanbod, in JSON-LD"},
+	"license.export.reuse.name":      {EN: "REUSE.toml", NL: "REUSE.toml"},
+	"license.export.reuse.what":      {EN: "copyright and licensing of every file, REUSE Specification 3.2", NL: "auteursrecht en licentie van elk bestand, volgens REUSE-specificatie 3.2"},
+	"license.export.text.name":       {EN: "License text", NL: "Licentietekst"},
+	"license.export.text.what":       {EN: "the terms in plain words, to commit as {file}", NL: "de voorwaarden in gewone woorden, om vast te leggen als {file}"},
+
 	"use.commercial":     {EN: "commercial use", NL: "commercieel gebruik"},
 	"use.non_commercial": {EN: "non-commercial use", NL: "niet-commercieel gebruik"},
 	"use.scoped":         {EN: "{use} for “{scope}”", NL: "{use} voor ‘{scope}’"},
