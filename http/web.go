@@ -193,6 +193,7 @@ type page struct {
 	Me      *Agent // the logged-in agent, if any
 	CSRF    string // the session's CSRF token, for forms
 	Feed    string // the page's Atom feed, if it has one
+	Langs   []i18n.Choice
 	Data    any
 }
 
@@ -217,6 +218,7 @@ func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int
 		}
 	}
 	lang := s.language(w, r)
+	p.Langs = i18n.Switch(lang, r.URL.Query())
 	var buf bytes.Buffer
 	if err := s.pages.t[lang][name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)

@@ -240,6 +240,8 @@ func TestLanguageSwitch(t *testing.T) {
 	wantContains(t, e.get("/agents", "Accept-Language", "en", "Cookie", "lang=nl"), `<html lang="nl">`, "Deelnemers")
 	wantContains(t, e.get("/agents?lang=en", "Cookie", "lang=nl"), `<html lang="en">`, "Agents")
 	wantContains(t, e.get("/agents?lang=xx", "Accept-Language", "nl"), `<html lang="nl">`)
+	// The switch keeps the rest of the query.
+	wantContains(t, e.get("/agents?members=1"), `<a href="?lang=nl&amp;members=1" hreflang="nl" lang="nl">Nederlands</a>`)
 	if ck := cookieNamed(e.get("/?lang=xx").header, i18n.CookieName); ck != nil {
 		t.Errorf("an unknown language was remembered: %+v", ck)
 	}

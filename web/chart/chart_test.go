@@ -28,6 +28,8 @@ var golden = map[string]Chart{
 		Labels: []string{"Oct", "Nov", "Dec"}, Series: []Series{{Name: "Income", Values: []int64{120000, 0, 45050}}}, Format: euros, LabelHeader: "Month"},
 	"vbar-negative": {ID: "net", Kind: VBar, Title: "Net", Desc: "Gains and losses.",
 		Labels: []string{"Q1", "Q2"}, Series: []Series{{Name: "Net", Values: []int64{500, -300}}}, LabelHeader: "Quarter"},
+	"hbar-negative": {ID: "balance", Kind: HBar, Title: "Net per member", Desc: "Credit and debt.",
+		Labels: []string{"Ada", "Bob", "Cy"}, Series: []Series{{Name: "Balance", Values: []int64{1200, -800, 0}}}, Format: euros, LabelHeader: "Member"},
 	"stacked": {ID: "sources", Kind: Stacked, Title: "Income by source", Desc: "Grants, licences and donations per commons.",
 		Labels: []string{"Wind Atlas", "Turbine"}, Series: []Series{{Name: "Grants", Values: []int64{100000, 0}}, {Name: "Licences", Values: []int64{50000, 20000}}, {Name: "Donations", Values: []int64{2500, 7500}}},
 		Format: euros, LabelHeader: "Commons"},

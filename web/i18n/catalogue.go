@@ -70,11 +70,11 @@ func (l *Locale) T(key string, args ...any) string {
 // parameter except template.HTML ones, which are already safe markup
 // (a link, a name's link) and go in as they are.
 func (l *Locale) HTML(key string, args ...any) template.HTML {
-	return template.HTML(l.fill(key, html.EscapeString, func(v any) string {
+	return template.HTML(l.fill(key, escape, func(v any) string {
 		if h, ok := v.(template.HTML); ok {
 			return string(h)
 		}
-		return html.EscapeString(l.plain(v))
+		return escape(l.plain(v))
 	}, args))
 }
 
@@ -182,7 +182,7 @@ func Link(href string, text any) template.HTML {
 		!strings.HasPrefix(href, "https://") && !strings.HasPrefix(href, "http://") {
 		return template.HTML(t)
 	}
-	return template.HTML(`<a href="` + html.EscapeString(href) + `">` + t + `</a>`)
+	return template.HTML(`<a href="` + escape(href) + `">` + t + `</a>`)
 }
 
 // Code is <code> around escaped text, for a message parameter.
@@ -199,11 +199,16 @@ func escapeAny(v any) string {
 	case template.HTML:
 		return string(t)
 	case string:
-		return html.EscapeString(t)
+		return escape(t)
 	case int:
 		return strconv.Itoa(t)
 	case int64:
 		return strconv.FormatInt(t, 10)
 	}
-	return html.EscapeString(fmt.Sprint(v))
+	return escape(fmt.Sprint(v))
 }
+
+// escape escapes text for HTML as html/template does in text and quoted
+// attributes, '+' included, so a value reads the same whether a template
+// wrote it or a message did.
+func escape(s string) string { return strings.ReplaceAll(html.EscapeString(s), "+", "&#43;") }

@@ -2,8 +2,8 @@ package i18n
 
 import (
 	"fmt"
-	"html"
 	"html/template"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -23,7 +23,7 @@ import (
 //	{{pct .Part .Whole 1}}         a percentage with 1 decimal
 //	{{duration .Seconds}} {{minutes .M}}  spans of time in words
 //	{{link "/path" .Text}} {{code .X}} {{strong .X}}  markup for message parameters
-//	{{lang}} {{langs}}             the language, and the switch's entries
+//	{{lang}}                       the language (for <html lang>)
 func Funcs(l *Locale) template.FuncMap {
 	return template.FuncMap{
 		"t": l.HTML,
@@ -41,7 +41,6 @@ func Funcs(l *Locale) template.FuncMap {
 		"code":     Code,
 		"strong":   Strong,
 		"lang":     func() string { return string(l.Lang) },
-		"langs":    func() []Choice { return choices(l.Lang) },
 		"has":      Has,
 		"label":    l.Label,
 		"errtitle": l.ErrorTitle,
@@ -111,7 +110,7 @@ func (l *Locale) quoted(name string) string {
 func (l *Locale) eventRef(hash string, index int64) template.HTML {
 	text := l.T("common.at_event", "index", index)
 	if hash == "" {
-		return template.HTML(html.EscapeString(text))
+		return template.HTML(escape(text))
 	}
 	return Link("/events/"+hash, text)
 }
@@ -120,7 +119,7 @@ func (l *Locale) eventRef(hash string, index int64) template.HTML {
 // milliseconds, as the API writes it), for people in the language and zone.
 func (l *Locale) when(v any) template.HTML {
 	t := toTime(v)
-	return template.HTML(`<time datetime="` + t.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `">` + html.EscapeString(l.DateTime(t)) + `</time>`)
+	return template.HTML(`<time datetime="` + t.UTC().Format("2006-01-02T15:04:05.000Z07:00") + `">` + escape(l.DateTime(t)) + `</time>`)
 }
 
 // moneyOf writes an amount held as commons.Money, *commons.Money or the
@@ -167,12 +166,20 @@ type Choice struct {
 	Lang    Lang
 	Name    string // in the language itself
 	Current bool
+	URL     string // the same page in that language: its query with lang set
 }
 
-func choices(cur Lang) []Choice {
+// Switch is the language switch of a page whose query is query: a link
+// per language that keeps the rest of the query (a sort order, a page).
+func Switch(cur Lang, query url.Values) []Choice {
 	out := make([]Choice, 0, len(Langs))
 	for _, l := range Langs {
-		out = append(out, Choice{Lang: l, Name: l.Name(), Current: l == cur})
+		q := url.Values{}
+		for k, v := range query {
+			q[k] = v
+		}
+		q.Set("lang", string(l))
+		out = append(out, Choice{Lang: l, Name: l.Name(), Current: l == cur, URL: "?" + q.Encode()})
 	}
 	return out
 }
