@@ -18,6 +18,7 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/sqlite"
+	"github.com/meent/meent/web/i18n"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -70,11 +71,14 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if _, err := i18n.LoadZone(cfg.TimeZone); err != nil {
+		return fmt.Errorf("--time-zone: %w", err)
+	}
 	srv := http.NewServer(http.Options{
 		Node: n, Accounts: acc, Origin: n.Origin(), VerifierKey: strings.TrimSpace(string(vkey)),
 		Registry: reg, Logger: log, Version: version, SecureCookies: cfg.SecureCookies,
 		Blobs: blobs, MaxBlobSize: cfg.MaxBlobSize, Payments: payments,
-		Private: privateStore(n.Store()),
+		Private: privateStore(n.Store()), TimeZone: cfg.TimeZone,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
