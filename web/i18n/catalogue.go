@@ -70,7 +70,7 @@ func (l *Locale) T(key string, args ...any) string {
 // parameter except template.HTML ones, which are already safe markup
 // (a link, a name's link) and go in as they are.
 func (l *Locale) HTML(key string, args ...any) template.HTML {
-	return template.HTML(l.fill(key, escape, func(v any) string {
+	return template.HTML(l.fill(key, html.EscapeString, func(v any) string {
 		if h, ok := v.(template.HTML); ok {
 			return string(h)
 		}
@@ -208,7 +208,8 @@ func escapeAny(v any) string {
 	return escape(fmt.Sprint(v))
 }
 
-// escape escapes text for HTML as html/template does in text and quoted
-// attributes, '+' included, so a value reads the same whether a template
-// wrote it or a message did.
+// escape escapes a value for HTML as html/template does in text and
+// quoted attributes, '+' included, so a value reads the same whether a
+// template wrote it or a message did. A message's own text is escaped
+// like a template's literal text instead (html.EscapeString): it is ours.
 func escape(s string) string { return strings.ReplaceAll(html.EscapeString(s), "+", "&#43;") }
