@@ -177,7 +177,7 @@ func TestPagesInDutch(t *testing.T) {
 		"/needs/" + need:                        {"Toezeggingen voor deze behoefte", "€ 1.234,56", `role="img"`, "Wie zegde toe"},
 		"/contributions/" + work:                {"heeft haar geaccepteerd", "2 u 30 min", "ontwerp", "geaccepteerd"},
 		"/incomes/" + income:                    {"Inkomsten van € 24.000,00", "Betaald door", "subsidie"},
-		"/distributions/" + dist:                {"Verdeling van € 24.000,00", "Wie krijgt wat", `aria-labelledby="shares-title shares-desc who-gets-what"`, "Wie wat krijgt van € 24.000,00", "punten"},
+		"/distributions/" + dist:                {"Verdeling van € 24.000,00", "Wie krijgt wat", `aria-labelledby="shares-title shares-desc" aria-describedby="who-gets-what"`, "Wie wat krijgt van € 24.000,00", "punten"},
 		"/commons/" + c.turbine + "/policy":     {"Waardebeleid van", "standaardbeleid (versie 0)"},
 		"/commons/" + c.turbine + "/payouts":    {"Uitbetalingen van", "Te betalen"},
 		"/commons/" + c.turbine + "/identities": {"Identiteiten in", "Er zijn geen commits"},
@@ -213,6 +213,8 @@ func TestPagesInDutch(t *testing.T) {
 			t.Errorf("%s: a value html/template refused", path)
 		}
 	}
+	// The same chart in English.
+	wantContains(t, e.get("/distributions/"+dist), `<html lang="en">`, "Who gets what of 24000.00 EUR", `role="img"`, "24000.00 EUR")
 	r := e.get("/no/such/page", nl...)
 	wantStatus(t, r, 404)
 	wantContains(t, r, "404 Niet gevonden", "Terug naar het logboek")

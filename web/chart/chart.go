@@ -7,7 +7,7 @@
 //     pointing at both, so a screen reader announces what it shows;
 //   - the numbers go with it as a table: a visually hidden one after the
 //     drawing, or, when the page already shows them in a table, a pointer
-//     to that table (Chart.TableID) instead of a second copy;
+//     to that table (aria-describedby, Chart.TableID) instead of a second copy;
 //   - series differ by pattern and marker shape as well as colour, and every
 //     colour has at least 4.5:1 contrast on white (WCAG 1.4.11 asks 3:1);
 //   - it uses presentation attributes only, no style attribute and no
@@ -118,12 +118,14 @@ func Render(c Chart) (template.HTML, error) {
 	default:
 		return "", fmt.Errorf("chart: unknown kind %d", c.Kind)
 	}
-	labelled := id + "-title " + id + "-desc"
+	// The name is the title and the description; the page's table, when
+	// there is one, describes (a name made of a whole table is too long).
+	described := ""
 	if c.TableID != "" {
-		labelled += " " + cleanID(c.TableID)
+		described = ` aria-describedby="` + cleanID(c.TableID) + `"`
 	}
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="%s" viewBox="0 0 %d %d" width="%d" height="%d" font-size="13" font-family="system-ui, sans-serif">`,
-		labelled, width, h, width, h)
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="%s-title %s-desc"%s viewBox="0 0 %d %d" width="%d" height="%d" font-size="13" font-family="system-ui, sans-serif">`,
+		id, id, described, width, h, width, h)
 	fmt.Fprintf(&b, `<title id="%s-title">%s</title><desc id="%s-desc">%s</desc>`, id, esc(c.Title), id, esc(c.Desc))
 	b.WriteString(body)
 	b.WriteString(`</svg>`)
