@@ -39,8 +39,7 @@ var staticFS embed.FS
 // plus the page's "content" block, parsed with that language's functions
 // (web/i18n.Funcs): {{t "key"}} needs no locale threaded through the data.
 type pages struct {
-	t   map[i18n.Lang]map[string]*template.Template
-	loc map[i18n.Lang]*i18n.Locale
+	t map[i18n.Lang]map[string]*template.Template
 }
 
 var pageFuncs = template.FuncMap{
@@ -119,7 +118,7 @@ func loadPages(zone string) *pages {
 	if err != nil {
 		panic(fmt.Sprintf("time zone %q: %v", zone, err))
 	}
-	p := &pages{t: map[i18n.Lang]map[string]*template.Template{}, loc: map[i18n.Lang]*i18n.Locale{}}
+	p := &pages{t: map[i18n.Lang]map[string]*template.Template{}}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
@@ -127,7 +126,6 @@ func loadPages(zone string) *pages {
 	for _, l := range i18n.Langs {
 		loc := i18n.New(l, z)
 		loc.ISOMoney = l == i18n.EN // see i18n.Locale.ISOMoney
-		p.loc[l] = loc
 		funcs := template.FuncMap{}
 		maps.Copy(funcs, pageFuncs)
 		maps.Copy(funcs, i18n.Funcs(loc))
