@@ -15,6 +15,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
@@ -111,9 +112,16 @@ func workTime(m int64) string {
 	return fmt.Sprintf("%d h %d min", m/60, m%60)
 }
 
+// parsed keeps the pages parsed for each zone: parsing them in both
+// languages takes about 50 ms, and parsed templates are safe to share.
+var parsed sync.Map // zone name -> *pages
+
 // loadPages parses every page once per language; zone is the IANA time
 // zone pages show times in ("" is i18n.DefaultZone).
 func loadPages(zone string) *pages {
+	if p, ok := parsed.Load(zone); ok {
+		return p.(*pages)
+	}
 	z, err := i18n.LoadZone(zone)
 	if err != nil {
 		panic(fmt.Sprintf("time zone %q: %v", zone, err))
@@ -140,6 +148,7 @@ func loadPages(zone string) *pages {
 			p.t[l][name] = template.Must(template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
 		}
 	}
+	parsed.Store(zone, p)
 	return p
 }
 
