@@ -5,6 +5,7 @@ import (
 	"flag"
 	"html/template"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -178,6 +179,30 @@ func onlyOurMarkup(t *testing.T, h template.HTML) {
 					t.Fatalf("attribute %s", a.Name.Local)
 				}
 			}
+		}
+	}
+}
+
+// TestPaletteContrast holds the package doc to its word: every series
+// colour has at least 4.5:1 contrast on white (WCAG relative luminance).
+func TestPaletteContrast(t *testing.T) {
+	lum := func(hex string) float64 {
+		var sum float64
+		for i, w := range []float64{0.2126, 0.7152, 0.0722} {
+			v, _ := strconv.ParseUint(hex[1+2*i:3+2*i], 16, 8)
+			c := float64(v) / 255
+			if c <= 0.03928 {
+				c /= 12.92
+			} else {
+				c = math.Pow((c+0.055)/1.055, 2.4)
+			}
+			sum += w * c
+		}
+		return sum
+	}
+	for _, c := range palette {
+		if r := 1.05 / (lum(c) + 0.05); r < 4.5 {
+			t.Errorf("%s: %.2f:1 on white", c, r)
 		}
 	}
 }
