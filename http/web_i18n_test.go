@@ -189,7 +189,7 @@ func TestPagesInDutch(t *testing.T) {
 		"/signup":                               {"Aanmelden", "Minstens 10 tekens.", "coöperatie"},
 	} {
 		r := e.get(path, nl...)
-		if d := os.Getenv("DUMP_PAGES"); d != "" {
+		if d := os.Getenv("DUMP_PAGES"); d != "" { // DUMP_PAGES=DIR keeps the pages, for a person to read the Dutch
 			os.WriteFile(filepath.Join(d, strings.NewReplacer("/", "_").Replace(path)[:min(30, len(path))]+".html"), r.body, 0o644)
 		}
 		wantStatus(t, r, 200)
