@@ -34,10 +34,15 @@ var layers = map[string]layer{
 	// the formulas policies hold.
 	"rules": {noIO: true, imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/go-json-experiment/json", "cel.dev/cel-go"}},
 	"core":  {imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb"}},
+	// The view helpers of the web pages (web/i18n, web/chart): what a page
+	// says and draws, in each language, as pure functions. No I/O (the HTTP
+	// adapter reads the request and hands them strings), so they are
+	// tested like rules; they may read the rules' vocabulary (commons.Exponent).
+	"view": {noIO: true, imports: []string{"root", "rules", "view"}},
 	// Adapters wrap one outside thing each; they never import each other
 	// (but see adapterUses for the SQL drivers over sqlstore).
-	"adapter": {imports: []string{"root", "ledger", "rules", "core"}},
-	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "adapter"}, modules: []string{""}},
+	"adapter": {imports: []string{"root", "ledger", "rules", "core", "view"}},
+	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "view", "adapter"}, modules: []string{""}},
 }
 
 // packages gives every package of the module its layer. A package not
@@ -65,6 +70,8 @@ var packages = map[string]string{
 	"gitimport":  "adapter",
 	"http":       "adapter",
 	"storetest":  "adapter",
+	"web/i18n":   "view",
+	"web/chart":  "view",
 	"cmd/meent":  "wiring",
 }
 
@@ -176,15 +183,18 @@ func TestDependencyDirection(t *testing.T) {
 // TestDependencyRulesBite: the checker refuses what the layering forbids,
 // so the test above cannot pass by checking nothing.
 func TestDependencyRulesBite(t *testing.T) {
-	std := map[string]bool{"fmt": true, "database/sql": true}
+	std := map[string]bool{"fmt": true, "database/sql": true, "net/http": true}
 	cases := map[string]goPackage{
-		"a rule area importing an adapter": {ImportPath: module + "/commons", Imports: []string{module + "/sqlstore"}},
-		"an adapter importing an adapter":  {ImportPath: module + "/http", Imports: []string{module + "/blob"}},
-		"the core importing an adapter":    {ImportPath: module + "/node", Imports: []string{module + "/sqlite"}},
-		"a rule area using a database":     {ImportPath: module + "/value", Imports: []string{"github.com/jackc/pgx/v5"}},
-		"an unplaced package":              {ImportPath: module + "/newarea", Imports: []string{"fmt"}},
-		"the root importing the ledger":    {ImportPath: module, Imports: []string{module + "/ledger"}},
-		"a rule area opening a database":   {ImportPath: module + "/license", Imports: []string{"database/sql"}},
+		"a rule area importing an adapter":   {ImportPath: module + "/commons", Imports: []string{module + "/sqlstore"}},
+		"an adapter importing an adapter":    {ImportPath: module + "/http", Imports: []string{module + "/blob"}},
+		"the core importing an adapter":      {ImportPath: module + "/node", Imports: []string{module + "/sqlite"}},
+		"a rule area using a database":       {ImportPath: module + "/value", Imports: []string{"github.com/jackc/pgx/v5"}},
+		"an unplaced package":                {ImportPath: module + "/newarea", Imports: []string{"fmt"}},
+		"the root importing the ledger":      {ImportPath: module, Imports: []string{module + "/ledger"}},
+		"a rule area opening a database":     {ImportPath: module + "/license", Imports: []string{"database/sql"}},
+		"a view helper doing I/O":            {ImportPath: module + "/web/i18n", Imports: []string{"net/http"}},
+		"a view helper importing an adapter": {ImportPath: module + "/web/chart", Imports: []string{module + "/http"}},
+		"a rule area importing a view":       {ImportPath: module + "/commons", Imports: []string{module + "/web/i18n"}},
 	}
 	for name, p := range cases {
 		if v := violations([]goPackage{p}, std); len(v) == 0 {

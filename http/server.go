@@ -45,6 +45,10 @@ type Options struct {
 	Logger   *slog.Logger
 	Version  string
 
+	// TimeZone is the IANA zone the pages show times in; "" is
+	// Europe/Amsterdam (web/i18n.DefaultZone).
+	TimeZone string
+
 	// SecureCookies sets the Secure flag on cookies; turn it on behind TLS.
 	SecureCookies bool
 
@@ -101,7 +105,7 @@ func NewServer(o Options) *Server {
 		opts:     o,
 		log:      o.Logger,
 		mux:      nethttp.NewServeMux(),
-		pages:    loadPages(),
+		pages:    loadPages(o.TimeZone),
 		throttle: newLoginThrottle(),
 	}
 	s.requests = register(o.Registry, prometheus.NewCounterVec(prometheus.CounterOpts{

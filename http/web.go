@@ -7,18 +7,22 @@ import (
 	"fmt"
 	"html/template"
 	"io/fs"
+	"maps"
+	"math/big"
 	"mime"
 	nethttp "net/http"
 	"path"
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
+	"github.com/meent/meent/web/i18n"
 )
 
 // The web pages are holoptism: anyone can see the whole log and who is in
@@ -32,9 +36,12 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// pages holds one template set per page, each the layout plus the page's
-// "content" block.
-type pages struct{ t map[string]*template.Template }
+// pages holds one template set per language and page, each the layout
+// plus the page's "content" block, parsed with that language's functions
+// (web/i18n.Funcs): {{t "key"}} needs no locale threaded through the data.
+type pages struct {
+	t map[i18n.Lang]map[string]*template.Template
+}
 
 var pageFuncs = template.FuncMap{
 	"short": func(s string) string {
@@ -105,21 +112,84 @@ func workTime(m int64) string {
 	return fmt.Sprintf("%d h %d min", m/60, m%60)
 }
 
-func loadPages() *pages {
-	p := &pages{t: map[string]*template.Template{}}
+// parsed keeps the pages parsed for each zone: parsing them in both
+// languages takes about 50 ms, and parsed templates are safe to share.
+var parsed sync.Map // zone name -> *pages
+
+// loadPages parses every page once per language; zone is the IANA time
+// zone pages show times in ("" is i18n.DefaultZone).
+func loadPages(zone string) *pages {
+	if p, ok := parsed.Load(zone); ok {
+		return p.(*pages)
+	}
+	z, err := i18n.LoadZone(zone)
+	if err != nil {
+		panic(fmt.Sprintf("time zone %q: %v", zone, err))
+	}
+	p := &pages{t: map[i18n.Lang]map[string]*template.Template{}}
 	names, err := fs.Glob(templateFS, "templates/*.html")
 	if err != nil {
 		panic(err)
 	}
-	for _, n := range names {
-		base := path.Base(n)
-		if base == "layout.html" {
-			continue
+	for _, l := range i18n.Langs {
+		loc := i18n.New(l, z)
+		loc.ISOMoney = l == i18n.EN // see i18n.Locale.ISOMoney
+		funcs := template.FuncMap{}
+		maps.Copy(funcs, pageFuncs)
+		maps.Copy(funcs, i18n.Funcs(loc))
+		maps.Copy(funcs, localFuncs(loc))
+		p.t[l] = map[string]*template.Template{}
+		for _, n := range names {
+			base := path.Base(n)
+			if base == "layout.html" {
+				continue
+			}
+			name := strings.TrimSuffix(base, ".html")
+			p.t[l][name] = template.Must(template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
 		}
-		name := strings.TrimSuffix(base, ".html")
-		p.t[name] = template.Must(template.New(base).Funcs(pageFuncs).ParseFS(templateFS, "templates/layout.html", n))
 	}
+	parsed.Store(zone, p)
 	return p
+}
+
+// localFuncs are the template functions over this package's own types,
+// in a locale.
+func localFuncs(loc *i18n.Locale) template.FuncMap {
+	num := func(s string) string { return loc.Number(s) }
+	return template.FuncMap{
+		"money": func(v any) string {
+			switch m := v.(type) {
+			case Money:
+				return loc.PageMoney(m.Amount, m.Currency)
+			case *Money:
+				if m != nil {
+					return loc.PageMoney(m.Amount, m.Currency)
+				}
+			}
+			return ""
+		},
+		"decay":       func(f uint64) string { return num(strings.TrimSuffix(decayPercent(f), "%")) + "%" },
+		"points":      func(w *big.Int) string { return num(weightPoints(w)) },
+		"weighs":      func(p int64, d uint64) string { return num(weighs(p, d)) },
+		"recipient":   func(rs recipients, kind, id string) template.HTML { return recipientLink(loc, rs, kind, id) },
+		"shareChart":  func(p distributionPage) template.HTML { return shareChart(loc, p) },
+		"pledgeChart": func(n Need, nm *names) template.HTML { return pledgeChart(loc, n, nm) },
+	}
+}
+
+// language picks the request's language (web/i18n.Pick) and remembers a
+// choice made with ?lang= in a cookie.
+func (s *Server) language(w nethttp.ResponseWriter, r *nethttp.Request) i18n.Lang {
+	var cookie string
+	if c, err := r.Cookie(i18n.CookieName); err == nil {
+		cookie = c.Value
+	}
+	l, remember := i18n.Pick(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
+	if remember {
+		nethttp.SetCookie(w, &nethttp.Cookie{Name: i18n.CookieName, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
+			HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: nethttp.SameSiteLaxMode})
+	}
+	return l
 }
 
 // page is what every template receives; Data is the page's own.
@@ -130,6 +200,7 @@ type page struct {
 	Me      *Agent // the logged-in agent, if any
 	CSRF    string // the session's CSRF token, for forms
 	Feed    string // the page's Atom feed, if it has one
+	Langs   []i18n.Choice
 	Data    any
 }
 
@@ -153,8 +224,10 @@ func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int
 			p.Me = &Agent{ID: sess.Agent, Name: "your account"}
 		}
 	}
+	lang := s.language(w, r)
+	p.Langs = i18n.Switch(lang, r.URL.Query())
 	var buf bytes.Buffer
-	if err := s.pages.t[name].ExecuteTemplate(&buf, "layout", p); err != nil {
+	if err := s.pages.t[lang][name].ExecuteTemplate(&buf, "layout", p); err != nil {
 		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(nethttp.StatusInternalServerError)
@@ -163,6 +236,8 @@ func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Content-Language", string(lang))
+	h.Add("Vary", "Accept-Language, Cookie")
 	h.Set("Cache-Control", "no-cache")
 	if p.Me != nil {
 		h.Set("Cache-Control", "no-store")

@@ -24,7 +24,8 @@ type Config struct {
 	LogLevel      string
 	LogFormat     string
 	SecureCookies bool
-	MaxBlobSize   int64 // bytes; the largest file a contribution may carry
+	MaxBlobSize   int64  // bytes; the largest file a contribution may carry
+	TimeZone      string // IANA zone the web pages show times in; "" is Europe/Amsterdam
 
 	// A payment provider's webhook for license offers: its name (part of
 	// the URL /api/v1/webhooks/payments/NAME), the shared secret it signs
@@ -55,6 +56,7 @@ func (c *Config) bind(fs *flag.FlagSet, serving bool) {
 		fs.StringVar(&c.Listen, "listen", "127.0.0.1:8080", "address to serve HTTP on")
 		fs.BoolVar(&c.Demo, "demo", false, "fill an empty node with a small demo community")
 		fs.BoolVar(&c.SecureCookies, "secure-cookies", false, "mark cookies Secure (set when serving behind TLS)")
+		fs.StringVar(&c.TimeZone, "time-zone", "Europe/Amsterdam", "IANA time zone the web pages show times in")
 		fs.StringVar(&c.PaymentProvider, "payment-provider", "", "name of the payment provider whose webhook reports paid license offers (empty: no webhook)")
 		fs.StringVar(&c.PaymentSecret, "payment-secret", "", "the secret the payment provider signs webhooks with (prefer MEENT_PAYMENT_SECRET)")
 		fs.StringVar(&c.PaymentKey, "payment-key", "", "key file of the admin agent that records webhook payments (default DATA/admin.key)")
@@ -115,6 +117,7 @@ func loadConfig(fs *flag.FlagSet) error {
 var knownSetting = map[string]bool{
 	"data": true, "db": true, "origin": true, "admin-password": true, "log-level": true,
 	"log-format": true, "listen": true, "max-blob-size": true, "demo": true, "secure-cookies": true,
+	"time-zone": true,
 }
 
 // nodeConfig defines a node command's configuration flags on fs. The

@@ -19,6 +19,7 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/sqlite"
+	"github.com/meent/meent/web/i18n"
 )
 
 // serveFlags defines serve's flags: the node's whole configuration.
@@ -79,11 +80,14 @@ func cmdServe(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	if _, err := i18n.LoadZone(cfg.TimeZone); err != nil {
+		return fmt.Errorf("--time-zone: %w", err)
+	}
 	srv := http.NewServer(http.Options{
 		Node: n, Accounts: acc, Origin: n.Origin(), VerifierKey: strings.TrimSpace(string(vkey)),
 		Registry: reg, Logger: log, Version: version, SecureCookies: cfg.SecureCookies,
 		Blobs: blobs, MaxBlobSize: cfg.MaxBlobSize, Payments: payments,
-		Private: privateStore(n.Store()),
+		Private: privateStore(n.Store()), TimeZone: cfg.TimeZone,
 	})
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
