@@ -79,7 +79,7 @@ func TestCommandFlags(t *testing.T) {
 		all  = node + "origin admin-password log-level log-format max-blob-size "
 	)
 	want := map[string]string{
-		"serve":                all + "listen demo secure-cookies payment-provider payment-secret payment-key",
+		"serve":                all + "listen demo secure-cookies payment-provider payment-secret payment-key time-zone",
 		"init":                 all,
 		"verify":               node + "key",
 		"erase":                node + "by show orphans older-than",
