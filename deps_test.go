@@ -34,10 +34,14 @@ var layers = map[string]layer{
 	// the formulas policies hold.
 	"rules": {noIO: true, imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/go-json-experiment/json", "cel.dev/cel-go"}},
 	"core":  {imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb"}},
+	// The JSON API's wire types (package api): what the server's areas
+	// write and the client reads, so neither imports the other.
+	"wire": {imports: []string{"root", "ledger", "rules"}},
 	// Adapters wrap one outside thing each; they never import each other
-	// (but see adapterUses for the SQL drivers over sqlstore).
-	"adapter": {imports: []string{"root", "ledger", "rules", "core"}},
-	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "adapter"}, modules: []string{""}},
+	// (but see adapterUses for the SQL drivers over sqlstore, and for the
+	// web layer's areas over the http core).
+	"adapter": {imports: []string{"root", "ledger", "rules", "core", "wire"}},
+	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "wire", "adapter"}, modules: []string{""}},
 }
 
 // packages gives every package of the module its layer. A package not
@@ -61,7 +65,9 @@ var packages = map[string]string{
 	"postgres":   "adapter",
 	"blob":       "adapter",
 	"gitimport":  "adapter",
+	"api":        "wire",
 	"http":       "adapter",
+	"client":     "adapter",
 	"storetest":  "adapter",
 	"cmd/meent":  "wiring",
 }
@@ -78,6 +84,9 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	"modcheck":  {modules: []string{"golang.org/x/mod/modfile", "golang.org/x/mod/module"}},
 	"http":      {modules: []string{"github.com/go-json-experiment/json", "github.com/prometheus/client_golang", "golang.org/x/mod/sumdb"}},
 	"storetest": {modules: []string{"golang.org/x/mod/sumdb"}},
+	// The Go client speaks the wire types (package api) and verifies what
+	// it reads; it never imports the server.
+	"client": {modules: []string{"golang.org/x/mod/sumdb"}},
 }
 
 // goPackage is what go list says of a package.
@@ -176,13 +185,15 @@ func TestDependencyDirection(t *testing.T) {
 func TestDependencyRulesBite(t *testing.T) {
 	std := map[string]bool{"fmt": true, "database/sql": true}
 	cases := map[string]goPackage{
-		"a rule area importing an adapter": {ImportPath: module + "/commons", Imports: []string{module + "/sqlstore"}},
-		"an adapter importing an adapter":  {ImportPath: module + "/http", Imports: []string{module + "/blob"}},
-		"the core importing an adapter":    {ImportPath: module + "/node", Imports: []string{module + "/sqlite"}},
-		"a rule area using a database":     {ImportPath: module + "/value", Imports: []string{"github.com/jackc/pgx/v5"}},
-		"an unplaced package":              {ImportPath: module + "/newarea", Imports: []string{"fmt"}},
-		"the root importing the ledger":    {ImportPath: module, Imports: []string{module + "/ledger"}},
-		"a rule area opening a database":   {ImportPath: module + "/license", Imports: []string{"database/sql"}},
+		"a rule area importing an adapter":  {ImportPath: module + "/commons", Imports: []string{module + "/sqlstore"}},
+		"an adapter importing an adapter":   {ImportPath: module + "/http", Imports: []string{module + "/blob"}},
+		"the core importing an adapter":     {ImportPath: module + "/node", Imports: []string{module + "/sqlite"}},
+		"a rule area using a database":      {ImportPath: module + "/value", Imports: []string{"github.com/jackc/pgx/v5"}},
+		"an unplaced package":               {ImportPath: module + "/newarea", Imports: []string{"fmt"}},
+		"the root importing the ledger":     {ImportPath: module, Imports: []string{module + "/ledger"}},
+		"a rule area opening a database":    {ImportPath: module + "/license", Imports: []string{"database/sql"}},
+		"the client importing the server":   {ImportPath: module + "/client", Imports: []string{module + "/http"}},
+		"the wire types importing the core": {ImportPath: module + "/api", Imports: []string{module + "/node"}},
 	}
 	for name, p := range cases {
 		if v := violations([]goPackage{p}, std); len(v) == 0 {

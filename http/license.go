@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
@@ -35,47 +36,6 @@ type Payments struct {
 // node's clock; older calls are refused as replays.
 const WebhookTolerance = 5 * time.Minute
 
-// LicensePolicyInfo is GET /api/v1/commons/{id}/license.
-type LicensePolicyInfo struct {
-	Commons string          `json:"commons"`
-	Version int             `json:"version"`
-	Policy  json.RawMessage `json:"policy"`
-	Author  string          `json:"author"`
-	Index   int64           `json:"index"`
-	History []struct {
-		Version int    `json:"version"`
-		Author  string `json:"author"`
-		Index   int64  `json:"index"`
-	} `json:"history"`
-}
-
-// LicenseDecision is GET /api/v1/commons/{id}/license/evaluate: what the
-// rules would decide for a request at time as_of, and the terms a free
-// request must carry.
-type LicenseDecision struct {
-	Decision license.Decision `json:"decision"`
-	Grant    *license.Terms   `json:"grant,omitempty"`
-	AsOf     int64            `json:"as_of"`
-}
-
-// LicenseCheck is GET /api/v1/licenses/check. Licensed is true only when
-// a grant covers the use asked; a check with no scope asks about a use not
-// limited to any scope, so a grant for one scope does not answer it yes.
-// Scopes then lists what the agent's grants in force do cover.
-type LicenseCheck struct {
-	Licensed bool           `json:"licensed"`
-	Reason   string         `json:"reason"`
-	Grant    *license.Grant `json:"grant,omitempty"`
-	Scopes   []string       `json:"scopes,omitempty"` // when not licensed: the scopes the agent is licensed for, if any
-	At       int64          `json:"at"`
-}
-
-// GrantInfo is GET /api/v1/grants/{id}: the grant and its status now.
-type GrantInfo struct {
-	*license.Grant
-	Status string `json:"status"`
-}
-
 // WebhookPayment is the body a payment provider posts.
 type WebhookPayment struct {
 	ID     string        `json:"id"`    // the provider's payment ID: the reference, used once
@@ -85,7 +45,7 @@ type WebhookPayment struct {
 
 func (s *Server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	var out LicensePolicyInfo
+	var out api.LicensePolicyInfo
 	var err error
 	s.node.State(func(st *state.State) {
 		if st.Commons.Commons(id) == nil {
@@ -98,7 +58,7 @@ func (s *Server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) 
 			return
 		}
 		v := vs[len(vs)-1]
-		out = LicensePolicyInfo{Commons: id, Version: v.Version, Policy: json.RawMessage(v.Policy), Author: v.Author, Index: v.Index}
+		out = api.LicensePolicyInfo{Commons: id, Version: v.Version, Policy: json.RawMessage(v.Policy), Author: v.Author, Index: v.Index}
 		for _, h := range vs {
 			out.History = append(out.History, struct {
 				Version int    `json:"version"`
@@ -159,7 +119,7 @@ func (s *Server) apiLicenseEvaluate(w nethttp.ResponseWriter, r *nethttp.Request
 		s.writeError(w, r, meent.Errorf(meent.EINVALID, "agent is required: the licensee's agent ID"))
 		return
 	}
-	var out LicenseDecision
+	var out api.LicenseDecision
 	s.node.State(func(st *state.State) {
 		// An unknown commons or one without a policy is not found here,
 		// as on GET .../license; Decide would call it a rule violation,
@@ -197,7 +157,7 @@ func (s *Server) apiLicenseCheck(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, meent.Errorf(meent.EINVALID, "agent is required: the agent ID to check"))
 		return
 	}
-	out := LicenseCheck{At: at}
+	out := api.LicenseCheck{At: at}
 	s.node.State(func(st *state.State) {
 		if st.Commons.Commons(d.Commons) == nil {
 			err = meent.Errorf(meent.ENOTFOUND, "no commons %q", d.Commons)
@@ -219,8 +179,8 @@ func (s *Server) apiLicenseCheck(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-func (s *Server) grantInfo(id string) (GrantInfo, error) {
-	var out GrantInfo
+func (s *Server) grantInfo(id string) (api.GrantInfo, error) {
+	var out api.GrantInfo
 	var err error
 	s.node.State(func(st *state.State) {
 		g := st.License.Grant(id)
@@ -230,7 +190,7 @@ func (s *Server) grantInfo(id string) (GrantInfo, error) {
 		}
 		c := *g
 		a := st.Agents.Agent(g.Licensee)
-		out = GrantInfo{Grant: &c, Status: c.Status(s.now().UnixMilli(), a != nil && a.Role != "")}
+		out = api.GrantInfo{Grant: &c, Status: c.Status(s.now().UnixMilli(), a != nil && a.Role != "")}
 	})
 	return out, err
 }
@@ -293,15 +253,15 @@ func (s *Server) apiAgentGrants(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	out := []GrantInfo{}
+	out := []api.GrantInfo{}
 	s.node.State(func(st *state.State) {
 		a := st.Agents.Agent(id)
 		for _, g := range st.License.Grants(id) {
 			c := *g
-			out = append(out, GrantInfo{Grant: &c, Status: c.Status(s.now().UnixMilli(), a != nil && a.Role != "")})
+			out = append(out, api.GrantInfo{Grant: &c, Status: c.Status(s.now().UnixMilli(), a != nil && a.Role != "")})
 		}
 	})
-	page, next, err := pageSlice(out, q, "grants", func(g GrantInfo) string { return strconv.FormatInt(1e15+g.Grant.Index, 10) })
+	page, next, err := pageSlice(out, q, "grants", func(g api.GrantInfo) string { return strconv.FormatInt(1e15+g.Grant.Index, 10) })
 	if err != nil {
 		s.writeError(w, r, err)
 		return

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/meent/meent/api"
 )
 
 // routeKeys turns mux patterns into "METHOD /path" in OpenAPI's spelling:
@@ -87,7 +89,7 @@ func TestOpenAPIErrorCodes(t *testing.T) {
 	doc, _ := loadOpenAPI(t)
 	ec := doc.Components.Schemas["ErrorCode"]
 	var codes []string
-	for c := range statusOf {
+	for c := range api.StatusOf {
 		codes = append(codes, c)
 	}
 	slices.Sort(codes)
@@ -95,7 +97,7 @@ func TestOpenAPIErrorCodes(t *testing.T) {
 	if !slices.Equal(enum, codes) {
 		t.Errorf("ErrorCode enum %v, want %v", enum, codes)
 	}
-	for c, s := range statusOf {
+	for c, s := range api.StatusOf {
 		if ec.XStatus[c] != s {
 			t.Errorf("x-status of %s is %d, the server uses %d", c, ec.XStatus[c], s)
 		}
@@ -178,7 +180,7 @@ func TestAPIDoc(t *testing.T) {
 			t.Errorf("docs/api.md does not mention %s", r)
 		}
 	}
-	for code, status := range statusOf {
+	for code, status := range api.StatusOf {
 		row := regexp.MustCompile("`" + code + "`\\s*\\|\\s*" + strconv.Itoa(status))
 		if !row.Match(md) {
 			t.Errorf("docs/api.md has no table row for %s -> %d", code, status)

@@ -12,7 +12,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
-	"github.com/meent/meent/commons"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/private"
 	"github.com/meent/meent/state"
@@ -32,19 +32,6 @@ import (
 // for a POST with a commons "commons": that commons} and
 // whose time is within five minutes of the node's clock. It is never
 // appended (no rules own that type); it only proves the key.
-
-// SignatureHeader carries a signed private.request (see above).
-const SignatureHeader = "Meent-Signature"
-
-// PrivateRequestType is the type of the signed request in SignatureHeader.
-const PrivateRequestType = "private.request"
-
-// PrivateRequestData is the data of a signed private.request.
-type PrivateRequestData struct {
-	Method     string `json:"method"`
-	Commitment string `json:"commitment"`
-	Commons    string `json:"commons,omitempty"` // POST: the commons the record is stored for
-}
 
 // signatureSkew bounds how far a signed request's time may be from now.
 const signatureSkew = 5 * time.Minute
@@ -79,35 +66,10 @@ func (u *usedRequests) use(h ledger.Hash, t, now time.Time) bool {
 	return true
 }
 
-// PrivatePut is the body of POST /api/v1/private. The client chooses the
-// salt (32 random bytes) so that it knows the commitment before the node
-// answers, and can sign the event that names it.
-type PrivatePut struct {
-	Data    []byte `json:"data"` // base64
-	Salt    []byte `json:"salt"` // base64, 32 bytes
-	Commons string `json:"commons,omitempty"`
-}
-
-// PrivateRecord is a private record as the API shows it. Status is "live"
-// or "erased"; an erased record has no data and no salt, and says when and
-// by whom it was erased.
-type PrivateRecord struct {
-	Commitment string     `json:"commitment"`
-	Status     string     `json:"status"`
-	Owner      string     `json:"owner"`
-	Commons    string     `json:"commons,omitempty"`
-	Created    Timestamp  `json:"created"`
-	Data       []byte     `json:"data,omitempty"` // base64
-	Text       string     `json:"text,omitempty"` // the data, when it is UTF-8 text
-	Salt       string     `json:"salt,omitempty"` // hex
-	Erased     *Timestamp `json:"erased,omitempty"`
-	ErasedBy   string     `json:"erased_by,omitempty"`
-}
-
-func privateView(r private.Record) PrivateRecord {
-	v := PrivateRecord{Commitment: r.Commitment.String(), Status: "live", Owner: r.Owner, Commons: r.Commons, Created: Timestamp(r.Created)}
+func privateView(r private.Record) api.PrivateRecord {
+	v := api.PrivateRecord{Commitment: r.Commitment.String(), Status: "live", Owner: r.Owner, Commons: r.Commons, Created: api.Timestamp(r.Created)}
 	if r.IsErased() {
-		t := Timestamp(r.Erased)
+		t := api.Timestamp(r.Erased)
 		v.Status, v.Erased, v.ErasedBy = "erased", &t, r.ErasedBy
 		return v
 	}
@@ -130,7 +92,7 @@ func (s *Server) privateStore() (private.Store, error) {
 // write), or a signed private.request for this method, commitment and
 // commons (the one a POST stores the record for, "" otherwise).
 func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment, commonsID string) (string, error) {
-	sig := r.Header.Get(SignatureHeader)
+	sig := r.Header.Get(api.SignatureHeader)
 	if sig == "" || r.Header.Get("Authorization") != "" {
 		var cl caller
 		var err error
@@ -143,15 +105,15 @@ func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment, commons
 	}
 	entry, err := base64.StdEncoding.DecodeString(sig)
 	if err != nil || len(entry) > ledger.MaxEntrySize {
-		return "", meent.Errorf(meent.EUNAUTHORIZED, "%s must be a signed event in standard base64", SignatureHeader)
+		return "", meent.Errorf(meent.EUNAUTHORIZED, "%s must be a signed event in standard base64", api.SignatureHeader)
 	}
 	ev, err := ledger.Decode(entry)
 	if err != nil {
 		return "", &meent.Error{Code: meent.EUNAUTHORIZED, Message: "the signed request does not verify: " + meent.ErrorMessage(err), Err: err}
 	}
-	var d PrivateRequestData
-	if ev.Type != PrivateRequestType || ev.DecodeData(&d) != nil || d.Method != r.Method || d.Commitment != c.String() || d.Commons != commonsID {
-		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request must be a %s for %s %s (commons %q)", PrivateRequestType, r.Method, c, commonsID)
+	var d api.PrivateRequestData
+	if ev.Type != api.PrivateRequestType || ev.DecodeData(&d) != nil || d.Method != r.Method || d.Commitment != c.String() || d.Commons != commonsID {
+		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request must be a %s for %s %s (commons %q)", api.PrivateRequestType, r.Method, c, commonsID)
 	}
 	if dt := s.now().Sub(time.UnixMilli(ev.Time)); dt > signatureSkew || dt < -signatureSkew {
 		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request's time is more than %s from the node's clock", signatureSkew)
@@ -192,7 +154,7 @@ func (s *Server) apiPutPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var req PrivatePut
+	var req api.PrivatePut
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -208,7 +170,7 @@ func (s *Server) apiPutPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
 
 // putPrivate checks and stores a record; owner, when not empty, is the
 // already authenticated caller.
-func (s *Server) putPrivate(r *nethttp.Request, ps private.Store, req PrivatePut, owner string) (private.Record, error) {
+func (s *Server) putPrivate(r *nethttp.Request, ps private.Store, req api.PrivatePut, owner string) (private.Record, error) {
 	if len(req.Salt) != private.SaltSize {
 		return private.Record{}, meent.Errorf(meent.EINVALID, "salt must be %d random bytes (base64)", private.SaltSize)
 	}
@@ -300,25 +262,13 @@ func (s *Server) apiErasePrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, privateView(tomb))
 }
 
-// SettleRequest is the body of POST /api/v1/commons/{id}/settlements: a
-// payout.settle the node signs for the caller (who needs an account whose
-// key the node holds). PrivateReference, when given, is stored as a
-// private record and only its commitment enters the event.
-type SettleRequest struct {
-	Kind             string        `json:"kind"`
-	Recipient        string        `json:"recipient"`
-	Amount           commons.Money `json:"amount"`
-	Reference        string        `json:"reference,omitempty"`
-	PrivateReference string        `json:"private_reference,omitempty"`
-}
-
 func (s *Server) apiSettle(w nethttp.ResponseWriter, r *nethttp.Request) {
 	cl, err := s.authenticateUpload(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	var req SettleRequest
+	var req api.SettleRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return

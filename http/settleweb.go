@@ -7,6 +7,7 @@ import (
 
 	nethttp "net/http"
 
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/private"
@@ -30,7 +31,7 @@ type payoutsPage struct {
 }
 
 type payoutRow struct {
-	PayoutLine
+	api.PayoutLine
 	Decimal string // the open amount as a form value, "12.34"
 }
 
@@ -50,7 +51,7 @@ func (s *Server) renderPayouts(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	rows := func(ls []PayoutLine) []payoutRow {
+	rows := func(ls []api.PayoutLine) []payoutRow {
 		out := make([]payoutRow, len(ls))
 		for i, l := range ls {
 			out[i] = payoutRow{l, commons.Money{Amount: l.Amount, Currency: l.Currency}.Decimal()}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/payout"
@@ -139,7 +140,7 @@ func viewPolicy(doc []byte) (policyView, error) {
 }
 
 // currentPolicy returns the policy a commons runs on now, for a page.
-func (s *Server) currentPolicy(o *objects, commonsID string) (policyView, PolicyInfo, error) {
+func (s *Server) currentPolicy(o *objects, commonsID string) (policyView, api.PolicyInfo, error) {
 	info, err := s.policyInfo(o, commonsID)
 	if err != nil {
 		return policyView{}, info, err
@@ -203,7 +204,7 @@ type policyPage struct {
 }
 
 type historyRow struct {
-	PolicyVersionInfo
+	api.PolicyVersionInfo
 	Event string
 }
 
@@ -215,7 +216,7 @@ func (s *Server) pagePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	data := policyPage{Commons: c, Names: newNames(r.Context(), s.node.Store())}
-	var info PolicyInfo
+	var info api.PolicyInfo
 	if data.Policy, info, err = s.currentPolicy(o, c.ID); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -365,7 +366,7 @@ func (s *Server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) 
 
 type identitiesPage struct {
 	Commons    *commons.Commons
-	Imports    ImportsInfo
+	Imports    api.ImportsInfo
 	Names      *names
 	Error      string
 	Me         string           // the logged-in agent's ID, if any

@@ -16,6 +16,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
@@ -44,7 +45,7 @@ var pageFuncs = template.FuncMap{
 		return s
 	},
 	"b64":   b64,
-	"ms":    func(t Timestamp) string { return t.Time().Format("2006-01-02 15:04:05.000 UTC") },
+	"ms":    func(t api.Timestamp) string { return t.Time().Format("2006-01-02 15:04:05.000 UTC") },
 	"kinds": func() []string { return agent.Kinds },
 	"deref": func(v any) any {
 		rv := reflect.ValueOf(v)
@@ -56,9 +57,9 @@ var pageFuncs = template.FuncMap{
 	"label": label,
 	"money": func(v any) string {
 		switch m := v.(type) {
-		case Money:
+		case api.Money:
 			return formatMoney(m)
-		case *Money:
+		case *api.Money:
 			if m != nil {
 				return formatMoney(*m)
 			}
@@ -70,7 +71,7 @@ var pageFuncs = template.FuncMap{
 	"decay":   decayPercent,
 	"points":  weightPoints,
 	"weighs":  weighs,
-	"stamp":   func(ms int64) Timestamp { return Timestamp(ms) },
+	"stamp":   func(ms int64) api.Timestamp { return api.Timestamp(ms) },
 	"minutes": workTime,
 	"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n\n") },
 	"use":     useWords,
@@ -127,9 +128,9 @@ type page struct {
 	Title   string
 	Origin  string
 	Version string
-	Me      *Agent // the logged-in agent, if any
-	CSRF    string // the session's CSRF token, for forms
-	Feed    string // the page's Atom feed, if it has one
+	Me      *api.Agent // the logged-in agent, if any
+	CSRF    string     // the session's CSRF token, for forms
+	Feed    string     // the page's Atom feed, if it has one
 	Data    any
 }
 
@@ -150,7 +151,7 @@ func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int
 			p.Me = &a
 		} else {
 			// The page still renders; the name is what is missing.
-			p.Me = &Agent{ID: sess.Agent, Name: "your account"}
+			p.Me = &api.Agent{ID: sess.Agent, Name: "your account"}
 		}
 	}
 	var buf bytes.Buffer
@@ -188,7 +189,7 @@ func (s *Server) webSession(r *nethttp.Request) (*meent.Session, string) {
 	if s.accounts == nil {
 		return nil, ""
 	}
-	c, err := r.Cookie(SessionCookie)
+	c, err := r.Cookie(api.SessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, ""
 	}
@@ -222,14 +223,14 @@ func checkFormCSRF(sess meent.Session, r *nethttp.Request) error {
 
 type homePage struct {
 	Checkpoint *checkpointView
-	Events     []Activity
+	Events     []api.Activity
 	Names      *names
 }
 
 type checkpointView struct {
 	Size int64
 	Root string
-	Time Timestamp
+	Time api.Timestamp
 	Note string
 }
 
@@ -238,7 +239,7 @@ func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	cp, err := s.node.Checkpoint(r.Context())
 	switch {
 	case err == nil:
-		data.Checkpoint = &checkpointView{Size: cp.Size, Root: b64(cp.Root[:]), Time: Timestamp(cp.Time), Note: string(cp.Note)}
+		data.Checkpoint = &checkpointView{Size: cp.Size, Root: b64(cp.Root[:]), Time: api.Timestamp(cp.Time), Note: string(cp.Note)}
 	case meent.ErrorCode(err) != meent.ENOTFOUND:
 		s.errorPage(w, r, err, 0)
 		return
@@ -254,11 +255,11 @@ func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type eventPage struct {
-	Event     Event
+	Event     api.Event
 	AgentID   string // the author, or the agent this event creates
 	DataJSON  string
 	Error     string // why the signature fails, if it does
-	Inclusion *InclusionProof
+	Inclusion *api.InclusionProof
 	ProofErr  string
 }
 
@@ -296,7 +297,7 @@ func (s *Server) pageEvent(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type agentsPage struct {
-	Agents      []Agent
+	Agents      []api.Agent
 	MembersOnly bool
 	NextAfter   int64
 }
@@ -323,8 +324,8 @@ func (s *Server) pageAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type agentPage struct {
-	Agent         Agent
-	Activity      []Activity
+	Agent         api.Agent
+	Activity      []api.Activity
 	Contributions []contributionRow
 	Balances      []balanceRow
 	Grants        []grantRow
@@ -333,7 +334,7 @@ type agentPage struct {
 
 // contributionRow is a contribution listed with the name of its commons.
 type contributionRow struct {
-	Contribution
+	api.Contribution
 	CommonsName string
 }
 
@@ -466,13 +467,13 @@ func (s *Server) postSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type accountPage struct {
-	Agent Agent
+	Agent api.Agent
 	Event string // hash of the event just submitted, after a change
 	Error string
 	Name  string
 
-	Tokens       []TokenInfo // see accounts.go
-	NewToken     string      // a token just made, shown this once
+	Tokens       []api.TokenInfo // see accounts.go
+	NewToken     string          // a token just made, shown this once
 	NewTokenName string
 	TokenError   string
 	Revoked      bool

@@ -13,7 +13,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/meent/meent/agent"
-	"github.com/meent/meent/http"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/ledger"
 )
 
@@ -40,7 +40,7 @@ func cmdAgent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	rc, err := http.NewClient(*url, nil).Submit(ctx, entry)
+	rc, err := client.New(*url, nil).Submit(ctx, entry)
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func cmdEvent(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	rc, err := http.NewClient(*url, nil).Submit(ctx, entry)
+	rc, err := client.New(*url, nil).Submit(ctx, entry)
 	if err != nil {
 		return err
 	}

@@ -9,8 +9,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 )
 
 // cmdIdentity maps imported identities to agents. A claim moves nothing
@@ -123,7 +124,7 @@ func cmdIdentity(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			fs.StringVar(&d.Commons, "commons", "", "commons ID")
 			asJSON := fs.Bool("json", false, "print the identities with their claims as JSON")
 			return func() error {
-				info, err := http.NewClient(s.url, nil).Imports(ctx, d.Commons)
+				info, err := client.New(s.url, nil).Imports(ctx, d.Commons)
 				if err != nil {
 					return err
 				}
@@ -141,7 +142,7 @@ func cmdIdentity(ctx context.Context, args []string, stdout, stderr io.Writer) e
 
 // printIdentities lists identities for people: who each is, and every
 // claim with its status and what it waits for.
-func printIdentities(w io.Writer, ids []http.IdentityInfo, now time.Time) {
+func printIdentities(w io.Writer, ids []api.IdentityInfo, now time.Time) {
 	for _, id := range ids {
 		who := "not mapped"
 		if id.Agent != "" {

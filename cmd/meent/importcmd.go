@@ -14,9 +14,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/gitimport"
-	"github.com/meent/meent/http"
 )
 
 // maxImportBytes keeps a contribution.import event well under the
@@ -66,7 +67,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	*source = clip(*source, commons.MaxTitle)
 
-	client := http.NewClient(s.url, nil)
+	client := client.New(s.url, nil)
 	// known: commits the commons has; unknown: those of them it has without
 	// line counts, which are read again so that their counts can be added.
 	known, unknown := map[string]bool{}, map[string]bool{}
@@ -195,7 +196,7 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	var unmapped []http.IdentityInfo
+	var unmapped []api.IdentityInfo
 	for _, id := range info.Identities {
 		if id.Agent == "" {
 			unmapped = append(unmapped, id)

@@ -12,8 +12,8 @@ import (
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 	"github.com/meent/meent/payout"
 	"github.com/meent/meent/private"
 	"github.com/meent/meent/value"
@@ -31,7 +31,7 @@ func cmdPayout(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			s.bind(fs)
 			fs.StringVar(&commonsID, "commons", "", "commons ID")
 			return func() error {
-				info, err := http.NewClient(s.url, nil).Payouts(ctx, commonsID)
+				info, err := client.New(s.url, nil).Payouts(ctx, commonsID)
 				if err != nil {
 					return err
 				}
@@ -59,7 +59,7 @@ func cmdPayout(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			execDate := fs.String("execution-date", time.Now().Format("2006-01-02"), "sepa: requested execution date")
 			msgID := fs.String("message-id", "MEENT-"+time.Now().UTC().Format("20060102-150405"), "sepa: the file's message ID (unique per file)")
 			return func() error {
-				info, err := http.NewClient(s.url, nil).Payouts(ctx, commonsID)
+				info, err := client.New(s.url, nil).Payouts(ctx, commonsID)
 				if err != nil {
 					return err
 				}
@@ -143,8 +143,8 @@ func (s *signer) settlePrivately(ctx context.Context, stdout io.Writer, d value.
 	if err != nil {
 		return err
 	}
-	c := http.NewClient(s.url, nil)
-	auth := http.PrivateAuth{Agent: id, Key: key}
+	c := client.New(s.url, nil)
+	auth := client.PrivateAuth{Agent: id, Key: key}
 	rec, err := c.PutPrivate(ctx, auth, ref, private.NewSalt(), d.Commons)
 	if err != nil {
 		return fmt.Errorf("store the private reference: %w", err)
@@ -169,7 +169,7 @@ func cmdExport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		"valueflows": func(fs *flag.FlagSet) func() error {
 			s.bind(fs)
 			id := fs.String("commons", "", "commons ID")
-			return func() error { return http.NewClient(s.url, nil).ValueFlows(ctx, *id, stdout) }
+			return func() error { return client.New(s.url, nil).ValueFlows(ctx, *id, stdout) }
 		},
 	})
 }

@@ -13,8 +13,9 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 	"github.com/meent/meent/value"
 )
 
@@ -55,7 +56,7 @@ func cmdPolicy(ctx context.Context, args []string, stdout, stderr io.Writer) err
 				if err != nil {
 					return err
 				}
-				c := http.NewClient(s.url, nil)
+				c := client.New(s.url, nil)
 				pv, err := c.PreviewPolicy(ctx, commonsID, doc, income)
 				if err != nil {
 					return err
@@ -117,7 +118,7 @@ func agentNames(ctx context.Context, baseURL string) map[string]string {
 	names := map[string]string{}
 	after := int64(0)
 	for range 100 {
-		var page http.AgentList
+		var page api.AgentList
 		if err := fetchJSON(ctx, fmt.Sprintf("%s/api/v1/agents?limit=1000&after=%d", strings.TrimRight(baseURL, "/"), after), &page); err != nil {
 			break
 		}
@@ -178,11 +179,11 @@ func cmdIncome(ctx context.Context, args []string, stdout, stderr io.Writer) err
 			s.bind(fs)
 			id := fs.String("commons", "", "commons ID")
 			return func() error {
-				is, err := http.NewClient(s.url, nil).Incomes(ctx, *id)
+				is, err := client.New(s.url, nil).Incomes(ctx, *id)
 				if err != nil {
 					return err
 				}
-				return printJSON(stdout, http.IncomeList{Incomes: is})
+				return printJSON(stdout, api.IncomeList{Incomes: is})
 			}
 		},
 	})
@@ -200,7 +201,7 @@ func cmdDistribution(ctx context.Context, args []string, stdout, stderr io.Write
 				// time and the digest of its inputs: if the log changes in
 				// between, the node refuses instead of distributing over
 				// inputs the signer never saw.
-				c := http.NewClient(s.url, nil)
+				c := client.New(s.url, nil)
 				at := time.Now().UnixMilli()
 				res, err := c.PreviewDistribution(ctx, *income, at)
 				if err != nil {
@@ -235,18 +236,18 @@ func cmdDistribution(ctx context.Context, args []string, stdout, stderr io.Write
 				if fs.NArg() != 1 {
 					return errors.New("usage: meent distribution shares ID")
 				}
-				return http.NewClient(s.url, nil).Shares(ctx, fs.Arg(0), stdout)
+				return client.New(s.url, nil).Shares(ctx, fs.Arg(0), stdout)
 			}
 		},
 		"list": func(fs *flag.FlagSet) func() error {
 			s.bind(fs)
 			id := fs.String("commons", "", "commons ID")
 			return func() error {
-				ds, err := http.NewClient(s.url, nil).Distributions(ctx, *id)
+				ds, err := client.New(s.url, nil).Distributions(ctx, *id)
 				if err != nil {
 					return err
 				}
-				return printJSON(stdout, http.DistributionList{Distributions: ds})
+				return printJSON(stdout, api.DistributionList{Distributions: ds})
 			}
 		},
 	})

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/meent/meent/audit"
-	"github.com/meent/meent/http"
+	"github.com/meent/meent/client"
 )
 
 func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -42,7 +42,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		defer store.Close()
 		src = audit.StoreSource(store)
 	case 1:
-		c := http.NewClient(strings.TrimRight(fs.Arg(0), "/"), nil)
+		c := client.New(strings.TrimRight(fs.Arg(0), "/"), nil)
 		if vkey == "" {
 			info, err := c.Node(ctx)
 			if err != nil {
