@@ -596,16 +596,5 @@ func (s *Server) apiAct(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.writeReceipt(w, r, rc)
 }
 
-//go:embed openapi.json
-var openAPI []byte
-
-func (s *Server) apiOpenAPI(w nethttp.ResponseWriter, r *nethttp.Request) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Content-Length", strconv.Itoa(len(openAPI)))
-	w.Write(openAPI)
-}
-
 // b64 is the encoding of Merkle hashes in the API and pages.
 func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

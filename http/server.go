@@ -12,8 +12,10 @@ package http
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	nethttp "net/http"
 	"runtime/debug"
@@ -72,8 +74,8 @@ type Server struct {
 	accounts *node.Accounts
 	opts     Options
 	log      *slog.Logger
-	mux      *nethttp.ServeMux
-	routes   []string // registered mux patterns, in order
+	router   *Router
+	openAPI  openAPI // the document served at /api/v1/openapi.json; see openapi.go
 	pages    *pages
 	throttle *loginThrottle // failed logins; see accounts_throttle.go
 	signed   usedRequests   // signed private requests already answered; see private.go
@@ -100,10 +102,10 @@ func NewServer(o Options) *Server {
 		accounts: o.Accounts,
 		opts:     o,
 		log:      o.Logger,
-		mux:      nethttp.NewServeMux(),
 		pages:    loadPages(),
 		throttle: newLoginThrottle(),
 	}
+	s.router = newRouter(s.wrap)
 	s.requests = register(o.Registry, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "meent_http_requests_total",
 		Help: "HTTP requests served, by route pattern, method and status code.",
@@ -136,12 +138,19 @@ func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
 	return c
 }
 
-// handle registers h for pattern and records the pattern, which labels the
-// request's metrics and log line and lets a test compare the routes with
-// openapi.json.
-func (s *Server) handle(pattern string, h nethttp.HandlerFunc) {
-	s.routes = append(s.routes, pattern)
-	s.mux.Handle(pattern, nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+// Handle registers h for pattern ("GET /api/v1/node") on the server's
+// router; an area's Register calls it for each of its routes. The pattern
+// labels the request's metrics and log line, and the route table lets a
+// test compare the routes with the OpenAPI document.
+func (s *Server) Handle(pattern string, h nethttp.HandlerFunc) { s.router.Handle(pattern, h) }
+
+func (s *Server) handle(pattern string, h nethttp.HandlerFunc) { s.router.Handle(pattern, h) }
+
+// wrap is what runs around every route's handler: it tells observe which
+// pattern matched and applies the guards before the handler reads
+// anything.
+func (s *Server) wrap(pattern string, h nethttp.HandlerFunc) nethttp.Handler {
+	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		if ri, ok := r.Context().Value(routeKey{}).(*routeInfo); ok {
 			ri.pattern = pattern
 		}
@@ -149,11 +158,11 @@ func (s *Server) handle(pattern string, h nethttp.HandlerFunc) {
 			return
 		}
 		h(w, r)
-	}))
+	})
 }
 
 // Routes returns the registered mux patterns ("GET /log/checkpoint", ...).
-func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
+func (s *Server) Routes() []string { return s.router.Routes() }
 
 func (s *Server) registerRoutes() {
 	// The log, C2SP tlog-tiles. Entry bundles get their own pattern (the
@@ -262,6 +271,21 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /account/tokens", s.postAccountToken)
 	s.handle("POST /account/tokens/{id}/revoke", s.postAccountRevoke)
 	s.handle("GET /static/{file}", s.static)
+
+	// The areas' OpenAPI fragments, until each area registers its own.
+	for _, f := range must(fs.Glob(openAPIFragments, "openapi/*.json")) {
+		s.AddOpenAPI(must(openAPIFragments.ReadFile(f)))
+	}
+}
+
+//go:embed openapi/*.json
+var openAPIFragments embed.FS
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // Handler returns the whole server: routes wrapped in panic recovery,
@@ -283,9 +307,9 @@ func (s *Server) Handler() nethttp.Handler {
 // the same format as every other error: problem+json for the API and the
 // log, an HTML page elsewhere.
 func (s *Server) route(w nethttp.ResponseWriter, r *nethttp.Request) {
-	h, pattern := s.mux.Handler(r)
+	h, pattern := s.router.mux.Handler(r)
 	if pattern != "" {
-		s.mux.ServeHTTP(w, r)
+		s.router.mux.ServeHTTP(w, r)
 		return
 	}
 	// Let the mux decide between 404, 405 (with its Allow header) and a
