@@ -41,7 +41,7 @@ var layers = map[string]layer{
 	// (but see adapterUses for the SQL drivers over sqlstore, and for the
 	// web layer's areas over the http core).
 	"adapter": {imports: []string{"root", "ledger", "rules", "core", "wire"}},
-	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "wire", "adapter"}, modules: []string{""}},
+	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "wire", "adapter", "wiring"}, modules: []string{""}},
 }
 
 // packages gives every package of the module its layer. A package not
@@ -68,8 +68,12 @@ var packages = map[string]string{
 	"api":        "wire",
 	"http":       "adapter",
 	"client":     "adapter",
-	"storetest":  "adapter",
-	"cmd/meent":  "wiring",
+	// The web layer's areas: the JSON API and the pages of each area,
+	// adapters over the http core (see adapterUses).
+	"api/licenseapi": "adapter",
+	"storetest":      "adapter",
+	"wire":           "wiring",
+	"cmd/meent":      "wiring",
 }
 
 // adapterUses lists, per adapter, the third-party modules it wraps and the
@@ -87,6 +91,10 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// The Go client speaks the wire types (package api) and verifies what
 	// it reads; it never imports the server.
 	"client": {modules: []string{"golang.org/x/mod/sumdb"}},
+	// An area of the web layer registers its routes on the http core and
+	// uses its errors, auth and paging; the core never imports an area,
+	// and areas do not import each other.
+	"api/licenseapi": {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.
@@ -203,5 +211,9 @@ func TestDependencyRulesBite(t *testing.T) {
 	fine := goPackage{ImportPath: module + "/sqlite", Imports: []string{"fmt", module + "/sqlstore", "modernc.org/sqlite"}}
 	if v := violations([]goPackage{fine}, std); len(v) != 0 {
 		t.Errorf("the SQLite driver over sqlstore is refused: %v", v)
+	}
+	area := goPackage{ImportPath: module + "/api/licenseapi", Imports: []string{"fmt", module + "/http", module + "/api", module + "/license"}}
+	if v := violations([]goPackage{area}, std); len(v) != 0 {
+		t.Errorf("an area over the http core is refused: %v", v)
 	}
 }

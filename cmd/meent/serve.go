@@ -18,6 +18,7 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/sqlite"
+	"github.com/meent/meent/wire"
 )
 
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -76,6 +77,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Blobs: blobs, MaxBlobSize: cfg.MaxBlobSize, Payments: payments,
 		Private: privateStore(n.Store()),
 	})
+	wire.Register(srv)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err

@@ -1,4 +1,4 @@
-package http
+package licenseapi
 
 import (
 	"bytes"
@@ -16,6 +16,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 )
@@ -52,8 +53,8 @@ func TestLicensing(t *testing.T) {
 	treasurer := newSigner(t)
 	treasurerEntry := treasurer.createEntry(t, "Treasurer")
 	secret := []byte("a shared webhook secret, 32 byte")
-	e := newEnv(t, func(o *Options) {
-		o.Payments = &Payments{Provider: "testpay", Secret: secret, AgentID: treasurer.id, Key: treasurer.key}
+	e := newEnv(t, func(o *http.Options) {
+		o.Payments = &http.Payments{Provider: "testpay", Secret: secret, AgentID: treasurer.id, Key: treasurer.key}
 	})
 	ctx := t.Context()
 	c := newCommunity(t, e)
