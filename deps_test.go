@@ -71,6 +71,7 @@ var packages = map[string]string{
 	// The web layer's areas: the JSON API and the pages of each area,
 	// adapters over the http core (see adapterUses).
 	"api/licenseapi": "adapter",
+	"api/privateapi": "adapter",
 	"storetest":      "adapter",
 	"wire":           "wiring",
 	"cmd/meent":      "wiring",
@@ -95,6 +96,7 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// uses its errors, auth and paging; the core never imports an area,
 	// and areas do not import each other.
 	"api/licenseapi": {adapters: []string{"http"}},
+	"api/privateapi": {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.

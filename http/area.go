@@ -1,10 +1,14 @@
 package http
 
 import (
+	"context"
+	"log/slog"
 	nethttp "net/http"
 	"time"
 
 	"github.com/meent/meent/node"
+	"github.com/meent/meent/private"
+	"github.com/meent/meent/value"
 )
 
 // This file is the core as the areas see it (api/..., web/...): an area's
@@ -65,3 +69,44 @@ func NonNil[T any](s []T) []T { return nonNil(s) }
 // BaseURL is the scheme and host the request reached the server by, for
 // links that must be absolute (feeds, exports).
 func (s *Server) BaseURL(r *nethttp.Request) string { return s.baseURL(r) }
+
+// Authenticate returns the agent a request acts for, by its API token or
+// session cookie (a cookie must carry the CSRF header on unsafe methods).
+func (s *Server) Authenticate(r *nethttp.Request) (agentID string, err error) {
+	c, err := s.authenticate(r)
+	return c.agent, err
+}
+
+// AuthenticateUpload is Authenticate for requests whose body is not a
+// form or JSON the CSRF check could read (uploads, signed requests).
+func (s *Server) AuthenticateUpload(r *nethttp.Request) (agentID string, err error) {
+	c, err := s.authenticateUpload(r)
+	return c.agent, err
+}
+
+// WriteReceipt answers an accepted event with its receipt (201).
+func (s *Server) WriteReceipt(w nethttp.ResponseWriter, r *nethttp.Request, rc node.Receipt) {
+	s.writeReceipt(w, r, rc)
+}
+
+// PrivateStore returns the private records, or EUNAVAILABLE when the node
+// keeps none.
+func (s *Server) PrivateStore() (private.Store, error) { return s.privateStore() }
+
+// Reader says what agentID may read of the private records of commonsID.
+func (s *Server) Reader(agentID, commonsID string) private.Reader {
+	return s.reader(agentID, commonsID)
+}
+
+// Settle signs and submits a settlement as agentID, naming privateRef.
+func (s *Server) Settle(ctx context.Context, agentID string, d value.SettleData, privateRef string) (node.Receipt, error) {
+	return s.settle(ctx, agentID, d, privateRef)
+}
+
+// Logger is the server's logger.
+func (s *Server) Logger() *slog.Logger { return s.log }
+
+// DecodeJSON reads a JSON request body into v, strictly and bounded.
+func DecodeJSON(w nethttp.ResponseWriter, r *nethttp.Request, v any) error {
+	return decodeJSON(w, r, v)
+}

@@ -78,7 +78,6 @@ type Server struct {
 	openAPI  openAPI // the document served at /api/v1/openapi.json; see openapi.go
 	pages    *pages
 	throttle *loginThrottle // failed logins; see accounts_throttle.go
-	signed   usedRequests   // signed private requests already answered; see private.go
 	digests  digestCache    // the last state digest; see apiStateDigest
 
 	requests *prometheus.CounterVec
@@ -214,10 +213,6 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/agents/{id}/balances", s.apiAgentBalances)
 	s.handle("GET /api/v1/commons/{id}/payouts", s.apiPayouts)
 	s.handle("GET /api/v1/commons/{id}/valueflows", s.apiValueFlows)
-	s.handle("POST /api/v1/private", s.apiPutPrivate)
-	s.handle("GET /api/v1/private/{commitment}", s.apiGetPrivate)
-	s.handle("DELETE /api/v1/private/{commitment}", s.apiErasePrivate)
-	s.handle("POST /api/v1/commons/{id}/settlements", s.apiSettle)
 	s.handle("GET /api/v1/openapi.json", s.apiOpenAPI)
 
 	// Operations.

@@ -7,6 +7,7 @@ package wire
 
 import (
 	"github.com/meent/meent/api/licenseapi"
+	"github.com/meent/meent/api/privateapi"
 	"github.com/meent/meent/http"
 )
 
@@ -15,6 +16,7 @@ import (
 // panics at start whatever the order.
 var Areas = []func(*http.Server){
 	licenseapi.Register,
+	privateapi.Register,
 }
 
 // Register adds every area to s.

@@ -1,7 +1,7 @@
 package licenseapi
 
 // The helpers of http's own tests (http/helpers_test.go and the shared
-// part of http/commons_test.go), on a server with this area registered.
+// part of http/commons_test.go and accounts_test.go), on a server with this area registered.
 // They are copied, not shared, because http's tests are in package http
 // and cannot import a package that imports http.
 
@@ -354,3 +354,27 @@ func newCommunity(t *testing.T, e *env) *community {
 
 // escaped is s as html/template writes it in text: it escapes '+' too.
 func escaped(s string) string { return strings.ReplaceAll(s, "+", "&#43;") }
+
+// login logs in through the API and returns the session cookie and CSRF
+// token.
+func (e *env) login(username, password string) (cookie string, csrf string) {
+	e.t.Helper()
+	r := e.do("POST", "/api/v1/sessions", []byte(`{"username":"`+username+`","password":"`+password+`"}`), "Content-Type", "application/json")
+	wantStatus(e.t, r, 200)
+	var lr api.LoginResponse
+	r.json(e.t, &lr)
+	c := cookieNamed(r.header, api.SessionCookie)
+	if c == nil || lr.CSRF == "" {
+		e.t.Fatalf("login: cookie %v, response %s", c, r.body)
+	}
+	return api.SessionCookie + "=" + c.Value, lr.CSRF
+}
+
+func mustAccount(t *testing.T, e *env, username string) meent.Account {
+	t.Helper()
+	a, err := e.store.AccountByUsername(t.Context(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}

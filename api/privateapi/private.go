@@ -1,4 +1,4 @@
-package http
+package privateapi
 
 import (
 	"encoding/base64"
@@ -11,8 +11,8 @@ import (
 	nethttp "net/http"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/private"
 	"github.com/meent/meent/state"
@@ -80,28 +80,21 @@ func privateView(r private.Record) api.PrivateRecord {
 	return v
 }
 
-func (s *Server) privateStore() (private.Store, error) {
-	if s.opts.Private == nil {
-		return nil, meent.Errorf(meent.EUNAVAILABLE, "this node keeps no private records")
-	}
-	return s.opts.Private, nil
-}
-
 // privateCaller authenticates a request on a private record: a token or
 // session (authenticateUpload: a cookie needs the CSRF header for a
 // write), or a signed private.request for this method, commitment and
 // commons (the one a POST stores the record for, "" otherwise).
-func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment, commonsID string) (string, error) {
+func (s server) privateCaller(r *nethttp.Request, c private.Commitment, commonsID string) (string, error) {
 	sig := r.Header.Get(api.SignatureHeader)
 	if sig == "" || r.Header.Get("Authorization") != "" {
-		var cl caller
+		var cl string // the agent
 		var err error
 		if r.Method == nethttp.MethodGet {
-			cl, err = s.authenticate(r)
+			cl, err = s.Authenticate(r)
 		} else {
-			cl, err = s.authenticateUpload(r)
+			cl, err = s.AuthenticateUpload(r)
 		}
-		return cl.agent, err
+		return cl, err
 	}
 	entry, err := base64.StdEncoding.DecodeString(sig)
 	if err != nil || len(entry) > ledger.MaxEntrySize {
@@ -115,14 +108,14 @@ func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment, commons
 	if ev.Type != api.PrivateRequestType || ev.DecodeData(&d) != nil || d.Method != r.Method || d.Commitment != c.String() || d.Commons != commonsID {
 		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request must be a %s for %s %s (commons %q)", api.PrivateRequestType, r.Method, c, commonsID)
 	}
-	if dt := s.now().Sub(time.UnixMilli(ev.Time)); dt > signatureSkew || dt < -signatureSkew {
+	if dt := s.Now().Sub(time.UnixMilli(ev.Time)); dt > signatureSkew || dt < -signatureSkew {
 		return "", meent.Errorf(meent.EUNAUTHORIZED, "the signed request's time is more than %s from the node's clock", signatureSkew)
 	}
-	if !s.signed.use(ev.Hash, time.UnixMilli(ev.Time), s.now()) {
+	if !s.signed.use(ev.Hash, time.UnixMilli(ev.Time), s.Now()) {
 		return "", meent.Errorf(meent.EUNAUTHORIZED, "this signed request was used before; sign a new one for each request")
 	}
 	var agentID string
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		a, e := st.Agents.Signer(ev)
 		if e != nil {
 			err = meent.Errorf(meent.EUNAUTHORIZED, "the signed request's key: %s", meent.ErrorMessage(e))
@@ -133,44 +126,29 @@ func (s *Server) privateCaller(r *nethttp.Request, c private.Commitment, commons
 	return agentID, err
 }
 
-// reader says what agent may do with private records: whether it is an
-// admin, and which commons it maintains among the one given.
-func (s *Server) reader(agentID, commonsID string) private.Reader {
-	rd := private.Reader{Agent: agentID}
-	s.node.State(func(st *state.State) {
-		if a := st.Agents.Agent(agentID); a != nil && a.Role == agent.RoleAdmin {
-			rd.Admin = true
-		}
-		if c := st.Commons.Commons(commonsID); c != nil {
-			rd.Maintainers = append([]string(nil), c.Maintainers...)
-		}
-	})
-	return rd
-}
-
-func (s *Server) apiPutPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
-	ps, err := s.privateStore()
+func (s server) apiPutPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
+	ps, err := s.PrivateStore()
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	var req api.PrivatePut
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeError(w, r, err)
+	if err := http.DecodeJSON(w, r, &req); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
 	rec, err := s.putPrivate(r, ps, req, "")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	w.Header().Set("Location", "/api/v1/private/"+rec.Commitment.String())
-	writeJSON(w, r, nethttp.StatusCreated, privateView(rec))
+	http.WriteJSON(w, r, nethttp.StatusCreated, privateView(rec))
 }
 
 // putPrivate checks and stores a record; owner, when not empty, is the
 // already authenticated caller.
-func (s *Server) putPrivate(r *nethttp.Request, ps private.Store, req api.PrivatePut, owner string) (private.Record, error) {
+func (s server) putPrivate(r *nethttp.Request, ps private.Store, req api.PrivatePut, owner string) (private.Record, error) {
 	if len(req.Salt) != private.SaltSize {
 		return private.Record{}, meent.Errorf(meent.EINVALID, "salt must be %d random bytes (base64)", private.SaltSize)
 	}
@@ -178,7 +156,7 @@ func (s *Server) putPrivate(r *nethttp.Request, ps private.Store, req api.Privat
 		return private.Record{}, err
 	}
 	salt := [private.SaltSize]byte(req.Salt)
-	rec := private.Record{Commitment: private.Commit(salt, req.Data), Data: req.Data, Salt: salt, Commons: req.Commons, Created: s.now().UnixMilli()}
+	rec := private.Record{Commitment: private.Commit(salt, req.Data), Data: req.Data, Salt: salt, Commons: req.Commons, Created: s.Now().UnixMilli()}
 	if owner == "" {
 		var err error
 		if owner, err = s.privateCaller(r, rec.Commitment, req.Commons); err != nil {
@@ -188,7 +166,7 @@ func (s *Server) putPrivate(r *nethttp.Request, ps private.Store, req api.Privat
 	rec.Owner = owner
 	if req.Commons != "" {
 		var known bool
-		s.node.State(func(st *state.State) { known = st.Commons.Commons(req.Commons) != nil })
+		s.Node().State(func(st *state.State) { known = st.Commons.Commons(req.Commons) != nil })
 		if !known {
 			return private.Record{}, meent.Errorf(meent.ENOTFOUND, "no commons %s", req.Commons)
 		}
@@ -201,8 +179,8 @@ func (s *Server) putPrivate(r *nethttp.Request, ps private.Store, req api.Privat
 
 // privateTarget parses the commitment in the path, authenticates the
 // caller and reads the record.
-func (s *Server) privateTarget(r *nethttp.Request) (private.Store, private.Record, private.Reader, error) {
-	ps, err := s.privateStore()
+func (s server) privateTarget(r *nethttp.Request) (private.Store, private.Record, private.Reader, error) {
+	ps, err := s.PrivateStore()
 	if err != nil {
 		return nil, private.Record{}, private.Reader{}, err
 	}
@@ -218,22 +196,22 @@ func (s *Server) privateTarget(r *nethttp.Request) (private.Store, private.Recor
 	if err != nil {
 		return nil, private.Record{}, private.Reader{}, err
 	}
-	return ps, rec, s.reader(who, rec.Commons), nil
+	return ps, rec, s.Reader(who, rec.Commons), nil
 }
 
-func (s *Server) apiGetPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiGetPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
 	_, rec, rd, err := s.privateTarget(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	if !rd.MayRead(rec) {
-		s.writeError(w, r, meent.Errorf(meent.EFORBIDDEN, "only the record's owner, the maintainers of its commons and the node's admins may read it"))
+		s.WriteError(w, r, meent.Errorf(meent.EFORBIDDEN, "only the record's owner, the maintainers of its commons and the node's admins may read it"))
 		return
 	}
 	// Who read whose personal data is worth a line in the node's log
 	// (never the data itself).
-	s.log.Info("private record read", "commitment", rec.Commitment.String(), "by", rd.Agent, "status", privateView(rec).Status)
+	s.Logger().Info("private record read", "commitment", rec.Commitment.String(), "by", rd.Agent, "status", privateView(rec).Status)
 	// Personal data: no cache, shared or private, may keep it.
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -243,41 +221,41 @@ func (s *Server) apiGetPrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
 	enc.Encode(privateView(rec))
 }
 
-func (s *Server) apiErasePrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiErasePrivate(w nethttp.ResponseWriter, r *nethttp.Request) {
 	ps, rec, rd, err := s.privateTarget(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	if !rd.MayErase(rec) {
-		s.writeError(w, r, meent.Errorf(meent.EFORBIDDEN, "only the record's owner and the node's admins may erase it"))
+		s.WriteError(w, r, meent.Errorf(meent.EFORBIDDEN, "only the record's owner and the node's admins may erase it"))
 		return
 	}
-	tomb, err := ps.ErasePrivate(r.Context(), rec.Commitment, rd.Agent, s.now().UnixMilli())
+	tomb, err := ps.ErasePrivate(r.Context(), rec.Commitment, rd.Agent, s.Now().UnixMilli())
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	s.log.Info("private record erased", "commitment", tomb.Commitment.String(), "by", rd.Agent)
-	writeJSON(w, r, nethttp.StatusOK, privateView(tomb))
+	s.Logger().Info("private record erased", "commitment", tomb.Commitment.String(), "by", rd.Agent)
+	http.WriteJSON(w, r, nethttp.StatusOK, privateView(tomb))
 }
 
-func (s *Server) apiSettle(w nethttp.ResponseWriter, r *nethttp.Request) {
-	cl, err := s.authenticateUpload(r)
+func (s server) apiSettle(w nethttp.ResponseWriter, r *nethttp.Request) {
+	cl, err := s.AuthenticateUpload(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	var req api.SettleRequest
-	if err := decodeJSON(w, r, &req); err != nil {
-		s.writeError(w, r, err)
+	if err := http.DecodeJSON(w, r, &req); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
 	d := value.SettleData{Commons: r.PathValue("id"), Kind: req.Kind, Recipient: req.Recipient, Amount: req.Amount, Reference: req.Reference}
-	rc, err := s.settle(r.Context(), cl.agent, d, req.PrivateReference)
+	rc, err := s.Settle(r.Context(), cl, d, req.PrivateReference)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	s.writeReceipt(w, r, rc)
+	s.WriteReceipt(w, r, rc)
 }
