@@ -1,13 +1,16 @@
-// Package http serves a meent node over HTTP: the log as C2SP tlog-tiles
-// under /log/, the JSON API under /api/v1 (described by the embedded
-// openapi.json) including the peer-production reads, the value cycle's
-// reads, previews and exports, licensing (policies, checks, grants with
-// their offline proofs, exports and a payment provider's webhook), and the
-// blob store, server-rendered web pages with a few forms, Atom feeds,
-// /healthz and /metrics. It also holds Client, the API client the CLI and
-// remote audits use. Every write, from any of these doors, ends in
-// node.Submit (blob uploads aside, which only store bytes the log may
-// later name).
+// Package http is the server core of a meent node: Server, the Router
+// every route is registered through, middleware, auth (sessions, API
+// tokens, CSRF), errors, limits, /healthz and /metrics, paging and JSON
+// helpers, the state digest cache, and the OpenAPI document assembled
+// from the base (openapi.json) and each area's fragment. The areas
+// register on it (api/..., see package wire) and reach the core through
+// area.go; the core imports none of them. It still serves the log as
+// C2SP tlog-tiles under /log/, the log, agent, commons and value parts of
+// the JSON API under /api/v1, the blob store, the server-rendered web
+// pages with a few forms and the Atom feeds, until those move to their
+// areas (docs/architecture.md). Every write, from any of these doors,
+// ends in node.Submit (blob uploads aside, which only store bytes the log
+// may later name).
 package http
 
 import (
