@@ -10,7 +10,6 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
-	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
@@ -72,25 +71,25 @@ func shortID(s string) string {
 // eventRefs is what a commons-area event's data names. Every event type
 // of package commons names its object with one of these members.
 type eventRefs struct {
-	Commons      string     `json:"commons"`
-	Contribution string     `json:"contribution"`
-	Need         string     `json:"need"`
-	Agent        string     `json:"agent"`
-	Name         string     `json:"name"`
-	Title        string     `json:"title"`
-	Verdict      string     `json:"verdict"`
-	Outcome      string     `json:"outcome"`
-	Reason       string     `json:"reason"`
-	Kind         string     `json:"kind"`
-	Role         string     `json:"role"`
-	Priority     int        `json:"priority"`
-	Pledge       *api.Money `json:"pledge"`
-	LeaseDays    int        `json:"lease_days"`
+	Commons      string `json:"commons"`
+	Contribution string `json:"contribution"`
+	Need         string `json:"need"`
+	Agent        string `json:"agent"`
+	Name         string `json:"name"`
+	Title        string `json:"title"`
+	Verdict      string `json:"verdict"`
+	Outcome      string `json:"outcome"`
+	Reason       string `json:"reason"`
+	Kind         string `json:"kind"`
+	Role         string `json:"role"`
+	Priority     int    `json:"priority"`
+	Pledge       *Money `json:"pledge"`
+	LeaseDays    int    `json:"lease_days"`
 	// The value cycle's and the imports' members.
 	Income    string            `json:"income"`
 	Identity  string            `json:"identity"`
 	Recipient string            `json:"recipient"`
-	Amount    *api.Money        `json:"amount"`
+	Amount    *Money            `json:"amount"`
 	Commits   []json.RawMessage `json:"commits"`
 	Amends    []json.RawMessage `json:"amends"`
 	// Licensing's members. A grant is a string in license.revoke and the
@@ -423,14 +422,14 @@ func firstLine(s string) string {
 
 // formatMoney writes an amount in minor units as an exact decimal in the
 // currency's major unit: "65.00 EUR", "1234 JPY" (commons.Money.String).
-func formatMoney(m api.Money) string {
+func formatMoney(m Money) string {
 	return commons.Money{Amount: m.Amount, Currency: m.Currency}.String()
 }
 
-func (s *Server) activityOf(o *objects, nm *names, recs []meent.Record) []api.Activity {
-	out := make([]api.Activity, 0, len(recs))
+func (s *Server) activityOf(o *objects, nm *names, recs []meent.Record) []Activity {
+	out := make([]Activity, 0, len(recs))
 	for _, rec := range recs {
-		out = append(out, api.Activity{Event: eventOf(rec), Summary: summarize(o, nm, rec)})
+		out = append(out, Activity{Event: eventOf(rec), Summary: summarize(o, nm, rec)})
 	}
 	return out
 }
@@ -453,8 +452,8 @@ func activityQuery(r *nethttp.Request) (before int64, limit int, err error) {
 }
 
 // activityList is a page of activity with its cursors.
-func activityList(w nethttp.ResponseWriter, r *nethttp.Request, events []api.Activity, next *int64) api.ActivityList {
-	out := api.ActivityList{Events: events, NextBefore: next}
+func activityList(w nethttp.ResponseWriter, r *nethttp.Request, events []Activity, next *int64) ActivityList {
+	out := ActivityList{Events: events, NextBefore: next}
 	if next != nil {
 		out.Next = indexCursor("activity", *next)
 		setNext(w, r, out.Next)
@@ -572,7 +571,7 @@ func (s *Server) writeFeed(w nethttp.ResponseWriter, r *nethttp.Request, id, tit
 	}
 	for _, rec := range recs {
 		hash := ledger.Hash(rec.Hash).String()
-		t := api.Timestamp(rec.Time).String()
+		t := Timestamp(rec.Time).String()
 		e := atomEntry{
 			ID:        "urn:meent:event:" + hash,
 			Title:     summarize(o, nm, rec),
@@ -592,11 +591,11 @@ func (s *Server) writeFeed(w nethttp.ResponseWriter, r *nethttp.Request, id, tit
 		f.Entries = append(f.Entries, e)
 	}
 	if len(recs) > 0 {
-		f.Updated = api.Timestamp(recs[0].Time).String()
+		f.Updated = Timestamp(recs[0].Time).String()
 	} else if rec, err := s.node.Store().RecordByIndex(r.Context(), created); err == nil {
-		f.Updated = api.Timestamp(rec.Time).String()
+		f.Updated = Timestamp(rec.Time).String()
 	} else {
-		f.Updated = api.Timestamp(s.now().UnixMilli()).String()
+		f.Updated = Timestamp(s.now().UnixMilli()).String()
 	}
 	out, err := xml.MarshalIndent(f, "", "  ")
 	if err != nil {

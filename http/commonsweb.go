@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/node"
 )
@@ -37,7 +36,7 @@ func (s *Server) webCommons(o *objects, id string) (*commons.Commons, error) {
 }
 
 type commonsListPage struct {
-	Commons []api.Commons
+	Commons []Commons
 	Kind    string
 	Kinds   []string
 	Names   *names
@@ -66,14 +65,14 @@ type needForm struct {
 }
 
 type commonsPage struct {
-	Commons       api.Commons
-	Contributions []api.Contribution // with those recognised from upstream
-	Needs         []api.Need
-	OpenNeeds     []api.Need // for the contribute form
+	Commons       Commons
+	Contributions []Contribution // with those recognised from upstream
+	Needs         []Need
+	OpenNeeds     []Need // for the contribute form
 	Board         boardQuery
 	Sorts         []string
 	Statuses      []string
-	Activity      []api.Activity
+	Activity      []Activity
 	MoreActivity  *int64
 	Names         *names
 	Kinds         []string
@@ -120,7 +119,7 @@ func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if data.OpenNeeds, err = s.board(o, id, boardQuery{Status: commons.NeedOpen, Sort: api.SortNewest, Limit: 100}); err != nil {
+	if data.OpenNeeds, err = s.board(o, id, boardQuery{Status: commons.NeedOpen, Sort: SortNewest, Limit: 100}); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -190,7 +189,7 @@ func (s *Server) postNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 // token, lets read turn the form into an event's type and data, and signs
 // and submits that event for the logged-in person. ok is false when an
 // answer was already written; p is the refusal to show on the page again.
-func (s *Server) actWith(w nethttp.ResponseWriter, r *nethttp.Request, read func() (string, any)) (rc node.Receipt, p *api.Problem, ok bool) {
+func (s *Server) actWith(w nethttp.ResponseWriter, r *nethttp.Request, read func() (string, any)) (rc node.Receipt, p *Problem, ok bool) {
 	sess, _, err := s.formSession(w, r)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
@@ -207,7 +206,7 @@ func (s *Server) actWith(w nethttp.ResponseWriter, r *nethttp.Request, read func
 }
 
 type contributionPage struct {
-	Contribution api.Contribution
+	Contribution Contribution
 	Commons      *commons.Commons
 	Need         *commons.Need
 	Names        *names
@@ -235,12 +234,12 @@ func (s *Server) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) 
 }
 
 type needPage struct {
-	Need     api.Need
+	Need     Need
 	Commons  *commons.Commons
 	ClosedBy *commons.Contribution
 	Names    *names
-	Mine     *api.ActiveClaim // the logged-in person's running claim
-	PlusOned bool             // the logged-in person gave a +1
+	Mine     *ActiveClaim // the logged-in person's running claim
+	PlusOned bool         // the logged-in person gave a +1
 	Error    string
 }
 

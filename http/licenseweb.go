@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/state"
@@ -233,9 +232,9 @@ type licensePage struct {
 	History []licenseHistoryRow
 	Exports []exportLink
 	Check   checkView
-	Agents  []api.Agent // for the check form's list
-	Grants  []grantRow  // newest first
-	More    bool        // more grants than listed
+	Agents  []Agent    // for the check form's list
+	Grants  []grantRow // newest first
+	More    bool       // more grants than listed
 	Names   *names
 }
 
@@ -305,7 +304,7 @@ func (s *Server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 	for _, v := range views {
 		data.Agents = append(data.Agents, agentOf(v, false))
 	}
-	slices.SortStableFunc(data.Agents, func(a, b api.Agent) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortStableFunc(data.Agents, func(a, b Agent) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	gs, err := list[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: c.ID, Limit: 101, Desc: true})
 	if err != nil {
 		s.errorPage(w, r, err, 0)

@@ -7,7 +7,6 @@ import (
 
 	nethttp "net/http"
 
-	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/private"
@@ -31,7 +30,7 @@ type payoutsPage struct {
 }
 
 type payoutRow struct {
-	api.PayoutLine
+	PayoutLine
 	Decimal string // the open amount as a form value, "12.34"
 }
 
@@ -51,7 +50,7 @@ func (s *Server) renderPayouts(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	rows := func(ls []api.PayoutLine) []payoutRow {
+	rows := func(ls []PayoutLine) []payoutRow {
 		out := make([]payoutRow, len(ls))
 		for i, l := range ls {
 			out[i] = payoutRow{l, commons.Money{Amount: l.Amount, Currency: l.Currency}.Decimal()}

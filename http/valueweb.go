@@ -13,7 +13,6 @@ import (
 	"strings"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/payout"
@@ -140,7 +139,7 @@ func viewPolicy(doc []byte) (policyView, error) {
 }
 
 // currentPolicy returns the policy a commons runs on now, for a page.
-func (s *Server) currentPolicy(o *objects, commonsID string) (policyView, api.PolicyInfo, error) {
+func (s *Server) currentPolicy(o *objects, commonsID string) (policyView, PolicyInfo, error) {
 	info, err := s.policyInfo(o, commonsID)
 	if err != nil {
 		return policyView{}, info, err
@@ -204,7 +203,7 @@ type policyPage struct {
 }
 
 type historyRow struct {
-	api.PolicyVersionInfo
+	PolicyVersionInfo
 	Event string
 }
 
@@ -216,7 +215,7 @@ func (s *Server) pagePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	data := policyPage{Commons: c, Names: newNames(r.Context(), s.node.Store())}
-	var info api.PolicyInfo
+	var info PolicyInfo
 	if data.Policy, info, err = s.currentPolicy(o, c.ID); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -366,7 +365,7 @@ func (s *Server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) 
 
 type identitiesPage struct {
 	Commons    *commons.Commons
-	Imports    api.ImportsInfo
+	Imports    ImportsInfo
 	Names      *names
 	Error      string
 	Me         string           // the logged-in agent's ID, if any

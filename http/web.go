@@ -16,7 +16,6 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
-	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
@@ -45,7 +44,7 @@ var pageFuncs = template.FuncMap{
 		return s
 	},
 	"b64":   b64,
-	"ms":    func(t api.Timestamp) string { return t.Time().Format("2006-01-02 15:04:05.000 UTC") },
+	"ms":    func(t Timestamp) string { return t.Time().Format("2006-01-02 15:04:05.000 UTC") },
 	"kinds": func() []string { return agent.Kinds },
 	"deref": func(v any) any {
 		rv := reflect.ValueOf(v)
@@ -57,9 +56,9 @@ var pageFuncs = template.FuncMap{
 	"label": label,
 	"money": func(v any) string {
 		switch m := v.(type) {
-		case api.Money:
+		case Money:
 			return formatMoney(m)
-		case *api.Money:
+		case *Money:
 			if m != nil {
 				return formatMoney(*m)
 			}
@@ -71,7 +70,7 @@ var pageFuncs = template.FuncMap{
 	"decay":   decayPercent,
 	"points":  weightPoints,
 	"weighs":  weighs,
-	"stamp":   func(ms int64) api.Timestamp { return api.Timestamp(ms) },
+	"stamp":   func(ms int64) Timestamp { return Timestamp(ms) },
 	"minutes": workTime,
 	"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n\n") },
 	"use":     useWords,
@@ -128,9 +127,9 @@ type page struct {
 	Title   string
 	Origin  string
 	Version string
-	Me      *api.Agent // the logged-in agent, if any
-	CSRF    string     // the session's CSRF token, for forms
-	Feed    string     // the page's Atom feed, if it has one
+	Me      *Agent // the logged-in agent, if any
+	CSRF    string // the session's CSRF token, for forms
+	Feed    string // the page's Atom feed, if it has one
 	Data    any
 }
 
@@ -151,7 +150,7 @@ func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int
 			p.Me = &a
 		} else {
 			// The page still renders; the name is what is missing.
-			p.Me = &api.Agent{ID: sess.Agent, Name: "your account"}
+			p.Me = &Agent{ID: sess.Agent, Name: "your account"}
 		}
 	}
 	var buf bytes.Buffer
@@ -189,7 +188,7 @@ func (s *Server) webSession(r *nethttp.Request) (*meent.Session, string) {
 	if s.accounts == nil {
 		return nil, ""
 	}
-	c, err := r.Cookie(api.SessionCookie)
+	c, err := r.Cookie(SessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, ""
 	}
@@ -223,14 +222,14 @@ func checkFormCSRF(sess meent.Session, r *nethttp.Request) error {
 
 type homePage struct {
 	Checkpoint *checkpointView
-	Events     []api.Activity
+	Events     []Activity
 	Names      *names
 }
 
 type checkpointView struct {
 	Size int64
 	Root string
-	Time api.Timestamp
+	Time Timestamp
 	Note string
 }
 
@@ -239,7 +238,7 @@ func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	cp, err := s.node.Checkpoint(r.Context())
 	switch {
 	case err == nil:
-		data.Checkpoint = &checkpointView{Size: cp.Size, Root: b64(cp.Root[:]), Time: api.Timestamp(cp.Time), Note: string(cp.Note)}
+		data.Checkpoint = &checkpointView{Size: cp.Size, Root: b64(cp.Root[:]), Time: Timestamp(cp.Time), Note: string(cp.Note)}
 	case meent.ErrorCode(err) != meent.ENOTFOUND:
 		s.errorPage(w, r, err, 0)
 		return
@@ -255,11 +254,11 @@ func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type eventPage struct {
-	Event     api.Event
+	Event     Event
 	AgentID   string // the author, or the agent this event creates
 	DataJSON  string
 	Error     string // why the signature fails, if it does
-	Inclusion *api.InclusionProof
+	Inclusion *InclusionProof
 	ProofErr  string
 }
 
@@ -297,7 +296,7 @@ func (s *Server) pageEvent(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type agentsPage struct {
-	Agents      []api.Agent
+	Agents      []Agent
 	MembersOnly bool
 	NextAfter   int64
 }
@@ -324,8 +323,8 @@ func (s *Server) pageAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type agentPage struct {
-	Agent         api.Agent
-	Activity      []api.Activity
+	Agent         Agent
+	Activity      []Activity
 	Contributions []contributionRow
 	Balances      []balanceRow
 	Grants        []grantRow
@@ -334,7 +333,7 @@ type agentPage struct {
 
 // contributionRow is a contribution listed with the name of its commons.
 type contributionRow struct {
-	api.Contribution
+	Contribution
 	CommonsName string
 }
 
@@ -467,13 +466,13 @@ func (s *Server) postSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type accountPage struct {
-	Agent api.Agent
+	Agent Agent
 	Event string // hash of the event just submitted, after a change
 	Error string
 	Name  string
 
-	Tokens       []api.TokenInfo // see accounts.go
-	NewToken     string          // a token just made, shown this once
+	Tokens       []TokenInfo // see accounts.go
+	NewToken     string      // a token just made, shown this once
 	NewTokenName string
 	TokenError   string
 	Revoked      bool
