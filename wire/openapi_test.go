@@ -146,3 +146,48 @@ func diffJSON(at string, got, want any) []string {
 	slices.Sort(out)
 	return out
 }
+
+// TestOpenAPIPerArea: each area's fragment documents exactly the routes
+// that area registers, so an area never documents another's routes nor
+// leaves its own to the base.
+func TestOpenAPIPerArea(t *testing.T) {
+	t.Parallel()
+	documented := func(s *http.Server) []string {
+		var doc struct {
+			Paths map[string]map[string]any `json:"paths"`
+		}
+		if err := json.Unmarshal(s.OpenAPI(), &doc); err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for path, ops := range doc.Paths {
+			for method := range ops {
+				out = append(out, strings.ToUpper(method)+" "+path)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	for i, register := range Areas {
+		s := http.NewServer(http.Options{})
+		routesBefore, docBefore := routeKeys(s.Routes()), documented(s)
+		register(s)
+		var added, addedDoc []string
+		for _, r := range routeKeys(s.Routes()) {
+			if !slices.Contains(routesBefore, r) {
+				added = append(added, r)
+			}
+		}
+		for _, d := range documented(s) {
+			if !slices.Contains(docBefore, d) {
+				addedDoc = append(addedDoc, d)
+			}
+		}
+		if len(added) == 0 {
+			t.Errorf("area %d registers no route", i)
+		}
+		if !slices.Equal(added, addedDoc) {
+			t.Errorf("area %d registers %v but its fragment documents %v", i, added, addedDoc)
+		}
+	}
+}
