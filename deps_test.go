@@ -39,10 +39,14 @@ var layers = map[string]layer{
 	// adapter reads the request and hands them strings), so they are
 	// tested like rules; they may read the rules' vocabulary (commons.Exponent).
 	"view": {noIO: true, imports: []string{"root", "rules", "view"}},
+	// The JSON API's wire types (package api): what the server's areas
+	// write and the client reads, so neither imports the other.
+	"wire": {imports: []string{"root", "ledger", "rules"}},
 	// Adapters wrap one outside thing each; they never import each other
-	// (but see adapterUses for the SQL drivers over sqlstore).
-	"adapter": {imports: []string{"root", "ledger", "rules", "core", "view"}},
-	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "view", "adapter"}, modules: []string{""}},
+	// (but see adapterUses for the SQL drivers over sqlstore, and for the
+	// web layer's areas over the http core).
+	"adapter": {imports: []string{"root", "ledger", "rules", "core", "view", "wire"}},
+	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "view", "wire", "adapter", "wiring"}, modules: []string{""}},
 }
 
 // packages gives every package of the module its layer. A package not
@@ -68,11 +72,18 @@ var packages = map[string]string{
 	"postgres":   "adapter",
 	"blob":       "adapter",
 	"gitimport":  "adapter",
+	"api":        "wire",
 	"http":       "adapter",
-	"storetest":  "adapter",
-	"web/i18n":   "view",
-	"web/chart":  "view",
-	"cmd/meent":  "wiring",
+	"client":     "adapter",
+	// The web layer's areas: the JSON API and the pages of each area,
+	// adapters over the http core (see adapterUses).
+	"api/licenseapi": "adapter",
+	"api/privateapi": "adapter",
+	"storetest":      "adapter",
+	"web/i18n":       "view",
+	"web/chart":      "view",
+	"wire":           "wiring",
+	"cmd/meent":      "wiring",
 }
 
 // adapterUses lists, per adapter, the third-party modules it wraps and the
@@ -87,6 +98,14 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	"modcheck":  {modules: []string{"golang.org/x/mod/modfile", "golang.org/x/mod/module"}},
 	"http":      {modules: []string{"github.com/go-json-experiment/json", "github.com/prometheus/client_golang", "golang.org/x/mod/sumdb"}},
 	"storetest": {modules: []string{"golang.org/x/mod/sumdb"}},
+	// The Go client speaks the wire types (package api) and verifies what
+	// it reads; it never imports the server.
+	"client": {modules: []string{"golang.org/x/mod/sumdb"}},
+	// An area of the web layer registers its routes on the http core and
+	// uses its errors, auth and paging; the core never imports an area,
+	// and areas do not import each other.
+	"api/licenseapi": {adapters: []string{"http"}},
+	"api/privateapi": {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.
@@ -195,6 +214,8 @@ func TestDependencyRulesBite(t *testing.T) {
 		"a view helper doing I/O":            {ImportPath: module + "/web/i18n", Imports: []string{"net/http"}},
 		"a view helper importing an adapter": {ImportPath: module + "/web/chart", Imports: []string{module + "/http"}},
 		"a rule area importing a view":       {ImportPath: module + "/commons", Imports: []string{module + "/web/i18n"}},
+		"the client importing the server":    {ImportPath: module + "/client", Imports: []string{module + "/http"}},
+		"the wire types importing the core":  {ImportPath: module + "/api", Imports: []string{module + "/node"}},
 	}
 	for name, p := range cases {
 		if v := violations([]goPackage{p}, std); len(v) == 0 {
@@ -204,5 +225,9 @@ func TestDependencyRulesBite(t *testing.T) {
 	fine := goPackage{ImportPath: module + "/sqlite", Imports: []string{"fmt", module + "/sqlstore", "modernc.org/sqlite"}}
 	if v := violations([]goPackage{fine}, std); len(v) != 0 {
 		t.Errorf("the SQLite driver over sqlstore is refused: %v", v)
+	}
+	area := goPackage{ImportPath: module + "/api/licenseapi", Imports: []string{"fmt", module + "/http", module + "/api", module + "/license"}}
+	if v := violations([]goPackage{area}, std); len(v) != 0 {
+		t.Errorf("an area over the http core is refused: %v", v)
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/node"
 )
 
@@ -19,26 +20,10 @@ import (
 // session, that is a password: a stolen token cannot mint tokens that
 // would outlive its own revocation.
 
-// TokenInfo describes one API token; never its secret, which the node does
-// not keep.
-type TokenInfo struct {
-	ID       string     `json:"id"`
-	Name     string     `json:"name"`
-	Created  Timestamp  `json:"created"`
-	Expires  Timestamp  `json:"expires"`
-	LastUsed *Timestamp `json:"last_used"` // null when never used; recorded to the minute
-	Expired  bool       `json:"expired"`
-}
-
-// TokenList is GET /api/v1/tokens.
-type TokenList struct {
-	Tokens []TokenInfo `json:"tokens"`
-}
-
-func tokenInfo(t meent.Token, now time.Time) TokenInfo {
-	ti := TokenInfo{ID: t.ID, Name: t.Name, Created: Timestamp(t.Created), Expires: Timestamp(t.Expires), Expired: now.UnixMilli() >= t.Expires}
+func tokenInfo(t meent.Token, now time.Time) api.TokenInfo {
+	ti := api.TokenInfo{ID: t.ID, Name: t.Name, Created: api.Timestamp(t.Created), Expires: api.Timestamp(t.Expires), Expired: now.UnixMilli() >= t.Expires}
 	if t.LastUsed > 0 {
-		lu := Timestamp(t.LastUsed)
+		lu := api.Timestamp(t.LastUsed)
 		ti.LastUsed = &lu
 	}
 	return ti
@@ -64,7 +49,7 @@ func (s *Server) apiCreateToken(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, meent.Errorf(meent.EFORBIDDEN, "log in to make an API token; a token cannot make another"))
 		return
 	}
-	var req TokenRequest
+	var req api.TokenRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -79,7 +64,7 @@ func (s *Server) apiCreateToken(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusCreated, TokenResponse{Token: token, ID: t.ID, Name: t.Name, Expires: Timestamp(t.Expires)})
+	writeJSON(w, r, nethttp.StatusCreated, api.TokenResponse{Token: token, ID: t.ID, Name: t.Name, Expires: api.Timestamp(t.Expires)})
 }
 
 func (s *Server) apiTokens(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -94,7 +79,7 @@ func (s *Server) apiTokens(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	now := s.now()
-	out := TokenList{Tokens: make([]TokenInfo, 0, len(ts))}
+	out := api.TokenList{Tokens: make([]api.TokenInfo, 0, len(ts))}
 	for _, t := range ts {
 		out.Tokens = append(out.Tokens, tokenInfo(t, now))
 	}
@@ -164,13 +149,13 @@ func waitText(d time.Duration) string {
 }
 
 // accountTokens fills the account page's list of tokens.
-func (s *Server) accountTokens(r *nethttp.Request, agentID string) ([]TokenInfo, error) {
+func (s *Server) accountTokens(r *nethttp.Request, agentID string) ([]api.TokenInfo, error) {
 	ts, err := s.accounts.Tokens(r.Context(), agentID)
 	if err != nil {
 		return nil, err
 	}
 	now := s.now()
-	out := make([]TokenInfo, 0, len(ts))
+	out := make([]api.TokenInfo, 0, len(ts))
 	for _, t := range ts {
 		out = append(out, tokenInfo(t, now))
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/node"
 )
 
@@ -16,13 +17,13 @@ func (e *env) login(username, password string) (cookie string, csrf string) {
 	e.t.Helper()
 	r := e.do("POST", "/api/v1/sessions", []byte(`{"username":"`+username+`","password":"`+password+`"}`), "Content-Type", "application/json")
 	wantStatus(e.t, r, 200)
-	var lr LoginResponse
+	var lr api.LoginResponse
 	r.json(e.t, &lr)
-	c := cookieNamed(r.header, SessionCookie)
+	c := cookieNamed(r.header, api.SessionCookie)
 	if c == nil || lr.CSRF == "" {
 		e.t.Fatalf("login: cookie %v, response %s", c, r.body)
 	}
-	return SessionCookie + "=" + c.Value, lr.CSRF
+	return api.SessionCookie + "=" + c.Value, lr.CSRF
 }
 
 func TestAccounts(t *testing.T) {
@@ -30,7 +31,7 @@ func TestAccounts(t *testing.T) {
 	e := newEnv(t)
 	const pw = "correct horse battery"
 
-	var ada SignUpResponse
+	var ada api.SignUpResponse
 	t.Run("sign up", func(t *testing.T) {
 		r := e.do("POST", "/api/v1/accounts", []byte(`{"username":"ada","password":"`+pw+`","kind":"person","name":"Ada L."}`), "Content-Type", "application/json")
 		wantStatus(t, r, 201)
@@ -38,7 +39,7 @@ func TestAccounts(t *testing.T) {
 		if ada.Username != "ada" || len(ada.Agent) != 64 {
 			t.Fatalf("%+v", ada)
 		}
-		var a Agent
+		var a api.Agent
 		e.get("/api/v1/agents/"+ada.Agent).json(t, &a)
 		if a.Name != "Ada L." || a.Kind != agent.Person {
 			t.Errorf("agent %+v", a)
@@ -65,7 +66,7 @@ func TestAccounts(t *testing.T) {
 	t.Run("session cookie flags", func(t *testing.T) {
 		r := e.do("POST", "/api/v1/sessions", []byte(`{"username":"ada","password":"`+pw+`"}`), "Content-Type", "application/json")
 		wantStatus(t, r, 200)
-		c := cookieNamed(r.header, SessionCookie)
+		c := cookieNamed(r.header, api.SessionCookie)
 		if c == nil || !c.HttpOnly || c.SameSite != nethttp.SameSiteLaxMode || c.Path != "/" || c.Secure || c.MaxAge <= 0 {
 			t.Errorf("cookie %+v", c)
 		}
@@ -77,7 +78,7 @@ func TestAccounts(t *testing.T) {
 			t.Fatal(err)
 		}
 		r = secure.do("POST", "/api/v1/sessions", []byte(`{"username":"eve","password":"`+pw+`"}`), "Content-Type", "application/json")
-		if c := cookieNamed(r.header, SessionCookie); c == nil || !c.Secure || !c.HttpOnly {
+		if c := cookieNamed(r.header, api.SessionCookie); c == nil || !c.Secure || !c.HttpOnly {
 			t.Errorf("with SecureCookies: %+v", c)
 		}
 	})
@@ -87,12 +88,12 @@ func TestAccounts(t *testing.T) {
 	t.Run("CSRF protects cookie-authenticated writes", func(t *testing.T) {
 		body := []byte(`{"name":"laptop"}`)
 		wantProblem(t, e.do("POST", "/api/v1/tokens", body, "Content-Type", "application/json", "Cookie", cookie), 403, meent.EFORBIDDEN)
-		wantProblem(t, e.do("POST", "/api/v1/tokens", body, "Content-Type", "application/json", "Cookie", cookie, CSRFHeader, "wrong"), 403, meent.EFORBIDDEN)
+		wantProblem(t, e.do("POST", "/api/v1/tokens", body, "Content-Type", "application/json", "Cookie", cookie, api.CSRFHeader, "wrong"), 403, meent.EFORBIDDEN)
 		wantProblem(t, e.do("POST", "/api/v1/tokens", body, "Content-Type", "application/json"), 401, meent.EUNAUTHORIZED)
-		wantProblem(t, e.do("POST", "/api/v1/tokens", body, "Content-Type", "application/json", "Cookie", SessionCookie+"=forged", CSRFHeader, csrf), 401, meent.EUNAUTHORIZED)
-		r := e.do("POST", "/api/v1/tokens", body, "Content-Type", "application/json", "Cookie", cookie, CSRFHeader, csrf)
+		wantProblem(t, e.do("POST", "/api/v1/tokens", body, "Content-Type", "application/json", "Cookie", api.SessionCookie+"=forged", api.CSRFHeader, csrf), 401, meent.EUNAUTHORIZED)
+		r := e.do("POST", "/api/v1/tokens", body, "Content-Type", "application/json", "Cookie", cookie, api.CSRFHeader, csrf)
 		wantStatus(t, r, 201)
-		var tr TokenResponse
+		var tr api.TokenResponse
 		r.json(t, &tr)
 		if !strings.HasPrefix(tr.Token, "meent_") {
 			t.Fatalf("token %q", tr.Token)
@@ -105,17 +106,17 @@ func TestAccounts(t *testing.T) {
 		r := e.do("POST", "/api/v1/actions", []byte(`{"type":"agent.update","data":{"name":"Ada Lovelace"}}`),
 			"Content-Type", "application/json", "Authorization", "Bearer "+token)
 		wantStatus(t, r, 201)
-		var rc Receipt
+		var rc api.Receipt
 		r.json(t, &rc)
 		if rc.Index != before || rc.TreeSize != before+1 {
 			t.Errorf("receipt %+v", rc)
 		}
-		var ev Event
+		var ev api.Event
 		e.get("/api/v1/events/"+rc.Hash).json(t, &ev)
 		if ev.Author != ada.Agent || ev.Type != agent.TypeUpdate || !*ev.SignatureValid {
 			t.Errorf("event %+v", ev)
 		}
-		var a Agent
+		var a api.Agent
 		e.get("/api/v1/agents/"+ada.Agent).json(t, &a)
 		if a.Name != "Ada Lovelace" {
 			t.Errorf("name %q", a.Name)
@@ -137,7 +138,7 @@ func TestAccounts(t *testing.T) {
 		wantProblem(t, e.do("POST", "/api/v1/actions", []byte(`{"type":"agent.update","data":{"name":"A"}}`), "Content-Type", "application/json", "Authorization", "Bearer meent_nope"), 401, meent.EUNAUTHORIZED)
 		wantProblem(t, e.do("POST", "/api/v1/actions", []byte(`{"type":"agent.update","data":{"name":"A"}}`), "Content-Type", "application/json", "Authorization", "Basic abc"), 401, meent.EUNAUTHORIZED)
 		// A bad token is not rescued by a good cookie.
-		wantProblem(t, e.do("POST", "/api/v1/actions", []byte(`{"type":"agent.update","data":{"name":"A"}}`), "Content-Type", "application/json", "Authorization", "Bearer meent_nope", "Cookie", cookie, CSRFHeader, csrf), 401, meent.EUNAUTHORIZED)
+		wantProblem(t, e.do("POST", "/api/v1/actions", []byte(`{"type":"agent.update","data":{"name":"A"}}`), "Content-Type", "application/json", "Authorization", "Bearer meent_nope", "Cookie", cookie, api.CSRFHeader, csrf), 401, meent.EUNAUTHORIZED)
 		if e.size() != before {
 			t.Errorf("log grew from %d to %d", before, e.size())
 		}
@@ -146,7 +147,7 @@ func TestAccounts(t *testing.T) {
 	t.Run("actions with a session need CSRF", func(t *testing.T) {
 		body := []byte(`{"type":"agent.update","data":{"name":"Ada"}}`)
 		wantProblem(t, e.do("POST", "/api/v1/actions", body, "Content-Type", "application/json", "Cookie", cookie), 403, meent.EFORBIDDEN)
-		wantStatus(t, e.do("POST", "/api/v1/actions", body, "Content-Type", "application/json", "Cookie", cookie, CSRFHeader, csrf), 201)
+		wantStatus(t, e.do("POST", "/api/v1/actions", body, "Content-Type", "application/json", "Cookie", cookie, api.CSRFHeader, csrf), 201)
 	})
 
 	t.Run("client login, token and act", func(t *testing.T) {
@@ -176,7 +177,7 @@ func TestAccounts(t *testing.T) {
 		if _, err := e.client.CreateToken(ctx, s, "after logout"); meent.ErrorCode(err) != meent.EUNAUTHORIZED {
 			t.Errorf("session still works after logout: %v", err)
 		}
-		su, err := e.client.SignUp(ctx, SignUpRequest{Username: "grace", Password: pw})
+		su, err := e.client.SignUp(ctx, api.SignUpRequest{Username: "grace", Password: pw})
 		if err != nil || su.Username != "grace" {
 			t.Fatalf("client sign-up: %+v, %v", su, err)
 		}
@@ -185,12 +186,12 @@ func TestAccounts(t *testing.T) {
 	t.Run("logout", func(t *testing.T) {
 		c2, csrf2 := e.login("ada", pw)
 		wantProblem(t, e.do("DELETE", "/api/v1/sessions", nil, "Cookie", c2), 403, meent.EFORBIDDEN)
-		r := e.do("DELETE", "/api/v1/sessions", nil, "Cookie", c2, CSRFHeader, csrf2)
+		r := e.do("DELETE", "/api/v1/sessions", nil, "Cookie", c2, api.CSRFHeader, csrf2)
 		wantStatus(t, r, 204)
-		if c := cookieNamed(r.header, SessionCookie); c == nil || c.MaxAge >= 0 {
+		if c := cookieNamed(r.header, api.SessionCookie); c == nil || c.MaxAge >= 0 {
 			t.Errorf("cookie not cleared: %+v", c)
 		}
-		wantProblem(t, e.do("POST", "/api/v1/tokens", []byte(`{"name":"x"}`), "Content-Type", "application/json", "Cookie", c2, CSRFHeader, csrf2), 401, meent.EUNAUTHORIZED)
+		wantProblem(t, e.do("POST", "/api/v1/tokens", []byte(`{"name":"x"}`), "Content-Type", "application/json", "Cookie", c2, api.CSRFHeader, csrf2), 401, meent.EUNAUTHORIZED)
 		wantProblem(t, e.do("DELETE", "/api/v1/sessions", nil, "Authorization", "Bearer "+token), 400, meent.EINVALID)
 	})
 

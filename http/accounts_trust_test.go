@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/node"
 )
 
@@ -38,7 +39,7 @@ func TestTokenLifecycle(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	agentID, cookie, csrf := e.signUpAndLogin("ada")
-	session := []string{"Content-Type", "application/json", "Cookie", cookie, CSRFHeader, csrf}
+	session := []string{"Content-Type", "application/json", "Cookie", cookie, api.CSRFHeader, csrf}
 	act := func(token string) response {
 		return e.do("POST", "/api/v1/actions", []byte(`{"type":"agent.update","data":{"name":"Ada"}}`),
 			"Content-Type", "application/json", "Authorization", "Bearer "+token)
@@ -46,14 +47,14 @@ func TestTokenLifecycle(t *testing.T) {
 
 	r := e.do("POST", "/api/v1/tokens", []byte(`{"name":"backup","expires_in_days":30}`), session...)
 	wantStatus(t, r, 201)
-	var backup TokenResponse
+	var backup api.TokenResponse
 	r.json(t, &backup)
 	if d := time.Until(backup.Expires.Time()); d < 29*24*time.Hour || d > 30*24*time.Hour+time.Minute {
 		t.Errorf("a 30-day token expires in %s", d)
 	}
 	r = e.do("POST", "/api/v1/tokens", []byte(`{"name":"laptop"}`), session...)
 	wantStatus(t, r, 201)
-	var laptop TokenResponse
+	var laptop api.TokenResponse
 	r.json(t, &laptop)
 	if d := time.Until(laptop.Expires.Time()); d < 89*24*time.Hour || d > 90*24*time.Hour+time.Minute {
 		t.Errorf("a token with the default life expires in %s, want 90 days", d)
@@ -96,7 +97,7 @@ func TestTokenLifecycle(t *testing.T) {
 		if strings.Contains(string(r.body), laptop.Token) || strings.Contains(string(r.body), backup.Token) {
 			t.Fatalf("the list holds a secret: %s", r.body)
 		}
-		var l TokenList
+		var l api.TokenList
 		r.json(t, &l)
 		if len(l.Tokens) != 2 || l.Tokens[0].ID != laptop.ID || l.Tokens[1].ID != backup.ID {
 			t.Fatalf("list %+v", l)
@@ -109,7 +110,7 @@ func TestTokenLifecycle(t *testing.T) {
 
 	t.Run("logout leaves tokens, which the account page lists", func(t *testing.T) {
 		c2, csrf2 := e.login("ada", trustPW)
-		wantStatus(t, e.do("DELETE", "/api/v1/sessions", nil, "Cookie", c2, CSRFHeader, csrf2), 204)
+		wantStatus(t, e.do("DELETE", "/api/v1/sessions", nil, "Cookie", c2, api.CSRFHeader, csrf2), 204)
 		wantStatus(t, act(backup.Token), 201)
 		page := e.get("/account", "Cookie", cookie)
 		wantStatus(t, page, 200)
@@ -119,9 +120,9 @@ func TestTokenLifecycle(t *testing.T) {
 	t.Run("revocation takes effect at once", func(t *testing.T) {
 		// Without the CSRF header a session cannot revoke.
 		wantProblem(t, e.do("DELETE", "/api/v1/tokens/"+laptop.ID, nil, "Cookie", cookie), 403, meent.EFORBIDDEN)
-		wantStatus(t, e.do("DELETE", "/api/v1/tokens/"+laptop.ID, nil, "Cookie", cookie, CSRFHeader, csrf), 204)
+		wantStatus(t, e.do("DELETE", "/api/v1/tokens/"+laptop.ID, nil, "Cookie", cookie, api.CSRFHeader, csrf), 204)
 		wantProblem(t, act(laptop.Token), 401, meent.EUNAUTHORIZED)
-		wantProblem(t, e.do("DELETE", "/api/v1/tokens/"+laptop.ID, nil, "Cookie", cookie, CSRFHeader, csrf), 404, meent.ENOTFOUND)
+		wantProblem(t, e.do("DELETE", "/api/v1/tokens/"+laptop.ID, nil, "Cookie", cookie, api.CSRFHeader, csrf), 404, meent.ENOTFOUND)
 		// A token may revoke itself.
 		wantStatus(t, e.do("DELETE", "/api/v1/tokens/"+backup.ID, nil, "Authorization", "Bearer "+backup.Token), 204)
 		wantProblem(t, act(backup.Token), 401, meent.EUNAUTHORIZED)
@@ -129,11 +130,11 @@ func TestTokenLifecycle(t *testing.T) {
 
 	t.Run("another agent's token cannot be revoked", func(t *testing.T) {
 		_, cb, csrfb := e.signUpAndLogin("bob")
-		r := e.do("POST", "/api/v1/tokens", []byte(`{"name":"bob's"}`), "Content-Type", "application/json", "Cookie", cb, CSRFHeader, csrfb)
+		r := e.do("POST", "/api/v1/tokens", []byte(`{"name":"bob's"}`), "Content-Type", "application/json", "Cookie", cb, api.CSRFHeader, csrfb)
 		wantStatus(t, r, 201)
-		var bobs TokenResponse
+		var bobs api.TokenResponse
 		r.json(t, &bobs)
-		wantProblem(t, e.do("DELETE", "/api/v1/tokens/"+bobs.ID, nil, "Cookie", cookie, CSRFHeader, csrf), 404, meent.ENOTFOUND)
+		wantProblem(t, e.do("DELETE", "/api/v1/tokens/"+bobs.ID, nil, "Cookie", cookie, api.CSRFHeader, csrf), 404, meent.ENOTFOUND)
 		wantStatus(t, act(bobs.Token), 201)
 	})
 
@@ -150,7 +151,7 @@ func TestTokenLifecycle(t *testing.T) {
 		if !strings.Contains(p.Detail, "expired") {
 			t.Errorf("detail %q", p.Detail)
 		}
-		var l TokenList
+		var l api.TokenList
 		e.get("/api/v1/tokens", "Cookie", cookie).json(t, &l)
 		if len(l.Tokens) != 1 || !l.Tokens[0].Expired {
 			t.Errorf("list %+v", l)
@@ -169,7 +170,7 @@ func TestTokenLifecycle(t *testing.T) {
 			t.Errorf("the page with a secret is cacheable: %q", r.header.Get("Cache-Control"))
 		}
 		wantStatus(t, act(m), 201)
-		var l TokenList
+		var l api.TokenList
 		e.get("/api/v1/tokens", "Authorization", "Bearer "+m).json(t, &l)
 		var id string
 		for _, ti := range l.Tokens {

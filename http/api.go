@@ -17,201 +17,13 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/audit"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
 )
 
-// Wire types of the JSON API. They are shared by the server and Client,
-// and described in openapi.json. Evolution rule: add optional members,
-// never rename, remove or retype one; a breaking change is /api/v2.
-//
-// Hash encodings follow their source: event hashes (which name events and
-// agents) are lowercase hex, as in docs/ledger.md; Merkle tree hashes
-// (leaf, proof, root) are standard base64, as in checkpoints.
-
-// Timestamp is a time in Unix milliseconds, carried in JSON as an RFC 3339
-// string in UTC with millisecond precision: "2025-01-02T03:04:05.678Z".
-type Timestamp int64
-
-const timestampLayout = "2006-01-02T15:04:05.000Z07:00"
-
-// Time returns t as a time.Time.
-func (t Timestamp) Time() time.Time { return time.UnixMilli(int64(t)).UTC() }
-
-func (t Timestamp) String() string { return t.Time().Format(timestampLayout) }
-
-// MarshalJSON formats t as an RFC 3339 string.
-func (t Timestamp) MarshalJSON() ([]byte, error) { return strconv.AppendQuote(nil, t.String()), nil }
-
-// UnmarshalJSON parses an RFC 3339 string.
-func (t *Timestamp) UnmarshalJSON(b []byte) error {
-	var s string
-	if err := json.Unmarshal(b, &s); err != nil {
-		return err
-	}
-	tm, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return err
-	}
-	*t = Timestamp(tm.UnixMilli())
-	return nil
-}
-
-// NodeInfo is GET /api/v1/node.
-type NodeInfo struct {
-	LogOrigin      string     `json:"log_origin"`
-	VerifierKey    string     `json:"verifier_key"`
-	TreeSize       int64      `json:"tree_size"`
-	RootHash       []byte     `json:"root_hash"`       // base64
-	CheckpointTime *Timestamp `json:"checkpoint_time"` // null before the first event
-	Version        string     `json:"version"`
-	Agents         int        `json:"agents"`
-	Members        int        `json:"members"`
-}
-
-// Receipt is the answer to an accepted event: it is committed at Index and
-// covered by the checkpoint of TreeSize.
-type Receipt struct {
-	Index    int64  `json:"index"`
-	Hash     string `json:"hash"` // hex
-	TreeSize int64  `json:"tree_size"`
-}
-
-// Event is one event of the log. Entry holds the exact signed bytes and
-// is the authority; the other members are read from it. Data is the
-// event's data object as JSON (whitespace is not preserved).
-type Event struct {
-	Index  int64           `json:"index"`
-	Hash   string          `json:"hash"`   // hex SHA-256 of Entry
-	Type   string          `json:"type"`   //
-	Author string          `json:"author"` // agent ID; "" for agent.create
-	Key    []byte          `json:"key"`    // base64 Ed25519 public key that signed
-	Time   Timestamp       `json:"time"`   // as claimed by the signer
-	Data   json.RawMessage `json:"data"`
-	Entry  []byte          `json:"entry"` // base64
-
-	// Only on single-event responses:
-	SignatureValid *bool  `json:"signature_valid,omitempty"` // re-verified on every request
-	LeafHash       []byte `json:"leaf_hash,omitempty"`       // base64 RFC 6962 leaf hash
-}
-
-// EventList is GET /api/v1/events. NextBefore, present when the page is
-// full, is the "before" value that fetches the next (older) page.
-type EventList struct {
-	Events     []Event `json:"events"`
-	NextBefore *int64  `json:"next_before,omitempty"`
-	Next       string  `json:"next,omitempty"` // the same position as an opaque cursor
-}
-
-// InclusionProof is GET /api/v1/proofs/inclusion.
-type InclusionProof struct {
-	Index    int64    `json:"index"`
-	TreeSize int64    `json:"tree_size"`
-	LeafHash []byte   `json:"leaf_hash"`
-	Proof    [][]byte `json:"proof"`
-	RootHash []byte   `json:"root_hash"`
-}
-
-// ConsistencyProof is GET /api/v1/proofs/consistency.
-type ConsistencyProof struct {
-	Old     int64    `json:"old"`
-	New     int64    `json:"new"`
-	Proof   [][]byte `json:"proof"`
-	OldRoot []byte   `json:"old_root"`
-	NewRoot []byte   `json:"new_root"`
-}
-
-// StateDigest is GET /api/v1/state/digest: the digest of the node's
-// projections, the digest of each part (docs/ledger.md §8) and the log size
-// they reflect.
-type StateDigest struct {
-	Size   int64                `json:"size"`
-	Digest string               `json:"digest"` // hex
-	Parts  map[string]StatePart `json:"parts"`
-}
-
-// StatePart is the digest of one part of the state: its line count and
-// the SHA-256 (hex) over its sorted lines.
-type StatePart struct {
-	Lines  int    `json:"lines"`
-	SHA256 string `json:"sha256"`
-}
-
-// Agent is one agent; Keys only on GET /api/v1/agents/{id}.
-type Agent struct {
-	ID      string `json:"id"`
-	Kind    string `json:"kind"`
-	Name    string `json:"name"`
-	Created int64  `json:"created"` // log index of its agent.create
-	Role    string `json:"role"`    // "", "member" or "admin"
-	Keys    []Key  `json:"keys,omitempty"`
-}
-
-// Key is a key an agent authorised; Revoked is null while it is active.
-type Key struct {
-	Key     string `json:"key"` // base64
-	Added   int64  `json:"added"`
-	Revoked *int64 `json:"revoked"`
-}
-
-// AgentList is GET /api/v1/agents. NextAfter, present when the page is
-// full, is the "after" value that fetches the next page.
-type AgentList struct {
-	Agents    []Agent `json:"agents"`
-	NextAfter *int64  `json:"next_after,omitempty"`
-	Next      string  `json:"next,omitempty"` // the same position as an opaque cursor
-}
-
-// SignUpRequest is POST /api/v1/accounts.
-type SignUpRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-	Kind     string `json:"kind,omitempty"`
-	Name     string `json:"name,omitempty"`
-}
-
-// SignUpResponse is the answer to a sign-up.
-type SignUpResponse struct {
-	Agent    string `json:"agent"`
-	Username string `json:"username"`
-}
-
-// LoginRequest is POST /api/v1/sessions.
-type LoginRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-}
-
-// LoginResponse is the answer to a login; the session itself travels in
-// the cookie.
-type LoginResponse struct {
-	Agent   string    `json:"agent"`
-	CSRF    string    `json:"csrf"`
-	Expires Timestamp `json:"expires"`
-}
-
-// TokenRequest is POST /api/v1/tokens. ExpiresInDays is the token's
-// lifetime, 90 days when 0 or absent, at most 366.
-type TokenRequest struct {
-	Name          string `json:"name"`
-	ExpiresInDays int    `json:"expires_in_days,omitempty"`
-}
-
-// TokenResponse carries a new API token, shown this once, with the ID
-// that names it in GET /api/v1/tokens and DELETE /api/v1/tokens/{id}.
-type TokenResponse struct {
-	Token   string    `json:"token"`
-	ID      string    `json:"id"`
-	Name    string    `json:"name"`
-	Expires Timestamp `json:"expires"`
-}
-
-// ActionRequest is POST /api/v1/actions.
-type ActionRequest struct {
-	Type string          `json:"type"`
-	Data json.RawMessage `json:"data"`
-}
+// The wire types are in package api.
 
 // maxJSONBody bounds a JSON request body; an action carries event data,
 // so it must fit an entry and then some.
@@ -220,7 +32,6 @@ const maxJSONBody = 2 * ledger.MaxEntrySize
 // Listing limits.
 const (
 	defaultLimit = 100
-	maxLimit     = 1000
 )
 
 // emptyRoot is the RFC 6962 root of the empty tree, SHA-256 of nothing.
@@ -281,8 +92,8 @@ func queryLimit(r *nethttp.Request) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	if n < 1 || n > maxLimit {
-		return 0, meent.Errorf(meent.EINVALID, "limit must be between 1 and %d", maxLimit)
+	if n < 1 || n > api.MaxLimit {
+		return 0, meent.Errorf(meent.EINVALID, "limit must be between 1 and %d", api.MaxLimit)
 	}
 	return int(n), nil
 }
@@ -296,8 +107,8 @@ func (s *Server) apiNode(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, info)
 }
 
-func (s *Server) nodeInfo(r *nethttp.Request) (NodeInfo, error) {
-	info := NodeInfo{
+func (s *Server) nodeInfo(r *nethttp.Request) (api.NodeInfo, error) {
+	info := api.NodeInfo{
 		LogOrigin:   s.opts.Origin,
 		VerifierKey: s.opts.VerifierKey,
 		RootHash:    emptyRoot[:],
@@ -306,7 +117,7 @@ func (s *Server) nodeInfo(r *nethttp.Request) (NodeInfo, error) {
 	cp, err := s.node.Checkpoint(r.Context())
 	switch {
 	case err == nil:
-		t := Timestamp(cp.Time)
+		t := api.Timestamp(cp.Time)
 		info.TreeSize, info.RootHash, info.CheckpointTime = cp.Size, cp.Root[:], &t
 	case meent.ErrorCode(err) != meent.ENOTFOUND: // none yet: the empty tree
 		return info, err
@@ -346,7 +157,7 @@ func (s *Server) apiSubmit(w nethttp.ResponseWriter, r *nethttp.Request) {
 
 func (s *Server) writeReceipt(w nethttp.ResponseWriter, r *nethttp.Request, rc node.Receipt) {
 	w.Header().Set("Location", "/api/v1/events/"+rc.Hash.String())
-	writeJSON(w, r, nethttp.StatusCreated, Receipt{Index: rc.Index, Hash: rc.Hash.String(), TreeSize: rc.TreeSize})
+	writeJSON(w, r, nethttp.StatusCreated, api.Receipt{Index: rc.Index, Hash: rc.Hash.String(), TreeSize: rc.TreeSize})
 }
 
 func (s *Server) apiEvents(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -360,7 +171,7 @@ func (s *Server) apiEvents(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := EventList{Events: make([]Event, 0, len(recs))}
+	out := api.EventList{Events: make([]api.Event, 0, len(recs))}
 	for _, rec := range recs {
 		out.Events = append(out.Events, eventOf(rec))
 	}
@@ -401,18 +212,18 @@ func eventFilter(r *nethttp.Request) (meent.EventFilter, error) {
 	return f, nil
 }
 
-func eventOf(rec meent.Record) Event {
+func eventOf(rec meent.Record) api.Event {
 	data := json.RawMessage(rec.Data)
 	if len(data) == 0 {
 		data = json.RawMessage("{}")
 	}
-	return Event{
+	return api.Event{
 		Index:  rec.Index,
 		Hash:   hex.EncodeToString(rec.Hash[:]),
 		Type:   rec.Type,
 		Author: rec.Author,
 		Key:    rec.Key,
-		Time:   Timestamp(rec.Time),
+		Time:   api.Timestamp(rec.Time),
 		Data:   data,
 		Entry:  rec.Entry,
 	}
@@ -420,7 +231,7 @@ func eventOf(rec meent.Record) Event {
 
 // eventDetail is eventOf plus what a single-event view adds: the
 // signature checked again now, from the stored bytes, and the leaf hash.
-func eventDetail(rec meent.Record) Event {
+func eventDetail(rec meent.Record) api.Event {
 	e := eventOf(rec)
 	_, err := ledger.Decode(rec.Entry)
 	valid := err == nil
@@ -467,56 +278,56 @@ func (s *Server) apiInclusion(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 // inclusion answers an inclusion proof request by index or by hash.
-func (s *Server) inclusion(r *nethttp.Request) (InclusionProof, error) {
+func (s *Server) inclusion(r *nethttp.Request) (api.InclusionProof, error) {
 	q := r.URL.Query()
 	ctx := r.Context()
 	var rec meent.Record
 	var err error
 	switch {
 	case q.Has("hash") && q.Has("index"):
-		return InclusionProof{}, meent.Errorf(meent.EINVALID, "give index or hash, not both")
+		return api.InclusionProof{}, meent.Errorf(meent.EINVALID, "give index or hash, not both")
 	case q.Has("hash"):
 		h, err := ledger.ParseHash(q.Get("hash"))
 		if err != nil {
-			return InclusionProof{}, err
+			return api.InclusionProof{}, err
 		}
 		rec, err = s.node.Store().RecordByHash(ctx, h)
 		if err != nil {
-			return InclusionProof{}, err
+			return api.InclusionProof{}, err
 		}
 	case q.Has("index"):
 		idx, err := queryInt(r, "index", 0)
 		if err != nil {
-			return InclusionProof{}, err
+			return api.InclusionProof{}, err
 		}
 		rec, err = s.node.Store().RecordByIndex(ctx, idx)
 		if err != nil {
-			return InclusionProof{}, err
+			return api.InclusionProof{}, err
 		}
 	default:
-		return InclusionProof{}, meent.Errorf(meent.EINVALID, "index or hash is required")
+		return api.InclusionProof{}, meent.Errorf(meent.EINVALID, "index or hash is required")
 	}
 	size, err := queryInt(r, "size", 0)
 	if err != nil {
-		return InclusionProof{}, err
+		return api.InclusionProof{}, err
 	}
 	if size == 0 && q.Has("size") {
-		return InclusionProof{}, meent.Errorf(meent.EINVALID, "size must be at least 1")
+		return api.InclusionProof{}, meent.Errorf(meent.EINVALID, "size must be at least 1")
 	}
 	return s.proveInclusion(r, rec, size)
 }
 
-func (s *Server) proveInclusion(r *nethttp.Request, rec meent.Record, size int64) (InclusionProof, error) {
+func (s *Server) proveInclusion(r *nethttp.Request, rec meent.Record, size int64) (api.InclusionProof, error) {
 	proof, size, err := s.node.InclusionProof(r.Context(), rec.Index, size)
 	if err != nil {
-		return InclusionProof{}, err
+		return api.InclusionProof{}, err
 	}
 	root, err := s.node.TreeHash(r.Context(), size)
 	if err != nil {
-		return InclusionProof{}, err
+		return api.InclusionProof{}, err
 	}
 	leaf := ledger.LeafHash(rec.Entry)
-	out := InclusionProof{Index: rec.Index, TreeSize: size, LeafHash: leaf[:], RootHash: root[:], Proof: make([][]byte, len(proof))}
+	out := api.InclusionProof{Index: rec.Index, TreeSize: size, LeafHash: leaf[:], RootHash: root[:], Proof: make([][]byte, len(proof))}
 	for i := range proof {
 		out.Proof[i] = proof[i][:]
 	}
@@ -559,7 +370,7 @@ func (s *Server) apiConsistency(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := ConsistencyProof{Old: old, New: size, OldRoot: oldRoot[:], NewRoot: newRoot[:], Proof: make([][]byte, len(proof))}
+	out := api.ConsistencyProof{Old: old, New: size, OldRoot: oldRoot[:], NewRoot: newRoot[:], Proof: make([][]byte, len(proof))}
 	for i := range proof {
 		out.Proof[i] = proof[i][:]
 	}
@@ -577,7 +388,7 @@ const digestMaxAge = 10 * time.Second
 // share it instead of each scanning the tables.
 type digestCache struct {
 	mu       sync.Mutex
-	out      *StateDigest
+	out      *api.StateDigest
 	at       time.Time
 	computed int // how many times it was computed, for tests
 }
@@ -595,7 +406,7 @@ func (s *Server) apiStateDigest(w nethttp.ResponseWriter, r *nethttp.Request) {
 // digestMaxAge, and computes a new one otherwise. A digest names the log
 // size it reflects, so one computed a few seconds ago is still exact for
 // that size: an auditor replays the log to it.
-func (s *Server) stateDigest(r *nethttp.Request) (*StateDigest, error) {
+func (s *Server) stateDigest(r *nethttp.Request) (*api.StateDigest, error) {
 	c := &s.digests
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -606,9 +417,9 @@ func (s *Server) stateDigest(r *nethttp.Request) (*StateDigest, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := &StateDigest{Size: size, Digest: hex.EncodeToString(d.Total[:]), Parts: make(map[string]StatePart, len(d.Parts))}
+	out := &api.StateDigest{Size: size, Digest: hex.EncodeToString(d.Total[:]), Parts: make(map[string]api.StatePart, len(d.Parts))}
 	for name, p := range d.Parts {
-		out.Parts[name] = StatePart{Lines: p.Lines, SHA256: hex.EncodeToString(p.SHA256[:])}
+		out.Parts[name] = api.StatePart{Lines: p.Lines, SHA256: hex.EncodeToString(p.SHA256[:])}
 	}
 	c.out, c.at = out, s.now()
 	c.computed++
@@ -626,7 +437,7 @@ func (s *Server) apiAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := AgentList{Agents: make([]Agent, 0, len(views))}
+	out := api.AgentList{Agents: make([]api.Agent, 0, len(views))}
 	for _, v := range views {
 		out.Agents = append(out.Agents, agentOf(v, false))
 	}
@@ -666,12 +477,12 @@ func agentFilter(r *nethttp.Request) (meent.AgentFilter, error) {
 	return f, nil
 }
 
-func agentOf(v meent.AgentView, keys bool) Agent {
-	a := Agent{ID: v.ID, Kind: v.Kind, Name: v.Name, Created: v.Created, Role: v.Role}
+func agentOf(v meent.AgentView, keys bool) api.Agent {
+	a := api.Agent{ID: v.ID, Kind: v.Kind, Name: v.Name, Created: v.Created, Role: v.Role}
 	if keys {
-		a.Keys = make([]Key, 0, len(v.Keys))
+		a.Keys = make([]api.Key, 0, len(v.Keys))
 		for _, k := range v.Keys {
-			key := Key{Key: k.Key, Added: k.Added}
+			key := api.Key{Key: k.Key, Added: k.Added}
 			if k.Revoked >= 0 {
 				rev := k.Revoked
 				key.Revoked = &rev
@@ -704,7 +515,7 @@ func (s *Server) apiSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var req SignUpRequest
+	var req api.SignUpRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -715,7 +526,7 @@ func (s *Server) apiSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/agents/"+acct.Agent)
-	writeJSON(w, r, nethttp.StatusCreated, SignUpResponse{Agent: acct.Agent, Username: acct.Username})
+	writeJSON(w, r, nethttp.StatusCreated, api.SignUpResponse{Agent: acct.Agent, Username: acct.Username})
 }
 
 func (s *Server) apiLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -723,7 +534,7 @@ func (s *Server) apiLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var req LoginRequest
+	var req api.LoginRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -734,7 +545,7 @@ func (s *Server) apiLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	s.setSessionCookie(w, token, sess.Expires)
-	writeJSON(w, r, nethttp.StatusOK, LoginResponse{Agent: sess.Agent, CSRF: sess.CSRF, Expires: Timestamp(sess.Expires)})
+	writeJSON(w, r, nethttp.StatusOK, api.LoginResponse{Agent: sess.Agent, CSRF: sess.CSRF, Expires: api.Timestamp(sess.Expires)})
 }
 
 func (s *Server) apiLogout(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -762,7 +573,7 @@ func (s *Server) apiAct(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	var req ActionRequest
+	var req api.ActionRequest
 	if err := decodeJSON(w, r, &req); err != nil {
 		s.writeError(w, r, err)
 		return
@@ -783,17 +594,6 @@ func (s *Server) apiAct(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	s.writeReceipt(w, r, rc)
-}
-
-//go:embed openapi.json
-var openAPI []byte
-
-func (s *Server) apiOpenAPI(w nethttp.ResponseWriter, r *nethttp.Request) {
-	h := w.Header()
-	h.Set("Content-Type", "application/json")
-	h.Set("Cache-Control", "no-cache")
-	h.Set("Content-Length", strconv.Itoa(len(openAPI)))
-	w.Write(openAPI)
 }
 
 // b64 is the encoding of Merkle hashes in the API and pages.

@@ -6,15 +6,9 @@ import (
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/node"
 )
-
-// SessionCookie is the name of the cookie that holds a login session.
-const SessionCookie = "meent_session"
-
-// CSRFHeader carries the session's CSRF token on cookie-authenticated API
-// requests that change anything.
-const CSRFHeader = "X-CSRF-Token"
 
 // caller is who a request acts for.
 type caller struct {
@@ -49,7 +43,7 @@ func (s *Server) authenticate(r *nethttp.Request) (caller, error) {
 		}
 		return caller{agent: agent}, nil
 	}
-	c, err := r.Cookie(SessionCookie)
+	c, err := r.Cookie(api.SessionCookie)
 	if err != nil || c.Value == "" {
 		return caller{}, meent.Errorf(meent.EUNAUTHORIZED, "log in, or send an API token as \"Authorization: Bearer <token>\"")
 	}
@@ -85,7 +79,7 @@ func (s *Server) authenticateUnsafe(r *nethttp.Request) (caller, error) {
 // body was read in full only to be refused. The web forms, whose CSRF
 // token is a form field, read a body bounded to 64 KiB (formSession).
 func csrfFromRequest(r *nethttp.Request) string {
-	return r.Header.Get(CSRFHeader)
+	return r.Header.Get(api.CSRFHeader)
 }
 
 // setSessionCookie hands the browser its session. HttpOnly keeps it from
@@ -93,7 +87,7 @@ func csrfFromRequest(r *nethttp.Request) string {
 // TLS) off plain HTTP.
 func (s *Server) setSessionCookie(w nethttp.ResponseWriter, token string, expires int64) {
 	nethttp.SetCookie(w, &nethttp.Cookie{
-		Name:     SessionCookie,
+		Name:     api.SessionCookie,
 		Value:    token,
 		Path:     "/",
 		Expires:  time.UnixMilli(expires),
@@ -106,7 +100,7 @@ func (s *Server) setSessionCookie(w nethttp.ResponseWriter, token string, expire
 
 func (s *Server) clearSessionCookie(w nethttp.ResponseWriter) {
 	nethttp.SetCookie(w, &nethttp.Cookie{
-		Name:     SessionCookie,
+		Name:     api.SessionCookie,
 		Value:    "",
 		Path:     "/",
 		MaxAge:   -1,

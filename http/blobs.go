@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/node"
 )
 
@@ -16,12 +17,6 @@ import (
 
 // DefaultMaxBlobSize is the upload limit when Options.MaxBlobSize is 0.
 const DefaultMaxBlobSize = 32 << 20
-
-// BlobInfo is the answer to an upload.
-type BlobInfo struct {
-	Hash string `json:"hash"` // lowercase hex SHA-256
-	Size int64  `json:"size"` // bytes
-}
 
 func (s *Server) blobStore() (meent.BlobStore, error) {
 	if s.opts.Blobs == nil {
@@ -47,7 +42,7 @@ func (s *Server) authenticateUpload(r *nethttp.Request) (caller, error) {
 		return c, err
 	}
 	if c.session != nil {
-		if err := node.CheckCSRF(*c.session, r.Header.Get(CSRFHeader)); err != nil {
+		if err := node.CheckCSRF(*c.session, r.Header.Get(api.CSRFHeader)); err != nil {
 			return c, err
 		}
 	}
@@ -94,7 +89,7 @@ func (s *Server) upload(w nethttp.ResponseWriter, r *nethttp.Request, expected s
 		return
 	}
 	w.Header().Set("Location", "/api/v1/blobs/"+hash)
-	writeJSON(w, r, nethttp.StatusCreated, BlobInfo{Hash: hash, Size: size})
+	writeJSON(w, r, nethttp.StatusCreated, api.BlobInfo{Hash: hash, Size: size})
 }
 
 func (s *Server) apiGetBlob(w nethttp.ResponseWriter, r *nethttp.Request) {

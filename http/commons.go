@@ -13,6 +13,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 )
@@ -25,164 +26,6 @@ import (
 // on the reader's clock (the time left on a claim) or on several objects
 // (a fork's lineage).
 
-// Money is an exact amount in minor units of a currency.
-type Money struct {
-	Amount   int64  `json:"amount"`
-	Currency string `json:"currency"`
-}
-
-// CommonsRef names a commons.
-type CommonsRef struct {
-	ID   string `json:"id"`
-	Name string `json:"name"`
-}
-
-// Commons is one commons. Created and Updated are log indexes.
-type Commons struct {
-	ID            string       `json:"id"` // hash of its commons.create (or commons.fork) event
-	Name          string       `json:"name"`
-	Description   string       `json:"description"`
-	Kind          string       `json:"kind"`
-	Links         []string     `json:"links"`
-	Approvals     int          `json:"approvals"` // accepts a contribution needs
-	ValuePolicy   string       `json:"value_policy,omitempty"`
-	LicensePolicy string       `json:"license_policy,omitempty"`
-	Maintainers   []string     `json:"maintainers"`
-	Creator       string       `json:"creator"`
-	Created       int64        `json:"created"`
-	Updated       int64        `json:"updated"`
-	ForkOf        *CommonsRef  `json:"fork_of,omitempty"`   // the commons this one forked
-	ForkedAt      *int64       `json:"forked_at,omitempty"` // log index of the fork
-	Forks         []CommonsRef `json:"forks"`
-}
-
-// CommonsList is GET /api/v1/commons.
-type CommonsList struct {
-	Commons []Commons `json:"commons"`
-	Next    string    `json:"next,omitempty"` // the cursor of the next page (see page.go)
-}
-
-// Evidence backs a contribution: exactly one of URL, Blob (the SHA-256 of
-// a file in the node's blob store, at /api/v1/blobs/{hash}) or Commit.
-type Evidence struct {
-	URL    string `json:"url,omitempty"`
-	Blob   string `json:"blob,omitempty"`
-	Commit string `json:"commit,omitempty"`
-	Note   string `json:"note,omitempty"`
-}
-
-// Quantities measure a contribution.
-type Quantities struct {
-	Minutes      int64  `json:"minutes,omitempty"`
-	LinesAdded   int64  `json:"lines_added,omitempty"`
-	LinesRemoved int64  `json:"lines_removed,omitempty"`
-	Amount       *Money `json:"amount,omitempty"`
-}
-
-// Step is one event in a contribution's history.
-type Step struct {
-	Index  int64     `json:"index"`
-	Event  string    `json:"event,omitempty"` // its hash
-	Time   Timestamp `json:"time"`
-	Agent  string    `json:"agent"`
-	Action string    `json:"action"` // submit, revise, accept, reject, changes, dispute, uphold, overturn, endorse, import, amend-lines
-	Reason string    `json:"reason,omitempty"`
-}
-
-// Contribution is one contribution. History is only on
-// GET /api/v1/contributions/{id}; FromCommons only in a lineage listing,
-// on contributions recognised from an upstream commons.
-type Contribution struct {
-	ID           string     `json:"id"` // hash of its contribution.submit
-	Commons      string     `json:"commons"`
-	Contributor  string     `json:"contributor"`
-	Kind         string     `json:"kind"`
-	Title        string     `json:"title"`
-	Description  string     `json:"description"`
-	Evidence     []Evidence `json:"evidence"`
-	Quantities   Quantities `json:"quantities"`
-	Need         string     `json:"need,omitempty"`
-	Status       string     `json:"status"`
-	Revision     int        `json:"revision"`
-	Approvals    []string   `json:"approvals"`
-	Rejecters    []string   `json:"rejecters"`
-	Disputes     int        `json:"disputes"`
-	Endorsements []string   `json:"endorsements"`
-	Submitted    int64      `json:"submitted"` // log index
-	SubmittedAt  Timestamp  `json:"submitted_at"`
-	Decided      *int64     `json:"decided,omitempty"` // log index of acceptance or final rejection
-	Updated      int64      `json:"updated"`
-	History      []Step     `json:"history,omitempty"`
-	FromCommons  string     `json:"from_commons,omitempty"`
-}
-
-// ContributionList is a list of contributions, newest first.
-type ContributionList struct {
-	Contributions []Contribution `json:"contributions"`
-	Next          string         `json:"next,omitempty"`
-}
-
-// Priority is one member's view of a need's urgency, 1 (low) to 5 (urgent).
-type Priority struct {
-	Agent    string `json:"agent"`
-	Priority int    `json:"priority"`
-}
-
-// Pledge is money an agent promises toward a need.
-type Pledge struct {
-	Agent    string `json:"agent"`
-	Amount   int64  `json:"amount"`
-	Currency string `json:"currency"`
-}
-
-// Money returns the pledged amount.
-func (p Pledge) Money() Money { return Money{Amount: p.Amount, Currency: p.Currency} }
-
-// ActiveClaim is a claim whose lease has not ended, as of the request.
-type ActiveClaim struct {
-	Agent           string    `json:"agent"`
-	Since           Timestamp `json:"since"`
-	Expires         Timestamp `json:"expires"`
-	TimeLeftSeconds int64     `json:"time_left_seconds"`
-}
-
-// Need is one need on the board, with what the node computes for it at
-// the time of the request: the number of +1s, the mean and highest
-// priority, the pledge total, the claims still running and when the last
-// of them ends.
-type Need struct {
-	ID            string        `json:"id"` // hash of its need.post
-	Commons       string        `json:"commons"`
-	Poster        string        `json:"poster"`
-	Title         string        `json:"title"`
-	Description   string        `json:"description"`
-	Bounty        *Money        `json:"bounty,omitempty"`
-	MaxClaimants  int           `json:"max_claimants"`
-	Status        string        `json:"status"` // open or closed
-	PlusOnes      int           `json:"plus_ones"`
-	PlusOneAgents []string      `json:"plus_one_agents"`
-	Priority      float64       `json:"priority"`     // mean of the members' priorities, 2 decimals; 0 when none
-	PriorityMax   int           `json:"priority_max"` // 0 when none
-	Priorities    []Priority    `json:"priorities"`
-	Pledges       []Pledge      `json:"pledges"`
-	PledgeTotal   *Money        `json:"pledge_total"` // null when nothing is pledged
-	ActiveClaims  []ActiveClaim `json:"active_claims"`
-	FreeSlots     int           `json:"free_slots"` // claims still possible
-	LeaseEnd      *Timestamp    `json:"lease_end"`  // when the last active claim ends; null when unclaimed
-	ClosedBy      string        `json:"closed_by,omitempty"`
-	CloseReason   string        `json:"close_reason,omitempty"`
-	Created       int64         `json:"created"`
-	CreatedAt     Timestamp     `json:"created_at"`
-	Updated       int64         `json:"updated"`
-}
-
-// NeedList is GET /api/v1/commons/{id}/needs.
-type NeedList struct {
-	Sort  string `json:"sort"`
-	Needs []Need `json:"needs"`
-	Next  string `json:"next,omitempty"`
-}
-
 // scanLimit bounds how many objects a listing that filters or sorts in
 // memory reads from the store (the store's own maximum).
 const scanLimit = 1000
@@ -190,16 +33,7 @@ const scanLimit = 1000
 // maxLineage bounds how far up a chain of forks lineage looks.
 const maxLineage = 100
 
-// Need board orders.
-const (
-	SortSignals  = "signals"  // most +1s first, then priority, pledges, age
-	SortPriority = "priority" // highest mean priority first
-	SortPledges  = "pledges"  // largest pledge total first
-	SortAge      = "age"      // oldest first: what has waited longest
-	SortNewest   = "newest"   // newest first
-)
-
-var needSorts = []string{SortSignals, SortPriority, SortPledges, SortAge, SortNewest}
+var needSorts = []string{api.SortSignals, api.SortPriority, api.SortPledges, api.SortAge, api.SortNewest}
 
 // decodeObject decodes a stored object's document as the rules package
 // wrote it.
@@ -295,23 +129,23 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func moneyOf(m *commons.Money) *Money {
+func moneyOf(m *commons.Money) *api.Money {
 	if m == nil {
 		return nil
 	}
-	return &Money{Amount: m.Amount, Currency: m.Currency}
+	return &api.Money{Amount: m.Amount, Currency: m.Currency}
 }
 
 // commonsOf converts a commons, naming its upstream and its forks.
-func (o *objects) commonsOf(c *commons.Commons) Commons {
-	out := Commons{
+func (o *objects) commonsOf(c *commons.Commons) api.Commons {
+	out := api.Commons{
 		ID: c.ID, Name: c.Name, Description: c.Description, Kind: c.Kind, Links: nonNil(c.Links),
 		Approvals: c.Approvals, ValuePolicy: c.ValuePolicy, LicensePolicy: c.LicensePolicy,
 		Maintainers: nonNil(c.Maintainers), Creator: c.Creator, Created: c.Created, Updated: c.Updated,
-		Forks: []CommonsRef{},
+		Forks: []api.CommonsRef{},
 	}
 	if c.ForkOf != "" {
-		ref := CommonsRef{ID: c.ForkOf}
+		ref := api.CommonsRef{ID: c.ForkOf}
 		if up, err := o.commons(c.ForkOf); err == nil {
 			ref.Name = up.Name
 		}
@@ -319,7 +153,7 @@ func (o *objects) commonsOf(c *commons.Commons) Commons {
 		out.ForkOf, out.ForkedAt = &ref, &at
 	}
 	for _, id := range c.Forks {
-		ref := CommonsRef{ID: id}
+		ref := api.CommonsRef{ID: id}
 		if f, err := o.commons(id); err == nil {
 			ref.Name = f.Name
 		}
@@ -328,19 +162,19 @@ func (o *objects) commonsOf(c *commons.Commons) Commons {
 	return out
 }
 
-func contributionOf(k *commons.Contribution) Contribution {
-	out := Contribution{
+func contributionOf(k *commons.Contribution) api.Contribution {
+	out := api.Contribution{
 		ID: k.ID, Commons: k.Commons, Contributor: k.Contributor, Kind: k.Kind, Title: k.Title,
-		Description: k.Description, Evidence: []Evidence{}, Need: k.Need, Status: k.Status, Revision: k.Revision,
+		Description: k.Description, Evidence: []api.Evidence{}, Need: k.Need, Status: k.Status, Revision: k.Revision,
 		Approvals: nonNil(k.Approvals), Rejecters: nonNil(k.Rejecters), Disputes: k.Disputes,
-		Endorsements: nonNil(k.Endorsements), Submitted: k.Submitted, SubmittedAt: Timestamp(k.SubmittedAt), Updated: k.Updated,
-		Quantities: Quantities{
+		Endorsements: nonNil(k.Endorsements), Submitted: k.Submitted, SubmittedAt: api.Timestamp(k.SubmittedAt), Updated: k.Updated,
+		Quantities: api.Quantities{
 			Minutes: k.Quantities.Minutes, LinesAdded: k.Quantities.LinesAdded, LinesRemoved: k.Quantities.LinesRemoved,
 			Amount: moneyOf(k.Quantities.Amount),
 		},
 	}
 	for _, e := range k.Evidence {
-		out.Evidence = append(out.Evidence, Evidence{URL: e.URL, Blob: e.Blob, Commit: e.Commit, Note: e.Note})
+		out.Evidence = append(out.Evidence, api.Evidence{URL: e.URL, Blob: e.Blob, Commit: e.Commit, Note: e.Note})
 	}
 	if k.Decided > 0 {
 		d := k.Decided
@@ -350,18 +184,18 @@ func contributionOf(k *commons.Contribution) Contribution {
 }
 
 // needOf converts a need and computes its signals and claims as of now.
-func needOf(n *commons.Need, now time.Time) Need {
-	out := Need{
+func needOf(n *commons.Need, now time.Time) api.Need {
+	out := api.Need{
 		ID: n.ID, Commons: n.Commons, Poster: n.Poster, Title: n.Title, Description: n.Description,
 		Bounty: moneyOf(n.Bounty), MaxClaimants: n.MaxClaimants, Status: n.Status,
 		PlusOnes: len(n.PlusOnes), PlusOneAgents: nonNil(n.PlusOnes),
-		Priorities: []Priority{}, Pledges: []Pledge{}, ActiveClaims: []ActiveClaim{},
+		Priorities: []api.Priority{}, Pledges: []api.Pledge{}, ActiveClaims: []api.ActiveClaim{},
 		ClosedBy: n.ClosedBy, CloseReason: n.CloseReason,
-		Created: n.Created, CreatedAt: Timestamp(n.CreatedAt), Updated: n.Updated,
+		Created: n.Created, CreatedAt: api.Timestamp(n.CreatedAt), Updated: n.Updated,
 	}
 	sum := 0
 	for _, p := range n.Priorities {
-		out.Priorities = append(out.Priorities, Priority{Agent: p.Agent, Priority: p.Priority})
+		out.Priorities = append(out.Priorities, api.Priority{Agent: p.Agent, Priority: p.Priority})
 		sum += p.Priority
 		out.PriorityMax = max(out.PriorityMax, p.Priority)
 	}
@@ -369,21 +203,21 @@ func needOf(n *commons.Need, now time.Time) Need {
 		out.Priority = math.Round(float64(sum)/float64(len(n.Priorities))*100) / 100
 	}
 	for _, p := range n.Pledges {
-		out.Pledges = append(out.Pledges, Pledge{Agent: p.Agent, Amount: p.Amount, Currency: p.Currency})
+		out.Pledges = append(out.Pledges, api.Pledge{Agent: p.Agent, Amount: p.Amount, Currency: p.Currency})
 	}
 	if len(n.Pledges) > 0 {
 		t := n.PledgeTotal()
-		out.PledgeTotal = &Money{Amount: t.Amount, Currency: t.Currency}
+		out.PledgeTotal = &api.Money{Amount: t.Amount, Currency: t.Currency}
 	}
 	ms := now.UnixMilli()
 	if n.Status == commons.NeedOpen {
 		for _, c := range n.ActiveClaims(ms) {
-			out.ActiveClaims = append(out.ActiveClaims, ActiveClaim{
-				Agent: c.Agent, Since: Timestamp(c.Since), Expires: Timestamp(c.Expires),
+			out.ActiveClaims = append(out.ActiveClaims, api.ActiveClaim{
+				Agent: c.Agent, Since: api.Timestamp(c.Since), Expires: api.Timestamp(c.Expires),
 				TimeLeftSeconds: (c.Expires - ms + 999) / 1000,
 			})
-			if out.LeaseEnd == nil || Timestamp(c.Expires) > *out.LeaseEnd {
-				end := Timestamp(c.Expires)
+			if out.LeaseEnd == nil || api.Timestamp(c.Expires) > *out.LeaseEnd {
+				end := api.Timestamp(c.Expires)
 				out.LeaseEnd = &end
 			}
 		}
@@ -394,23 +228,23 @@ func needOf(n *commons.Need, now time.Time) Need {
 
 // sortNeeds orders a board. Ties fall back to age, oldest first, then ID,
 // so the order is total and stable across requests.
-func sortNeeds(ns []Need, by string) {
-	pledge := func(n Need) int64 {
+func sortNeeds(ns []api.Need, by string) {
+	pledge := func(n api.Need) int64 {
 		if n.PledgeTotal == nil {
 			return 0
 		}
 		return n.PledgeTotal.Amount
 	}
-	slices.SortFunc(ns, func(a, b Need) int {
+	slices.SortFunc(ns, func(a, b api.Need) int {
 		var c int
 		switch by {
-		case SortSignals:
+		case api.SortSignals:
 			c = cmp.Or(cmp.Compare(b.PlusOnes, a.PlusOnes), cmp.Compare(b.Priority, a.Priority), cmp.Compare(pledge(b), pledge(a)))
-		case SortPriority:
+		case api.SortPriority:
 			c = cmp.Or(cmp.Compare(b.Priority, a.Priority), cmp.Compare(b.PriorityMax, a.PriorityMax), cmp.Compare(b.PlusOnes, a.PlusOnes))
-		case SortPledges:
+		case api.SortPledges:
 			c = cmp.Or(cmp.Compare(pledge(b), pledge(a)), cmp.Compare(b.PlusOnes, a.PlusOnes))
-		case SortNewest:
+		case api.SortNewest:
 			return cmp.Or(cmp.Compare(b.Created, a.Created), cmp.Compare(a.ID, b.ID))
 		}
 		return cmp.Or(c, cmp.Compare(a.Created, b.Created), cmp.Compare(a.ID, b.ID))
@@ -427,7 +261,7 @@ type boardQuery struct {
 
 func parseBoardQuery(r *nethttp.Request) (boardQuery, error) {
 	q := r.URL.Query()
-	b := boardQuery{Status: cmp.Or(q.Get("status"), commons.NeedOpen), Sort: cmp.Or(q.Get("sort"), SortSignals), Claimed: q.Get("claimed")}
+	b := boardQuery{Status: cmp.Or(q.Get("status"), commons.NeedOpen), Sort: cmp.Or(q.Get("sort"), api.SortSignals), Claimed: q.Get("claimed")}
 	if !slices.Contains([]string{commons.NeedOpen, commons.NeedClosed, "all"}, b.Status) {
 		return b, meent.Errorf(meent.EINVALID, "status must be open, closed or all")
 	}
@@ -444,7 +278,7 @@ func parseBoardQuery(r *nethttp.Request) (boardQuery, error) {
 
 // board returns the needs of a commons, filtered and sorted. It considers
 // the scanLimit newest needs of the asked status.
-func (s *Server) board(o *objects, commonsID string, b boardQuery) ([]Need, error) {
+func (s *Server) board(o *objects, commonsID string, b boardQuery) ([]api.Need, error) {
 	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Limit: scanLimit, Desc: true}
 	if b.Status == "all" {
 		f.Status = ""
@@ -454,7 +288,7 @@ func (s *Server) board(o *objects, commonsID string, b boardQuery) ([]Need, erro
 		return nil, err
 	}
 	now := s.now()
-	out := make([]Need, 0, len(ns))
+	out := make([]api.Need, 0, len(ns))
 	for _, n := range ns {
 		v := needOf(n, now)
 		if b.Claimed == "1" && len(v.ActiveClaims) == 0 || b.Claimed == "0" && len(v.ActiveClaims) > 0 {
@@ -505,12 +339,12 @@ func ancestry(o *objects, c *commons.Commons) ([]upstream, error) {
 // when status is "" or accepted). It is commons.State.Recognised computed
 // from stored objects; upstream ones carry FromCommons. Each commons
 // contributes at most scanLimit contributions.
-func (s *Server) lineage(o *objects, c *commons.Commons, status string, withUpstream bool) ([]Contribution, error) {
+func (s *Server) lineage(o *objects, c *commons.Commons, status string, withUpstream bool) ([]api.Contribution, error) {
 	own, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: c.ID, Status: status, Limit: scanLimit, Desc: true})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Contribution, 0, len(own))
+	out := make([]api.Contribution, 0, len(own))
 	for _, k := range own {
 		out = append(out, contributionOf(k))
 	}
@@ -534,7 +368,7 @@ func (s *Server) lineage(o *objects, c *commons.Commons, status string, withUpst
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Contribution) int { return cmp.Compare(b.Submitted, a.Submitted) })
+	slices.SortStableFunc(out, func(a, b api.Contribution) int { return cmp.Compare(b.Submitted, a.Submitted) })
 	return out, nil
 }
 
@@ -566,7 +400,7 @@ func (s *Server) apiCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := CommonsList{Commons: make([]Commons, 0, len(cs)), Next: next}
+	out := api.CommonsList{Commons: make([]api.Commons, 0, len(cs)), Next: next}
 	for _, c := range cs {
 		out.Commons = append(out.Commons, o.commonsOf(c))
 	}
@@ -577,7 +411,7 @@ func (s *Server) apiCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
 // commonsList lists commons, newest first, optionally of one kind. The
 // kind is not a stored column, so with a kind the scanLimit newest commons
 // are filtered.
-func (s *Server) commonsList(r *nethttp.Request) ([]Commons, error) {
+func (s *Server) commonsList(r *nethttp.Request) ([]api.Commons, error) {
 	kind := r.URL.Query().Get("kind")
 	if kind != "" && !slices.Contains(commons.CommonsKinds, kind) {
 		return nil, meent.Errorf(meent.EINVALID, "kind must be one of %v", commons.CommonsKinds)
@@ -595,7 +429,7 @@ func (s *Server) commonsList(r *nethttp.Request) ([]Commons, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := []Commons{}
+	out := []api.Commons{}
 	for _, c := range cs {
 		if (kind == "" || c.Kind == kind) && len(out) < limit {
 			out = append(out, o.commonsOf(c))
@@ -666,7 +500,7 @@ func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Re
 		return
 	}
 	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, ContributionList{Contributions: ks, Next: next})
+	writeJSON(w, r, nethttp.StatusOK, api.ContributionList{Contributions: ks, Next: next})
 }
 
 // lineagePage is one page of lineage: the commons' own contributions and
@@ -674,7 +508,7 @@ func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Re
 // ID), after q's cursor. Each source is read from the cursor on with the
 // store's keyset cursor, so a page costs a few queries however long the
 // history; the first q.Limit of their merge are the page.
-func (s *Server) lineagePage(o *objects, c *commons.Commons, status string, withUpstream bool, q pageQuery) ([]Contribution, string, error) {
+func (s *Server) lineagePage(o *objects, c *commons.Commons, status string, withUpstream bool, q pageQuery) ([]api.Contribution, string, error) {
 	type source struct {
 		id   string
 		keep func(*commons.Contribution) bool
@@ -720,7 +554,7 @@ func (s *Server) lineagePage(o *objects, c *commons.Commons, status string, with
 	if len(all) > q.Limit {
 		all, more = all[:q.Limit], true
 	}
-	out := make([]Contribution, 0, len(all))
+	out := make([]api.Contribution, 0, len(all))
 	for _, it := range all {
 		v := contributionOf(it.k)
 		v.FromCommons = it.from
@@ -765,7 +599,7 @@ func (s *Server) apiAgentContributions(w nethttp.ResponseWriter, r *nethttp.Requ
 		s.writeError(w, r, err)
 		return
 	}
-	out := ContributionList{Contributions: make([]Contribution, 0, len(ks)), Next: next}
+	out := api.ContributionList{Contributions: make([]api.Contribution, 0, len(ks)), Next: next}
 	for _, k := range ks {
 		out.Contributions = append(out.Contributions, contributionOf(k))
 	}
@@ -775,22 +609,22 @@ func (s *Server) apiAgentContributions(w nethttp.ResponseWriter, r *nethttp.Requ
 
 // contributionDetail returns a contribution with its full history, each
 // step with the hash of its event.
-func (s *Server) contributionDetail(ctx context.Context, o *objects, id string) (Contribution, error) {
+func (s *Server) contributionDetail(ctx context.Context, o *objects, id string) (api.Contribution, error) {
 	if err := parseID(id, "contribution"); err != nil {
-		return Contribution{}, err
+		return api.Contribution{}, err
 	}
 	k, err := o.contribution(id)
 	if err != nil {
-		return Contribution{}, err
+		return api.Contribution{}, err
 	}
 	out := contributionOf(k)
-	out.History = make([]Step, 0, len(k.History))
+	out.History = make([]api.Step, 0, len(k.History))
 	for _, st := range k.History {
-		step := Step{Index: st.Index, Time: Timestamp(st.Time), Agent: st.Agent, Action: st.Action, Reason: st.Reason}
+		step := api.Step{Index: st.Index, Time: api.Timestamp(st.Time), Agent: st.Agent, Action: st.Action, Reason: st.Reason}
 		if rec, err := s.node.Store().RecordByIndex(ctx, st.Index); err == nil {
 			step.Event = ledger.Hash(rec.Hash).String()
 		} else if meent.ErrorCode(err) != meent.ENOTFOUND {
-			return Contribution{}, err
+			return api.Contribution{}, err
 		}
 		out.History = append(out.History, step)
 	}
@@ -841,7 +675,7 @@ func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, NeedList{Sort: b.Sort, Needs: ns, Next: next})
+	writeJSON(w, r, nethttp.StatusOK, api.NeedList{Sort: b.Sort, Needs: ns, Next: next})
 }
 
 // boardPage is one page of a needs board. The board is sorted in memory
@@ -850,13 +684,13 @@ func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
 // orders by signals, priority and pledges change as members act, so a
 // need that moved may show twice or not at all across pages; newest and
 // age are fixed orders. A cursor whose need left the board is refused.
-func (s *Server) boardPage(o *objects, commonsID string, b boardQuery, q pageQuery) ([]Need, string, error) {
+func (s *Server) boardPage(o *objects, commonsID string, b boardQuery, q pageQuery) ([]api.Need, string, error) {
 	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Desc: true}
 	if b.Status == "all" {
 		f.Status = ""
 	}
 	now := s.now()
-	var out []Need
+	var out []api.Need
 	// Every need of the status: a page of the board can be anywhere in it.
 	if _, _, err := pageObjects(o, f, pageQuery{Limit: math.MaxInt}, "", func(n *commons.Need) bool {
 		v := needOf(n, now)
@@ -873,7 +707,7 @@ func (s *Server) boardPage(o *objects, commonsID string, b boardQuery, q pageQue
 		if len(q.after) != 2 || q.after[0] != b.Sort {
 			return nil, "", meent.Errorf(meent.EINVALID, "cursor is not one this list gave; start again without it")
 		}
-		i := slices.IndexFunc(out, func(n Need) bool { return n.ID == q.after[1] })
+		i := slices.IndexFunc(out, func(n api.Need) bool { return n.ID == q.after[1] })
 		if i < 0 {
 			return nil, "", meent.Errorf(meent.ECONFLICT, "the need the cursor names left the board; start again without it")
 		}

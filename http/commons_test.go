@@ -15,6 +15,8 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
@@ -50,7 +52,7 @@ func (e *env) act(s *signer, typ string, data any) string {
 
 // refused checks that an event is refused with status and code, and that
 // nothing was written.
-func (e *env) refused(t *testing.T, entry []byte, status int, code string) Problem {
+func (e *env) refused(t *testing.T, entry []byte, status int, code string) api.Problem {
 	t.Helper()
 	before := e.size()
 	p := wantProblem(t, e.do("POST", "/api/v1/events", entry, "Content-Type", "application/vnd.meent.event"), status, code)
@@ -80,10 +82,10 @@ func ids[T any](xs []T, id func(T) string) []string {
 	return out
 }
 
-func needIDs(ns []Need) []string { return ids(ns, func(n Need) string { return n.ID }) }
+func needIDs(ns []api.Need) []string { return ids(ns, func(n api.Need) string { return n.ID }) }
 
-func contributionIDs(ks []Contribution) []string {
-	return ids(ks, func(k Contribution) string { return k.ID })
+func contributionIDs(ks []api.Contribution) []string {
+	return ids(ks, func(k api.Contribution) string { return k.ID })
 }
 
 // community is the cast of the peer-production tests: Ada is the node's
@@ -136,20 +138,20 @@ func TestBlobs(t *testing.T) {
 	t.Run("put", func(t *testing.T) {
 		r := e.do("PUT", "/api/v1/blobs/"+hash, data, "Authorization", auth, "Content-Type", "application/octet-stream")
 		wantStatus(t, r, 201)
-		var bi BlobInfo
+		var bi api.BlobInfo
 		r.json(t, &bi)
 		if bi.Hash != hash || bi.Size != int64(len(data)) || r.header.Get("Location") != "/api/v1/blobs/"+hash {
 			t.Errorf("answer %+v, Location %q", bi, r.header.Get("Location"))
 		}
 		// Again, with the session cookie and CSRF header: idempotent.
-		wantStatus(t, e.do("PUT", "/api/v1/blobs/"+hash, data, "Cookie", cookie, CSRFHeader, csrf), 201)
+		wantStatus(t, e.do("PUT", "/api/v1/blobs/"+hash, data, "Cookie", cookie, api.CSRFHeader, csrf), 201)
 	})
 
 	t.Run("post computes the hash", func(t *testing.T) {
 		other := []byte("minutes of the design meeting")
 		r := e.do("POST", "/api/v1/blobs", other, "Authorization", auth)
 		wantStatus(t, r, 201)
-		var bi BlobInfo
+		var bi api.BlobInfo
 		r.json(t, &bi)
 		if s := sha256.Sum256(other); bi.Hash != hex.EncodeToString(s[:]) || !e.blobs.Has(bi.Hash) {
 			t.Errorf("answer %+v", bi)
@@ -312,7 +314,7 @@ func TestPeerProduction(t *testing.T) {
 	t.Run("two approvals accept", func(t *testing.T) {
 		e.act(c.bob, commons.TypeReview, commons.ReviewData{Contribution: blade, Verdict: commons.VerdictAccept})
 		e.act(c.dee, commons.TypeEndorse, commons.RefData{Contribution: blade})
-		k := getJSONAs[Contribution](t, e, "/api/v1/contributions/"+blade)
+		k := getJSONAs[api.Contribution](t, e, "/api/v1/contributions/"+blade)
 		if k.Status != commons.Accepted || k.Decided == nil || !slices.Equal(k.Approvals, []string{c.ada.id, c.bob.id}) ||
 			!slices.Equal(k.Endorsements, []string{c.dee.id}) {
 			t.Fatalf("accepted: %+v", k)
@@ -346,7 +348,7 @@ func TestPeerProduction(t *testing.T) {
 			t.Errorf("disputed: %+v", v)
 		}
 		pending, err := e.client.Contributions(ctx, c.turbine, commons.Pending, false)
-		titles := ids(pending, func(k Contribution) string { return k.Title })
+		titles := ids(pending, func(k api.Contribution) string { return k.Title })
 		if err != nil || !slices.Equal(titles, []string{"Assembly manual", "Blade drawing"}) {
 			t.Errorf("pending: %v, %v", titles, err)
 		}
@@ -362,13 +364,13 @@ func TestPeerProduction(t *testing.T) {
 		e.act(c.bob, commons.TypeReview, commons.ReviewData{Contribution: late, Verdict: commons.VerdictAccept})
 		forkOwn := e.act(c.cy, commons.TypeSubmit, commons.SubmitData{Commons: fork, Kind: "documentation", Title: "Libre manual"})
 
-		f := getJSONAs[Commons](t, e, "/api/v1/commons/"+fork)
+		f := getJSONAs[api.Commons](t, e, "/api/v1/commons/"+fork)
 		if f.ForkOf == nil || f.ForkOf.ID != c.turbine || f.ForkOf.Name != "Open Turbine" || f.ForkedAt == nil ||
 			!slices.Equal(f.Maintainers, []string{c.dee.id}) || f.Approvals != 2 || f.Kind != "hardware" {
 			t.Errorf("fork %+v", f)
 		}
 		up, _ := e.client.Commons(ctx, c.turbine)
-		if len(up.Forks) != 1 || up.Forks[0] != (CommonsRef{ID: fork, Name: "Turbine Libre"}) || up.ForkOf != nil {
+		if len(up.Forks) != 1 || up.Forks[0] != (api.CommonsRef{ID: fork, Name: "Turbine Libre"}) || up.ForkOf != nil {
 			t.Errorf("upstream forks %+v", up.Forks)
 		}
 
@@ -426,7 +428,7 @@ func TestPeerProduction(t *testing.T) {
 			"age":      {mould, docs, paint},
 			"newest":   {paint, docs, mould},
 		} {
-			ns, err := e.client.Needs(ctx, c.turbine, NeedQuery{Sort: sort})
+			ns, err := e.client.Needs(ctx, c.turbine, client.NeedQuery{Sort: sort})
 			if err != nil || !slices.Equal(needIDs(ns), want) {
 				t.Errorf("sort %q: %v, %v; want %v", sort, needIDs(ns), err, want)
 			}
@@ -436,7 +438,7 @@ func TestPeerProduction(t *testing.T) {
 			t.Errorf("docs need %+v", d)
 		}
 		p, _ := e.client.Need(ctx, paint)
-		if p.PledgeTotal == nil || *p.PledgeTotal != (Money{Amount: 6500, Currency: "EUR"}) || len(p.Pledges) != 2 {
+		if p.PledgeTotal == nil || *p.PledgeTotal != (api.Money{Amount: 6500, Currency: "EUR"}) || len(p.Pledges) != 2 {
 			t.Errorf("paint need %+v", p)
 		}
 		wantProblem(t, e.get("/api/v1/commons/"+c.turbine+"/needs?sort=loudest"), 400, meent.EINVALID)
@@ -472,8 +474,8 @@ func TestPeerProduction(t *testing.T) {
 		if len(d.ActiveClaims) != 0 || d.LeaseEnd != nil {
 			t.Errorf("lapsed claim still active: %+v", d.ActiveClaims)
 		}
-		claimed, _ := e.client.Needs(ctx, c.turbine, NeedQuery{Claimed: "1"})
-		unclaimed, _ := e.client.Needs(ctx, c.turbine, NeedQuery{Claimed: "0"})
+		claimed, _ := e.client.Needs(ctx, c.turbine, client.NeedQuery{Claimed: "1"})
+		unclaimed, _ := e.client.Needs(ctx, c.turbine, client.NeedQuery{Claimed: "0"})
 		if !slices.Equal(needIDs(claimed), []string{mould}) || !slices.Equal(needIDs(unclaimed), []string{docs, paint}) {
 			t.Errorf("claimed %v, unclaimed %v", needIDs(claimed), needIDs(unclaimed))
 		}
@@ -487,9 +489,9 @@ func TestPeerProduction(t *testing.T) {
 		if m.Status != commons.NeedClosed || m.ClosedBy != k || len(m.ActiveClaims) != 0 {
 			t.Errorf("answered need %+v", m)
 		}
-		open, _ := e.client.Needs(ctx, c.turbine, NeedQuery{})
-		closed, _ := e.client.Needs(ctx, c.turbine, NeedQuery{Status: "closed"})
-		all, _ := e.client.Needs(ctx, c.turbine, NeedQuery{Status: "all", Sort: "age"})
+		open, _ := e.client.Needs(ctx, c.turbine, client.NeedQuery{})
+		closed, _ := e.client.Needs(ctx, c.turbine, client.NeedQuery{Status: "closed"})
+		all, _ := e.client.Needs(ctx, c.turbine, client.NeedQuery{Status: "all", Sort: "age"})
 		if !slices.Equal(needIDs(open), []string{docs, paint}) || !slices.Equal(needIDs(closed), []string{mould}) || len(all) != 3 {
 			t.Errorf("open %v, closed %v, all %v", needIDs(open), needIDs(closed), needIDs(all))
 		}
@@ -501,20 +503,20 @@ func TestPeerProduction(t *testing.T) {
 		other := e.act(c.eve, commons.TypeCreate, commons.CreateData{Name: "Recipes", Kind: "knowledge"})
 		all, err := e.client.CommonsList(ctx, "")
 		if err != nil || len(all) != 4 || all[0].ID != other {
-			t.Errorf("all commons: %v, %v", ids(all, func(c Commons) string { return c.Name }), err)
+			t.Errorf("all commons: %v, %v", ids(all, func(c api.Commons) string { return c.Name }), err)
 		}
 		hw, _ := e.client.CommonsList(ctx, "hardware")
 		if len(hw) != 3 {
-			t.Errorf("hardware: %v", ids(hw, func(c Commons) string { return c.Name }))
+			t.Errorf("hardware: %v", ids(hw, func(c api.Commons) string { return c.Name }))
 		}
 		wantProblem(t, e.get("/api/v1/commons?kind=spaceship"), 400, meent.EINVALID)
 		wantProblem(t, e.get("/api/v1/commons/zzz"), 400, meent.EINVALID)
 		wantProblem(t, e.get("/api/v1/commons/"+strings.Repeat("0", 64)), 404, meent.ENOTFOUND)
-		mine := getJSONAs[ContributionList](t, e, "/api/v1/agents/"+c.cy.id+"/contributions")
+		mine := getJSONAs[api.ContributionList](t, e, "/api/v1/agents/"+c.cy.id+"/contributions")
 		if len(mine.Contributions) != 3 || mine.Contributions[0].Title != "Libre manual" {
 			t.Errorf("Cy's contributions %v", contributionIDs(mine.Contributions))
 		}
-		acc := getJSONAs[ContributionList](t, e, "/api/v1/agents/"+c.cy.id+"/contributions?status=accepted")
+		acc := getJSONAs[api.ContributionList](t, e, "/api/v1/agents/"+c.cy.id+"/contributions?status=accepted")
 		if !slices.Equal(contributionIDs(acc.Contributions), []string{late, blade}) {
 			t.Errorf("Cy's accepted %v", contributionIDs(acc.Contributions))
 		}
@@ -758,7 +760,7 @@ func TestPeerProduction(t *testing.T) {
 	t.Run("projection matches a replay", func(t *testing.T) {
 		var want [32]byte
 		e.node.State(func(st *state.State) { want = st.Digest() })
-		sd := getJSONAs[StateDigest](t, e, "/api/v1/state/digest")
+		sd := getJSONAs[api.StateDigest](t, e, "/api/v1/state/digest")
 		if sd.Digest != hex.EncodeToString(want[:]) {
 			t.Errorf("store digest %s, rules digest %x", sd.Digest, want)
 		}
@@ -779,7 +781,7 @@ func TestCommonsActivityScanBound(t *testing.T) {
 	if len(act.Events) != 0 || act.NextBefore == nil {
 		t.Fatalf("first page %+v", act)
 	}
-	var found []Activity
+	var found []api.Activity
 	for before := *act.NextBefore; ; {
 		p, err := e.client.CommonsActivity(t.Context(), c.turbine, before, 10)
 		if err != nil {
@@ -809,7 +811,7 @@ func TestNeedSummaries(t *testing.T) {
 			t.Errorf("timeLeft(%d) = %q, want %q", tc.sec, got, tc.want)
 		}
 	}
-	for m, want := range map[Money]string{{Amount: 6500, Currency: "EUR"}: "65.00 EUR", {Amount: 5, Currency: "USD"}: "0.05 USD", {Amount: -120, Currency: "EUR"}: "-1.20 EUR", {Amount: 1234, Currency: "JPY"}: "1234 JPY", {Amount: 1234, Currency: "KWD"}: "1.234 KWD"} {
+	for m, want := range map[api.Money]string{{Amount: 6500, Currency: "EUR"}: "65.00 EUR", {Amount: 5, Currency: "USD"}: "0.05 USD", {Amount: -120, Currency: "EUR"}: "-1.20 EUR", {Amount: 1234, Currency: "JPY"}: "1234 JPY", {Amount: 1234, Currency: "KWD"}: "1.234 KWD"} {
 		if got := formatMoney(m); got != want {
 			t.Errorf("formatMoney(%v) = %q, want %q", m, got, want)
 		}

@@ -10,65 +10,8 @@ import (
 	"syscall"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 )
-
-// statusOf maps every error code to its HTTP status. It is the only place
-// where codes meet statuses; docs/api.md and openapi.json list the same
-// table, and a test keeps the three in step.
-//
-// bad_signature is 400, not 422: verifying the signature is part of
-// decoding an entry (ledger.Decode), and an entry whose signature fails is
-// not an event at all. 422 is kept for rule_violation, so the status alone
-// tells a client "fix your bytes" (400) from "the rules refuse this" (422).
-var statusOf = map[string]int{
-	meent.EINVALID:      nethttp.StatusBadRequest,
-	meent.EMALFORMED:    nethttp.StatusBadRequest,
-	meent.EVERSION:      nethttp.StatusBadRequest,
-	meent.ESIGNATURE:    nethttp.StatusBadRequest,
-	meent.ETOOLARGE:     nethttp.StatusRequestEntityTooLarge,
-	meent.EDUPLICATE:    nethttp.StatusConflict,
-	meent.ERULE:         nethttp.StatusUnprocessableEntity,
-	meent.ENOTFOUND:     nethttp.StatusNotFound,
-	meent.ECONFLICT:     nethttp.StatusConflict,
-	meent.EUNAUTHORIZED: nethttp.StatusUnauthorized,
-	meent.EFORBIDDEN:    nethttp.StatusForbidden,
-	meent.EUNAVAILABLE:  nethttp.StatusServiceUnavailable,
-	meent.ETOOMANY:      nethttp.StatusTooManyRequests,
-	meent.EINTERNAL:     nethttp.StatusInternalServerError,
-}
-
-// titles are the short, fixed summaries of each code (RFC 9457 "title").
-var titles = map[string]string{
-	meent.EINVALID:      "Invalid request",
-	meent.EMALFORMED:    "Malformed event",
-	meent.EVERSION:      "Unsupported event version",
-	meent.ESIGNATURE:    "Bad signature",
-	meent.ETOOLARGE:     "Too large",
-	meent.EDUPLICATE:    "Duplicate event",
-	meent.ERULE:         "Rule violation",
-	meent.ENOTFOUND:     "Not found",
-	meent.ECONFLICT:     "Conflict",
-	meent.EUNAUTHORIZED: "Unauthorized",
-	meent.EFORBIDDEN:    "Forbidden",
-	meent.EUNAVAILABLE:  "Unavailable",
-	meent.ETOOMANY:      "Too many requests",
-	meent.EINTERNAL:     "Internal error",
-}
-
-// ProblemTypePrefix prefixes an error code to form the RFC 9457 problem
-// type URI, e.g. "urn:meent:problem:not_found".
-const ProblemTypePrefix = "urn:meent:problem:"
-
-// Problem is an RFC 9457 problem document, as every /api/v1 error is
-// served (Content-Type application/problem+json). Code repeats the last
-// part of Type so clients can switch on it without parsing a URI.
-type Problem struct {
-	Type   string `json:"type"`
-	Title  string `json:"title"`
-	Status int    `json:"status"`
-	Detail string `json:"detail"`
-	Code   string `json:"code"`
-}
 
 // codeOf returns the error code of err. A request abandoned by its client
 // or cut by a deadline is reported as unavailable, not as an internal
@@ -84,7 +27,7 @@ func codeOf(err error) string {
 	if code == meent.EINTERNAL {
 		code = driverCode(err)
 	}
-	if _, ok := statusOf[code]; !ok {
+	if _, ok := api.StatusOf[code]; !ok {
 		return meent.EINTERNAL
 	}
 	return code
@@ -124,7 +67,7 @@ func driverCode(err error) string {
 
 // problemOf builds the problem document for err. Detail is the user-safe
 // message; the cause is never shown.
-func problemOf(err error) Problem {
+func problemOf(err error) api.Problem {
 	code := codeOf(err)
 	detail := meent.ErrorMessage(err)
 	if meent.ErrorCode(err) == meent.EINTERNAL {
@@ -140,10 +83,10 @@ func problemOf(err error) Problem {
 	if code == meent.EINTERNAL {
 		detail = "internal error"
 	}
-	return Problem{
-		Type:   ProblemTypePrefix + code,
-		Title:  titles[code],
-		Status: statusOf[code],
+	return api.Problem{
+		Type:   api.ProblemTypePrefix + code,
+		Title:  api.Titles[code],
+		Status: api.StatusOf[code],
 		Detail: detail,
 		Code:   code,
 	}
@@ -171,7 +114,7 @@ func (s *Server) writeError(w nethttp.ResponseWriter, r *nethttp.Request, err er
 	writeProblem(w, problemOf(err))
 }
 
-func writeProblem(w nethttp.ResponseWriter, p Problem) {
+func writeProblem(w nethttp.ResponseWriter, p api.Problem) {
 	h := w.Header()
 	h.Set("Content-Type", "application/problem+json")
 	h.Set("Cache-Control", "no-store")
@@ -180,47 +123,4 @@ func writeProblem(w nethttp.ResponseWriter, p Problem) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	enc.Encode(p)
-}
-
-// errorFromProblem turns a problem document received by the Client back
-// into the *meent.Error the server started from.
-func errorFromProblem(p Problem, status int) *meent.Error {
-	code := p.Code
-	if _, ok := statusOf[code]; !ok {
-		code = codeForStatus(status)
-	}
-	msg := p.Detail
-	if msg == "" {
-		msg = p.Title
-	}
-	if msg == "" {
-		msg = nethttp.StatusText(status)
-	}
-	return &meent.Error{Code: code, Message: msg}
-}
-
-// codeForStatus guesses a code for a response that is not a problem
-// document (a proxy's error page, say).
-func codeForStatus(status int) string {
-	switch {
-	case status == nethttp.StatusNotFound:
-		return meent.ENOTFOUND
-	case status == nethttp.StatusUnauthorized:
-		return meent.EUNAUTHORIZED
-	case status == nethttp.StatusForbidden:
-		return meent.EFORBIDDEN
-	case status == nethttp.StatusConflict:
-		return meent.ECONFLICT
-	case status == nethttp.StatusRequestEntityTooLarge:
-		return meent.ETOOLARGE
-	case status == nethttp.StatusUnprocessableEntity:
-		return meent.ERULE
-	case status == nethttp.StatusTooManyRequests:
-		return meent.ETOOMANY
-	case status == nethttp.StatusServiceUnavailable, status == nethttp.StatusBadGateway, status == nethttp.StatusGatewayTimeout:
-		return meent.EUNAVAILABLE
-	case status >= 400 && status < 500:
-		return meent.EINVALID
-	}
-	return meent.EINTERNAL
 }

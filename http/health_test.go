@@ -22,6 +22,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/postgres"
 )
@@ -125,7 +126,7 @@ func TestPostgresEdges(t *testing.T) {
 	s := NewServer(Options{Node: n, Accounts: node.NewAccounts(n, sealer), Origin: testOrigin, VerifierKey: vkey, Registry: reg, Logger: logger})
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
-	e := &env{t: t, store: store, node: n, server: s, http: hs, client: NewClient(hs.URL, hs.Client())}
+	e := &env{t: t, store: store, node: n, server: s, http: hs, client: client.New(hs.URL, hs.Client())}
 	e.createAgent("Ada")
 
 	for _, path := range []string{"/api/v1/events?type=%00", "/api/v1/agents?kind=%ff", "/api/v1/commons/%00"} {

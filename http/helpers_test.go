@@ -21,7 +21,9 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/blob"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/private"
@@ -38,7 +40,7 @@ type env struct {
 	accounts *node.Accounts
 	server   *Server
 	http     *httptest.Server
-	client   *Client
+	client   *client.Client
 	verifier note.Verifier
 	vkey     string
 	blobs    *blob.Store
@@ -102,7 +104,7 @@ func newEnvOn(t testing.TB, store meent.Store, opts ...envOption) *env {
 	t.Cleanup(hs.Close)
 	return &env{
 		t: t, store: store, node: n, accounts: acc, server: s, http: hs,
-		client: NewClient(hs.URL, hs.Client()), verifier: verifier, vkey: vkey, blobs: blobs,
+		client: client.New(hs.URL, hs.Client()), verifier: verifier, vkey: vkey, blobs: blobs,
 	}
 }
 
@@ -217,14 +219,14 @@ func (e *env) get(path string, header ...string) response {
 
 // wantProblem checks that r is a problem document with the given status
 // and code.
-func wantProblem(t testing.TB, r response, status int, code string) Problem {
+func wantProblem(t testing.TB, r response, status int, code string) api.Problem {
 	t.Helper()
 	if ct := r.header.Get("Content-Type"); ct != "application/problem+json" {
 		t.Fatalf("Content-Type = %q, want application/problem+json (status %d, body %s)", ct, r.status, r.body)
 	}
-	var p Problem
+	var p api.Problem
 	r.json(t, &p)
-	if r.status != status || p.Status != status || p.Code != code || p.Type != ProblemTypePrefix+code || p.Title == "" || p.Detail == "" {
+	if r.status != status || p.Status != status || p.Code != code || p.Type != api.ProblemTypePrefix+code || p.Title == "" || p.Detail == "" {
 		t.Fatalf("got status %d, problem %+v; want status %d, code %s", r.status, p, status, code)
 	}
 	return p

@@ -6,6 +6,8 @@ import (
 	"io"
 	nethttp "net/http"
 	"testing"
+
+	"github.com/meent/meent/client"
 )
 
 // TestEntryBundleGzip: entry bundles are gzip-compressed for clients that
@@ -70,7 +72,7 @@ func TestEntryBundleGzip(t *testing.T) {
 
 	// The Go client asks for gzip itself (the transport's default) and
 	// gets the entries back decompressed: what meent verify URL does.
-	es, err := NewClient(e.http.URL, &nethttp.Client{}).Entries(t.Context(), 0, 256)
+	es, err := client.New(e.http.URL, &nethttp.Client{}).Entries(t.Context(), 0, 256)
 	if err != nil || len(es) != 256 {
 		t.Fatalf("client: %d entries, %v", len(es), err)
 	}

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/meent/meent/api"
 )
 
 // routeKeys turns mux patterns into "METHOD /path" in OpenAPI's spelling:
@@ -37,6 +39,7 @@ type openAPIDoc struct {
 
 func loadOpenAPI(t *testing.T) (openAPIDoc, map[string]any) {
 	t.Helper()
+	openAPI := NewServer(Options{}).OpenAPI()
 	var doc openAPIDoc
 	if err := json.Unmarshal(openAPI, &doc); err != nil {
 		t.Fatalf("openapi.json: %v", err)
@@ -77,7 +80,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 	// The server serves the same bytes.
 	r := e.get("/api/v1/openapi.json")
 	wantStatus(t, r, 200)
-	if string(r.body) != string(openAPI) || r.header.Get("Content-Type") != "application/json" {
+	if string(r.body) != string(e.server.OpenAPI()) || r.header.Get("Content-Type") != "application/json" {
 		t.Error("GET /api/v1/openapi.json does not serve the embedded document")
 	}
 }
@@ -87,7 +90,7 @@ func TestOpenAPIErrorCodes(t *testing.T) {
 	doc, _ := loadOpenAPI(t)
 	ec := doc.Components.Schemas["ErrorCode"]
 	var codes []string
-	for c := range statusOf {
+	for c := range api.StatusOf {
 		codes = append(codes, c)
 	}
 	slices.Sort(codes)
@@ -95,7 +98,7 @@ func TestOpenAPIErrorCodes(t *testing.T) {
 	if !slices.Equal(enum, codes) {
 		t.Errorf("ErrorCode enum %v, want %v", enum, codes)
 	}
-	for c, s := range statusOf {
+	for c, s := range api.StatusOf {
 		if ec.XStatus[c] != s {
 			t.Errorf("x-status of %s is %d, the server uses %d", c, ec.XStatus[c], s)
 		}
@@ -178,7 +181,7 @@ func TestAPIDoc(t *testing.T) {
 			t.Errorf("docs/api.md does not mention %s", r)
 		}
 	}
-	for code, status := range statusOf {
+	for code, status := range api.StatusOf {
 		row := regexp.MustCompile("`" + code + "`\\s*\\|\\s*" + strconv.Itoa(status))
 		if !row.Match(md) {
 			t.Errorf("docs/api.md has no table row for %s -> %d", code, status)

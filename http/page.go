@@ -13,7 +13,7 @@ import (
 )
 
 // Paging. Every list of the API pages the same way (docs/api.md, "Lists"):
-// ?limit= (1 to maxLimit, default defaultLimit) and ?cursor=, an opaque
+// ?limit= (1 to api.MaxLimit, default defaultLimit) and ?cursor=, an opaque
 // string taken from the "next" member of the previous page. A page that
 // ends the list has no "next". Cursors are keyset cursors (the position of
 // the last item given, never an offset), so following them lists every

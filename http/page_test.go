@@ -19,6 +19,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/postgres"
 	"github.com/meent/meent/value"
@@ -143,8 +144,8 @@ func testListsPage(t *testing.T, e *env) {
 		}
 		e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: batch})
 	}
-	contributions := listOf[ContributionList](t, func(v *ContributionList) ([]string, string) {
-		return ids(v.Contributions, func(k Contribution) string { return k.ID }), v.Next
+	contributions := listOf[api.ContributionList](t, func(v *api.ContributionList) ([]string, string) {
+		return ids(v.Contributions, func(k api.Contribution) string { return k.ID }), v.Next
 	})
 	got, pages := walk(t, e, "/api/v1/commons/"+lib+"/contributions?status=accepted", 1000, contributions)
 	once(t, "contributions", got, n)
@@ -185,18 +186,18 @@ func testListsPage(t *testing.T, e *env) {
 		e.act(ada, value.TypeDistributionRun, value.RunData{Income: inc})
 	}
 	e.act(ada, commons.TypeIdentityAttest, commons.IdentityData{Commons: fork, Identity: "git:ada@example.org", Agent: ada.id})
-	got, _ = walk(t, e, "/api/v1/commons/"+lib+"/incomes?x=1", 2, listOf[IncomeList](t, func(v *IncomeList) ([]string, string) {
+	got, _ = walk(t, e, "/api/v1/commons/"+lib+"/incomes?x=1", 2, listOf[api.IncomeList](t, func(v *api.IncomeList) ([]string, string) {
 		return ids(v.Incomes, func(i value.Income) string { return i.ID }), v.Next
 	}))
 	once(t, "incomes", got, 5)
-	got, _ = walk(t, e, "/api/v1/commons/"+lib+"/distributions?x=1", 2, listOf[DistributionList](t, func(v *DistributionList) ([]string, string) {
+	got, _ = walk(t, e, "/api/v1/commons/"+lib+"/distributions?x=1", 2, listOf[api.DistributionList](t, func(v *api.DistributionList) ([]string, string) {
 		return ids(v.Distributions, func(d value.Distribution) string { return d.ID }), v.Next
 	}))
 	once(t, "distributions", got, 5)
-	balances := listOf[BalanceList](t, func(v *BalanceList) ([]string, string) {
+	balances := listOf[api.BalanceList](t, func(v *api.BalanceList) ([]string, string) {
 		return ids(v.Balances, func(b value.Balance) string { return b.Kind + ":" + b.Recipient + ":" + b.Currency }), v.Next
 	})
-	wantBalances := len(getJSONAs[BalanceList](t, e, "/api/v1/commons/"+lib+"/balances?limit=1000").Balances)
+	wantBalances := len(getJSONAs[api.BalanceList](t, e, "/api/v1/commons/"+lib+"/balances?limit=1000").Balances)
 	got, _ = walk(t, e, "/api/v1/commons/"+lib+"/balances?status=all", 1, balances)
 	once(t, "balances", got, wantBalances)
 	if wantBalances < 3 {
@@ -207,8 +208,8 @@ func testListsPage(t *testing.T, e *env) {
 	for i := range 4 {
 		e.act(ada, commons.TypeCreate, commons.CreateData{Name: fmt.Sprint("c", i), Kind: []string{"software", "hardware"}[i%2]})
 	}
-	commonsIDs := listOf[CommonsList](t, func(v *CommonsList) ([]string, string) {
-		return ids(v.Commons, func(c Commons) string { return c.ID }), v.Next
+	commonsIDs := listOf[api.CommonsList](t, func(v *api.CommonsList) ([]string, string) {
+		return ids(v.Commons, func(c api.Commons) string { return c.ID }), v.Next
 	})
 	got, _ = walk(t, e, "/api/v1/commons?x=1", 2, commonsIDs)
 	once(t, "commons", got, 6)
@@ -218,7 +219,7 @@ func testListsPage(t *testing.T, e *env) {
 		e.act(ada, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: fmt.Sprint("need ", i)})
 	}
 	for _, sort := range needSorts {
-		got, _ = walk(t, e, "/api/v1/commons/"+lib+"/needs?sort="+sort, 2, listOf[NeedList](t, func(v *NeedList) ([]string, string) {
+		got, _ = walk(t, e, "/api/v1/commons/"+lib+"/needs?sort="+sort, 2, listOf[api.NeedList](t, func(v *api.NeedList) ([]string, string) {
 			return needIDs(v.Needs), v.Next
 		}))
 		once(t, "needs by "+sort, got, 5)
@@ -226,19 +227,19 @@ func testListsPage(t *testing.T, e *env) {
 
 	// The log's lists: events, agents, activity.
 	size := int(e.size())
-	got, _ = walk(t, e, "/api/v1/events?x=1", 7, listOf[EventList](t, func(v *EventList) ([]string, string) {
-		return ids(v.Events, func(ev Event) string { return ev.Hash }), v.Next
+	got, _ = walk(t, e, "/api/v1/events?x=1", 7, listOf[api.EventList](t, func(v *api.EventList) ([]string, string) {
+		return ids(v.Events, func(ev api.Event) string { return ev.Hash }), v.Next
 	}))
 	once(t, "events", got, size)
 	for i := range 4 {
 		e.createAgent(fmt.Sprint("agent ", i))
 	}
-	got, _ = walk(t, e, "/api/v1/agents?x=1", 2, listOf[AgentList](t, func(v *AgentList) ([]string, string) {
-		return ids(v.Agents, func(a Agent) string { return a.ID }), v.Next
+	got, _ = walk(t, e, "/api/v1/agents?x=1", 2, listOf[api.AgentList](t, func(v *api.AgentList) ([]string, string) {
+		return ids(v.Agents, func(a api.Agent) string { return a.ID }), v.Next
 	}))
 	once(t, "agents", got, 5)
-	activity := listOf[ActivityList](t, func(v *ActivityList) ([]string, string) {
-		return ids(v.Events, func(a Activity) string { return a.Event.Hash }), v.Next
+	activity := listOf[api.ActivityList](t, func(v *api.ActivityList) ([]string, string) {
+		return ids(v.Events, func(a api.Activity) string { return a.Event.Hash }), v.Next
 	})
 	whole, _ := walk(t, e, "/api/v1/agents/"+ada.id+"/activity?x=1", 1000, activity)
 	got, _ = walk(t, e, "/api/v1/agents/"+ada.id+"/activity?x=1", 5, activity)

@@ -1,19 +1,24 @@
-// Package http serves a meent node over HTTP: the log as C2SP tlog-tiles
-// under /log/, the JSON API under /api/v1 (described by the embedded
-// openapi.json) including the peer-production reads, the value cycle's
-// reads, previews and exports, licensing (policies, checks, grants with
-// their offline proofs, exports and a payment provider's webhook), and the
-// blob store, server-rendered web pages with a few forms, Atom feeds,
-// /healthz and /metrics. It also holds Client, the API client the CLI and
-// remote audits use. Every write, from any of these doors, ends in
-// node.Submit (blob uploads aside, which only store bytes the log may
-// later name).
+// Package http is the server core of a meent node: Server, the Router
+// every route is registered through, middleware, auth (sessions, API
+// tokens, CSRF), errors, limits, /healthz and /metrics, paging and JSON
+// helpers, the state digest cache, and the OpenAPI document assembled
+// from the base (openapi.json) and each area's fragment. The areas
+// register on it (api/..., see package wire) and reach the core through
+// area.go; the core imports none of them. It still serves the log as
+// C2SP tlog-tiles under /log/, the log, agent, commons and value parts of
+// the JSON API under /api/v1, the blob store, the server-rendered web
+// pages with a few forms and the Atom feeds, until those move to their
+// areas (docs/architecture.md). Every write, from any of these doors,
+// ends in node.Submit (blob uploads aside, which only store bytes the log
+// may later name).
 package http
 
 import (
 	"context"
+	"embed"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	nethttp "net/http"
 	"runtime/debug"
@@ -76,11 +81,10 @@ type Server struct {
 	accounts *node.Accounts
 	opts     Options
 	log      *slog.Logger
-	mux      *nethttp.ServeMux
-	routes   []string // registered mux patterns, in order
+	router   *Router
+	openAPI  openAPI // the document served at /api/v1/openapi.json; see openapi.go
 	pages    *pages
 	throttle *loginThrottle // failed logins; see accounts_throttle.go
-	signed   usedRequests   // signed private requests already answered; see private.go
 	digests  digestCache    // the last state digest; see apiStateDigest
 
 	requests *prometheus.CounterVec
@@ -104,10 +108,10 @@ func NewServer(o Options) *Server {
 		accounts: o.Accounts,
 		opts:     o,
 		log:      o.Logger,
-		mux:      nethttp.NewServeMux(),
 		pages:    loadPages(o.TimeZone),
 		throttle: newLoginThrottle(),
 	}
+	s.router = newRouter(s.wrap)
 	s.requests = register(o.Registry, prometheus.NewCounterVec(prometheus.CounterOpts{
 		Name: "meent_http_requests_total",
 		Help: "HTTP requests served, by route pattern, method and status code.",
@@ -140,12 +144,19 @@ func register[C prometheus.Collector](reg *prometheus.Registry, c C) C {
 	return c
 }
 
-// handle registers h for pattern and records the pattern, which labels the
-// request's metrics and log line and lets a test compare the routes with
-// openapi.json.
-func (s *Server) handle(pattern string, h nethttp.HandlerFunc) {
-	s.routes = append(s.routes, pattern)
-	s.mux.Handle(pattern, nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
+// Handle registers h for pattern ("GET /api/v1/node") on the server's
+// router; an area's Register calls it for each of its routes. The pattern
+// labels the request's metrics and log line, and the route table lets a
+// test compare the routes with the OpenAPI document.
+func (s *Server) Handle(pattern string, h nethttp.HandlerFunc) { s.router.Handle(pattern, h) }
+
+func (s *Server) handle(pattern string, h nethttp.HandlerFunc) { s.router.Handle(pattern, h) }
+
+// wrap is what runs around every route's handler: it tells observe which
+// pattern matched and applies the guards before the handler reads
+// anything.
+func (s *Server) wrap(pattern string, h nethttp.HandlerFunc) nethttp.Handler {
+	return nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
 		if ri, ok := r.Context().Value(routeKey{}).(*routeInfo); ok {
 			ri.pattern = pattern
 		}
@@ -153,11 +164,11 @@ func (s *Server) handle(pattern string, h nethttp.HandlerFunc) {
 			return
 		}
 		h(w, r)
-	}))
+	})
 }
 
 // Routes returns the registered mux patterns ("GET /log/checkpoint", ...).
-func (s *Server) Routes() []string { return append([]string(nil), s.routes...) }
+func (s *Server) Routes() []string { return s.router.Routes() }
 
 func (s *Server) registerRoutes() {
 	// The log, C2SP tlog-tiles. Entry bundles get their own pattern (the
@@ -209,20 +220,6 @@ func (s *Server) registerRoutes() {
 	s.handle("GET /api/v1/agents/{id}/balances", s.apiAgentBalances)
 	s.handle("GET /api/v1/commons/{id}/payouts", s.apiPayouts)
 	s.handle("GET /api/v1/commons/{id}/valueflows", s.apiValueFlows)
-	s.handle("GET /api/v1/commons/{id}/license", s.apiLicensePolicy)
-	s.handle("GET /api/v1/commons/{id}/license/evaluate", s.apiLicenseEvaluate)
-	s.handle("GET /api/v1/commons/{id}/license/{form}", s.apiLicenseExport)
-	s.handle("GET /api/v1/licenses/check", s.apiLicenseCheck)
-	s.handle("GET /api/v1/licenses/registry", s.apiLicenseRegistry)
-	s.handle("GET /api/v1/offers/{id}", s.apiOffer)
-	s.handle("GET /api/v1/grants/{id}", s.apiGrant)
-	s.handle("GET /api/v1/grants/{id}/proof", s.apiGrantProof)
-	s.handle("GET /api/v1/agents/{id}/grants", s.apiAgentGrants)
-	s.handle("POST /api/v1/webhooks/payments/{provider}", s.apiPaymentWebhook)
-	s.handle("POST /api/v1/private", s.apiPutPrivate)
-	s.handle("GET /api/v1/private/{commitment}", s.apiGetPrivate)
-	s.handle("DELETE /api/v1/private/{commitment}", s.apiErasePrivate)
-	s.handle("POST /api/v1/commons/{id}/settlements", s.apiSettle)
 	s.handle("GET /api/v1/openapi.json", s.apiOpenAPI)
 
 	// Operations.
@@ -266,6 +263,21 @@ func (s *Server) registerRoutes() {
 	s.handle("POST /account/tokens", s.postAccountToken)
 	s.handle("POST /account/tokens/{id}/revoke", s.postAccountRevoke)
 	s.handle("GET /static/{file}", s.static)
+
+	// The areas' OpenAPI fragments, until each area registers its own.
+	for _, f := range must(fs.Glob(openAPIFragments, "openapi/*.json")) {
+		s.AddOpenAPI(must(openAPIFragments.ReadFile(f)))
+	}
+}
+
+//go:embed openapi/*.json
+var openAPIFragments embed.FS
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }
 
 // Handler returns the whole server: routes wrapped in panic recovery,
@@ -287,9 +299,9 @@ func (s *Server) Handler() nethttp.Handler {
 // the same format as every other error: problem+json for the API and the
 // log, an HTML page elsewhere.
 func (s *Server) route(w nethttp.ResponseWriter, r *nethttp.Request) {
-	h, pattern := s.mux.Handler(r)
+	h, pattern := s.router.mux.Handler(r)
 	if pattern != "" {
-		s.mux.ServeHTTP(w, r)
+		s.router.mux.ServeHTTP(w, r)
 		return
 	}
 	// Let the mux decide between 404, 405 (with its Allow header) and a

@@ -22,7 +22,9 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/audit"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/ledger"
 )
 
@@ -37,7 +39,7 @@ func TestSubmit(t *testing.T) {
 	t.Run("valid agent.create is accepted", func(t *testing.T) {
 		r := e.do("POST", "/api/v1/events", adaCreate, "Content-Type", eventType)
 		wantStatus(t, r, nethttp.StatusCreated)
-		var rc Receipt
+		var rc api.Receipt
 		r.json(t, &rc)
 		if rc.Index != 0 || rc.TreeSize != 1 || rc.Hash != ada.id {
 			t.Fatalf("receipt %+v, want index 0, size 1, hash %s", rc, ada.id)
@@ -189,11 +191,11 @@ func (e *env) checkpoint() ledger.Checkpoint {
 	return cp
 }
 
-// tileReader reads hash tiles through the Client, for tlog.TileHashReader,
+// tileReader reads hash tiles through the client.Client, for tlog.TileHashReader,
 // which checks every tile it reads against the tree's root.
 type tileReader struct {
 	ctx context.Context
-	c   *Client
+	c   *client.Client
 }
 
 func (r tileReader) Height() int { return ledger.TileHeight }
@@ -241,7 +243,7 @@ func TestLogAndProofs(t *testing.T) {
 		if c.Size != 0 || c.Root != tlog.Hash(emptyRoot) {
 			t.Errorf("empty checkpoint %+v", c)
 		}
-		var info NodeInfo
+		var info api.NodeInfo
 		e.get("/api/v1/node").json(t, &info)
 		if info.TreeSize != 0 || info.CheckpointTime == nil || !bytes.Equal(info.RootHash, emptyRoot[:]) {
 			t.Errorf("empty node info %+v", info)
@@ -259,7 +261,7 @@ func TestLogAndProofs(t *testing.T) {
 	}
 
 	t.Run("node info", func(t *testing.T) {
-		var info NodeInfo
+		var info api.NodeInfo
 		r := e.get("/api/v1/node")
 		wantStatus(t, r, 200)
 		r.json(t, &info)
@@ -339,7 +341,7 @@ func TestLogAndProofs(t *testing.T) {
 
 	t.Run("inclusion proofs", func(t *testing.T) {
 		for _, i := range []int64{0, 99, 150, 299} {
-			var p InclusionProof
+			var p api.InclusionProof
 			r := e.get("/api/v1/proofs/inclusion?index=" + strconv.FormatInt(i, 10))
 			wantStatus(t, r, 200)
 			r.json(t, &p)
@@ -353,7 +355,7 @@ func TestLogAndProofs(t *testing.T) {
 		}
 		// By hash, against the older checkpoint.
 		h := sha256.Sum256(entries[42])
-		var p InclusionProof
+		var p api.InclusionProof
 		e.get("/api/v1/proofs/inclusion?size=100&hash="+ledger.Hash(h).String()).json(t, &p)
 		if err := tlog.CheckRecord(proofOf(p.Proof), cp1.Size, cp1.Root, 42, ledger.LeafHash(entries[42])); err != nil || p.TreeSize != 100 {
 			t.Errorf("proof by hash in tree 100: %v (%+v)", err, p)
@@ -368,7 +370,7 @@ func TestLogAndProofs(t *testing.T) {
 	})
 
 	t.Run("consistency proofs", func(t *testing.T) {
-		var p ConsistencyProof
+		var p api.ConsistencyProof
 		r := e.get("/api/v1/proofs/consistency?old=100")
 		wantStatus(t, r, 200)
 		r.json(t, &p)
@@ -393,14 +395,14 @@ func TestLogAndProofs(t *testing.T) {
 	})
 
 	t.Run("events", func(t *testing.T) {
-		var list EventList
+		var list api.EventList
 		r := e.get("/api/v1/events?limit=5")
 		wantStatus(t, r, 200)
 		r.json(t, &list)
 		if len(list.Events) != 5 || list.Events[0].Index != 299 || list.Events[4].Index != 295 || list.NextBefore == nil || *list.NextBefore != 295 {
 			t.Fatalf("list: %+v", list)
 		}
-		var next EventList
+		var next api.EventList
 		e.get(fmt.Sprintf("/api/v1/events?limit=5&before=%d", *list.NextBefore)).json(t, &next)
 		if len(next.Events) != 5 || next.Events[0].Index != 294 {
 			t.Fatalf("next page starts at %d", next.Events[0].Index)
@@ -416,7 +418,7 @@ func TestLogAndProofs(t *testing.T) {
 		if !strings.Contains(string(r.body), `"data":{"kind":"person","name":"Agent `) {
 			t.Errorf("data is not embedded as a JSON object: %s", r.body)
 		}
-		var empty EventList
+		var empty api.EventList
 		e.get("/api/v1/events?type=agent.update").json(t, &empty)
 		if len(empty.Events) != 0 || empty.Events == nil {
 			t.Errorf("type filter: %+v", empty)
@@ -430,7 +432,7 @@ func TestLogAndProofs(t *testing.T) {
 	t.Run("one event", func(t *testing.T) {
 		h := ledger.Hash(sha256.Sum256(entries[7]))
 		for _, path := range []string{"/api/v1/events/" + h.String(), "/api/v1/events/index/7"} {
-			var ev Event
+			var ev api.Event
 			r := e.get(path)
 			wantStatus(t, r, 200)
 			r.json(t, &ev)
@@ -451,22 +453,22 @@ func TestLogAndProofs(t *testing.T) {
 	})
 
 	t.Run("agents", func(t *testing.T) {
-		var list AgentList
+		var list api.AgentList
 		e.get("/api/v1/agents?limit=10").json(t, &list)
 		if len(list.Agents) != 10 || list.NextAfter == nil || list.Agents[0].Created != 0 {
 			t.Fatalf("agents: %+v", list)
 		}
-		var more AgentList
+		var more api.AgentList
 		e.get(fmt.Sprintf("/api/v1/agents?limit=10&after=%d", *list.NextAfter)).json(t, &more)
 		if len(more.Agents) != 10 || more.Agents[0].Created != list.Agents[9].Created+1 {
 			t.Fatalf("next page: %+v", more.Agents[0])
 		}
-		var members AgentList
+		var members api.AgentList
 		e.get("/api/v1/agents?members=1").json(t, &members)
 		if len(members.Agents) != 0 {
 			t.Errorf("members: %+v", members)
 		}
-		var a Agent
+		var a api.Agent
 		e.get("/api/v1/agents/"+list.Agents[0].ID).json(t, &a)
 		if a.ID != list.Agents[0].ID || len(a.Keys) != 1 || a.Keys[0].Revoked != nil || a.Keys[0].Added != 0 {
 			t.Errorf("agent: %+v", a)
@@ -477,7 +479,7 @@ func TestLogAndProofs(t *testing.T) {
 	})
 
 	t.Run("state digest", func(t *testing.T) {
-		var sd StateDigest
+		var sd api.StateDigest
 		e.get("/api/v1/state/digest").json(t, &sd)
 		size, d, err := audit.ProjectionDigest(ctx, e.store)
 		if err != nil || sd.Size != size || sd.Size != 300 || sd.Digest != fmt.Sprintf("%x", d.Total) {
@@ -489,7 +491,7 @@ func TestLogAndProofs(t *testing.T) {
 			t.Errorf("parts %v, want %v", sd.Parts, d.Parts)
 		}
 		for name, p := range d.Parts {
-			if sd.Parts[name] != (StatePart{Lines: p.Lines, SHA256: fmt.Sprintf("%x", p.SHA256)}) {
+			if sd.Parts[name] != (api.StatePart{Lines: p.Lines, SHA256: fmt.Sprintf("%x", p.SHA256)}) {
 				t.Errorf("part %s: %+v, want %d %x", name, sd.Parts[name], p.Lines, p.SHA256)
 			}
 		}
@@ -525,9 +527,9 @@ func TestProblems(t *testing.T) {
 		wantProblem(t, e.do("POST", "/api/v1/accounts", []byte(`{}`), "Content-Type", "text/plain"), 400, meent.EINVALID)
 	})
 	t.Run("every code has a status and a title", func(t *testing.T) {
-		for code, status := range statusOf {
-			if titles[code] == "" || status < 400 {
-				t.Errorf("%s: status %d, title %q", code, status, titles[code])
+		for code, status := range api.StatusOf {
+			if api.Titles[code] == "" || status < 400 {
+				t.Errorf("%s: status %d, title %q", code, status, api.Titles[code])
 			}
 			p := problemOf(meent.Errorf(code, "the message"))
 			if p.Code != code || p.Status != status || p.Detail != "the message" && code != meent.EINTERNAL {
@@ -616,7 +618,7 @@ func TestStateDigestShared(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var sd StateDigest
+			var sd api.StateDigest
 			e.get("/api/v1/state/digest").json(t, &sd)
 			sizes[i] = sd.Size
 		}()
@@ -626,7 +628,7 @@ func TestStateDigestShared(t *testing.T) {
 		t.Fatalf("20 concurrent requests computed the digest %d times, want 1", c)
 	}
 	e.createAgent("bo")
-	var sd StateDigest
+	var sd api.StateDigest
 	e.get("/api/v1/state/digest").json(t, &sd)
 	if sd.Size != sizes[0] || e.server.digests.computed != 1 {
 		t.Fatalf("within %s: size %d (was %d), computed %d times", digestMaxAge, sd.Size, sizes[0], e.server.digests.computed)

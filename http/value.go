@@ -14,6 +14,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/payout"
 	"github.com/meent/meent/state"
@@ -33,101 +34,6 @@ import (
 // identities of a commons, the payouts a treasurer makes) is read from the
 // rules' own state under the node's lock, copied, and computed after the
 // lock is released.
-
-// ImportsInfo is GET /api/v1/commons/{id}/imports: the commits a commons
-// recognises as imported (its own and, for a fork, those imported
-// upstream before the fork), and the author identities behind them.
-type ImportsInfo struct {
-	Commits []string `json:"commits"` // full git object names, sorted
-	// NoStats lists, sorted, the commits the commons itself imported
-	// without line counts; a later import that can read them amends them
-	// (commons.ImportData.Amends).
-	NoStats    []string       `json:"no_stats"`
-	Identities []IdentityInfo `json:"identities"` // sorted by identity
-}
-
-// IdentityInfo is one author identity of imported commits.
-type IdentityInfo struct {
-	Identity     string `json:"identity"` // e.g. "git:ada@example.org"
-	Name         string `json:"name"`     // the latest author name seen with it
-	Commits      int    `json:"commits"`
-	LinesAdded   int64  `json:"lines_added"`
-	LinesRemoved int64  `json:"lines_removed"`
-	Agent        string `json:"agent"`    // the agent it maps to; "" while unmapped
-	Attested     bool   `json:"attested"` // a maintainer attested the mapping
-	// Claims are the claims on the identity in this commons, open and
-	// decided, oldest first (see commons.IdentityClaim): a claim moves
-	// nothing until a maintainer confirms it or it is proven and finalized.
-	Claims []commons.IdentityClaim `json:"claims,omitempty"`
-}
-
-// PolicyInfo is GET /api/v1/commons/{id}/policy: the current value policy
-// of a commons and the history of its versions. Version 0 is the default
-// policy (value.DefaultPolicy), which applies until a commons sets its own.
-type PolicyInfo struct {
-	Commons string              `json:"commons"`
-	Version int                 `json:"version"`
-	Policy  json.RawMessage     `json:"policy"`
-	Author  string              `json:"author"` // "" for the default policy
-	Index   int64               `json:"index"`  // log index of its value.policy.set; 0 for the default
-	History []PolicyVersionInfo `json:"history"`
-}
-
-// PolicyVersionInfo is one version in a policy's history, oldest first.
-type PolicyVersionInfo struct {
-	Version int    `json:"version"`
-	Author  string `json:"author"`
-	Index   int64  `json:"index"`
-}
-
-// PolicyPreview is POST /api/v1/commons/{id}/policy/preview: what every
-// recipient would get of one income under the current policy (version
-// Current) and under the proposed one.
-type PolicyPreview struct {
-	Current int            `json:"current"`
-	Income  commons.Money  `json:"income"`
-	Changes []value.Change `json:"changes"`
-}
-
-// IncomeList is GET /api/v1/commons/{id}/incomes, newest first.
-type IncomeList struct {
-	Incomes []value.Income `json:"incomes"`
-	Next    string         `json:"next,omitempty"`
-}
-
-// DistributionList is GET /api/v1/commons/{id}/distributions, newest
-// first. The explanations are left out of a list: ask for one
-// distribution to get them.
-type DistributionList struct {
-	Distributions []value.Distribution `json:"distributions"`
-	Next          string               `json:"next,omitempty"`
-}
-
-// BalanceList is GET /api/v1/commons/{id}/balances and
-// GET /api/v1/agents/{id}/balances.
-type BalanceList struct {
-	Balances []value.Balance `json:"balances"`
-	Next     string          `json:"next,omitempty"`
-}
-
-// PayoutsInfo is GET /api/v1/commons/{id}/payouts: the open balances of a
-// commons split into those to pay now (open at least MinPayout) and those
-// carried forward. It holds no account details: the treasurer's payee
-// file never reaches the node.
-type PayoutsInfo struct {
-	MinPayout int64        `json:"min_payout"` // minor units, from the current policy
-	Pay       []PayoutLine `json:"pay"`
-	Carried   []PayoutLine `json:"carried"`
-}
-
-// PayoutLine is one recipient's open amount in one currency.
-type PayoutLine struct {
-	Kind      string `json:"kind"`      // agent, identity or pool
-	Recipient string `json:"recipient"` // agent ID, identity or pool name
-	Name      string `json:"name"`      // for people; never used to pay
-	Currency  string `json:"currency"`
-	Amount    int64  `json:"amount"` // minor units
-}
 
 // Preview defaults: what a policy preview distributes when not told.
 const (
@@ -172,8 +78,8 @@ func (v *rulesView) orDefault() error {
 }
 
 // imports computes ImportsInfo from the rules' state.
-func (s *Server) imports(commonsID string) (ImportsInfo, error) {
-	out := ImportsInfo{Commits: []string{}, NoStats: []string{}, Identities: []IdentityInfo{}}
+func (s *Server) imports(commonsID string) (api.ImportsInfo, error) {
+	out := api.ImportsInfo{Commits: []string{}, NoStats: []string{}, Identities: []api.IdentityInfo{}}
 	found := false
 	s.node.State(func(st *state.State) {
 		cs := st.Commons
@@ -182,7 +88,7 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 		}
 		found = true
 		type seen struct {
-			info       IdentityInfo
+			info       api.IdentityInfo
 			at, atTime int64 // the latest commit's log index and author time
 		}
 		byID := map[string]*seen{}
@@ -201,7 +107,7 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 			}
 			v := byID[k.Identity]
 			if v == nil {
-				v = &seen{info: IdentityInfo{Identity: k.Identity}, at: -1}
+				v = &seen{info: api.IdentityInfo{Identity: k.Identity}, at: -1}
 				byID[k.Identity] = v
 			}
 			v.info.Commits++
@@ -227,7 +133,7 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 		for _, cl := range cs.Claims(commonsID) {
 			v := byID[cl.Identity]
 			if v == nil { // claimed before any commit of it was imported
-				v = &seen{info: IdentityInfo{Identity: cl.Identity}, at: -1}
+				v = &seen{info: api.IdentityInfo{Identity: cl.Identity}, at: -1}
 				byID[cl.Identity] = v
 			}
 			v.info.Claims = append(v.info.Claims, cl)
@@ -244,7 +150,7 @@ func (s *Server) imports(commonsID string) (ImportsInfo, error) {
 	}
 	slices.Sort(out.Commits)
 	slices.Sort(out.NoStats)
-	slices.SortFunc(out.Identities, func(a, b IdentityInfo) int { return strings.Compare(a.Identity, b.Identity) })
+	slices.SortFunc(out.Identities, func(a, b api.IdentityInfo) int { return strings.Compare(a.Identity, b.Identity) })
 	return out, nil
 }
 
@@ -274,17 +180,17 @@ func policyVersions(o *objects, commonsID string) ([]*value.PolicyVersion, error
 }
 
 // policyInfo returns the current policy of a commons with its history.
-func (s *Server) policyInfo(o *objects, commonsID string) (PolicyInfo, error) {
+func (s *Server) policyInfo(o *objects, commonsID string) (api.PolicyInfo, error) {
 	if _, err := o.commons(commonsID); err != nil {
-		return PolicyInfo{}, err
+		return api.PolicyInfo{}, err
 	}
 	vs, err := policyVersions(o, commonsID)
 	if err != nil {
-		return PolicyInfo{}, err
+		return api.PolicyInfo{}, err
 	}
-	out := PolicyInfo{Commons: commonsID, History: []PolicyVersionInfo{}}
+	out := api.PolicyInfo{Commons: commonsID, History: []api.PolicyVersionInfo{}}
 	for _, v := range vs {
-		out.History = append(out.History, PolicyVersionInfo{Version: v.Version, Author: v.Author, Index: v.Index})
+		out.History = append(out.History, api.PolicyVersionInfo{Version: v.Version, Author: v.Author, Index: v.Index})
 	}
 	if len(vs) == 0 {
 		c, err := defaultPolicy()
@@ -315,14 +221,14 @@ func (s *Server) apiPolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 
 // previewPolicy compiles a proposed policy and runs it and the current one
 // over the same income, as of now.
-func (s *Server) previewPolicy(commonsID string, doc []byte, income commons.Money) (PolicyPreview, error) {
+func (s *Server) previewPolicy(commonsID string, doc []byte, income commons.Money) (api.PolicyPreview, error) {
 	p, err := value.DecodePolicy(doc)
 	if err != nil {
-		return PolicyPreview{}, err
+		return api.PolicyPreview{}, err
 	}
 	next, err := value.Compile(p)
 	if err != nil {
-		return PolicyPreview{}, err
+		return api.PolicyPreview{}, err
 	}
 	var v rulesView
 	found := false
@@ -333,19 +239,19 @@ func (s *Server) previewPolicy(commonsID string, doc []byte, income commons.Mone
 		}
 	})
 	if !found {
-		return PolicyPreview{}, meent.Errorf(meent.ENOTFOUND, "no commons %s", commonsID)
+		return api.PolicyPreview{}, meent.Errorf(meent.ENOTFOUND, "no commons %s", commonsID)
 	}
 	if err == nil {
 		err = v.orDefault()
 	}
 	if err != nil {
-		return PolicyPreview{}, err
+		return api.PolicyPreview{}, err
 	}
 	changes, err := value.Preview(v.compiled, next, v.input)
 	if err != nil {
-		return PolicyPreview{}, err
+		return api.PolicyPreview{}, err
 	}
-	return PolicyPreview{Current: v.version, Income: income, Changes: changes}, nil
+	return api.PolicyPreview{Current: v.version, Income: income, Changes: changes}, nil
 }
 
 func (s *Server) apiPolicyPreview(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -416,7 +322,7 @@ func (s *Server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out := IncomeList{Incomes: make([]value.Income, 0, len(is)), Next: next}
+	out := api.IncomeList{Incomes: make([]value.Income, 0, len(is)), Next: next}
 	for _, i := range is {
 		out.Incomes = append(out.Incomes, *i)
 	}
@@ -555,12 +461,12 @@ func (h *distributionHead) distribution() value.Distribution {
 
 // balancePage is one page of balances, oldest first; empty commonsID or
 // agentID do not filter.
-func balancePage(o *objects, commonsID, agentID, status string, q pageQuery) (BalanceList, string, error) {
+func balancePage(o *objects, commonsID, agentID, status string, q pageQuery) (api.BalanceList, string, error) {
 	bs, next, err := pageObjects[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Agent: agentID, Status: status}, q, "balances", nil)
 	if err != nil {
-		return BalanceList{}, "", err
+		return api.BalanceList{}, "", err
 	}
-	out := BalanceList{Balances: make([]value.Balance, 0, len(bs)), Next: next}
+	out := api.BalanceList{Balances: make([]value.Balance, 0, len(bs)), Next: next}
 	for _, b := range bs {
 		out.Balances = append(out.Balances, *b)
 	}
@@ -583,7 +489,7 @@ func (s *Server) apiDistributions(w nethttp.ResponseWriter, r *nethttp.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	out := DistributionList{Distributions: make([]value.Distribution, 0, len(hs)), Next: next}
+	out := api.DistributionList{Distributions: make([]value.Distribution, 0, len(hs)), Next: next}
 	for _, h := range hs {
 		out.Distributions = append(out.Distributions, h.distribution())
 	}
@@ -738,7 +644,7 @@ func (s *Server) apiAgentBalances(w nethttp.ResponseWriter, r *nethttp.Request) 
 
 // payouts selects the open balances of a commons to pay now. It reads the
 // rules' state, so no balance is missed however many there are.
-func (s *Server) payouts(o *objects, nm *names, commonsID string) (PayoutsInfo, []payout.Line, error) {
+func (s *Server) payouts(o *objects, nm *names, commonsID string) (api.PayoutsInfo, []payout.Line, error) {
 	var open []payout.Balance
 	var doc []byte
 	found := false
@@ -757,13 +663,13 @@ func (s *Server) payouts(o *objects, nm *names, commonsID string) (PayoutsInfo, 
 		}
 	})
 	if !found {
-		return PayoutsInfo{}, nil, meent.Errorf(meent.ENOTFOUND, "no commons %s", commonsID)
+		return api.PayoutsInfo{}, nil, meent.Errorf(meent.ENOTFOUND, "no commons %s", commonsID)
 	}
 	var min int64
 	if doc != nil {
 		p, err := value.DecodePolicy(doc)
 		if err != nil {
-			return PayoutsInfo{}, nil, &meent.Error{Code: meent.EINTERNAL, Message: "internal error", Err: err}
+			return api.PayoutsInfo{}, nil, &meent.Error{Code: meent.EINTERNAL, Message: "internal error", Err: err}
 		}
 		min = p.MinPayout
 	}
@@ -776,7 +682,7 @@ func (s *Server) payouts(o *objects, nm *names, commonsID string) (PayoutsInfo, 
 		open[i].Name = balanceName(names, b.Kind, b.Recipient)
 	}
 	pay, carried := payout.Select(open, min)
-	out := PayoutsInfo{MinPayout: min, Pay: payoutLines(pay), Carried: payoutLines(carried)}
+	out := api.PayoutsInfo{MinPayout: min, Pay: payoutLines(pay), Carried: payoutLines(carried)}
 	return out, pay, nil
 }
 
@@ -794,10 +700,10 @@ func balanceName(names map[string]string, kind, recipient string) string {
 	return recipient
 }
 
-func payoutLines(ls []payout.Line) []PayoutLine {
-	out := make([]PayoutLine, 0, len(ls))
+func payoutLines(ls []payout.Line) []api.PayoutLine {
+	out := make([]api.PayoutLine, 0, len(ls))
 	for _, l := range ls {
-		out = append(out, PayoutLine{Kind: l.Kind, Recipient: l.Recipient, Name: l.Name, Currency: l.Currency, Amount: l.Amount})
+		out = append(out, api.PayoutLine{Kind: l.Kind, Recipient: l.Recipient, Name: l.Name, Currency: l.Currency, Amount: l.Amount})
 	}
 	return out
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/payout"
@@ -70,7 +71,7 @@ func TestValueCycle(t *testing.T) {
 		if want := []string{commit(0xa1), commit(0xb2), commit(0xc3)}; !slices.Equal(im.Commits, want) {
 			t.Errorf("commits %v, want %v", im.Commits, want)
 		}
-		want := []IdentityInfo{
+		want := []api.IdentityInfo{
 			{Identity: "git:carol@example.org", Name: "Carol", Commits: 1, LinesAdded: 30},
 			{Identity: "git:dee@example.org", Name: "Dee D.", Commits: 2, LinesAdded: 150, LinesRemoved: 5},
 		}
@@ -369,7 +370,7 @@ func TestValueCycle(t *testing.T) {
 		if total != 1001 {
 			t.Errorf("payouts add up to %d", total)
 		}
-		i := slices.IndexFunc(po.Pay, func(l PayoutLine) bool { return l.Recipient == c.cy.id })
+		i := slices.IndexFunc(po.Pay, func(l api.PayoutLine) bool { return l.Recipient == c.cy.id })
 		if i < 0 || po.Pay[i].Name != "Cy" {
 			t.Errorf("Cy is not paid by name: %+v", po.Pay)
 		}
@@ -397,7 +398,7 @@ func TestValueCycle(t *testing.T) {
 		e.act(c.ada, value.TypePayoutSettle, value.SettleData{Commons: atlas, Kind: value.RecipientPool, Recipient: value.PoolInfrastructure,
 			Amount: commons.Money{Amount: preview.Amount(value.RecipientPool, value.PoolInfrastructure), Currency: "EUR"}, Reference: "SEPA 2025-01"})
 		po, _ = e.client.Payouts(ctx, atlas)
-		if slices.ContainsFunc(po.Pay, func(l PayoutLine) bool { return l.Recipient == value.PoolInfrastructure }) {
+		if slices.ContainsFunc(po.Pay, func(l api.PayoutLine) bool { return l.Recipient == value.PoolInfrastructure }) {
 			t.Errorf("a settled balance is still paid: %+v", po.Pay)
 		}
 		bs, _ := e.client.Balances(ctx, atlas, "settled")
@@ -522,7 +523,7 @@ func TestValueCycle(t *testing.T) {
 	t.Run("projection matches a replay", func(t *testing.T) {
 		var want [32]byte
 		e.node.State(func(st *state.State) { want = st.Digest() })
-		sd := getJSONAs[StateDigest](t, e, "/api/v1/state/digest")
+		sd := getJSONAs[api.StateDigest](t, e, "/api/v1/state/digest")
 		if sd.Digest != hex.EncodeToString(want[:]) {
 			t.Errorf("store digest %s, rules digest %x", sd.Digest, want)
 		}

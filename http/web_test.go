@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 )
 
 func form(kv ...string) []byte {
@@ -108,11 +109,11 @@ func TestWebPages(t *testing.T) {
 		if loc := r.header.Get("Location"); loc != "/account" {
 			t.Errorf("Location %q", loc)
 		}
-		c := cookieNamed(r.header, SessionCookie)
+		c := cookieNamed(r.header, api.SessionCookie)
 		if c == nil || !c.HttpOnly {
 			t.Fatalf("cookie %+v", c)
 		}
-		cookie = SessionCookie + "=" + c.Value
+		cookie = api.SessionCookie + "=" + c.Value
 	})
 
 	var csrf string
@@ -161,7 +162,7 @@ func TestWebPages(t *testing.T) {
 		wantStatus(t, e.do("POST", "/logout", form(), "Content-Type", formType, "Cookie", cookie), 403)
 		r := e.do("POST", "/logout", form("csrf", csrf), "Content-Type", formType, "Cookie", cookie)
 		wantStatus(t, r, 303)
-		if c := cookieNamed(r.header, SessionCookie); c == nil || c.MaxAge >= 0 {
+		if c := cookieNamed(r.header, api.SessionCookie); c == nil || c.MaxAge >= 0 {
 			t.Errorf("cookie not cleared: %+v", c)
 		}
 		if r := e.get("/account", "Cookie", cookie); r.status != 303 {
@@ -174,10 +175,10 @@ func TestWebPages(t *testing.T) {
 		wantStatus(t, e.do("POST", "/login", form("username", "grace", "password", pw), "Content-Type", formType, "Sec-Fetch-Site", "cross-site"), 403)
 		r = e.do("POST", "/login", form("username", "grace", "password", pw), "Content-Type", formType, "Sec-Fetch-Site", "same-origin")
 		wantStatus(t, r, 303)
-		if c := cookieNamed(r.header, SessionCookie); c == nil {
+		if c := cookieNamed(r.header, api.SessionCookie); c == nil {
 			t.Error("no session cookie after login")
 		} else {
-			wantContains(t, e.get("/", "Cookie", SessionCookie+"="+c.Value), "Grace Hopper", "Log out")
+			wantContains(t, e.get("/", "Cookie", api.SessionCookie+"="+c.Value), "Grace Hopper", "Log out")
 		}
 	})
 }

@@ -15,7 +15,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/meent/meent/agent"
-	"github.com/meent/meent/http"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
 )
@@ -54,7 +54,7 @@ func cmdAgentCreate(ctx context.Context, url, name, kind, out string, stdout io.
 	if err != nil {
 		return err
 	}
-	rc, err := http.NewClient(url, nil).Submit(ctx, entry)
+	rc, err := client.New(url, nil).Submit(ctx, entry)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func cmdEventSubmit(ctx context.Context, url, keyFile, typ, data string, stdout 
 	if err != nil {
 		return err
 	}
-	rc, err := http.NewClient(url, nil).Submit(ctx, entry)
+	rc, err := client.New(url, nil).Submit(ctx, entry)
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/meent/meent/agent"
-	"github.com/meent/meent/http"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/ledger"
 )
 
@@ -48,7 +48,7 @@ func cmdBench(ctx context.Context, url string, n, conc int, stdout io.Writer) er
 		entries[i] = e
 	}
 	tr := &nethttp.Transport{MaxIdleConns: conc, MaxIdleConnsPerHost: conc}
-	client := http.NewClient(url, &nethttp.Client{Transport: tr, Timeout: 30 * time.Second})
+	client := client.New(url, &nethttp.Client{Transport: tr, Timeout: 30 * time.Second})
 	if _, err := client.Node(ctx); err != nil {
 		return fmt.Errorf("node not reachable: %w", err)
 	}

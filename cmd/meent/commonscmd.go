@@ -19,8 +19,9 @@ import (
 	"unicode/utf8"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
 )
@@ -87,7 +88,7 @@ func (s *signer) sign(ctx context.Context, typ string, at int64, data any) (node
 	if err != nil {
 		return node.Receipt{}, err
 	}
-	return http.NewClient(s.url, nil).Submit(ctx, entry)
+	return client.New(s.url, nil).Submit(ctx, entry)
 }
 
 // getJSON prints the JSON at url, indented.
@@ -125,21 +126,21 @@ func fetchJSON(ctx context.Context, url string, out any) error {
 }
 
 // fetch returns the body of a 200 answer, or the error the node's
-// problem document describes (http.ResponseError), never the raw body.
+// problem document describes (client.ResponseError), never the raw body.
 func fetch(ctx context.Context, url string) ([]byte, error) {
 	resp, body, err := httpGetResponse(ctx, url)
 	if err != nil {
 		return nil, err
 	}
 	if resp.StatusCode != nethttp.StatusOK {
-		return nil, http.ResponseError(resp, body)
+		return nil, client.ResponseError(resp, body)
 	}
 	return body, nil
 }
 
 // httpGetResponse fetches url and returns the response and at most 32
 // MiB of its body. For a status the caller does not expect,
-// http.ResponseError(resp, body) is the error to return.
+// client.ResponseError(resp, body) is the error to return.
 func httpGetResponse(ctx context.Context, url string) (*nethttp.Response, []byte, error) {
 	req, err := nethttp.NewRequestWithContext(ctx, "GET", url, nil)
 	if err != nil {
@@ -215,11 +216,11 @@ var commonsCommands = []command{
 		var r remote
 		r.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			cs, err := http.NewClient(r.url, nil).CommonsList(ctx, "")
+			cs, err := client.New(r.url, nil).CommonsList(ctx, "")
 			if err != nil {
 				return err
 			}
-			return printJSON(stdout, http.CommonsList{Commons: cs})
+			return printJSON(stdout, api.CommonsList{Commons: cs})
 		}
 	}},
 	{name: "commons show", args: "ID", idFlag: "id", summary: "show a commons as JSON", flags: func(fs *flag.FlagSet) action {
@@ -316,11 +317,11 @@ var contributionCommands = []command{
 		id := fs.String("commons", "", "commons ID")
 		lineage := fs.Bool("lineage", false, "include upstream contributions a fork recognises")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			ks, err := http.NewClient(r.url, nil).Contributions(ctx, *id, "", *lineage)
+			ks, err := client.New(r.url, nil).Contributions(ctx, *id, "", *lineage)
 			if err != nil {
 				return err
 			}
-			return printJSON(stdout, http.ContributionList{Contributions: ks})
+			return printJSON(stdout, api.ContributionList{Contributions: ks})
 		}
 	}},
 }
@@ -398,11 +399,11 @@ var needCommands = []command{
 		sort := fs.String("sort", "signals", "signals, pledges, priority or age")
 		status := fs.String("status", "open", "open or closed")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			ns, err := http.NewClient(r.url, nil).Needs(ctx, *id, http.NeedQuery{Sort: *sort, Status: *status})
+			ns, err := client.New(r.url, nil).Needs(ctx, *id, client.NeedQuery{Sort: *sort, Status: *status})
 			if err != nil {
 				return err
 			}
-			return printJSON(stdout, http.NeedList{Sort: *sort, Needs: ns})
+			return printJSON(stdout, api.NeedList{Sort: *sort, Needs: ns})
 		}
 	}},
 }
@@ -491,7 +492,7 @@ func uploadBlob(ctx context.Context, url, token, path string) (string, error) {
 	defer resp.Body.Close()
 	if resp.StatusCode != 201 && resp.StatusCode != 200 {
 		b, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
-		return "", http.ResponseError(resp, b)
+		return "", client.ResponseError(resp, b)
 	}
 	return h, nil
 }

@@ -9,8 +9,9 @@ import (
 	"io"
 	"time"
 
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 )
 
 // identityArea maps imported identities to agents. A claim moves nothing
@@ -147,7 +148,7 @@ var identityCommands = []command{
 		commonsID := fs.String("commons", "", "commons ID")
 		asJSON := fs.Bool("json", false, "print the identities with their claims as JSON")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			info, err := http.NewClient(r.url, nil).Imports(ctx, *commonsID)
+			info, err := client.New(r.url, nil).Imports(ctx, *commonsID)
 			if err != nil {
 				return err
 			}
@@ -164,7 +165,7 @@ var identityCommands = []command{
 
 // printIdentities lists identities for people: who each is, and every
 // claim with its status and what it waits for.
-func printIdentities(w io.Writer, ids []http.IdentityInfo, now time.Time) {
+func printIdentities(w io.Writer, ids []api.IdentityInfo, now time.Time) {
 	for _, id := range ids {
 		who := "not mapped"
 		if id.Agent != "" {

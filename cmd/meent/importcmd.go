@@ -15,9 +15,10 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/gitimport"
-	"github.com/meent/meent/http"
 )
 
 // maxImportBytes keeps a contribution.import event well under the
@@ -74,7 +75,7 @@ func cmdImport(ctx context.Context, o gitImport, stdout io.Writer) error {
 	}
 	o.source = clip(o.source, commons.MaxTitle)
 
-	client := http.NewClient(o.s.url, nil)
+	client := client.New(o.s.url, nil)
 	// known: commits the commons has; unknown: those of them it has without
 	// line counts, which are read again so that their counts can be added.
 	known, unknown := map[string]bool{}, map[string]bool{}
@@ -203,7 +204,7 @@ func cmdImport(ctx context.Context, o gitImport, stdout io.Writer) error {
 	if err != nil {
 		return err
 	}
-	var unmapped []http.IdentityInfo
+	var unmapped []api.IdentityInfo
 	for _, id := range info.Identities {
 		if id.Agent == "" {
 			unmapped = append(unmapped, id)

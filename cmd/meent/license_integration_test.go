@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/meent/meent/http"
+	"github.com/meent/meent/api/licenseapi"
 )
 
 const paymentSecret = "whsec-0123456789abcdef"
@@ -90,7 +90,7 @@ func copyfairLicensing(t *testing.T, args ...string) {
 	webhook := func(body string, secret string, at time.Time) (int, string) {
 		req, _ := nethttp.NewRequest("POST", p.url+"/api/v1/webhooks/payments/testpay", strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Meent-Signature", http.SignWebhook([]byte(secret), []byte(body), at))
+		req.Header.Set("Meent-Signature", licenseapi.SignWebhook([]byte(secret), []byte(body), at))
 		resp, err := nethttp.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/modcheck"
 )
@@ -32,7 +32,7 @@ func (r nodeRegistry) Lookup(ctx context.Context, module string) (*license.WellK
 	case 404:
 		return nil, nil
 	default:
-		return nil, fmt.Errorf("registry %s: %w", r.url, http.ResponseError(resp, b))
+		return nil, fmt.Errorf("registry %s: %w", r.url, client.ResponseError(resp, b))
 	}
 	f, err := license.DecodeWellKnown(b)
 	if err != nil {
@@ -86,7 +86,7 @@ func licensePublish(ctx context.Context, stdout io.Writer, nodeURL, commonsID, d
 	case resp.StatusCode == 200:
 		files[filepath.Join("LICENSES", f.Policy.License+".txt")] = text
 	case resp.StatusCode != 404: // 404: a listed SPDX license; the project uses its official text
-		return fmt.Errorf("license text: %w", http.ResponseError(resp, text))
+		return fmt.Errorf("license text: %w", client.ResponseError(resp, text))
 	}
 	for _, path := range slices.Sorted(maps.Keys(files)) {
 		full := filepath.Join(dir, path)

@@ -17,8 +17,9 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/state"
@@ -167,7 +168,7 @@ var licenseCommands = []command{
 		scope := fs.String("scope", "", "the use's scope; without it, the question is a use not limited to any scope")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
 			q := url.Values{"commons": {*commonsID}, "agent": {*agentID}, "commercial": {strconv.FormatBool(*commercial)}, "scope": {*scope}}
-			var c http.LicenseCheck
+			var c api.LicenseCheck
 			if err := fetchJSON(ctx, r.base()+"/api/v1/licenses/check?"+q.Encode(), &c); err != nil {
 				return err
 			}
@@ -322,8 +323,8 @@ func printDecision(w io.Writer, d license.Decision) {
 // evaluateRequest asks the node what the rules decide for a request. A
 // refusal because the request leaves out a fact the policy decides on
 // names the flag that states it.
-func evaluateRequest(ctx context.Context, url string) (http.LicenseDecision, error) {
-	var dec http.LicenseDecision
+func evaluateRequest(ctx context.Context, url string) (api.LicenseDecision, error) {
+	var dec api.LicenseDecision
 	resp, body, err := httpGetResponse(ctx, url)
 	if err != nil {
 		return dec, err
@@ -332,9 +333,9 @@ func evaluateRequest(ctx context.Context, url string) (http.LicenseDecision, err
 	if status == 200 {
 		return dec, json.Unmarshal(body, &dec)
 	}
-	var p http.Problem
+	var p api.Problem
 	if json.Unmarshal(body, &p) != nil || p.Detail == "" {
-		return dec, http.ResponseError(resp, body)
+		return dec, client.ResponseError(resp, body)
 	}
 	for _, fact := range []string{license.Employees, license.Revenue} {
 		if p.Code == meent.EINVALID && strings.HasPrefix(p.Detail, strings.SplitN(license.MissingFact(fact, ""), "(", 2)[0]) {
@@ -348,7 +349,7 @@ func evaluateRequest(ctx context.Context, url string) (http.LicenseDecision, err
 // printCheck writes the answer of a license check without ever claiming
 // more than a grant covers: a grant for a scope is reported as a license
 // for that scope only.
-func printCheck(w io.Writer, c http.LicenseCheck, scope string) {
+func printCheck(w io.Writer, c api.LicenseCheck, scope string) {
 	switch {
 	case c.Licensed && c.Grant.Scope != "":
 		fmt.Fprintf(w, "LICENSED by grant %s (%s) for “%s” only%s\n", c.Grant.ID, c.Grant.Rule, c.Grant.Scope, until(c.Grant.Terms))

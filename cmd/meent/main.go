@@ -15,7 +15,7 @@ import (
 	"syscall"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/http"
+	"github.com/meent/meent/client"
 )
 
 var version = "dev"
@@ -66,7 +66,7 @@ var errHelp = errors.New("help printed")
 func describe(err error) string {
 	var inner error
 	var line string
-	var p *http.ProblemError
+	var p *client.ProblemError
 	var e *meent.Error
 	switch {
 	case errors.As(err, &p):

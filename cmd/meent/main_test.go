@@ -13,7 +13,7 @@ import (
 	"testing"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/http"
+	"github.com/meent/meent/client"
 )
 
 // TestCommandTable keeps the table that help and the CLI tests are built
@@ -231,7 +231,7 @@ func TestHelpExitsZero(t *testing.T) {
 // as title and detail, never its JSON, with the context a command added.
 func TestDescribe(t *testing.T) {
 	problem := func(status int, body string) error {
-		return http.ResponseError(&nethttp.Response{StatusCode: status, Status: nethttp.StatusText(status),
+		return client.ResponseError(&nethttp.Response{StatusCode: status, Status: nethttp.StatusText(status),
 			Header: nethttp.Header{"Content-Type": {"application/problem+json"}}}, []byte(body))
 	}
 	refused := problem(422, `{"type":"urn:meent:problem:rule_violation","title":"Rule violation","status":422,"detail":"only a maintainer reviews","code":"rule_violation"}`)

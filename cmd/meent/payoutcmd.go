@@ -13,8 +13,8 @@ import (
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 	"github.com/meent/meent/payout"
 	"github.com/meent/meent/private"
 	"github.com/meent/meent/value"
@@ -39,7 +39,7 @@ var payoutCommands = []command{
 		var commonsID string
 		fs.StringVar(&commonsID, "commons", "", "commons ID")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			info, err := http.NewClient(r.url, nil).Payouts(ctx, commonsID)
+			info, err := client.New(r.url, nil).Payouts(ctx, commonsID)
 			if err != nil {
 				return err
 			}
@@ -69,7 +69,7 @@ var payoutCommands = []command{
 		execDate := fs.String("execution-date", time.Now().Format("2006-01-02"), "sepa: requested execution date")
 		msgID := fs.String("message-id", "MEENT-"+time.Now().UTC().Format("20060102-150405"), "sepa: the file's message ID (unique per file)")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			info, err := http.NewClient(r.url, nil).Payouts(ctx, commonsID)
+			info, err := client.New(r.url, nil).Payouts(ctx, commonsID)
 			if err != nil {
 				return err
 			}
@@ -153,8 +153,8 @@ func (s *signer) settlePrivately(ctx context.Context, stdout io.Writer, d value.
 	if err != nil {
 		return err
 	}
-	c := http.NewClient(s.url, nil)
-	auth := http.PrivateAuth{Agent: id, Key: key}
+	c := client.New(s.url, nil)
+	auth := client.PrivateAuth{Agent: id, Key: key}
 	rec, err := c.PutPrivate(ctx, auth, ref, private.NewSalt(), d.Commons)
 	if err != nil {
 		return fmt.Errorf("store the private reference: %w", err)
@@ -179,7 +179,7 @@ var exportCommands = []command{
 		r.bind(fs)
 		id := fs.String("commons", "", "commons ID")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			return http.NewClient(r.url, nil).ValueFlows(ctx, *id, stdout)
+			return client.New(r.url, nil).ValueFlows(ctx, *id, stdout)
 		}
 	}},
 }

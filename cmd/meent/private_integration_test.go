@@ -13,7 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	mhttp "github.com/meent/meent/http"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/private"
 )
 
@@ -87,8 +87,8 @@ func privateCycle(t *testing.T, dbArgs ...string) {
 		t.Fatal(id, err)
 	}
 	c, _ := private.ParseCommitment(commitment)
-	client := mhttp.NewClient(p.url, nil)
-	auth := mhttp.PrivateAuth{Agent: id, Key: key}
+	auth := client.PrivateAuth{Agent: id, Key: key}
+	client := client.New(p.url, nil)
 	rec, err := client.PrivateRecord(ctx, auth, c)
 	if err != nil || rec.Status != "live" || rec.Text != secret {
 		t.Fatalf("read the private reference: %+v, %v", rec, err)

@@ -17,6 +17,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/meent/meent/http"
+	"github.com/meent/meent/wire"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/sqlite"
 	"github.com/meent/meent/web/i18n"
@@ -89,6 +90,7 @@ func cmdServe(ctx context.Context, cfg *Config, stdout, stderr io.Writer) error 
 		Blobs: blobs, MaxBlobSize: cfg.MaxBlobSize, Payments: payments,
 		Private: privateStore(n.Store()), TimeZone: cfg.TimeZone,
 	})
+	wire.Register(srv)
 	ln, err := net.Listen("tcp", cfg.Listen)
 	if err != nil {
 		return err

@@ -11,8 +11,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 	"github.com/meent/meent/value"
 )
 
@@ -45,7 +45,7 @@ func TestIdentityTheft(t *testing.T) {
 	ada, adaID := newAgent("ada")
 	eve, eveID := newAgent("eve")
 	bo, boID := newAgent("bo")
-	client := http.NewClient(p.url, nil)
+	client := client.New(p.url, nil)
 
 	lib := hashOf(runMeent(t, "commons", "create", "--url", p.url, "--key", maya, "--name", "libfoo"))
 	repo, _ := gitRepo(t)

@@ -14,8 +14,9 @@ import (
 
 	"github.com/go-json-experiment/json/jsontext"
 
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 	"github.com/meent/meent/value"
 )
 
@@ -64,7 +65,7 @@ var policyCommands = []command{
 			if err != nil {
 				return err
 			}
-			c := http.NewClient(s.url, nil)
+			c := client.New(s.url, nil)
 			pv, err := c.PreviewPolicy(ctx, commonsID, doc, income)
 			if err != nil {
 				return err
@@ -125,7 +126,7 @@ func agentNames(ctx context.Context, baseURL string) map[string]string {
 	names := map[string]string{}
 	after := int64(0)
 	for range 100 {
-		var page http.AgentList
+		var page api.AgentList
 		if err := fetchJSON(ctx, fmt.Sprintf("%s/api/v1/agents?limit=1000&after=%d", strings.TrimRight(baseURL, "/"), after), &page); err != nil {
 			break
 		}
@@ -186,11 +187,11 @@ var incomeCommands = []command{
 		r.bind(fs)
 		id := fs.String("commons", "", "commons ID")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			is, err := http.NewClient(r.url, nil).Incomes(ctx, *id)
+			is, err := client.New(r.url, nil).Incomes(ctx, *id)
 			if err != nil {
 				return err
 			}
-			return printJSON(stdout, http.IncomeList{Incomes: is})
+			return printJSON(stdout, api.IncomeList{Incomes: is})
 		}
 	}},
 }
@@ -206,7 +207,7 @@ var distributionCommands = []command{
 			// time and the digest of its inputs: if the log changes in
 			// between, the node refuses instead of distributing over
 			// inputs the signer never saw.
-			c := http.NewClient(s.url, nil)
+			c := client.New(s.url, nil)
 			at := time.Now().UnixMilli()
 			res, err := c.PreviewDistribution(ctx, *income, at)
 			if err != nil {
@@ -237,7 +238,7 @@ var distributionCommands = []command{
 		var r remote
 		r.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			return http.NewClient(r.url, nil).Shares(ctx, fs.Arg(0), stdout)
+			return client.New(r.url, nil).Shares(ctx, fs.Arg(0), stdout)
 		}
 	}},
 	{name: "distribution list", summary: "list a commons' distributions as JSON", flags: func(fs *flag.FlagSet) action {
@@ -245,11 +246,11 @@ var distributionCommands = []command{
 		r.bind(fs)
 		id := fs.String("commons", "", "commons ID")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			ds, err := http.NewClient(r.url, nil).Distributions(ctx, *id)
+			ds, err := client.New(r.url, nil).Distributions(ctx, *id)
 			if err != nil {
 				return err
 			}
-			return printJSON(stdout, http.DistributionList{Distributions: ds})
+			return printJSON(stdout, api.DistributionList{Distributions: ds})
 		}
 	}},
 }

@@ -13,7 +13,7 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/meent/meent/audit"
-	"github.com/meent/meent/http"
+	"github.com/meent/meent/client"
 )
 
 // verifyFlags defines verify's flags: where the log is, and the key it
@@ -48,7 +48,7 @@ func cmdVerify(ctx context.Context, cfg *Config, vkey string, args []string, std
 		defer store.Close()
 		src = audit.StoreSource(store)
 	case 1:
-		c := http.NewClient(strings.TrimRight(args[0], "/"), nil)
+		c := client.New(strings.TrimRight(args[0], "/"), nil)
 		if vkey == "" {
 			info, err := c.Node(ctx)
 			if err != nil {

@@ -1,4 +1,4 @@
-package http
+package client
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"strconv"
 
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/value"
 )
@@ -18,16 +19,16 @@ import (
 
 // Imports returns the commits a commons recognises as imported and the
 // author identities behind them, with the agents they map to.
-func (c *Client) Imports(ctx context.Context, commonsID string) (ImportsInfo, error) {
-	var out ImportsInfo
+func (c *Client) Imports(ctx context.Context, commonsID string) (api.ImportsInfo, error) {
+	var out api.ImportsInfo
 	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/imports", &out)
 	return out, err
 }
 
 // Policy returns a commons' current value policy (version 0: the default)
 // and the history of its versions.
-func (c *Client) Policy(ctx context.Context, commonsID string) (PolicyInfo, error) {
-	var out PolicyInfo
+func (c *Client) Policy(ctx context.Context, commonsID string) (api.PolicyInfo, error) {
+	var out api.PolicyInfo
 	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/policy", &out)
 	return out, err
 }
@@ -37,7 +38,7 @@ func (c *Client) Policy(ctx context.Context, commonsID string) (PolicyInfo, erro
 // now. A zero income asks for the server's default (1000.00 EUR). A policy
 // that does not compile is EINVALID, with the position of the problem
 // ("default:1:10: ...").
-func (c *Client) PreviewPolicy(ctx context.Context, commonsID string, policy []byte, income commons.Money) (PolicyPreview, error) {
+func (c *Client) PreviewPolicy(ctx context.Context, commonsID string, policy []byte, income commons.Money) (api.PolicyPreview, error) {
 	q := url.Values{}
 	if income.Amount != 0 {
 		q.Set("amount", strconv.FormatInt(income.Amount, 10))
@@ -45,7 +46,7 @@ func (c *Client) PreviewPolicy(ctx context.Context, commonsID string, policy []b
 	if income.Currency != "" {
 		q.Set("currency", income.Currency)
 	}
-	var out PolicyPreview
+	var out api.PolicyPreview
 	err := c.sendJSON(ctx, request{
 		method: nethttp.MethodPost, path: "/api/v1/commons/" + url.PathEscape(commonsID) + "/policy/preview?" + q.Encode(),
 		body: policy, ctype: "application/json",
@@ -56,7 +57,7 @@ func (c *Client) PreviewPolicy(ctx context.Context, commonsID string, policy []b
 // Incomes lists a commons' incomes, newest first.
 func (c *Client) Incomes(ctx context.Context, commonsID string) ([]value.Income, error) {
 	return listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/incomes", nil,
-		func(l *IncomeList) ([]value.Income, string) { return l.Incomes, l.Next })
+		func(l *api.IncomeList) ([]value.Income, string) { return l.Incomes, l.Next })
 }
 
 // Income returns one income.
@@ -85,7 +86,7 @@ func (c *Client) PreviewDistribution(ctx context.Context, incomeID string, asOf 
 // their explanations.
 func (c *Client) Distributions(ctx context.Context, commonsID string) ([]value.Distribution, error) {
 	return listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/distributions", nil,
-		func(l *DistributionList) ([]value.Distribution, string) { return l.Distributions, l.Next })
+		func(l *api.DistributionList) ([]value.Distribution, string) { return l.Distributions, l.Next })
 }
 
 // Distribution returns one distribution with every explanation.
@@ -109,19 +110,19 @@ func (c *Client) Balances(ctx context.Context, commonsID, status string) ([]valu
 		q.Set("status", status)
 	}
 	return listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/balances", q,
-		func(l *BalanceList) ([]value.Balance, string) { return l.Balances, l.Next })
+		func(l *api.BalanceList) ([]value.Balance, string) { return l.Balances, l.Next })
 }
 
 // AgentBalances lists what every commons owes an agent.
 func (c *Client) AgentBalances(ctx context.Context, agentID string) ([]value.Balance, error) {
 	return listAll(ctx, c, "/api/v1/agents/"+url.PathEscape(agentID)+"/balances", nil,
-		func(l *BalanceList) ([]value.Balance, string) { return l.Balances, l.Next })
+		func(l *api.BalanceList) ([]value.Balance, string) { return l.Balances, l.Next })
 }
 
 // Payouts returns a commons' open balances split by the policy's minimum
 // payout into those to pay now and those carried forward.
-func (c *Client) Payouts(ctx context.Context, commonsID string) (PayoutsInfo, error) {
-	var out PayoutsInfo
+func (c *Client) Payouts(ctx context.Context, commonsID string) (api.PayoutsInfo, error) {
+	var out api.PayoutsInfo
 	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/payouts", &out)
 	return out, err
 }

@@ -1,4 +1,4 @@
-package http
+package client
 
 import (
 	"bytes"
@@ -17,6 +17,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/audit"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
@@ -39,10 +40,10 @@ var _ audit.Source = (*Client)(nil)
 // most 256 entries of 64 KiB, with length prefixes.
 const maxResponse = 256*(ledger.MaxEntrySize+2) + 1<<20
 
-// NewClient returns a client for the node at baseURL (such as
+// New returns a client for the node at baseURL (such as
 // "https://meent.example"). A nil httpClient gets one with a 60-second
 // timeout.
-func NewClient(baseURL string, httpClient *nethttp.Client) *Client {
+func New(baseURL string, httpClient *nethttp.Client) *Client {
 	if httpClient == nil {
 		httpClient = &nethttp.Client{Timeout: 60 * time.Second}
 	}
@@ -124,12 +125,12 @@ func ResponseError(resp *nethttp.Response, data []byte) error {
 func responseError(resp *nethttp.Response, data []byte) error {
 	mt, _, _ := mime.ParseMediaType(resp.Header.Get("Content-Type"))
 	if mt == "application/problem+json" {
-		var p Problem
+		var p api.Problem
 		if json.Unmarshal(data, &p) == nil {
-			return &ProblemError{Problem: p, err: errorFromProblem(p, resp.StatusCode)}
+			return &ProblemError{Problem: p, err: api.ErrorFromProblem(p, resp.StatusCode)}
 		}
 	}
-	return &meent.Error{Code: codeForStatus(resp.StatusCode), Message: fmt.Sprintf("the node answered %s", resp.Status)}
+	return &meent.Error{Code: api.CodeForStatus(resp.StatusCode), Message: fmt.Sprintf("the node answered %s", resp.Status)}
 }
 
 // ProblemError is a node's refusal as it sent it: the problem document.
@@ -137,7 +138,7 @@ func responseError(resp *nethttp.Response, data []byte) error {
 // callers switch on meent.ErrorCode as for any error; Describe is how a
 // person reads it.
 type ProblemError struct {
-	Problem Problem
+	Problem api.Problem
 	err     *meent.Error
 }
 
@@ -186,8 +187,8 @@ func jsonRequest(method, path string, in any, success int) (request, error) {
 }
 
 // Node returns the node's description and the state of its log.
-func (c *Client) Node(ctx context.Context) (NodeInfo, error) {
-	var info NodeInfo
+func (c *Client) Node(ctx context.Context) (api.NodeInfo, error) {
+	var info api.NodeInfo
 	err := c.getJSON(ctx, "/api/v1/node", &info)
 	return info, err
 }
@@ -196,7 +197,7 @@ func (c *Client) Node(ctx context.Context) (NodeInfo, error) {
 // a *meent.Error with the node's code (malformed_event, bad_signature,
 // duplicate_event, rule_violation, ...).
 func (c *Client) Submit(ctx context.Context, entry []byte) (node.Receipt, error) {
-	var rc Receipt
+	var rc api.Receipt
 	err := c.sendJSON(ctx, request{
 		method: nethttp.MethodPost, path: "/api/v1/events", body: entry,
 		ctype: "application/vnd.meent.event", success: nethttp.StatusCreated,
@@ -207,7 +208,7 @@ func (c *Client) Submit(ctx context.Context, entry []byte) (node.Receipt, error)
 	return receiptOf(rc)
 }
 
-func receiptOf(rc Receipt) (node.Receipt, error) {
+func receiptOf(rc api.Receipt) (node.Receipt, error) {
 	h, err := ledger.ParseHash(rc.Hash)
 	if err != nil {
 		return node.Receipt{}, meent.Errorf(meent.EINTERNAL, "the node's receipt has a bad hash %q", rc.Hash)
@@ -216,15 +217,15 @@ func receiptOf(rc Receipt) (node.Receipt, error) {
 }
 
 // Event returns the event with the given hash.
-func (c *Client) Event(ctx context.Context, hash ledger.Hash) (Event, error) {
-	var e Event
+func (c *Client) Event(ctx context.Context, hash ledger.Hash) (api.Event, error) {
+	var e api.Event
 	err := c.getJSON(ctx, "/api/v1/events/"+hash.String(), &e)
 	return e, err
 }
 
 // EventAt returns the event at a log index.
-func (c *Client) EventAt(ctx context.Context, index int64) (Event, error) {
-	var e Event
+func (c *Client) EventAt(ctx context.Context, index int64) (api.Event, error) {
+	var e api.Event
 	err := c.getJSON(ctx, "/api/v1/events/index/"+strconv.FormatInt(index, 10), &e)
 	return e, err
 }
@@ -232,24 +233,24 @@ func (c *Client) EventAt(ctx context.Context, index int64) (Event, error) {
 // Inclusion returns the proof that the event at index is in the tree of
 // size (0 for the latest checkpoint). Check it with tlog.CheckRecord
 // against a root from a checkpoint you verified.
-func (c *Client) Inclusion(ctx context.Context, index, size int64) (InclusionProof, error) {
+func (c *Client) Inclusion(ctx context.Context, index, size int64) (api.InclusionProof, error) {
 	q := url.Values{"index": {strconv.FormatInt(index, 10)}}
 	if size > 0 {
 		q.Set("size", strconv.FormatInt(size, 10))
 	}
-	var p InclusionProof
+	var p api.InclusionProof
 	err := c.getJSON(ctx, "/api/v1/proofs/inclusion?"+q.Encode(), &p)
 	return p, err
 }
 
 // Consistency returns the proof that the tree of size old is a prefix of
 // the tree of size new (0 for the latest checkpoint).
-func (c *Client) Consistency(ctx context.Context, old, new int64) (ConsistencyProof, error) {
+func (c *Client) Consistency(ctx context.Context, old, new int64) (api.ConsistencyProof, error) {
 	q := url.Values{"old": {strconv.FormatInt(old, 10)}}
 	if new > 0 {
 		q.Set("new", strconv.FormatInt(new, 10))
 	}
-	var p ConsistencyProof
+	var p api.ConsistencyProof
 	err := c.getJSON(ctx, "/api/v1/proofs/consistency?"+q.Encode(), &p)
 	return p, err
 }
@@ -301,7 +302,7 @@ func (c *Client) HashTile(ctx context.Context, t tlog.Tile) ([]byte, error) {
 // StateDigest returns the digest of the node's projections, with its parts
 // when the node serves them, and the log size they reflect.
 func (c *Client) StateDigest(ctx context.Context) (int64, state.Digest, error) {
-	var sd StateDigest
+	var sd api.StateDigest
 	var d state.Digest
 	if err := c.getJSON(ctx, "/api/v1/state/digest", &sd); err != nil {
 		return 0, d, err
@@ -330,8 +331,8 @@ func hex32(dst *[32]byte, s string) error {
 }
 
 // SignUp creates an account and its agent.
-func (c *Client) SignUp(ctx context.Context, in SignUpRequest) (SignUpResponse, error) {
-	var out SignUpResponse
+func (c *Client) SignUp(ctx context.Context, in api.SignUpRequest) (api.SignUpResponse, error) {
+	var out api.SignUpResponse
 	req, err := jsonRequest(nethttp.MethodPost, "/api/v1/accounts", in, nethttp.StatusCreated)
 	if err != nil {
 		return out, err
@@ -345,19 +346,19 @@ type Session struct {
 	Agent   string
 	CSRF    string
 	Cookie  string // the session cookie's value
-	Expires Timestamp
+	Expires api.Timestamp
 }
 
 func (s Session) header() nethttp.Header {
 	return nethttp.Header{
-		"Cookie":   {(&nethttp.Cookie{Name: SessionCookie, Value: s.Cookie}).String()},
-		CSRFHeader: {s.CSRF},
+		"Cookie":       {(&nethttp.Cookie{Name: api.SessionCookie, Value: s.Cookie}).String()},
+		api.CSRFHeader: {s.CSRF},
 	}
 }
 
 // Login opens a session with a username and password.
 func (c *Client) Login(ctx context.Context, username, password string) (Session, error) {
-	req, err := jsonRequest(nethttp.MethodPost, "/api/v1/sessions", LoginRequest{Username: username, Password: password}, nethttp.StatusOK)
+	req, err := jsonRequest(nethttp.MethodPost, "/api/v1/sessions", api.LoginRequest{Username: username, Password: password}, nethttp.StatusOK)
 	if err != nil {
 		return Session{}, err
 	}
@@ -368,13 +369,13 @@ func (c *Client) Login(ctx context.Context, username, password string) (Session,
 	if err != nil {
 		return Session{}, err
 	}
-	var lr LoginResponse
+	var lr api.LoginResponse
 	if err := json.Unmarshal(data, &lr); err != nil {
 		return Session{}, &meent.Error{Code: meent.EINTERNAL, Message: "cannot read the node's answer to a login", Err: err}
 	}
 	s := Session{Agent: lr.Agent, CSRF: lr.CSRF, Expires: lr.Expires}
 	for _, ck := range resp.Cookies() {
-		if ck.Name == SessionCookie {
+		if ck.Name == api.SessionCookie {
 			s.Cookie = ck.Value
 		}
 	}
@@ -393,12 +394,12 @@ func (c *Client) Logout(ctx context.Context, s Session) error {
 // CreateToken issues an API token for the session's agent. The token is
 // shown only this once.
 func (c *Client) CreateToken(ctx context.Context, s Session, name string) (string, error) {
-	req, err := jsonRequest(nethttp.MethodPost, "/api/v1/tokens", TokenRequest{Name: name}, nethttp.StatusCreated)
+	req, err := jsonRequest(nethttp.MethodPost, "/api/v1/tokens", api.TokenRequest{Name: name}, nethttp.StatusCreated)
 	if err != nil {
 		return "", err
 	}
 	req.header = s.header()
-	var out TokenResponse
+	var out api.TokenResponse
 	err = c.sendJSON(ctx, req, &out)
 	return out.Token, err
 }
@@ -410,12 +411,12 @@ func (c *Client) Act(ctx context.Context, token, typ string, data any) (node.Rec
 	if err != nil {
 		return node.Receipt{}, meent.Errorf(meent.EINVALID, "cannot encode data: %v", err)
 	}
-	req, err := jsonRequest(nethttp.MethodPost, "/api/v1/actions", ActionRequest{Type: typ, Data: raw}, nethttp.StatusCreated)
+	req, err := jsonRequest(nethttp.MethodPost, "/api/v1/actions", api.ActionRequest{Type: typ, Data: raw}, nethttp.StatusCreated)
 	if err != nil {
 		return node.Receipt{}, err
 	}
 	req.header = nethttp.Header{"Authorization": {"Bearer " + token}}
-	var rc Receipt
+	var rc api.Receipt
 	if err := c.sendJSON(ctx, req, &rc); err != nil {
 		return node.Receipt{}, err
 	}

@@ -1,7 +1,6 @@
-package http
+package licenseapi
 
 import (
-	"crypto/ed25519"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -13,68 +12,13 @@ import (
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/state"
 )
-
-// Payments lets a payment provider report paid license offers through a
-// webhook. The provider signs each call with Secret (HMAC-SHA256, see
-// verifyWebhook); the node then records the payment as license.pay signed
-// with Key, the key of AgentID, a node admin (the rules let admins record
-// payments for any commons).
-type Payments struct {
-	Provider string // short lowercase name, e.g. "mollie"; part of the webhook URL
-	Secret   []byte
-	AgentID  string
-	Key      ed25519.PrivateKey
-}
-
-// WebhookTolerance is how far a webhook's timestamp may be from the
-// node's clock; older calls are refused as replays.
-const WebhookTolerance = 5 * time.Minute
-
-// LicensePolicyInfo is GET /api/v1/commons/{id}/license.
-type LicensePolicyInfo struct {
-	Commons string          `json:"commons"`
-	Version int             `json:"version"`
-	Policy  json.RawMessage `json:"policy"`
-	Author  string          `json:"author"`
-	Index   int64           `json:"index"`
-	History []struct {
-		Version int    `json:"version"`
-		Author  string `json:"author"`
-		Index   int64  `json:"index"`
-	} `json:"history"`
-}
-
-// LicenseDecision is GET /api/v1/commons/{id}/license/evaluate: what the
-// rules would decide for a request at time as_of, and the terms a free
-// request must carry.
-type LicenseDecision struct {
-	Decision license.Decision `json:"decision"`
-	Grant    *license.Terms   `json:"grant,omitempty"`
-	AsOf     int64            `json:"as_of"`
-}
-
-// LicenseCheck is GET /api/v1/licenses/check. Licensed is true only when
-// a grant covers the use asked; a check with no scope asks about a use not
-// limited to any scope, so a grant for one scope does not answer it yes.
-// Scopes then lists what the agent's grants in force do cover.
-type LicenseCheck struct {
-	Licensed bool           `json:"licensed"`
-	Reason   string         `json:"reason"`
-	Grant    *license.Grant `json:"grant,omitempty"`
-	Scopes   []string       `json:"scopes,omitempty"` // when not licensed: the scopes the agent is licensed for, if any
-	At       int64          `json:"at"`
-}
-
-// GrantInfo is GET /api/v1/grants/{id}: the grant and its status now.
-type GrantInfo struct {
-	*license.Grant
-	Status string `json:"status"`
-}
 
 // WebhookPayment is the body a payment provider posts.
 type WebhookPayment struct {
@@ -83,11 +27,11 @@ type WebhookPayment struct {
 	Amount commons.Money `json:"amount"`
 }
 
-func (s *Server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	var out LicensePolicyInfo
+	var out api.LicensePolicyInfo
 	var err error
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		if st.Commons.Commons(id) == nil {
 			err = meent.Errorf(meent.ENOTFOUND, "no commons %s", id)
 			return
@@ -98,7 +42,7 @@ func (s *Server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) 
 			return
 		}
 		v := vs[len(vs)-1]
-		out = LicensePolicyInfo{Commons: id, Version: v.Version, Policy: json.RawMessage(v.Policy), Author: v.Author, Index: v.Index}
+		out = api.LicensePolicyInfo{Commons: id, Version: v.Version, Policy: json.RawMessage(v.Policy), Author: v.Author, Index: v.Index}
 		for _, h := range vs {
 			out.History = append(out.History, struct {
 				Version int    `json:"version"`
@@ -108,10 +52,10 @@ func (s *Server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) 
 		}
 	})
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // requestOf reads a license request from query parameters.
@@ -134,7 +78,7 @@ func requestOf(r *nethttp.Request, commonsID string) (license.RequestData, error
 		if q.Get(f.name) == "" {
 			continue
 		}
-		n, err := queryInt(r, f.name, 0)
+		n, err := http.QueryInt(r, f.name, 0)
 		if err != nil {
 			return d, err
 		}
@@ -143,24 +87,24 @@ func requestOf(r *nethttp.Request, commonsID string) (license.RequestData, error
 	return d, nil
 }
 
-func (s *Server) apiLicenseEvaluate(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiLicenseEvaluate(w nethttp.ResponseWriter, r *nethttp.Request) {
 	d, err := requestOf(r, r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	at, err := queryInt(r, "as_of", s.now().UnixMilli())
+	at, err := http.QueryInt(r, "as_of", s.Now().UnixMilli())
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	who := r.URL.Query().Get("agent")
 	if who == "" {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "agent is required: the licensee's agent ID"))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "agent is required: the licensee's agent ID"))
 		return
 	}
-	var out LicenseDecision
-	s.node.State(func(st *state.State) {
+	var out api.LicenseDecision
+	s.Node().State(func(st *state.State) {
 		// An unknown commons or one without a policy is not found here,
 		// as on GET .../license; Decide would call it a rule violation,
 		// which is what a license.request for it is.
@@ -174,31 +118,31 @@ func (s *Server) apiLicenseEvaluate(w nethttp.ResponseWriter, r *nethttp.Request
 		}
 	})
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	out.AsOf = at
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
-func (s *Server) apiLicenseCheck(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiLicenseCheck(w nethttp.ResponseWriter, r *nethttp.Request) {
 	q := r.URL.Query()
 	d, err := requestOf(r, q.Get("commons"))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	at, err := queryInt(r, "at", s.now().UnixMilli())
+	at, err := http.QueryInt(r, "at", s.Now().UnixMilli())
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	if q.Get("agent") == "" {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "agent is required: the agent ID to check"))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "agent is required: the agent ID to check"))
 		return
 	}
-	out := LicenseCheck{At: at}
-	s.node.State(func(st *state.State) {
+	out := api.LicenseCheck{At: at}
+	s.Node().State(func(st *state.State) {
 		if st.Commons.Commons(d.Commons) == nil {
 			err = meent.Errorf(meent.ENOTFOUND, "no commons %q", d.Commons)
 			return
@@ -213,16 +157,16 @@ func (s *Server) apiLicenseCheck(w nethttp.ResponseWriter, r *nethttp.Request) {
 		}
 	})
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
-func (s *Server) grantInfo(id string) (GrantInfo, error) {
-	var out GrantInfo
+func (s server) grantInfo(id string) (api.GrantInfo, error) {
+	var out api.GrantInfo
 	var err error
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		g := st.License.Grant(id)
 		if g == nil {
 			err = meent.Errorf(meent.ENOTFOUND, "no grant %s", id)
@@ -230,36 +174,36 @@ func (s *Server) grantInfo(id string) (GrantInfo, error) {
 		}
 		c := *g
 		a := st.Agents.Agent(g.Licensee)
-		out = GrantInfo{Grant: &c, Status: c.Status(s.now().UnixMilli(), a != nil && a.Role != "")}
+		out = api.GrantInfo{Grant: &c, Status: c.Status(s.Now().UnixMilli(), a != nil && a.Role != "")}
 	})
 	return out, err
 }
 
-func (s *Server) apiGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
 	g, err := s.grantInfo(r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, g)
+	http.WriteJSON(w, r, nethttp.StatusOK, g)
 }
 
 // apiGrantProof answers the grant as an offline proof: its event, the
 // inclusion proof and the signed checkpoint (meent license verify).
-func (s *Server) apiGrantProof(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiGrantProof(w nethttp.ResponseWriter, r *nethttp.Request) {
 	g, err := s.grantInfo(r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	p, err := s.node.EventProof(r.Context(), g.Index)
+	p, err := s.Node().EventProof(r.Context(), g.Index)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	b, err := p.Encode()
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	w.Header().Set("Content-Type", "application/json")
@@ -267,52 +211,52 @@ func (s *Server) apiGrantProof(w nethttp.ResponseWriter, r *nethttp.Request) {
 	w.Write(b)
 }
 
-func (s *Server) apiOffer(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiOffer(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	var out *license.Offer
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		if o := st.License.Offer(id); o != nil {
 			c := *o
 			out = &c
 		}
 	})
 	if out == nil {
-		s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "no offer %s", id))
+		s.WriteError(w, r, meent.Errorf(meent.ENOTFOUND, "no offer %s", id))
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // apiAgentGrants lists an agent's grants in the order they were made. The
 // response is a bare array (kept for compatibility), so the cursor of the
 // next page is only in the Link header.
-func (s *Server) apiAgentGrants(w nethttp.ResponseWriter, r *nethttp.Request) {
-	q, err := queryPage(r, "grants")
+func (s server) apiAgentGrants(w nethttp.ResponseWriter, r *nethttp.Request) {
+	q, err := http.QueryPage(r, "grants")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	id := r.PathValue("id")
-	out := []GrantInfo{}
-	s.node.State(func(st *state.State) {
+	out := []api.GrantInfo{}
+	s.Node().State(func(st *state.State) {
 		a := st.Agents.Agent(id)
 		for _, g := range st.License.Grants(id) {
 			c := *g
-			out = append(out, GrantInfo{Grant: &c, Status: c.Status(s.now().UnixMilli(), a != nil && a.Role != "")})
+			out = append(out, api.GrantInfo{Grant: &c, Status: c.Status(s.Now().UnixMilli(), a != nil && a.Role != "")})
 		}
 	})
-	page, next, err := pageSlice(out, q, "grants", func(g GrantInfo) string { return strconv.FormatInt(1e15+g.Grant.Index, 10) })
+	page, next, err := http.PageSlice(out, q, "grants", func(g api.GrantInfo) string { return strconv.FormatInt(1e15+g.Grant.Index, 10) })
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, nonNil(page))
+	http.SetNext(w, r, next)
+	http.WriteJSON(w, r, nethttp.StatusOK, http.NonNil(page))
 }
 
 // verifyWebhook checks a provider's signature header
 // "Meent-Signature: t=UNIX,v1=HEX" where HEX is HMAC-SHA256 over
-// "t.body" with the shared secret, and that t is within WebhookTolerance
+// "t.body" with the shared secret, and that t is within http.WebhookTolerance
 // of now. A captured call replayed later fails the time check; a replay
 // within the window names a payment already recorded and changes nothing.
 func verifyWebhook(secret []byte, header string, body []byte, now time.Time) error {
@@ -340,7 +284,7 @@ func verifyWebhook(secret []byte, header string, body []byte, now time.Time) err
 	if !hmac.Equal(got, mac.Sum(nil)) {
 		return meent.Errorf(meent.EUNAUTHORIZED, "the webhook signature does not match")
 	}
-	if d := now.Sub(time.Unix(t, 0)); d > WebhookTolerance || d < -WebhookTolerance {
+	if d := now.Sub(time.Unix(t, 0)); d > http.WebhookTolerance || d < -http.WebhookTolerance {
 		return meent.Errorf(meent.EUNAUTHORIZED, "the webhook timestamp is %s away from now; replays are refused", d.Round(time.Second))
 	}
 	return nil
@@ -356,32 +300,32 @@ func SignWebhook(secret, body []byte, t time.Time) string {
 	return "t=" + ts + ",v1=" + hex.EncodeToString(mac.Sum(nil))
 }
 
-func (s *Server) apiPaymentWebhook(w nethttp.ResponseWriter, r *nethttp.Request) {
-	p := s.opts.Payments
+func (s server) apiPaymentWebhook(w nethttp.ResponseWriter, r *nethttp.Request) {
+	p := s.Options().Payments
 	if p == nil || r.PathValue("provider") != p.Provider {
-		s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "no payment provider %q is configured", r.PathValue("provider")))
+		s.WriteError(w, r, meent.Errorf(meent.ENOTFOUND, "no payment provider %q is configured", r.PathValue("provider")))
 		return
 	}
 	body, err := io.ReadAll(nethttp.MaxBytesReader(w, r.Body, 64<<10))
 	if err != nil {
-		s.writeError(w, r, meent.Errorf(meent.ETOOLARGE, "webhook body larger than 64 KiB"))
+		s.WriteError(w, r, meent.Errorf(meent.ETOOLARGE, "webhook body larger than 64 KiB"))
 		return
 	}
-	now := s.now()
+	now := s.Now()
 	if err := verifyWebhook(p.Secret, r.Header.Get("Meent-Signature"), body, now); err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	var pay WebhookPayment
 	dec := json.NewDecoder(strings.NewReader(string(body)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&pay); err != nil {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "webhook body: %v", err))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "webhook body: %v", err))
 		return
 	}
 	at := now.UnixMilli()
 	var data license.PayData
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		o := st.License.Offer(pay.Offer)
 		if o == nil {
 			err = meent.Errorf(meent.ERULE, "unknown offer %s", pay.Offer)
@@ -390,36 +334,36 @@ func (s *Server) apiPaymentWebhook(w nethttp.ResponseWriter, r *nethttp.Request)
 		data = license.PayFor(o, pay.Amount, pay.ID, p.Provider, at)
 	})
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	entry, err := ledger.Sign(p.Key, ledger.Body{Type: license.TypePay, Author: p.AgentID, Time: at, Data: data})
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	rc, err := s.node.Submit(r.Context(), entry)
+	rc, err := s.Node().Submit(r.Context(), entry)
 	if meent.ErrorCode(err) == meent.ECONFLICT && s.paidBy(pay.Offer, pay.ID) {
 		// Providers retry until they get a 2xx: this payment of this
 		// offer is already recorded, so it is acknowledged and nothing
 		// is written again. A payment ID already used for another offer
 		// stays a conflict: acknowledging it would leave the offer
 		// unpaid without anyone noticing.
-		writeJSON(w, r, nethttp.StatusOK, map[string]string{"status": "already recorded", "detail": meent.ErrorMessage(err)})
+		http.WriteJSON(w, r, nethttp.StatusOK, map[string]string{"status": "already recorded", "detail": meent.ErrorMessage(err)})
 		return
 	}
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusCreated, map[string]any{"status": "recorded", "grant": rc.Hash.String(), "index": rc.Index})
+	http.WriteJSON(w, r, nethttp.StatusCreated, map[string]any{"status": "recorded", "grant": rc.Hash.String(), "index": rc.Index})
 }
 
 // paidBy reports whether an offer is paid, by the payment with this
 // reference.
-func (s *Server) paidBy(offerID, reference string) bool {
+func (s server) paidBy(offerID, reference string) bool {
 	var ok bool
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		if o := st.License.Offer(offerID); o != nil && o.Paid != "" {
 			g := st.License.Grant(o.Paid)
 			ok = g != nil && g.Reference == reference
@@ -430,8 +374,8 @@ func (s *Server) paidBy(offerID, reference string) bool {
 
 // currentLicense returns a commons' current license policy with what the
 // exports need.
-func (s *Server) currentLicense(id string) (p license.Policy, name string, version int, err error) {
-	s.node.State(func(st *state.State) {
+func (s server) currentLicense(id string) (p license.Policy, name string, version int, err error) {
+	s.Node().State(func(st *state.State) {
 		c := st.Commons.Commons(id)
 		if c == nil {
 			err = meent.Errorf(meent.ENOTFOUND, "no commons %s", id)
@@ -451,20 +395,20 @@ func (s *Server) currentLicense(id string) (p license.Policy, name string, versi
 // well-known (the file a project commits at .well-known/meent-license.json),
 // odrl (an ODRL 2.2 offer, JSON-LD), reuse (REUSE.toml) and text (the
 // LicenseRef- license text to commit under LICENSES/).
-func (s *Server) apiLicenseExport(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiLicenseExport(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	p, name, version, err := s.currentLicense(id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	base := s.baseURL(r)
+	base := s.BaseURL(r)
 	var buf strings.Builder
 	switch r.PathValue("form") {
 	case "well-known":
 		b, err := license.EncodeWellKnown(p.WellKnown(base, id, name, version))
 		if err != nil {
-			s.writeError(w, r, err)
+			s.WriteError(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")
@@ -472,27 +416,27 @@ func (s *Server) apiLicenseExport(w nethttp.ResponseWriter, r *nethttp.Request) 
 		return
 	case "odrl":
 		if err := license.ODRL(&buf, p, base, id, name, version); err != nil {
-			s.writeError(w, r, err)
+			s.WriteError(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/ld+json")
 	case "reuse":
 		if err := license.REUSE(&buf, p, base, id, name); err != nil {
-			s.writeError(w, r, err)
+			s.WriteError(w, r, err)
 			return
 		}
 		w.Header().Set("Content-Type", "application/toml")
 	case "text":
 		file, text := license.LicenseRefText(p, base, id, name, version)
 		if file == "" {
-			s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "%s is on the SPDX list: use its official text", p.License))
+			s.WriteError(w, r, meent.Errorf(meent.ENOTFOUND, "%s is on the SPDX list: use its official text", p.License))
 			return
 		}
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Content-Disposition", `inline; filename="`+strings.TrimPrefix(file, "LICENSES/")+`"`)
 		buf.Write(text)
 	default:
-		s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "no export %q: well-known, odrl, reuse or text", r.PathValue("form")))
+		s.WriteError(w, r, meent.Errorf(meent.ENOTFOUND, "no export %q: well-known, odrl, reuse or text", r.PathValue("form")))
 		return
 	}
 	io.WriteString(w, buf.String())
@@ -501,14 +445,14 @@ func (s *Server) apiLicenseExport(w nethttp.ResponseWriter, r *nethttp.Request) 
 // apiLicenseRegistry answers which commons publishes a license policy for
 // a Go module: a commons whose links name the module's repository (the
 // module path, or a prefix of it for a nested module or a /vN suffix).
-func (s *Server) apiLicenseRegistry(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiLicenseRegistry(w nethttp.ResponseWriter, r *nethttp.Request) {
 	mod := r.URL.Query().Get("module")
 	if mod == "" {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "module is required"))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "module is required"))
 		return
 	}
 	var found, best string
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		for _, c := range st.Commons.All() {
 			if st.License.Policy(c.ID) == nil {
 				continue
@@ -523,7 +467,7 @@ func (s *Server) apiLicenseRegistry(w nethttp.ResponseWriter, r *nethttp.Request
 		}
 	})
 	if found == "" {
-		s.writeError(w, r, meent.Errorf(meent.ENOTFOUND, "no commons on this node publishes a license policy for %s", mod))
+		s.WriteError(w, r, meent.Errorf(meent.ENOTFOUND, "no commons on this node publishes a license policy for %s", mod))
 		return
 	}
 	r.SetPathValue("id", found)

@@ -1,4 +1,4 @@
-package http
+package client
 
 import (
 	"context"
@@ -35,7 +35,7 @@ func TestClientProblemError(t *testing.T) {
 				w.Write([]byte(tc.body))
 			}))
 			defer srv.Close()
-			_, err := NewClient(srv.URL, nil).Node(context.Background())
+			_, err := New(srv.URL, nil).Node(context.Background())
 			var e *meent.Error
 			if !errors.As(err, &e) || e.Code != tc.code {
 				t.Fatalf("error %v (%T), want a *meent.Error with code %s", err, err, tc.code)

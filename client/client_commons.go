@@ -1,4 +1,4 @@
-package http
+package client
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"strconv"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 )
 
 // Client calls for peer production: blobs, commons, contributions, needs
@@ -19,10 +20,10 @@ import (
 // PutBlob uploads a file under its SHA-256, authenticated by an API
 // token, and returns its hash and size. Uploading bytes already stored
 // succeeds.
-func (c *Client) PutBlob(ctx context.Context, token string, data []byte) (BlobInfo, error) {
+func (c *Client) PutBlob(ctx context.Context, token string, data []byte) (api.BlobInfo, error) {
 	sum := sha256.Sum256(data)
 	h := hex.EncodeToString(sum[:])
-	var out BlobInfo
+	var out api.BlobInfo
 	err := c.sendJSON(ctx, request{
 		method: nethttp.MethodPut, path: "/api/v1/blobs/" + h, body: data, ctype: "application/octet-stream",
 		header: nethttp.Header{"Authorization": {"Bearer " + token}}, success: nethttp.StatusCreated,
@@ -66,17 +67,17 @@ func (c *Client) Blob(ctx context.Context, hash string, w io.Writer) (int64, err
 }
 
 // CommonsList lists commons, newest first; kind "" for every kind.
-func (c *Client) CommonsList(ctx context.Context, kind string) ([]Commons, error) {
+func (c *Client) CommonsList(ctx context.Context, kind string) ([]api.Commons, error) {
 	q := url.Values{}
 	if kind != "" {
 		q.Set("kind", kind)
 	}
-	return listAll(ctx, c, "/api/v1/commons", q, func(l *CommonsList) ([]Commons, string) { return l.Commons, l.Next })
+	return listAll(ctx, c, "/api/v1/commons", q, func(l *api.CommonsList) ([]api.Commons, string) { return l.Commons, l.Next })
 }
 
 // Commons returns one commons, with its forks and what it forked.
-func (c *Client) Commons(ctx context.Context, id string) (Commons, error) {
-	var out Commons
+func (c *Client) Commons(ctx context.Context, id string) (api.Commons, error) {
+	var out api.Commons
 	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(id), &out)
 	return out, err
 }
@@ -84,7 +85,7 @@ func (c *Client) Commons(ctx context.Context, id string) (Commons, error) {
 // Contributions lists all of a commons' contributions, newest first,
 // following the cursors; status "" for any. With lineage, a fork's list includes the upstream
 // contributions it recognises, marked with FromCommons.
-func (c *Client) Contributions(ctx context.Context, commonsID, status string, lineage bool) ([]Contribution, error) {
+func (c *Client) Contributions(ctx context.Context, commonsID, status string, lineage bool) ([]api.Contribution, error) {
 	q := url.Values{}
 	if status != "" {
 		q.Set("status", status)
@@ -93,23 +94,23 @@ func (c *Client) Contributions(ctx context.Context, commonsID, status string, li
 		q.Set("lineage", "1")
 	}
 	return listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/contributions", q,
-		func(l *ContributionList) ([]Contribution, string) { return l.Contributions, l.Next })
+		func(l *api.ContributionList) ([]api.Contribution, string) { return l.Contributions, l.Next })
 }
 
 // AgentContributions lists all of an agent's contributions, newest first;
 // status "" for any.
-func (c *Client) AgentContributions(ctx context.Context, agentID, status string) ([]Contribution, error) {
+func (c *Client) AgentContributions(ctx context.Context, agentID, status string) ([]api.Contribution, error) {
 	q := url.Values{}
 	if status != "" {
 		q.Set("status", status)
 	}
 	return listAll(ctx, c, "/api/v1/agents/"+url.PathEscape(agentID)+"/contributions", q,
-		func(l *ContributionList) ([]Contribution, string) { return l.Contributions, l.Next })
+		func(l *api.ContributionList) ([]api.Contribution, string) { return l.Contributions, l.Next })
 }
 
 // Contribution returns one contribution with its full history.
-func (c *Client) Contribution(ctx context.Context, id string) (Contribution, error) {
-	var out Contribution
+func (c *Client) Contribution(ctx context.Context, id string) (api.Contribution, error) {
+	var out api.Contribution
 	err := c.getJSON(ctx, "/api/v1/contributions/"+url.PathEscape(id), &out)
 	return out, err
 }
@@ -125,7 +126,7 @@ type NeedQuery struct {
 
 // Needs returns a commons' needs board: the first nq.Limit needs, or the
 // whole board (following the cursors) when nq.Limit is 0.
-func (c *Client) Needs(ctx context.Context, commonsID string, nq NeedQuery) ([]Need, error) {
+func (c *Client) Needs(ctx context.Context, commonsID string, nq NeedQuery) ([]api.Need, error) {
 	q := url.Values{}
 	for k, v := range map[string]string{"status": nq.Status, "sort": nq.Sort, "claimed": nq.Claimed} {
 		if v != "" {
@@ -135,32 +136,32 @@ func (c *Client) Needs(ctx context.Context, commonsID string, nq NeedQuery) ([]N
 	path := "/api/v1/commons/" + url.PathEscape(commonsID) + "/needs"
 	if nq.Limit > 0 {
 		q.Set("limit", strconv.Itoa(nq.Limit))
-		var out NeedList
+		var out api.NeedList
 		err := c.getJSON(ctx, path+"?"+q.Encode(), &out)
 		return out.Needs, err
 	}
-	return listAll(ctx, c, path, q, func(l *NeedList) ([]Need, string) { return l.Needs, l.Next })
+	return listAll(ctx, c, path, q, func(l *api.NeedList) ([]api.Need, string) { return l.Needs, l.Next })
 }
 
 // Need returns one need, with its claims as of now.
-func (c *Client) Need(ctx context.Context, id string) (Need, error) {
-	var out Need
+func (c *Client) Need(ctx context.Context, id string) (api.Need, error) {
+	var out api.Need
 	err := c.getJSON(ctx, "/api/v1/needs/"+url.PathEscape(id), &out)
 	return out, err
 }
 
 // CommonsActivity returns a page of a commons' activity stream; before 0
 // starts at the newest event, limit 0 is the server's default.
-func (c *Client) CommonsActivity(ctx context.Context, id string, before int64, limit int) (ActivityList, error) {
+func (c *Client) CommonsActivity(ctx context.Context, id string, before int64, limit int) (api.ActivityList, error) {
 	return c.activity(ctx, "/api/v1/commons/"+url.PathEscape(id)+"/activity", before, limit)
 }
 
 // AgentActivity returns a page of the events an agent signed.
-func (c *Client) AgentActivity(ctx context.Context, id string, before int64, limit int) (ActivityList, error) {
+func (c *Client) AgentActivity(ctx context.Context, id string, before int64, limit int) (api.ActivityList, error) {
 	return c.activity(ctx, "/api/v1/agents/"+url.PathEscape(id)+"/activity", before, limit)
 }
 
-func (c *Client) activity(ctx context.Context, path string, before int64, limit int) (ActivityList, error) {
+func (c *Client) activity(ctx context.Context, path string, before int64, limit int) (api.ActivityList, error) {
 	q := url.Values{}
 	if before > 0 {
 		q.Set("before", strconv.FormatInt(before, 10))
@@ -168,7 +169,7 @@ func (c *Client) activity(ctx context.Context, path string, before int64, limit 
 	if limit > 0 {
 		q.Set("limit", strconv.Itoa(limit))
 	}
-	var out ActivityList
+	var out api.ActivityList
 	err := c.getJSON(ctx, path+"?"+q.Encode(), &out)
 	return out, err
 }

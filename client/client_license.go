@@ -1,4 +1,4 @@
-package http
+package client
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"strconv"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 )
@@ -20,8 +21,8 @@ import (
 
 // LicensePolicy returns a commons' current license policy and the history
 // of its versions. A commons without one is ENOTFOUND.
-func (c *Client) LicensePolicy(ctx context.Context, commonsID string) (LicensePolicyInfo, error) {
-	var out LicensePolicyInfo
+func (c *Client) LicensePolicy(ctx context.Context, commonsID string) (api.LicensePolicyInfo, error) {
+	var out api.LicensePolicyInfo
 	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/license", &out)
 	return out, err
 }
@@ -31,7 +32,7 @@ func (c *Client) LicensePolicy(ctx context.Context, commonsID string) (LicensePo
 // commons is commonsID) signed with time asOf (ms; 0 for the server's now).
 // When the use is free the answer carries the terms the request must state
 // exactly; sign the request with time asOf and Grant set to them.
-func (c *Client) EvaluateLicense(ctx context.Context, commonsID, agentID string, req license.RequestData, asOf int64) (LicenseDecision, error) {
+func (c *Client) EvaluateLicense(ctx context.Context, commonsID, agentID string, req license.RequestData, asOf int64) (api.LicenseDecision, error) {
 	q := url.Values{"agent": {agentID}, "commercial": {strconv.FormatBool(req.Commercial)}}
 	if req.Scope != "" {
 		q.Set("scope", req.Scope)
@@ -47,7 +48,7 @@ func (c *Client) EvaluateLicense(ctx context.Context, commonsID, agentID string,
 	if asOf > 0 {
 		q.Set("as_of", strconv.FormatInt(asOf, 10))
 	}
-	var out LicenseDecision
+	var out api.LicenseDecision
 	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/license/evaluate?"+q.Encode(), &out)
 	return out, err
 }
@@ -55,7 +56,7 @@ func (c *Client) EvaluateLicense(ctx context.Context, commonsID, agentID string,
 // CheckLicense asks whether agentID is licensed for a use of a commons at
 // time at (ms; 0 for the server's now): the grant in force that covers it,
 // or the reason why not.
-func (c *Client) CheckLicense(ctx context.Context, commonsID, agentID string, commercial bool, scope string, at int64) (LicenseCheck, error) {
+func (c *Client) CheckLicense(ctx context.Context, commonsID, agentID string, commercial bool, scope string, at int64) (api.LicenseCheck, error) {
 	q := url.Values{"commons": {commonsID}, "agent": {agentID}, "commercial": {strconv.FormatBool(commercial)}}
 	if scope != "" {
 		q.Set("scope", scope)
@@ -63,7 +64,7 @@ func (c *Client) CheckLicense(ctx context.Context, commonsID, agentID string, co
 	if at > 0 {
 		q.Set("at", strconv.FormatInt(at, 10))
 	}
-	var out LicenseCheck
+	var out api.LicenseCheck
 	err := c.getJSON(ctx, "/api/v1/licenses/check?"+q.Encode(), &out)
 	return out, err
 }
@@ -77,8 +78,8 @@ func (c *Client) Offer(ctx context.Context, id string) (license.Offer, error) {
 }
 
 // Grant returns a grant and its status now.
-func (c *Client) Grant(ctx context.Context, id string) (GrantInfo, error) {
-	var out GrantInfo
+func (c *Client) Grant(ctx context.Context, id string) (api.GrantInfo, error) {
+	var out api.GrantInfo
 	err := c.getJSON(ctx, "/api/v1/grants/"+url.PathEscape(id), &out)
 	return out, err
 }

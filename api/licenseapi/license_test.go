@@ -1,4 +1,4 @@
-package http
+package licenseapi
 
 import (
 	"bytes"
@@ -14,7 +14,9 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 )
@@ -51,8 +53,8 @@ func TestLicensing(t *testing.T) {
 	treasurer := newSigner(t)
 	treasurerEntry := treasurer.createEntry(t, "Treasurer")
 	secret := []byte("a shared webhook secret, 32 byte")
-	e := newEnv(t, func(o *Options) {
-		o.Payments = &Payments{Provider: "testpay", Secret: secret, AgentID: treasurer.id, Key: treasurer.key}
+	e := newEnv(t, func(o *http.Options) {
+		o.Payments = &http.Payments{Provider: "testpay", Secret: secret, AgentID: treasurer.id, Key: treasurer.key}
 	})
 	ctx := t.Context()
 	c := newCommunity(t, e)
@@ -92,7 +94,7 @@ func TestLicensing(t *testing.T) {
 
 	// request evaluates a request as of now and signs it with that time
 	// and the terms the evaluation returned.
-	request := func(t *testing.T, s *signer, d license.RequestData) (string, LicenseDecision) {
+	request := func(t *testing.T, s *signer, d license.RequestData) (string, api.LicenseDecision) {
 		t.Helper()
 		asOf := time.Now().UnixMilli()
 		ld, err := e.client.EvaluateLicense(ctx, atlas, s.id, d, asOf)
@@ -110,7 +112,7 @@ func TestLicensing(t *testing.T) {
 
 	var eveGrant, cyGrant, deeGrant string
 	t.Run("free grants", func(t *testing.T) {
-		var ld LicenseDecision
+		var ld api.LicenseDecision
 		eveGrant, ld = request(t, c.eve, license.RequestData{})
 		if ld.Decision.Rule != license.NonCommercial || ld.Grant.Until != 0 || ld.Grant.PolicyVersion != 1 {
 			t.Errorf("Eve's decision %+v", ld)
@@ -200,7 +202,7 @@ func TestLicensing(t *testing.T) {
 	var trial, offer, paid string
 	t.Run("trial and offer", func(t *testing.T) {
 		use := license.RequestData{Commercial: true, Organisation: license.Organisation{Employees: license.Count(120)}}
-		var ld LicenseDecision
+		var ld api.LicenseDecision
 		trial, ld = request(t, acme, use)
 		if ld.Decision.Rule != "trial" || ld.Grant.Until-ld.Grant.From != 30*license.Day || !strings.Contains(ld.Decision.Reason, "1200.00 EUR a year") {
 			t.Errorf("trial %+v", ld)
@@ -332,8 +334,8 @@ func TestLicensing(t *testing.T) {
 			t.Errorf("an offer paid with a used reference: %+v", o)
 		}
 
-		gs := getJSONAs[[]GrantInfo](t, e, "/api/v1/agents/"+acme.id+"/grants")
-		if ids := ids(gs, func(g GrantInfo) string { return g.ID }); !slices.Equal(ids, []string{trial, paid}) {
+		gs := getJSONAs[[]api.GrantInfo](t, e, "/api/v1/agents/"+acme.id+"/grants")
+		if ids := ids(gs, func(g api.GrantInfo) string { return g.ID }); !slices.Equal(ids, []string{trial, paid}) {
 			t.Errorf("Acme's grants %v, want the trial and the paid one", ids)
 		}
 	})

@@ -1,4 +1,4 @@
-package http
+package privateapi
 
 import (
 	"bytes"
@@ -11,7 +11,9 @@ import (
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/audit"
+	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
@@ -36,7 +38,7 @@ func TestPrivateRecords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	graceAuth := PrivateAuth{Token: token}
+	graceAuth := client.PrivateAuth{Token: token}
 
 	// Grace maintains a commons that owes Cy for his work.
 	lib, err := e.client.Act(ctx, token, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
@@ -56,7 +58,7 @@ func TestPrivateRecords(t *testing.T) {
 	inc := mustAct(value.TypeIncomeRecord, value.IncomeData{Commons: lib.Hash.String(), Kind: "donation", Amount: commons.Money{Amount: 10000, Currency: "EUR"}})
 	mustAct(value.TypeDistributionRun, value.RunData{Income: inc})
 	settlePath := "/api/v1/commons/" + lib.Hash.String() + "/settlements"
-	settle := func(req SettleRequest) response {
+	settle := func(req api.SettleRequest) response {
 		body, _ := json.Marshal(req)
 		return e.do("POST", settlePath, body, "Content-Type", "application/json", "Authorization", "Bearer "+token)
 	}
@@ -64,15 +66,15 @@ func TestPrivateRecords(t *testing.T) {
 	const secret = "NL91ABNA0417164300 C. Cyclist, 2026-03-01"
 
 	// An IBAN in the public reference is refused, pointing to the private one.
-	p := wantProblem(t, settle(SettleRequest{Kind: "agent", Recipient: c.cy.id, Amount: eur(100), Reference: secret}), 422, meent.ERULE)
+	p := wantProblem(t, settle(api.SettleRequest{Kind: "agent", Recipient: c.cy.id, Amount: eur(100), Reference: secret}), 422, meent.ERULE)
 	if !strings.Contains(p.Detail, "IBAN") || !strings.Contains(p.Detail, "private") {
 		t.Errorf("refusal %q does not say what and where", p.Detail)
 	}
 
 	// A private reference: the event carries its commitment only.
-	r := settle(SettleRequest{Kind: "agent", Recipient: c.cy.id, Amount: eur(100), Reference: "batch 1", PrivateReference: secret})
+	r := settle(api.SettleRequest{Kind: "agent", Recipient: c.cy.id, Amount: eur(100), Reference: "batch 1", PrivateReference: secret})
 	wantStatus(t, r, 201)
-	var rc Receipt
+	var rc api.Receipt
 	r.json(t, &rc)
 	h, _ := ledger.ParseHash(rc.Hash)
 	ev, err := e.client.Event(ctx, h)
@@ -136,8 +138,8 @@ func TestPrivateRecords(t *testing.T) {
 	if !private.Check(commitment, [private.SaltSize]byte(salt), got.Data) {
 		t.Error("the data and salt shown do not open the event's commitment")
 	}
-	ada := PrivateAuth{Agent: c.ada.id, Key: c.ada.key}
-	cy := PrivateAuth{Agent: c.cy.id, Key: c.cy.key}
+	ada := client.PrivateAuth{Agent: c.ada.id, Key: c.ada.key}
+	cy := client.PrivateAuth{Agent: c.cy.id, Key: c.cy.key}
 	if got, err := e.client.PrivateRecord(ctx, ada, commitment); err != nil || got.Text != secret {
 		t.Errorf("admin reads %+v, %v", got, err)
 	}
@@ -151,7 +153,7 @@ func TestPrivateRecords(t *testing.T) {
 
 	// A signed request is bound to its method, commitment and time.
 	sign := func(s *signer, method string, c private.Commitment, at time.Time) string {
-		en, _ := ledger.Sign(s.key, ledger.Body{Type: PrivateRequestType, Author: s.id, Time: at.UnixMilli(), Data: PrivateRequestData{Method: method, Commitment: c.String()}})
+		en, _ := ledger.Sign(s.key, ledger.Body{Type: api.PrivateRequestType, Author: s.id, Time: at.UnixMilli(), Data: api.PrivateRequestData{Method: method, Commitment: c.String()}})
 		return base64.StdEncoding.EncodeToString(en)
 	}
 	for name, hdr := range map[string]string{
@@ -160,14 +162,14 @@ func TestPrivateRecords(t *testing.T) {
 		"stale":            sign(c.ada, "GET", commitment, time.Now().Add(-time.Hour)),
 		"not base64":       "%%%",
 	} {
-		wantProblem(t, e.get("/api/v1/private/"+commitment.String(), SignatureHeader, hdr), 401, meent.EUNAUTHORIZED)
+		wantProblem(t, e.get("/api/v1/private/"+commitment.String(), api.SignatureHeader, hdr), 401, meent.EUNAUTHORIZED)
 		_ = name
 	}
 
 	// A signed request is good once: the same header replayed is refused.
 	mayaHdr := sign(c.ada, "GET", commitment, time.Now())
-	wantStatus(t, e.get("/api/v1/private/"+commitment.String(), SignatureHeader, mayaHdr), 200)
-	wantProblem(t, e.get("/api/v1/private/"+commitment.String(), SignatureHeader, mayaHdr), 401, meent.EUNAUTHORIZED)
+	wantStatus(t, e.get("/api/v1/private/"+commitment.String(), api.SignatureHeader, mayaHdr), 200)
+	wantProblem(t, e.get("/api/v1/private/"+commitment.String(), api.SignatureHeader, mayaHdr), 401, meent.EUNAUTHORIZED)
 
 	// Cy stores a record of his own with his key alone (as the CLI does).
 	cySalt := private.NewSalt()
@@ -177,11 +179,11 @@ func TestPrivateRecords(t *testing.T) {
 	}
 	// A signed POST is bound to the commons the record is stored for.
 	otherSalt := private.NewSalt()
-	body, _ := json.Marshal(PrivatePut{Data: []byte("x"), Salt: otherSalt[:], Commons: lib.Hash.String()})
+	body, _ := json.Marshal(api.PrivatePut{Data: []byte("x"), Salt: otherSalt[:], Commons: lib.Hash.String()})
 	wantProblem(t, e.do("POST", "/api/v1/private", body, "Content-Type", "application/json",
-		SignatureHeader, sign(c.cy, "POST", private.Commit(otherSalt, []byte("x")), time.Now())), 401, meent.EUNAUTHORIZED)
+		api.SignatureHeader, sign(c.cy, "POST", private.Commit(otherSalt, []byte("x")), time.Now())), 401, meent.EUNAUTHORIZED)
 	// A salt that is not 32 bytes, or data too large, is refused.
-	body, _ = json.Marshal(PrivatePut{Data: []byte("x"), Salt: []byte("short")})
+	body, _ = json.Marshal(api.PrivatePut{Data: []byte("x"), Salt: []byte("short")})
 	wantProblem(t, e.do("POST", "/api/v1/private", body, "Content-Type", "application/json", "Authorization", "Bearer "+token), 400, meent.EINVALID)
 
 	// Erasure: Cy may not erase Grace's record; Grace may. Then it reads as

@@ -1,9 +1,11 @@
-package http
+package client
 
 import (
 	"context"
 	nethttp "net/http"
 	"net/url"
+
+	"github.com/meent/meent/api"
 )
 
 // bearer is the header of a request made with an API token.
@@ -13,8 +15,8 @@ func bearer(token string) nethttp.Header {
 
 // Tokens lists the API tokens of the agent that token acts for (never
 // their secrets).
-func (c *Client) Tokens(ctx context.Context, token string) ([]TokenInfo, error) {
-	var out TokenList
+func (c *Client) Tokens(ctx context.Context, token string) ([]api.TokenInfo, error) {
+	var out api.TokenList
 	err := c.sendJSON(ctx, request{method: nethttp.MethodGet, path: "/api/v1/tokens", header: bearer(token)}, &out)
 	return out.Tokens, err
 }

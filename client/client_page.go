@@ -1,4 +1,4 @@
-package http
+package client
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 )
 
 // maxClientPages bounds how many pages a listing follows, so a server
@@ -18,7 +19,7 @@ func listAll[L any, T any](ctx context.Context, c *Client, path string, q url.Va
 	if q == nil {
 		q = url.Values{}
 	}
-	q.Set("limit", strconv.Itoa(maxLimit))
+	q.Set("limit", strconv.Itoa(api.MaxLimit))
 	var out []T
 	for pages := 0; pages < maxClientPages; pages++ {
 		var page L

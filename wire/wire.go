@@ -1,0 +1,27 @@
+// Package wire registers every area of the web layer on a server: each
+// area's JSON API (api/...) and pages (web/...), with the OpenAPI fragment
+// each API carries. It is the one place that names them all, so adding an
+// area is one line in Areas; cmd/meent and the whole-server tests call
+// Register on the server they build.
+package wire
+
+import (
+	"github.com/meent/meent/api/licenseapi"
+	"github.com/meent/meent/api/privateapi"
+	"github.com/meent/meent/http"
+)
+
+// Areas lists every area's registration, in the order they register.
+// Order matters only for the listing of routes: a pattern two areas claim
+// panics at start whatever the order.
+var Areas = []func(*http.Server){
+	licenseapi.Register,
+	privateapi.Register,
+}
+
+// Register adds every area to s.
+func Register(s *http.Server) {
+	for _, register := range Areas {
+		register(s)
+	}
+}
