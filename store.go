@@ -55,10 +55,10 @@ type EventFilter struct {
 	Type    string // only events of this type
 	Commons string // only events the index records for this commons
 	Touches string // only events the index records for this agent (its author among others)
-	Before int64  // only indexes below this; 0 means no bound
-	After  int64  // only indexes at or above this
-	Limit  int    // at most this many; 0 means the store's default (100)
-	Desc   bool
+	Before  int64  // only indexes below this; 0 means no bound
+	After   int64  // only indexes at or above this
+	Limit   int    // at most this many; 0 means the store's default (100)
+	Desc    bool
 }
 
 // AgentView is the projection of one agent.
