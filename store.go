@@ -16,6 +16,15 @@ type Record struct {
 	Time   int64  // Unix milliseconds claimed by the signer
 	Data   []byte // the body's "data" object, raw JSON
 	Entry  []byte
+
+	// Commons and Agents are the event index: the commons and the agents
+	// the event touches (state.State.Refs: the author always, and what
+	// the rules of its area name). SeqTx.Append writes them with the
+	// event; EventFilter.Commons and .Touches select by them. They are
+	// derived from the log (computed right after the event was applied),
+	// not part of it, and Records does not read them back.
+	Commons []string
+	Agents  []string
 }
 
 // StoredHash is one node of the Merkle tree, at its tlog.StoredHashIndex.
@@ -34,13 +43,22 @@ type Checkpoint struct {
 
 // EventFilter selects records for listing. Results are in index order,
 // newest first when Desc is set.
+//
+// Commons and Touches read the event index (Record.Commons and .Agents):
+// "the events of this commons, newest first, before this cursor" is one
+// range of that index whatever the length of the log, so a commons' or an
+// agent's activity is exact and costs the same at a thousand events as at
+// millions. Both may be set (events in that commons touching that agent)
+// and combine with the other fields.
 type EventFilter struct {
-	Author string // only events by this agent
-	Type   string // only events of this type
-	Before int64  // only indexes below this; 0 means no bound
-	After  int64  // only indexes at or above this
-	Limit  int    // at most this many; 0 means the store's default (100)
-	Desc   bool
+	Author  string // only events by this agent
+	Type    string // only events of this type
+	Commons string // only events the index records for this commons
+	Touches string // only events the index records for this agent (its author among others)
+	Before  int64  // only indexes below this; 0 means no bound
+	After   int64  // only indexes at or above this
+	Limit   int    // at most this many; 0 means the store's default (100)
+	Desc    bool
 }
 
 // AgentView is the projection of one agent.
@@ -75,9 +93,18 @@ type AgentFilter struct {
 // own: the rules already hold the exact current state, the store only has
 // to keep it queryable, and one table serves every area identically on
 // SQLite and PostgreSQL.
+//
+// Parent makes an object the child of another (a vote under a poll, a
+// booking under a tool, a pledge under a bucket). Such children are
+// objects of their own, listed with ObjectFilter.Parent, rather than a
+// list inside the parent's document: a list in one document grows without
+// bound, every change to one child would rewrite all of them, and a page
+// of them could only be cut from the whole. By Parent, "the children of
+// X, paged" is one range of an index (kind, parent, created, id).
 type Object struct {
 	Kind    string // "commons", "contribution", "need", ...
 	ID      string // unique within Kind; usually the hash of the creating event
+	Parent  string // the ID of the object it is a child of, "" if none; its kind is implied by Kind
 	Commons string // the commons it belongs to, "" if none
 	Agent   string // the agent it is mostly about (author, contributor), "" if none
 	Status  string // lifecycle state, for filtering ("pending", "open", ...)
@@ -90,6 +117,7 @@ type Object struct {
 // ordered by Created, newest first when Desc is set.
 type ObjectFilter struct {
 	Kind    string // required
+	Parent  string // only the children of this object
 	Commons string
 	Agent   string
 	Status  string
@@ -180,6 +208,12 @@ type Store interface {
 	// Objects lists objects.
 	Objects(ctx context.Context, f ObjectFilter) ([]Object, error)
 
+	// RefsPending returns the log indexes [from, to) whose event index
+	// entries were never written: the events of a log appended before
+	// the store kept the index (migration 0007). from == to when there
+	// are none. The node fills them from a replay (SeqTx.PutRefs).
+	RefsPending(ctx context.Context) (from, to int64, err error)
+
 	// StateLines emits the canonical lines of every projection (see
 	// state.State.Lines), so an auditor can compare them with a replay.
 	StateLines(ctx context.Context, emit func(string)) error
@@ -222,9 +256,11 @@ type SeqTx interface {
 	// ReadHashes reads stored tree hashes inside the transaction.
 	ReadHashes(ctx context.Context, indexes []int64) ([][32]byte, error)
 	// Append writes records (whose indexes continue the log without gaps),
-	// the tree hashes they add, their projections, and the new checkpoint.
+	// the tree hashes they add, their projections, their event index
+	// entries (Commons, Agents), and the new checkpoint.
 	// It returns ECONFLICT if an index, hash or tree position is already
-	// taken, and EINVALID if the records would leave a gap or the
+	// taken, and EINVALID if the records would leave a gap, an index
+	// entry is empty or not UTF-8 text without NUL bytes, or the
 	// checkpoint is larger than the log or smaller than the stored one. A
 	// failed Append dooms the whole Sequence.
 	Append(ctx context.Context, recs []Record, hashes []StoredHash, cp Checkpoint) error
@@ -234,4 +270,12 @@ type SeqTx interface {
 	// It returns EINVALID for an empty Kind or ID, or text that is not
 	// UTF-8 or holds a NUL byte; a failed PutObjects dooms the Sequence.
 	PutObjects(ctx context.Context, objs []Object) error
+	// PutRefs writes the event index entries (Commons and Agents; only
+	// Index is read besides them) of records already in the log, and
+	// records that the pending range (RefsPending) now starts at next, so
+	// an interrupted backfill resumes there. Entries already stored are
+	// kept. Like Append it returns EINVALID for an empty ID, or one that
+	// is not UTF-8 or holds a NUL byte, and a failed PutRefs dooms the
+	// Sequence.
+	PutRefs(ctx context.Context, recs []Record, next int64) error
 }

@@ -20,14 +20,6 @@ import (
 // does, as a JSON activity stream and as an Atom feed, each entry a signed
 // event of the log with a one-line summary in words.
 
-// activityScan bounds how many of the log's events one request for a
-// commons' activity looks at; activityPage is how many it reads at a time.
-// A commons' events are found by reading the log newest first and keeping
-// those that name the commons or one of its contributions or needs.
-const (
-	activityScan = 2000
-	activityPage = 500
-)
 
 // feedEntries is how many events an Atom feed carries.
 const feedEntries = 50
@@ -106,117 +98,41 @@ func refsOf(rec meent.Record) eventRefs {
 	return d
 }
 
-// commonsOfEvent returns the commons an event belongs to, "" if none.
-func commonsOfEvent(o *objects, rec meent.Record) (string, error) {
-	if value.Owns(rec.Type) {
-		d := refsOf(rec)
-		if d.Commons != "" || d.Income == "" {
-			return d.Commons, nil
-		}
-		inc, err := o.income(d.Income)
-		if meent.ErrorCode(err) == meent.ENOTFOUND {
-			return "", nil
-		}
-		if err != nil {
-			return "", err
-		}
-		return inc.Commons, nil
-	}
-	if license.Owns(rec.Type) {
-		d := refsOf(rec)
-		if rec.Type != license.TypeRevoke {
-			return d.Commons, nil // "" for license.attest, which is about an agent
-		}
-		var id string
-		if json.Unmarshal(d.Grant, &id) != nil {
-			return "", nil
-		}
-		g, err := get[license.Grant](o, license.KindGrant, id)
-		if meent.ErrorCode(err) == meent.ENOTFOUND {
-			return "", nil
-		}
-		if err != nil {
-			return "", err
-		}
-		return g.Commons, nil
-	}
-	if !commons.Owns(rec.Type) {
-		return "", nil
-	}
-	if rec.Type == commons.TypeCreate {
-		return ledger.Hash(rec.Hash).String(), nil
-	}
-	d := refsOf(rec)
-	switch {
-	case d.Commons != "":
-		return d.Commons, nil
-	case d.Contribution != "":
-		k, err := o.contribution(d.Contribution)
-		if meent.ErrorCode(err) == meent.ENOTFOUND {
-			return "", nil
-		}
-		if err != nil {
-			return "", err
-		}
-		return k.Commons, nil
-	case d.Need != "":
-		n, err := o.need(d.Need)
-		if meent.ErrorCode(err) == meent.ENOTFOUND {
-			return "", nil
-		}
-		if err != nil {
-			return "", err
-		}
-		return n.Commons, nil
-	}
-	return "", nil
-}
-
 // commonsActivity returns the events of a commons, newest first, below
-// before (0: from the end of the log): its creation, updates, maintainer
-// changes and forks, and every event on its contributions and needs. A
-// fork's creation is in both the fork's and the upstream's stream.
+// before (0: from the end of the log): the events the store's event index
+// records for it (state.State.Refs: its creation, updates, maintainer
+// changes and forks, every event on its contributions and needs, its
+// imports, identity claims, value and licensing events). A fork's creation
+// is in both the fork's and the upstream's stream; events on upstream
+// contributions stay in the upstream's stream, even those the fork
+// recognises. A page is one range of the index: exact and as cheap at
+// millions of events as at a hundred.
 func (s *Server) commonsActivity(o *objects, id string, before int64, limit int) ([]meent.Record, *int64, error) {
-	var out []meent.Record
-	cursor := before
-	for scanned := 0; scanned < activityScan; {
-		recs, err := s.node.Store().Records(o.ctx, meent.EventFilter{Before: cursor, Limit: activityPage, Desc: true})
-		if err != nil {
-			return nil, nil, err
-		}
-		for _, rec := range recs {
-			scanned++
-			c, err := commonsOfEvent(o, rec)
-			if err != nil {
-				return nil, nil, err
-			}
-			if c != id && !(rec.Type == commons.TypeFork && ledger.Hash(rec.Hash).String() == id) {
-				continue
-			}
-			out = append(out, rec)
-			if len(out) == limit {
-				if rec.Index == 0 {
-					return out, nil, nil
-				}
-				next := rec.Index
-				return out, &next, nil
-			}
-		}
-		if len(recs) < activityPage || recs[len(recs)-1].Index == 0 {
-			return out, nil, nil // the start of the log
-		}
-		cursor = recs[len(recs)-1].Index
-	}
-	return out, &cursor, nil
+	return s.activityPage(o.ctx, meent.EventFilter{Commons: id, Before: before, Limit: limit, Desc: true})
 }
 
-// agentActivity returns the events an agent signed, newest first.
-func (s *Server) agentActivity(ctx context.Context, id string, before int64, limit int) ([]meent.Record, *int64, error) {
-	recs, err := s.node.Store().Records(ctx, meent.EventFilter{Author: id, Before: before, Limit: limit, Desc: true})
+// agentActivity returns the events an agent signed, newest first; with
+// touching, every event that touches it (the event index: what it signed,
+// and what others did about it, such as a review of its contribution, its
+// admission, a payment to it).
+func (s *Server) agentActivity(ctx context.Context, id string, before int64, limit int, touching bool) ([]meent.Record, *int64, error) {
+	f := meent.EventFilter{Author: id, Before: before, Limit: limit, Desc: true}
+	if touching {
+		f.Author, f.Touches = "", id
+	}
+	return s.activityPage(ctx, f)
+}
+
+// activityPage reads one page newest first, and the "before" of the next
+// page when this one is full (a full page may be the last: the next is
+// then empty). Before 0 means "no bound", so a page that ends at the first
+// event has no next.
+func (s *Server) activityPage(ctx context.Context, f meent.EventFilter) ([]meent.Record, *int64, error) {
+	recs, err := s.node.Store().Records(ctx, f)
 	if err != nil {
 		return nil, nil, err
 	}
-	if len(recs) == limit && recs[len(recs)-1].Index > 0 {
+	if len(recs) == f.Limit && recs[len(recs)-1].Index > 0 {
 		next := recs[len(recs)-1].Index
 		return recs, &next, nil
 	}
@@ -451,6 +367,18 @@ func activityQuery(r *nethttp.Request) (before int64, limit int, err error) {
 	return before, q.Limit, nil
 }
 
+// queryFlag reads an optional 1/0 (true/false) query parameter, as
+// members= and lineage= are read.
+func queryFlag(r *nethttp.Request, name string) (bool, error) {
+	switch r.URL.Query().Get(name) {
+	case "", "0", "false":
+		return false, nil
+	case "1", "true":
+		return true, nil
+	}
+	return false, meent.Errorf(meent.EINVALID, "%s must be 1 or 0", name)
+}
+
 // activityList is a page of activity with its cursors.
 func activityList(w nethttp.ResponseWriter, r *nethttp.Request, events []Activity, next *int64) ActivityList {
 	out := ActivityList{Events: events, NextBefore: next}
@@ -491,7 +419,12 @@ func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	recs, next, err := s.agentActivity(r.Context(), v.ID, before, limit)
+	touching, err := queryFlag(r, "touching")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	recs, next, err := s.agentActivity(r.Context(), v.ID, before, limit, touching)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -635,7 +568,7 @@ func (s *Server) agentFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, feedEntries)
+	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, feedEntries, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -767,35 +767,53 @@ func TestPeerProduction(t *testing.T) {
 	})
 }
 
-// TestCommonsActivityScanBound checks that a commons whose events are
-// buried under many others is still reached by following next_before.
-func TestCommonsActivityScanBound(t *testing.T) {
+// TestCommonsActivityExact checks that a commons' activity comes from the
+// event index, not from a scan of the latest events: after 5,000 events
+// that have nothing to do with it, the first page still holds all of it,
+// and an agent's activity with ?touching=1 holds what others did about it.
+// (It replaces TestCommonsActivityScanBound, which pinned the old bound:
+// a first page that was empty after 2,000 unrelated events.)
+func TestCommonsActivityExact(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	c := newCommunity(t, e)
-	e.fill(activityScan + 10)
+	blade := e.act(c.cy, commons.TypeSubmit, commons.SubmitData{Commons: c.turbine, Kind: "design", Title: "Blade design"})
+	e.act(c.ada, commons.TypeReview, commons.ReviewData{Contribution: blade, Verdict: commons.VerdictAccept})
+	e.fill(5000)
 	act, err := e.client.CommonsActivity(t.Context(), c.turbine, 0, 10)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(act.Events) != 0 || act.NextBefore == nil {
-		t.Fatalf("first page %+v", act)
+	var got []string
+	for _, a := range act.Events {
+		got = append(got, a.Type)
 	}
-	var found []api.Activity
-	for before := *act.NextBefore; ; {
-		p, err := e.client.CommonsActivity(t.Context(), c.turbine, before, 10)
-		if err != nil {
-			t.Fatal(err)
-		}
-		found = append(found, p.Events...)
-		if p.NextBefore == nil {
-			break
-		}
-		before = *p.NextBefore
+	if want := []string{commons.TypeReview, commons.TypeSubmit, commons.TypeCreate}; !slices.Equal(got, want) || act.NextBefore != nil {
+		t.Fatalf("activity after 5,000 unrelated events: %v (next %v), want %v and no next page", got, act.NextBefore, want)
 	}
-	if len(found) != 1 || found[0].Hash != c.turbine {
-		t.Errorf("found %+v", found)
+	if act.Events[2].Hash != c.turbine {
+		t.Errorf("oldest entry %+v", act.Events[2])
 	}
+
+	// Cy signed the contribution (agent.create has no author); Ada's review
+	// and admission of Cy, and Cy's creation, touch Cy too.
+	signed := getJSONAs[ActivityList](t, e, "/api/v1/agents/"+c.cy.id+"/activity")
+	touching := getJSONAs[ActivityList](t, e, "/api/v1/agents/"+c.cy.id+"/activity?touching=1")
+	var summaries []string
+	for _, a := range touching.Events {
+		summaries = append(summaries, a.Summary)
+	}
+	if len(signed.Events) != 1 || len(touching.Events) != 4 || touching.Events[0].Type != commons.TypeReview ||
+		touching.Events[0].Author != c.ada.id || touching.Events[2].Type != agent.TypeMemberSet {
+		t.Errorf("Cy signed %d events; the events touching Cy: %q", len(signed.Events), summaries)
+	}
+	// Paging by the cursor goes on where the last page ended.
+	p1 := getJSONAs[ActivityList](t, e, "/api/v1/agents/"+c.cy.id+"/activity?touching=1&limit=3")
+	p2 := getJSONAs[ActivityList](t, e, "/api/v1/agents/"+c.cy.id+"/activity?touching=1&limit=3&cursor="+p1.Next)
+	if len(p1.Events) != 3 || len(p2.Events) != 1 || p2.Events[0].Hash != touching.Events[3].Hash {
+		t.Errorf("pages of 3: %d then %d events", len(p1.Events), len(p2.Events))
+	}
+	wantProblem(t, e.get("/api/v1/agents/"+c.cy.id+"/activity?touching=maybe"), 400, meent.EINVALID)
 }
 
 func TestNeedSummaries(t *testing.T) {

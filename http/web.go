@@ -424,7 +424,7 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, 50)
+	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, 50, false)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return

@@ -151,6 +151,9 @@ func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
 	if err := n.rebuildObjects(ctx); err != nil {
 		return nil, err
 	}
+	if err := n.backfillRefs(ctx); err != nil {
+		return nil, err
+	}
 	if err := n.signEmpty(ctx); err != nil {
 		return nil, err
 	}
@@ -522,7 +525,9 @@ func (n *Node) appendBatch(batch []*request) {
 				hashes = append(hashes, meent.StoredHash{Index: base + int64(i), Hash: h})
 			}
 			accepted = append(accepted, r)
-			recs = append(recs, record(idx, r.ev))
+			rec := record(idx, r.ev)
+			rec.Commons, rec.Agents = n.st.Refs(r.ev) // right after Apply: refs.go
+			recs = append(recs, rec)
 		}
 		if len(accepted) == 0 {
 			return nil

@@ -111,6 +111,9 @@ func scanRecord(s interface{ Scan(...any) error }) (meent.Record, error) {
 // f.Desc is set), at most f.Limit of them: 100 when 0, never more than
 // 1000.
 func (db *DB) Records(ctx context.Context, f meent.EventFilter) ([]meent.Record, error) {
+	if f.Commons != "" || f.Touches != "" {
+		return db.recordsByRef(ctx, f) // the event index: refs.go
+	}
 	var where []string
 	var args []any
 	if f.Author != "" {

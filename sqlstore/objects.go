@@ -18,7 +18,7 @@ import (
 // table (migration 0002). Unlike the agent tables, nothing here interprets
 // an event: the store keeps what it is given.
 
-const objectColumns = `kind, id, commons, agent, status, created, updated, data`
+const objectColumns = `kind, id, commons, agent, status, created, updated, data, parent`
 
 // PutObjects inserts or replaces objs by (Kind, ID), in the sequencer's
 // transaction. Kind and ID must not be empty, and the text fields must be
@@ -44,19 +44,19 @@ func (t *seqTx) putObjects(ctx context.Context, objs []meent.Object) error {
 		}
 	}
 	objs = lastOfEach(objs)
-	const cols = 8
+	const cols = 9
 	// Every column but the key is replaced: the object is whatever the
 	// rules computed last, created included.
 	return insertRows(ctx, t.c, `INSERT INTO objects (`+objectColumns+`) VALUES `,
 		` ON CONFLICT (kind, id) DO UPDATE SET commons = excluded.commons, agent = excluded.agent, status = excluded.status,
-		created = excluded.created, updated = excluded.updated, data = excluded.data`,
+		created = excluded.created, updated = excluded.updated, data = excluded.data, parent = excluded.parent`,
 		cols, len(objs), func(i int, args []any) []any {
 			o := &objs[i]
 			data := o.Data
 			if data == nil {
 				data = []byte{} // the column is NOT NULL; a nil slice would be NULL
 			}
-			return append(args, o.Kind, o.ID, o.Commons, o.Agent, o.Status, o.Created, o.Updated, data)
+			return append(args, o.Kind, o.ID, o.Commons, o.Agent, o.Status, o.Created, o.Updated, data, o.Parent)
 		}, func(err error) error {
 			return fmt.Errorf("put objects: %w", err)
 		})
@@ -69,7 +69,7 @@ func checkObject(o *meent.Object) error {
 		return meent.Errorf(meent.EINVALID, "object %q of kind %q: kind and ID must not be empty", o.ID, o.Kind)
 	}
 	for _, f := range [...]struct{ name, v string }{
-		{"kind", o.Kind}, {"ID", o.ID}, {"commons", o.Commons}, {"agent", o.Agent}, {"status", o.Status},
+		{"kind", o.Kind}, {"ID", o.ID}, {"parent", o.Parent}, {"commons", o.Commons}, {"agent", o.Agent}, {"status", o.Status},
 	} {
 		if !utf8.ValidString(f.v) || strings.IndexByte(f.v, 0) >= 0 {
 			return meent.Errorf(meent.EINVALID, "object %q of kind %q: %s %q is not UTF-8 text without NUL bytes", o.ID, o.Kind, f.name, f.v)
@@ -103,7 +103,7 @@ func lastOfEach(objs []meent.Object) []meent.Object {
 
 func scanObject(s interface{ Scan(...any) error }) (meent.Object, error) {
 	var o meent.Object
-	err := s.Scan(&o.Kind, &o.ID, &o.Commons, &o.Agent, &o.Status, &o.Created, &o.Updated, &o.Data)
+	err := s.Scan(&o.Kind, &o.ID, &o.Commons, &o.Agent, &o.Status, &o.Created, &o.Updated, &o.Data, &o.Parent)
 	return o, err
 }
 
@@ -129,6 +129,9 @@ func (db *DB) Objects(ctx context.Context, f meent.ObjectFilter) ([]meent.Object
 	}
 	where := []string{"kind = ?"}
 	args := []any{f.Kind}
+	if f.Parent != "" { // the children of one object: index objects_parent_created
+		where, args = append(where, "parent = ?"), append(args, f.Parent)
+	}
 	if f.Commons != "" {
 		where, args = append(where, "commons = ?"), append(args, f.Commons)
 	}

@@ -135,6 +135,9 @@ func (t *seqTx) append(ctx context.Context, recs []meent.Record, hashes []meent.
 	if err := t.insertHashes(ctx, hashes); err != nil {
 		return err
 	}
+	if err := insertRefs(ctx, t.c, recs); err != nil { // the event index: refs.go
+		return err
+	}
 	for _, r := range recs {
 		if err := project(ctx, t.c, r); err != nil {
 			return fmt.Errorf("append: projection of event %d (%s): %w", r.Index, r.Type, err)

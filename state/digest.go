@@ -118,8 +118,14 @@ func Text(s string) string { return base64.StdEncoding.EncodeToString([]byte(s))
 // it for every row of their objects table; the state emits it for every
 // object its areas hold. docs/ledger.md §8 specifies it field by field.
 func ObjectLine(o meent.Object) string {
-	return fmt.Sprintf("object %s %s %s %s %s %d %d %s", o.Kind, o.ID, dash(o.Commons), dash(o.Agent), dash(o.Status),
+	l := fmt.Sprintf("object %s %s %s %s %s %d %d %s", o.Kind, o.ID, dash(o.Commons), dash(o.Agent), dash(o.Status),
 		o.Created, o.Updated, Text(string(o.Data)))
+	if o.Parent != "" {
+		// Only a child says its parent, so the lines (and digests) of
+		// objects without one are what they were before Parent existed.
+		l += " parent " + o.Parent
+	}
+	return l
 }
 
 func dash(s string) string {

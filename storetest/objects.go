@@ -58,7 +58,7 @@ func appendWithObjects(ctx context.Context, t *testing.T, s meent.Store, entries
 func diffObject(got, want meent.Object) string {
 	var d []string
 	for _, f := range []struct{ name, got, want string }{
-		{"Kind", got.Kind, want.Kind}, {"ID", got.ID, want.ID}, {"Commons", got.Commons, want.Commons},
+		{"Kind", got.Kind, want.Kind}, {"ID", got.ID, want.ID}, {"Parent", got.Parent, want.Parent}, {"Commons", got.Commons, want.Commons},
 		{"Agent", got.Agent, want.Agent}, {"Status", got.Status, want.Status},
 	} {
 		if f.got != f.want {
@@ -112,7 +112,7 @@ func noObjects(t *testing.T, s meent.Store, kinds ...string) {
 func wantObjects(all map[[2]string]meent.Object, f meent.ObjectFilter) []meent.Object {
 	var out []meent.Object
 	for _, o := range all {
-		if o.Kind == f.Kind && (f.Commons == "" || o.Commons == f.Commons) &&
+		if o.Kind == f.Kind && (f.Parent == "" || o.Parent == f.Parent) && (f.Commons == "" || o.Commons == f.Commons) &&
 			(f.Agent == "" || o.Agent == f.Agent) && (f.Status == "" || o.Status == f.Status) {
 			out = append(out, o)
 		}
