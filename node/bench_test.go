@@ -51,7 +51,7 @@ func BenchmarkIngest(b *testing.B) {
 	for _, c := range []struct {
 		name    string
 		workers int
-	}{{"batched", 64}, {"batched256", 256}, {"serial", 1}} {
+	}{{"batched", 64}, {"batched256", 256}, {"batched1024", 1024}, {"serial", 1}} {
 		b.Run(c.name, func(b *testing.B) {
 			e := newEnv(b)
 			entries := newAgents(b, b.N)
