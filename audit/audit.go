@@ -167,7 +167,7 @@ func decodeChunk(ctx context.Context, src Source, start int64, n int) chunk {
 }
 
 // stop ends the pipeline and waits for its goroutines, so that nothing
-// reads the source after Verify returns.
+// reads the source after Verify returns. It may be called more than once.
 func (p *pipeline) stop() {
 	p.cancel()
 	<-p.done
@@ -199,6 +199,7 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	if msg, err := src.Checkpoint(ctx); err == nil {
 		if cp, err := ledger.OpenCheckpoint(msg, v); err == nil {
 			guess = startPipeline(ctx, src, cp.Size, msg)
+			defer guess.stop()
 		}
 	}
 
@@ -227,8 +228,8 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 			p.stop()
 		}
 		p = startPipeline(ctx, src, cp.Size, msg)
+		defer p.stop()
 	}
-	defer p.stop()
 
 	st := state.New()
 	seen := make(map[ledger.Hash]int64, min(cp.Size, 1<<24))
@@ -427,11 +428,14 @@ type storedChecker struct {
 
 func startStoredChecker(ctx context.Context, src hashSource) *storedChecker {
 	ctx, cancel := context.WithCancel(ctx)
-	s := &storedChecker{src: src, chunks: make(chan []tlog.Hash, 64), cancel: cancel, done: make(chan struct{})}
+	chunks := make(chan []tlog.Hash, 64)
+	s := &storedChecker{src: src, chunks: chunks, cancel: cancel, done: make(chan struct{})}
 	go func() {
 		defer close(s.done)
 		start := 0
-		for want := range s.chunks {
+		// chunks, not s.chunks: the caller sets that to nil when it closes
+		// the channel, possibly before this goroutine first runs.
+		for want := range chunks {
 			if s.err == nil {
 				s.err = compareStored(ctx, src, start, want)
 			}
