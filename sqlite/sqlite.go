@@ -49,18 +49,6 @@ var pragmas = []string{
 	"PRAGMA wal_autocheckpoint = 10000",
 }
 
-// writerPragmas run after pragmas on the writer connection only.
-// cache_size: SQLite's default page cache is 2 MB per connection, smaller
-// than the indexes the sequencer inserts into at random (event hashes,
-// agent IDs and keys), so under load it re-read index pages from the file
-// with a system call each, about a tenth of the sequencer's time
-// (BenchmarkIngest profile). 64 MB holds the hot pages of a log of
-// millions of events; it is one connection's cache, and the readers keep
-// the default.
-var writerPragmas = []string{
-	"PRAGMA cache_size = -65536",
-}
-
 // Open opens (creating it if need be) the database file at path, migrates
 // it and returns the store. The directory must exist. path must name a
 // file: ":memory:" would give the writer and each reader a database of
@@ -167,8 +155,6 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 		// A reader that tried to write would take the write lock from
 		// under the writer; query_only makes that an error instead.
 		ps = append(ps[:len(ps):len(ps)], "PRAGMA query_only = ON")
-	} else {
-		ps = append(ps[:len(ps):len(ps)], writerPragmas...)
 	}
 	for _, p := range ps {
 		if _, err := ex.ExecContext(ctx, p, nil); err != nil {
