@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"runtime"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -69,17 +70,139 @@ func (r Report) String() string {
 }
 
 type chunk struct {
-	start int64
-	evs   []*ledger.Event
-	err   error // a *Problem or a read error
+	start  int64
+	evs    []*ledger.Event
+	leaves []tlog.Hash // the record hash of each event, computed by the worker
+	err    error       // a *Problem or a read error
+}
+
+// pipeline reads and decodes the entries of a log of one size ahead of
+// the replay.
+type pipeline struct {
+	size   int64
+	note   []byte // the checkpoint it was started for
+	order  <-chan chan chunk
+	cancel context.CancelFunc
+	done   chan struct{} // closed when every goroutine has returned
+}
+
+// workers is the number of decoding goroutines; a variable so that tests
+// can run several even on one core.
+var workers = func() int { return runtime.GOMAXPROCS(0) }
+
+// startPipeline reads the log in 256-entry chunks and decodes each chunk
+// (strict parse, signature check and record hash) on a pool of workers.
+// The order channel yields one future per chunk, in log order, so the
+// caller applies events in sequence while verification runs on every
+// core. Within a chunk a worker stops at the first entry that fails, so
+// the first problem in log order is the one reported, whichever worker
+// finds it.
+func startPipeline(ctx context.Context, src Source, size int64, note []byte) *pipeline {
+	ctx, cancel := context.WithCancel(ctx)
+	w := max(1, workers())
+	order := make(chan chan chunk, 4*w)
+	p := &pipeline{size: size, note: note, order: order, cancel: cancel, done: make(chan struct{})}
+	type job struct {
+		start int64
+		n     int
+		fut   chan chunk
+	}
+	jobs := make(chan job, 4*w)
+	var wg sync.WaitGroup
+	wg.Add(1 + w)
+	go func() {
+		defer wg.Done()
+		defer close(order)
+		defer close(jobs)
+		for start := int64(0); start < size; start += 256 {
+			n := int(min(256, size-start))
+			j := job{start: start, n: n, fut: make(chan chunk, 1)}
+			select {
+			case jobs <- j:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case order <- j.fut:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range w {
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				j.fut <- decodeChunk(ctx, src, j.start, j.n)
+			}
+		}()
+	}
+	go func() { wg.Wait(); close(p.done) }()
+	return p
+}
+
+func decodeChunk(ctx context.Context, src Source, start int64, n int) chunk {
+	c := chunk{start: start}
+	es, err := src.Entries(ctx, start, n)
+	switch {
+	case err != nil:
+		c.err = fmt.Errorf("read entries at %d: %w", start, err)
+		return c
+	case len(es) != n:
+		c.err = &Problem{Index: start + int64(len(es)), Reason: "entry missing"}
+		return c
+	}
+	c.evs = make([]*ledger.Event, 0, len(es))
+	c.leaves = make([]tlog.Hash, 0, len(es))
+	for i, e := range es {
+		ev, err := ledger.Decode(e)
+		if err != nil {
+			c.err = &Problem{Index: start + int64(i), Reason: err.Error()}
+			return c
+		}
+		c.evs = append(c.evs, ev)
+		c.leaves = append(c.leaves, tlog.RecordHash(ev.Entry))
+	}
+	return c
+}
+
+// stop ends the pipeline and waits for its goroutines, so that nothing
+// reads the source after Verify returns. It may be called more than once.
+func (p *pipeline) stop() {
+	p.cancel()
+	<-p.done
 }
 
 // Verify audits src. It returns a *Problem naming the first index at fault
 // when the log is wrong, another error when it cannot read the log, and a
 // Report when everything holds.
+//
+// The work runs on every core while the answer stays that of a serial
+// audit: decoding and signature checks of the chunks ahead of the replay
+// run on a pool of workers, the stored tree hashes are compared by a
+// goroutine of their own as the replay computes them, and the final
+// checks (projection digest, tiles, stored hashes) run side by side. Every
+// result is then looked at in the order a serial audit would have met it,
+// so the first problem reported is the same whatever the scheduling.
 func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	begin := time.Now()
 	var rep Report
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	// Reading the projections is serial work on a source that also serves
+	// the entries: start decoding the log of the checkpoint as it is now,
+	// while they are read. The checkpoint that counts is still the one
+	// read after the projections (below); if it differs, this guess is
+	// dropped unread.
+	var guess *pipeline
+	if msg, err := src.Checkpoint(ctx); err == nil {
+		if cp, err := ledger.OpenCheckpoint(msg, v); err == nil {
+			guess = startPipeline(ctx, src, cp.Size, msg)
+			defer guess.stop()
+		}
+	}
+
 	// Projections first: they only grow, so the checkpoint read afterwards
 	// covers at least the size they reflect, and the replay passes it.
 	dsize, digest, err := src.StateDigest(ctx)
@@ -99,9 +222,14 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	}
 	rep.Origin, rep.Size, rep.DigestSize, rep.StateDigest = cp.Origin, cp.Size, dsize, digest.Total
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	order := readAndDecode(ctx, src, cp.Size)
+	p := guess
+	if p == nil || p.size != cp.Size || !bytes.Equal(p.note, msg) {
+		if p != nil {
+			p.stop()
+		}
+		p = startPipeline(ctx, src, cp.Size, msg)
+		defer p.stop()
+	}
 
 	st := state.New()
 	seen := make(map[ledger.Hash]int64, min(cp.Size, 1<<24))
@@ -131,7 +259,18 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	if err := checkDigest(); err != nil {
 		return rep, err
 	}
-	for fut := range order {
+	// A local store keeps every interior hash too (proofs are built from
+	// them), not only the tiles' bottom rows: compare them all, chunk by
+	// chunk as the replay computes them.
+	var stored *storedChecker
+	if hs, ok := src.(hashSource); ok {
+		stored = startStoredChecker(ctx, hs)
+		defer stored.stop()
+	}
+	// The digest is usually due after the last event; then it is computed
+	// beside the tree checks rather than before them.
+	digestAtEnd := dsize == cp.Size && dsize > 0
+	for fut := range p.order {
 		c := <-fut
 		if c.err != nil {
 			return rep, c.err
@@ -145,39 +284,70 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 			if err := st.Apply(ev); err != nil {
 				return rep, &Problem{Index: idx, Reason: "rules refuse it: " + err.Error()}
 			}
-			hs, err := tlog.StoredHashes(idx, ev.Entry, reader)
+			hs, err := tlog.StoredHashesForRecordHash(idx, c.leaves[i], reader)
 			if err != nil {
 				return rep, err
 			}
 			hashes = append(hashes, hs...)
+			if stored != nil {
+				stored.feed(hashes, false)
+			}
+			if digestAtEnd && st.Size == dsize {
+				continue
+			}
 			if err := checkDigest(); err != nil {
 				return rep, err
 			}
 		}
 	}
-	if st.Size != cp.Size {
+	// The replay is over: nothing writes st or hashes any more, so the
+	// checks below may read them side by side.
+	var digestErr, tilesErr, storedErr error
+	var wg sync.WaitGroup
+	if digestAtEnd && st.Size == dsize {
+		wg.Add(1)
+		go func() { defer wg.Done(); digestErr = checkDigest() }()
+	}
+	if stored != nil {
+		stored.feed(hashes, true)
+	}
+	// The root comes first (it is cheap); the tiles are checked against
+	// it only when it holds, as a serial audit would.
+	full := st.Size == cp.Size
+	var root tlog.Hash
+	var rootErr error
+	var tiles int
+	if full {
+		root, rootErr = tlog.TreeHash(cp.Size, reader)
+		if rootErr == nil && root == cp.Root {
+			wg.Add(1)
+			go func() { defer wg.Done(); tiles, tilesErr = checkTiles(ctx, src, cp.Size, reader) }()
+		}
+	}
+	wg.Wait()
+	if stored != nil {
+		storedErr = stored.wait()
+	}
+	switch {
+	case digestErr != nil:
+		return rep, digestErr
+	case !full:
 		return rep, &Problem{Index: st.Size, Reason: "log ends before the checkpoint's size"}
-	}
-	root, err := tlog.TreeHash(cp.Size, reader)
-	if err != nil {
-		return rep, err
-	}
-
-	if root != cp.Root {
+	case rootErr != nil:
+		return rep, rootErr
+	case root != cp.Root:
 		return rep, &Problem{Index: cp.Size - 1, Reason: fmt.Sprintf("recomputed root %x differs from the checkpoint's %x", root[:8], cp.Root[:8])}
 	}
+	// What a serial audit had filled in when it stopped at these.
 	rep.Root = root
-	n, err := checkTiles(ctx, src, cp.Size, reader)
-	if err != nil {
-		return rep, err
+	if tilesErr != nil {
+		return rep, tilesErr
 	}
-	rep.Tiles = n
-	// A local store keeps every interior hash too (proofs are built from
-	// them), not only the tiles' bottom rows: compare them all.
-	if hs, ok := src.(hashSource); ok {
-		if err := checkStoredHashes(ctx, hs, hashes); err != nil {
-			return rep, err
-		}
+	rep.Tiles = tiles
+	if storedErr != nil {
+		return rep, storedErr
+	}
+	if stored != nil {
 		rep.StoredHashes = len(hashes)
 	}
 	rep.Agents, rep.Members = st.Agents.Len(), st.Agents.Members()
@@ -203,63 +373,6 @@ func digestDiffers(node, replay state.Digest) string {
 		fmt.Fprintf(&b, "%s: node %d lines %x, replay %d lines %x", name, n.Lines, n.SHA256[:8], r.Lines, r.SHA256[:8])
 	}
 	return msg + "; parts that differ: " + b.String()
-}
-
-// readAndDecode reads the log in 256-entry chunks and decodes each chunk
-// (strict parse and signature check) on a pool of workers. The returned
-// channel yields one future per chunk, in log order, so the caller applies
-// events in sequence while verification runs on every core.
-func readAndDecode(ctx context.Context, src Source, size int64) <-chan chan chunk {
-	workers := runtime.GOMAXPROCS(0)
-	order := make(chan chan chunk, 4*workers)
-	type job struct {
-		start int64
-		n     int
-		fut   chan chunk
-	}
-	jobs := make(chan job, 4*workers)
-	go func() {
-		defer close(order)
-		defer close(jobs)
-		for start := int64(0); start < size; start += 256 {
-			n := int(min(256, size-start))
-			j := job{start: start, n: n, fut: make(chan chunk, 1)}
-			select {
-			case jobs <- j:
-			case <-ctx.Done():
-				return
-			}
-			select {
-			case order <- j.fut:
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	for w := 0; w < workers; w++ {
-		go func() {
-			for j := range jobs {
-				c := chunk{start: j.start}
-				es, err := src.Entries(ctx, j.start, j.n)
-				switch {
-				case err != nil:
-					c.err = fmt.Errorf("read entries at %d: %w", j.start, err)
-				case len(es) != j.n:
-					c.err = &Problem{Index: j.start + int64(len(es)), Reason: "entry missing"}
-				}
-				for i := 0; c.err == nil && i < len(es); i++ {
-					ev, err := ledger.Decode(es[i])
-					if err != nil {
-						c.err = &Problem{Index: j.start + int64(i), Reason: err.Error()}
-						break
-					}
-					c.evs = append(c.evs, ev)
-				}
-				j.fut <- c
-			}
-		}()
-	}
-	return order
 }
 
 // checkTiles compares every hash tile of the tree of the given size, as the
@@ -298,23 +411,86 @@ type hashSource interface {
 	ReadHashes(ctx context.Context, indexes []int64) ([][32]byte, error)
 }
 
-func checkStoredHashes(ctx context.Context, src hashSource, want []tlog.Hash) error {
-	const chunk = 4096
-	idx := make([]int64, 0, chunk)
-	for start := 0; start < len(want); start += chunk {
-		idx = idx[:0]
-		for i := start; i < min(start+chunk, len(want)); i++ {
-			idx = append(idx, int64(i))
-		}
-		got, err := src.ReadHashes(ctx, idx)
-		if err != nil {
-			return fmt.Errorf("read stored hashes at %d: %w", start, err)
-		}
-		for i, h := range got {
-			if tlog.Hash(h) != want[start+i] {
-				level, n := tlog.SplitStoredHashIndex(int64(start + i))
-				return &Problem{Index: n << uint(level), Reason: fmt.Sprintf("stored tree hash %d (level %d, node %d) differs from the recomputed one", start+i, level, n)}
+// storedHashChunk is how many stored hashes one read compares.
+const storedHashChunk = 4096
+
+// storedChecker compares the stored tree hashes with the recomputed ones
+// in a goroutine of its own, a chunk at a time as the replay computes
+// them, and keeps the first difference or read error.
+type storedChecker struct {
+	src    hashSource
+	chunks chan []tlog.Hash // each starts at the index after the previous
+	sent   int              // hashes handed over so far
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    error // set before done is closed
+}
+
+func startStoredChecker(ctx context.Context, src hashSource) *storedChecker {
+	ctx, cancel := context.WithCancel(ctx)
+	chunks := make(chan []tlog.Hash, 64)
+	s := &storedChecker{src: src, chunks: chunks, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(s.done)
+		start := 0
+		// chunks, not s.chunks: the caller sets that to nil when it closes
+		// the channel, possibly before this goroutine first runs.
+		for want := range chunks {
+			if s.err == nil {
+				s.err = compareStored(ctx, src, start, want)
 			}
+			start += len(want)
+		}
+	}()
+	return s
+}
+
+// feed hands over the hashes computed since the last call, in whole
+// chunks, and the last partial chunk too when final is set. The caller
+// only ever appends to hashes, so the elements handed over are never
+// written again.
+func (s *storedChecker) feed(hashes []tlog.Hash, final bool) {
+	for len(hashes)-s.sent >= storedHashChunk || final && len(hashes) > s.sent {
+		end := min(s.sent+storedHashChunk, len(hashes))
+		s.chunks <- hashes[s.sent:end:end]
+		s.sent = end
+	}
+	if final {
+		close(s.chunks)
+		s.chunks = nil
+	}
+}
+
+// wait returns the first problem found, once every chunk is compared.
+func (s *storedChecker) wait() error {
+	<-s.done
+	return s.err
+}
+
+// stop abandons the check (Verify found a problem earlier in the log).
+func (s *storedChecker) stop() {
+	s.cancel()
+	if s.chunks != nil {
+		close(s.chunks)
+		s.chunks = nil
+	}
+	<-s.done
+}
+
+// compareStored compares the stored hashes [start, start+len(want)).
+func compareStored(ctx context.Context, src hashSource, start int, want []tlog.Hash) error {
+	idx := make([]int64, len(want))
+	for i := range idx {
+		idx[i] = int64(start + i)
+	}
+	got, err := src.ReadHashes(ctx, idx)
+	if err != nil {
+		return fmt.Errorf("read stored hashes at %d: %w", start, err)
+	}
+	for i, h := range got {
+		if tlog.Hash(h) != want[i] {
+			level, n := tlog.SplitStoredHashIndex(int64(start + i))
+			return &Problem{Index: n << uint(level), Reason: fmt.Sprintf("stored tree hash %d (level %d, node %d) differs from the recomputed one", start+i, level, n)}
 		}
 	}
 	return nil

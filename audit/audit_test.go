@@ -137,3 +137,75 @@ func TestVerifyNamesFirstProblem(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyParallelFirstProblem breaks two entries deep in the log, in
+// different chunks, and checks that however many workers decode ahead of
+// the replay (and whichever finishes first), the report names the first
+// broken entry with the reason a serial decode gives, every time.
+func TestVerifyParallelFirstProblem(t *testing.T) {
+	path, v := buildLog(t, 1400)
+	// 1100 gets a bad signature (its body changed), 1300 is cut short
+	// (malformed: a cheaper failure that a worker reports sooner).
+	tamper(t, path, `UPDATE events SET entry = CAST(replace(CAST(entry AS TEXT), '"a1100"', '"b1100"') AS BLOB) WHERE idx = 1100`)
+	tamper(t, path, `UPDATE events SET entry = substr(entry, 1, 40) WHERE idx = 1300`)
+	st, err := sqlite.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	es, err := st.Entries(context.Background(), 1100, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, decodeErr := ledger.Decode(es[0])
+	if decodeErr == nil {
+		t.Fatal("the tampered entry still decodes")
+	}
+	var first string
+	for _, w := range []int{1, 2, 4, 8} {
+		restore := audit.SetWorkers(w)
+		for run := 0; run < 3; run++ {
+			_, err := audit.Verify(context.Background(), audit.StoreSource(st), v)
+			var p *audit.Problem
+			if !errors.As(err, &p) {
+				t.Fatalf("%d workers: want a Problem, got %v", w, err)
+			}
+			if p.Index != 1100 || p.Reason != decodeErr.Error() {
+				t.Fatalf("%d workers, run %d: problem %v, want index 1100: %v", w, run, p, decodeErr)
+			}
+			if first == "" {
+				first = err.Error()
+			} else if err.Error() != first {
+				t.Fatalf("%d workers: %q, earlier runs said %q", w, err, first)
+			}
+		}
+		restore()
+	}
+	if !strings.Contains(first, "signature") {
+		t.Fatalf("reason %q does not name the signature", first)
+	}
+}
+
+// TestVerifyReportSameWithWorkers checks that the report of a good log
+// does not depend on how many workers decode it.
+func TestVerifyReportSameWithWorkers(t *testing.T) {
+	path, v := buildLog(t, 600)
+	var want audit.Report
+	for i, w := range []int{1, 3} {
+		restore := audit.SetWorkers(w)
+		rep, err := verify(t, path, v)
+		restore()
+		if err != nil {
+			t.Fatalf("%d workers: %v", w, err)
+		}
+		rep.Elapsed = 0
+		if i == 0 {
+			want = rep
+		} else if rep != want {
+			t.Fatalf("%d workers: %+v, 1 worker: %+v", w, rep, want)
+		}
+	}
+	if want.StoredHashes == 0 || want.Tiles == 0 || want.Size != 600 {
+		t.Fatalf("report %+v", want)
+	}
+}

@@ -93,6 +93,31 @@ type envelope struct {
 
 var strict = json.JoinOptions(json.RejectUnknownMembers(true))
 
+// rawV1 is envelope with the version kept as raw JSON, for decodeV1.
+type rawV1 struct {
+	V      jsontext.Value `json:"v"`
+	Type   string         `json:"type"`
+	Author string         `json:"author,omitempty"`
+	Key    string         `json:"key"`
+	Time   int64          `json:"time"`
+	Data   jsontext.Value `json:"data"`
+}
+
+// decodeV1 decodes a well-formed version 1 body in one pass. It reports
+// false for anything else (another version, a member of the wrong type,
+// an unknown member), which parseBody then reads the long way, version
+// first, to give the same answer it always gave. On the bodies it
+// accepts, the long way would decode exactly the same envelope: the
+// strict decode succeeded, so the lenient read of "v" alone does too, and
+// a raw "v" of 1 decodes as the integer 1.
+func decodeV1(body []byte) (envelope, bool) {
+	var r rawV1
+	if json.Unmarshal(body, &r, strict) != nil || string(r.V) != strconv.Itoa(Version) {
+		return envelope{}, false
+	}
+	return envelope{V: Version, Type: r.Type, Author: r.Author, Key: r.Key, Time: r.Time, Data: r.Data}, true
+}
+
 // Decode parses entry strictly and verifies its signature. It is the only
 // way bytes from outside become an *Event.
 func Decode(entry []byte) (*Event, error) {
@@ -149,27 +174,29 @@ func parseBody(body []byte) (*Event, error) {
 	if err := checkJSON(body); err != nil {
 		return nil, err
 	}
-	// Read the version first: a body of another version may have other
-	// members, and must be refused as such rather than as malformed.
-	// It is read as raw JSON: a "v" of another type ("1", true, 1.0 is
-	// already refused above) is an unknown version, as docs/ledger.md
-	// promises, not a malformed body.
-	var vOnly struct {
-		V jsontext.Value `json:"v"`
-	}
-	if err := json.Unmarshal(body, &vOnly); err != nil {
-		return nil, malformed("%v", err)
-	}
-	if string(vOnly.V) != strconv.Itoa(Version) {
-		v := string(vOnly.V)
-		if v == "" {
-			v = "(none)"
+	env, ok := decodeV1(body)
+	if !ok {
+		// Read the version first: a body of another version may have other
+		// members, and must be refused as such rather than as malformed.
+		// It is read as raw JSON: a "v" of another type ("1", true, 1.0 is
+		// already refused above) is an unknown version, as docs/ledger.md
+		// promises, not a malformed body.
+		var vOnly struct {
+			V jsontext.Value `json:"v"`
 		}
-		return nil, meent.Errorf(meent.EVERSION, "event version %.20s is not supported (this node reads version %d)", v, Version)
-	}
-	var env envelope
-	if err := json.Unmarshal(body, &env, strict); err != nil {
-		return nil, malformed("%v", err)
+		if err := json.Unmarshal(body, &vOnly); err != nil {
+			return nil, malformed("%v", err)
+		}
+		if string(vOnly.V) != strconv.Itoa(Version) {
+			v := string(vOnly.V)
+			if v == "" {
+				v = "(none)"
+			}
+			return nil, meent.Errorf(meent.EVERSION, "event version %.20s is not supported (this node reads version %d)", v, Version)
+		}
+		if err := json.Unmarshal(body, &env, strict); err != nil {
+			return nil, malformed("%v", err)
+		}
 	}
 	if !validType(env.Type) {
 		return nil, malformed("type %q must be dot-separated lowercase words, at most %d bytes", env.Type, maxTypeLen)

@@ -6,13 +6,24 @@ import (
 	"crypto/rand"
 	"fmt"
 	"testing"
+	"time"
 
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
 	"github.com/meent/meent/audit"
+	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/node"
+	"github.com/meent/meent/value"
 )
+
+// reportCPU reports the CPU time per op used since start (every goroutine
+// of the process: submitters' verification and the sequencer alike).
+func reportCPU(b *testing.B, start time.Duration, unit string) {
+	b.ReportMetric(float64((cpuTime()-start).Microseconds())/float64(b.N), "cpu-µs/"+unit)
+}
 
 // BenchmarkEd25519Verify is the reference the ingest targets are stated
 // against: one core verifying one signature over a typical event body.
@@ -23,11 +34,13 @@ func BenchmarkEd25519Verify(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	cpu := cpuTime()
 	for b.Loop() {
 		if err := ev.Verify(); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, cpu, "verify")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "verifies/s")
 }
 
@@ -51,13 +64,15 @@ func BenchmarkIngest(b *testing.B) {
 	for _, c := range []struct {
 		name    string
 		workers int
-	}{{"batched", 64}, {"batched256", 256}, {"serial", 1}} {
+	}{{"batched", 64}, {"batched256", 256}, {"batched1024", 1024}, {"serial", 1}} {
 		b.Run(c.name, func(b *testing.B) {
 			e := newEnv(b)
 			entries := newAgents(b, b.N)
 			b.ResetTimer()
+			cpu := cpuTime()
 			submitAll(b, e.node, entries, c.workers)
 			b.StopTimer()
+			reportCPU(b, cpu, "event")
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
@@ -85,8 +100,10 @@ func BenchmarkIngestUpdates(b *testing.B) {
 		updates[i], _ = ledger.Sign(keys[a], ledger.Body{Type: "agent.update", Author: ids[a], Time: int64(i + 2), Data: map[string]string{"name": fmt.Sprintf("name %d", i)}})
 	}
 	b.ResetTimer()
+	cpu := cpuTime()
 	submitAll(b, e.node, updates, 64)
 	b.StopTimer()
+	reportCPU(b, cpu, "event")
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
@@ -98,11 +115,13 @@ func BenchmarkAudit(b *testing.B) {
 	e := newEnv(b)
 	submitAll(b, e.node, newAgents(b, n), 64)
 	b.ResetTimer()
+	cpu := cpuTime()
 	for b.Loop() {
 		if _, err := audit.Verify(context.Background(), audit.StoreSource(e.store), e.verifier); err != nil {
 			b.Fatal(err)
 		}
 	}
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(n*b.N), "cpu-µs/event")
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "events/s")
 }
 
@@ -164,4 +183,80 @@ func BenchmarkInclusionProof(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "proofs/s")
+}
+
+// BenchmarkIngestTypes is ingest of the domain's heavier event types, to
+// find the worst case: a commons with 100 contributors and 1,000 accepted
+// contributions is built before the timer, then b.N events of one type are
+// submitted by 256 submitters. "contribution.review" accepts (and so
+// settles) a contribution; "distribution.run" distributes an income over
+// all 1,000 contributions (the income.record events are submitted before
+// the timer), which computes and writes a balance per contributor.
+func BenchmarkIngestTypes(b *testing.B) {
+	const contributors, accepted = 100, 1000
+	for _, typ := range []string{commons.TypeSubmit, commons.TypeReview, value.TypeDistributionRun} {
+		b.Run(typ, func(b *testing.B) {
+			e := newEnv(b)
+			tm := time.Now().UnixMilli() - 10*60*1000
+			type who struct {
+				key ed25519.PrivateKey
+				id  string
+			}
+			agents := make([]who, contributors+1)
+			creates := make([][]byte, len(agents))
+			for i := range agents {
+				_, agents[i].key, _ = ed25519.GenerateKey(rand.Reader)
+				creates[i], _ = ledger.Sign(agents[i].key, ledger.Body{Type: agent.TypeCreate, Time: tm, Data: agent.CreateData{Kind: agent.Person, Name: fmt.Sprintf("p%d", i)}})
+			}
+			for i, rc := range submitAll(b, e.node, creates, 256) {
+				agents[i].id = rc.Hash.String()
+			}
+			maya := agents[0]
+			sign := func(w who, typ string, data any) []byte {
+				tm++
+				en, err := ledger.Sign(w.key, ledger.Body{Type: typ, Author: w.id, Time: tm, Data: data})
+				if err != nil {
+					b.Fatal(err)
+				}
+				return en
+			}
+			lib := submitAll(b, e.node, [][]byte{sign(maya, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})}, 1)[0].Hash.String()
+			submits := func(n int) [][]byte {
+				out := make([][]byte, n)
+				for i := range out {
+					out[i] = sign(agents[1+i%contributors], commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "code", Title: fmt.Sprintf("change %d", i), Quantities: commons.Quantities{Minutes: int64(10 + i%50), LinesAdded: int64(i % 300)}})
+				}
+				return out
+			}
+			reviews := func(rcs []node.Receipt) [][]byte {
+				out := make([][]byte, len(rcs))
+				for i, rc := range rcs {
+					out[i] = sign(maya, commons.TypeReview, commons.ReviewData{Contribution: rc.Hash.String(), Verdict: "accept"})
+				}
+				return out
+			}
+			submitAll(b, e.node, reviews(submitAll(b, e.node, submits(accepted), 256)), 256)
+			var timed [][]byte
+			switch typ {
+			case commons.TypeSubmit:
+				timed = submits(b.N)
+			case commons.TypeReview:
+				timed = reviews(submitAll(b, e.node, submits(b.N), 256))
+			case value.TypeDistributionRun:
+				incomes := make([][]byte, b.N)
+				for i := range incomes {
+					incomes[i] = sign(maya, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "donation", Amount: commons.Money{Amount: int64(10000 + i), Currency: "EUR"}})
+				}
+				for _, rc := range submitAll(b, e.node, incomes, 256) {
+					timed = append(timed, sign(maya, value.TypeDistributionRun, value.RunData{Income: rc.Hash.String()}))
+				}
+			}
+			b.ResetTimer()
+			cpu := cpuTime()
+			submitAll(b, e.node, timed, 256)
+			b.StopTimer()
+			reportCPU(b, cpu, "event")
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
+		})
+	}
 }

@@ -90,6 +90,7 @@ type Node struct {
 	st    *state.State
 	seen  map[ledger.Hash]struct{}
 	stale bool
+	front frontier // the right edge of the tree, for hashing the next batch
 
 	// Counts published after every batch, so readers never wait for the
 	// sequencer's lock.
@@ -502,7 +503,7 @@ func (n *Node) appendBatch(batch []*request) {
 			}
 		}
 		n.stale = true
-		hr := &hashReader{ctx: ctx, read: tx.ReadHashes, pending: map[int64]tlog.Hash{}}
+		hr := &hashReader{ctx: ctx, read: tx.ReadHashes, pending: map[int64]tlog.Hash{}, front: &n.front}
 		var hashes []meent.StoredHash
 		for _, r := range batch {
 			if _, dup := n.seen[r.ev.Hash]; dup {
@@ -519,6 +520,7 @@ func (n *Node) appendBatch(batch []*request) {
 			if err != nil {
 				return fmt.Errorf("tree hashes for %d: %w", idx, err)
 			}
+			n.front.put(idx, hs)
 			base := tlog.StoredHashIndex(0, idx)
 			for i, h := range hs {
 				hr.pending[base+int64(i)] = h
@@ -548,6 +550,7 @@ func (n *Node) appendBatch(batch []*request) {
 	})
 	if err != nil {
 		n.stale = true
+		n.front.reset() // it may hold hashes of positions this batch did not keep
 		n.cfg.Logger.Error("append batch", "events", len(accepted), "err", err)
 		// The whole batch gets the same answer: the outcome of a failed
 		// commit is not known for sure (a connection lost during COMMIT),

@@ -17,6 +17,7 @@ type hashReader struct {
 	ctx     context.Context
 	read    func(ctx context.Context, idx []int64) ([][32]byte, error)
 	pending map[int64]tlog.Hash
+	front   *frontier // consulted first when set
 }
 
 func (r *hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
@@ -24,6 +25,12 @@ func (r *hashReader) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	var missing []int64
 	var at []int
 	for i, x := range indexes {
+		if r.front != nil {
+			if h, ok := r.front.get(x); ok {
+				out[i] = h
+				continue
+			}
+		}
 		if h, ok := r.pending[x]; ok {
 			out[i] = h
 			continue

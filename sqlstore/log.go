@@ -190,6 +190,20 @@ func (db *DB) ReadHashes(ctx context.Context, indexes []int64) ([][32]byte, erro
 }
 
 func readHashes(ctx context.Context, c conn, indexes []int64) ([][32]byte, error) {
+	if len(indexes) == 0 {
+		return [][32]byte{}, nil
+	}
+	lo, hi := indexes[0], indexes[0]
+	for _, x := range indexes {
+		lo, hi = min(lo, x), max(hi, x)
+	}
+	// The positions asked for together are usually close: a tile's 256
+	// hashes lie within about 512 positions, an audit reads runs of
+	// consecutive ones. Then one range scan of the primary key reads them
+	// without binding a parameter per position.
+	if lo >= 0 && hi-lo < 4*int64(len(indexes))+64 {
+		return readHashRange(ctx, c, indexes, lo, hi)
+	}
 	// One query per chunk of positions rather than per position: a tile
 	// asks for 256 at once, and each round trip costs more than the lookup.
 	found := make(map[int64][32]byte, len(indexes))
@@ -231,6 +245,48 @@ func readHashes(ctx context.Context, c conn, indexes []int64) ([][32]byte, error
 			return nil, notFound("no tree hash stored at %d", x)
 		}
 		out[i] = h
+	}
+	return out, nil
+}
+
+// readHashRange reads the stored hashes at indexes, all within [lo, hi],
+// with one scan of that range.
+func readHashRange(ctx context.Context, c conn, indexes []int64, lo, hi int64) ([][32]byte, error) {
+	span := hi - lo + 1
+	got := make([][32]byte, span)
+	have := make([]bool, span)
+	asked := make([]bool, span)
+	for _, x := range indexes {
+		asked[x-lo] = true
+	}
+	rows, err := c.query(ctx, `SELECT id, hash FROM tree_hashes WHERE id >= ? AND id <= ? ORDER BY id`, lo, hi)
+	if err != nil {
+		return nil, fmt.Errorf("read hashes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var b []byte
+		if err := rows.Scan(&id, &b); err != nil {
+			return nil, fmt.Errorf("read hashes: %w", err)
+		}
+		if id < lo || id > hi || !asked[id-lo] {
+			continue // only what was asked for is checked, as by the IN query
+		}
+		if err := scanHash(&got[id-lo], b); err != nil {
+			return nil, fmt.Errorf("read hashes: at %d: %w", id, err)
+		}
+		have[id-lo] = true
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read hashes: %w", err)
+	}
+	out := make([][32]byte, len(indexes))
+	for i, x := range indexes {
+		if !have[x-lo] {
+			return nil, notFound("no tree hash stored at %d", x)
+		}
+		out[i] = got[x-lo]
 	}
 	return out, nil
 }
