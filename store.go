@@ -109,6 +109,19 @@ type ObjectKey struct {
 	ID      string
 }
 
+// Snapshot is the rules' state after the first Size events of the log,
+// encoded by package state (state.State.Snapshot), so that a node can
+// start from it and replay only the events after it. Version names the
+// rules and the shape of the state it was made with (state.SnapshotVersion);
+// a node restores only a snapshot of its own version. A snapshot is a
+// cache of the log, never a source of truth: meent verify ignores it.
+type Snapshot struct {
+	Size    int64
+	Version string
+	Data    []byte
+	Time    int64 // Unix milliseconds when it was written
+}
+
 // Account is a web account: private to the node, never in the log. It lets
 // a person log in with a password; when Key is set the node holds that
 // agent's signing key (encrypted) and signs on the person's behalf.
@@ -180,6 +193,10 @@ type Store interface {
 	// Objects lists objects.
 	Objects(ctx context.Context, f ObjectFilter) ([]Object, error)
 
+	// Snapshot returns the latest snapshot (the one of the largest
+	// size); ENOTFOUND when none.
+	Snapshot(ctx context.Context) (Snapshot, error)
+
 	// StateLines emits the canonical lines of every projection (see
 	// state.State.Lines), so an auditor can compare them with a replay.
 	StateLines(ctx context.Context, emit func(string)) error
@@ -234,4 +251,16 @@ type SeqTx interface {
 	// It returns EINVALID for an empty Kind or ID, or text that is not
 	// UTF-8 or holds a NUL byte; a failed PutObjects dooms the Sequence.
 	PutObjects(ctx context.Context, objs []Object) error
+	// Known reports which of hashes are the hashes of events in the log
+	// as this transaction sees it (out[i] for hashes[i]), so that the
+	// sequencer refuses a duplicate without keeping every hash in memory.
+	Known(ctx context.Context, hashes [][32]byte) ([]bool, error)
+	// PutSnapshot stores a snapshot of the state after the first s.Size
+	// events, and keeps only the latest two: the one before stays as a
+	// fallback should the newest prove unreadable. It returns EINVALID
+	// when s.Size is larger than the log or Version is empty, and
+	// ECONFLICT when a snapshot of that size is already stored. Writing
+	// it in the sequencer's transaction ties it to the log it describes:
+	// it commits only together with the events before it.
+	PutSnapshot(ctx context.Context, s Snapshot) error
 }
