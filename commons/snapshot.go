@@ -142,3 +142,25 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 	}
 	return s, nil
 }
+
+// ObjectKinds returns the kinds of which the state holds at least one
+// object (what Objects would emit), without encoding any: a start asks it
+// to see whether the objects projection lacks a kind.
+func (s *State) ObjectKinds() []string {
+	var out []string
+	for kind, n := range map[string]int{KindCommons: len(s.commons), KindContribution: len(s.contributions), KindNeed: len(s.needs),
+		KindMapping: countInner(s.mappings), KindIdentityClaim: len(s.claims)} {
+		if n > 0 {
+			out = append(out, kind)
+		}
+	}
+	return out
+}
+
+func countInner(m map[string]map[string]*Mapping) int {
+	n := 0
+	for _, ms := range m {
+		n += len(ms)
+	}
+	return n
+}

@@ -80,3 +80,19 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 	}
 	return s, nil
 }
+
+// ObjectKinds returns the kinds of which the state holds at least one
+// object (what Objects would emit), without encoding any.
+func (s *State) ObjectKinds() []string {
+	policies := 0
+	for _, vs := range s.policies {
+		policies += len(vs)
+	}
+	var out []string
+	for kind, n := range map[string]int{KindPolicy: policies, KindOrg: len(s.attested), KindOffer: len(s.offers), KindGrant: len(s.grants)} {
+		if n > 0 {
+			out = append(out, kind)
+		}
+	}
+	return out
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -206,4 +207,12 @@ func Restore(b []byte) (*State, error) {
 		return nil, errors.New("state snapshot: incomplete")
 	}
 	return s, nil
+}
+
+// ObjectKinds returns, sorted, the kinds of which the state holds at least
+// one object: the kinds Objects would emit, without encoding any object.
+func (s *State) ObjectKinds() []string {
+	out := append(append(s.Commons.ObjectKinds(), s.Value.ObjectKinds()...), s.License.ObjectKinds()...)
+	slices.Sort(out)
+	return out
 }

@@ -3,6 +3,7 @@ package state_test
 import (
 	"crypto/ed25519"
 	"fmt"
+	"maps"
 	"slices"
 	"testing"
 
@@ -73,6 +74,17 @@ func objectLines(st *state.State) []string {
 	return out
 }
 
+// checkKinds: ObjectKinds names exactly the kinds Objects emits.
+func checkKinds(t rapid.TB, st *state.State) {
+	t.Helper()
+	seen := map[string]bool{}
+	st.Objects(func(o meent.Object) { seen[o.Kind] = true })
+	want := slices.Sorted(maps.Keys(seen))
+	if got := st.ObjectKinds(); !slices.Equal(got, want) {
+		t.Fatalf("ObjectKinds = %q, Objects emits %q", got, want)
+	}
+}
+
 func dirtyLines(st *state.State) []string {
 	var out []string
 	for _, o := range st.TakeDirty() {
@@ -105,6 +117,8 @@ func sameFuture(t rapid.TB, a, b *state.State, evs []*ledger.Event) {
 	if oa, ob := objectLines(a), objectLines(b); !slices.Equal(oa, ob) {
 		t.Fatalf("objects differ after %d events", len(evs))
 	}
+	checkKinds(t, a)
+	checkKinds(t, b)
 }
 
 func roundTrip(t rapid.TB, st *state.State) *state.State {
@@ -141,6 +155,7 @@ func TestSnapshotEveryCut(t *testing.T) {
 				st.Apply(ev)
 			}
 			st.DropDirty()
+			checkKinds(t, st)
 			r := roundTrip(t, st)
 			sameFuture(t, st, r, append(slices.Clone(evs[cut:]), again...))
 		})

@@ -1,0 +1,134 @@
+package node
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/state"
+)
+
+// DefaultSnapshotEvery is how many events pass between two snapshots by
+// default. A snapshot encodes the whole state while the sequencer waits
+// (it must not change meanwhile), so its cost grows with the state, not
+// with the events since the last one: at 100,000 events apart the pause
+// is a small fraction of the time those events took to append, and a
+// start after a crash replays at most that many (about 2 s).
+// docs/benchmarks.md, "Start (issue 10)", has the figures.
+const DefaultSnapshotEvery = 100_000
+
+// snapshots is the node's bookkeeping of state snapshots.
+//
+// What is trusted: a snapshot is written only from a state that is exactly
+// the log's first Size events (after a committed batch, never from a
+// state left stale by a failed one), in a transaction of its own that
+// checks Size against the log, and restored only when its version is
+// these rules' state.SnapshotVersion and its size does not exceed the log.
+// It is a cache: meent verify never reads it, and deleting every row of
+// the snapshots table only makes the next start replay the whole log.
+type snapshots struct {
+	size    int64 // size of the latest snapshot restored or written; guarded by Node.mu
+	writing atomic.Bool
+	wg      sync.WaitGroup
+}
+
+// restore returns the state of the latest usable snapshot, or an empty
+// state when there is none: the caller replays the events after it.
+func (n *Node) restore(ctx context.Context) *state.State {
+	log := n.cfg.Logger
+	snap, err := n.store.Snapshot(ctx)
+	if err != nil {
+		if meent.ErrorCode(err) != meent.ENOTFOUND {
+			log.Warn("cannot read the latest snapshot; replaying the whole log", "err", err)
+		}
+		return state.New()
+	}
+	if snap.Version != state.SnapshotVersion {
+		log.Info("the latest snapshot was made by other rules; replaying the whole log", "snapshot", snap.Version, "rules", state.SnapshotVersion)
+		return state.New()
+	}
+	size, err := n.store.Size(ctx)
+	if err != nil || snap.Size > size {
+		log.Warn("the latest snapshot does not fit the log; replaying the whole log", "snapshot", snap.Size, "log", size, "err", err)
+		return state.New()
+	}
+	start := time.Now()
+	st, err := state.Restore(snap.Data)
+	if err == nil && st.Size != snap.Size {
+		err = meent.Errorf(meent.EINVALID, "it holds the state of %d events, its row says %d", st.Size, snap.Size)
+	}
+	if err != nil {
+		log.Warn("cannot restore the latest snapshot; replaying the whole log", "size", snap.Size, "err", err)
+		return state.New()
+	}
+	log.Info("restored the state from a snapshot", "size", st.Size, "bytes", len(snap.Data), "seconds", time.Since(start).Seconds())
+	return st
+}
+
+// maybeSnapshot encodes the state when SnapshotEvery events have passed
+// since the last snapshot and hands it to a writer. The caller holds n.mu
+// and the state is exactly the committed log.
+func (n *Node) maybeSnapshot() {
+	every := n.cfg.SnapshotEvery
+	if every < 0 || n.st.Size-n.snap.size < every || n.snap.writing.Load() {
+		return
+	}
+	snap, ok := n.encodeSnapshot()
+	n.snap.size = n.st.Size // a failed one is tried again after as many events, not after every batch
+	if !ok {
+		return
+	}
+	n.snap.writing.Store(true)
+	n.snap.wg.Add(1)
+	go func() {
+		defer n.snap.wg.Done()
+		defer n.snap.writing.Store(false)
+		n.writeSnapshot(snap)
+	}()
+}
+
+// closeSnapshots waits for a snapshot being written, then writes one of
+// the final state unless it is already the latest.
+func (n *Node) closeSnapshots() {
+	n.snap.wg.Wait()
+	n.mu.Lock()
+	if n.cfg.SnapshotEvery < 0 || n.stale || n.st == nil || n.st.Size == 0 || n.st.Size == n.snap.size {
+		n.mu.Unlock()
+		return
+	}
+	snap, ok := n.encodeSnapshot()
+	if ok {
+		n.snap.size = n.st.Size
+	}
+	n.mu.Unlock()
+	if ok {
+		n.writeSnapshot(snap)
+	}
+}
+
+// encodeSnapshot encodes the state; the caller holds n.mu.
+func (n *Node) encodeSnapshot() (meent.Snapshot, bool) {
+	start := time.Now()
+	b, err := n.st.Snapshot()
+	if err != nil {
+		n.cfg.Logger.Error("encode a snapshot of the state", "size", n.st.Size, "err", err)
+		return meent.Snapshot{}, false
+	}
+	n.cfg.Logger.Info("encoded a snapshot of the state", "size", n.st.Size, "bytes", len(b), "seconds", time.Since(start).Seconds())
+	return meent.Snapshot{Size: n.st.Size, Version: state.SnapshotVersion, Data: b, Time: n.cfg.Now().UnixMilli()}, true
+}
+
+// writeSnapshot stores snap in a transaction of its own: a failure costs
+// only the snapshot, never a batch of events.
+func (n *Node) writeSnapshot(snap meent.Snapshot) {
+	ctx := context.Background()
+	err := n.store.Sequence(ctx, func(tx meent.SeqTx) error { return tx.PutSnapshot(ctx, snap) })
+	switch {
+	case meent.ErrorCode(err) == meent.ECONFLICT:
+		// Another process sharing the database stored the same size.
+	case err != nil:
+		n.cfg.Logger.Error("store a snapshot of the state", "size", snap.Size, "err", err)
+	}
+}
