@@ -2,12 +2,15 @@ package node
 
 import (
 	"bufio"
+	"bytes"
+	"compress/flate"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
 	"database/sql"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -25,6 +28,7 @@ import (
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/sqlite"
+	"github.com/meent/meent/state"
 )
 
 const benchOrigin = "bench.example/meent"
@@ -324,4 +328,57 @@ func writeHeapProfile(t *testing.T, path string) {
 	if err := pprof.Lookup("heap").WriteTo(f, 0); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// BenchmarkSnapshotCodec measures a snapshot of the state of 100,000
+// events: encoding it as the node does (JSON, then DEFLATE level 1, while
+// the sequencer waits), how much of that the compression is (level 1
+// over the same JSON on its own), both sizes, and restoring it (with the
+// time inflating takes on its own).
+func BenchmarkSnapshotCodec(b *testing.B) {
+	path := startDir(b, 100_000)
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer st.Close()
+	nd, err := Open(ctx, st, Config{Origin: benchOrigin, Signer: benchSigner(b), SnapshotEvery: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer nd.Close()
+	var encode, compress, restore, inflate time.Duration
+	var raw, packed int
+	for b.Loop() {
+		t0 := time.Now()
+		snap, err := nd.st.Snapshot()
+		if err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		js, err := io.ReadAll(flate.NewReader(bytes.NewReader(snap[1:])))
+		if err != nil {
+			b.Fatal(err)
+		}
+		t2 := time.Now()
+		var z bytes.Buffer
+		zw, _ := flate.NewWriter(&z, flate.BestSpeed)
+		zw.Write(js)
+		zw.Close()
+		t3 := time.Now()
+		if _, err := state.Restore(snap); err != nil {
+			b.Fatal(err)
+		}
+		t4 := time.Now()
+		encode, inflate, compress, restore = encode+t1.Sub(t0), inflate+t2.Sub(t1), compress+t3.Sub(t2), restore+t4.Sub(t3)
+		raw, packed = len(js), len(snap)
+	}
+	n := float64(b.N)
+	b.ReportMetric(encode.Seconds()/n, "s-encode")
+	b.ReportMetric(compress.Seconds()/n, "s-of-which-flate1")
+	b.ReportMetric(restore.Seconds()/n, "s-restore")
+	b.ReportMetric(inflate.Seconds()/n, "s-of-which-inflate")
+	b.ReportMetric(float64(raw)/(1<<20), "MB-json")
+	b.ReportMetric(float64(packed)/(1<<20), "MB-flate1")
 }
