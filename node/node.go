@@ -157,8 +157,21 @@ func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
 	if err := n.reload(ctx); err != nil {
 		return nil, err
 	}
-	if err := n.rebuildObjects(ctx); err != nil {
+	if err := n.rebuildObjects(ctx, n.snap.otherRules); err != nil {
 		return nil, err
+	}
+	if n.snap.otherRules {
+		// The objects now have the shape of these rules; a snapshot of
+		// them says so to the next start, which then rewrites nothing.
+		n.mu.Lock()
+		snap, ok := n.encodeSnapshot()
+		if ok {
+			n.snap.size = snap.Size
+		}
+		n.mu.Unlock()
+		if ok {
+			n.writeSnapshot(snap)
+		}
 	}
 	if err := n.signEmpty(ctx); err != nil {
 		return nil, err
@@ -217,12 +230,19 @@ func (n *Node) reload(ctx context.Context) error {
 // the log, so meent verify's state digest agrees again. A start that is
 // interrupted leaves the table empty or partial; PutObjects replaces by
 // key, so the next start simply writes it again.
-func (n *Node) rebuildObjects(ctx context.Context) error {
+//
+// With force it writes every object whatever the table holds: the latest
+// snapshot was made by other rules (snapshots.otherRules), whose objects
+// may have another shape than these rules compute.
+func (n *Node) rebuildObjects(ctx context.Context, force bool) error {
 	n.mu.Lock()
 	st := n.st
 	n.mu.Unlock()
-	empty := false
+	empty := force
 	for _, kind := range st.ObjectKinds() {
+		if empty {
+			break
+		}
 		stored, err := n.store.Objects(ctx, meent.ObjectFilter{Kind: kind, Limit: 1})
 		if err != nil {
 			return err

@@ -30,6 +30,10 @@ const DefaultSnapshotEvery = 100_000
 // the snapshots table only makes the next start replay the whole log.
 type snapshots struct {
 	size    int64 // size of the latest snapshot restored or written; guarded by Node.mu
+	// otherRules: the latest snapshot was made by rules of another
+	// SnapshotVersion. They may have computed objects of another shape,
+	// so Open rewrites the objects projection from the replay.
+	otherRules bool
 	writing atomic.Bool
 	wg      sync.WaitGroup
 }
@@ -46,7 +50,8 @@ func (n *Node) restore(ctx context.Context) *state.State {
 		return state.New()
 	}
 	if snap.Version != state.SnapshotVersion {
-		log.Info("the latest snapshot was made by other rules; replaying the whole log", "snapshot", snap.Version, "rules", state.SnapshotVersion)
+		log.Info("the latest snapshot was made by other rules; replaying the whole log and rewriting the objects projection", "snapshot", snap.Version, "rules", state.SnapshotVersion)
+		n.snap.otherRules = true
 		return state.New()
 	}
 	size, err := n.store.Size(ctx)

@@ -379,3 +379,52 @@ func TestSnapshotSharedPostgres(t *testing.T) {
 		})
 	}
 }
+
+// TestOtherRulesRewriteObjects: when the latest snapshot was made by other
+// rules, the start replays the log, rewrites every object (their shape may
+// have changed with the rules: here one object's stored document is
+// stale) and writes a snapshot of these rules, so the next start rewrites
+// nothing.
+func TestOtherRulesRewriteObjects(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "meent.db")
+	store, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { store.Close() }()
+	n := openNode(t, store, -1, nil)
+	feed(t, n, workloadEntries(t, 300), 50, nil)
+	n.Close()
+	size, want := replayDigest(t, store)
+	store.Close()
+	db, _ := sql.Open("sqlite", path)
+	for _, q := range []string{
+		`INSERT INTO snapshots (size, version, data, time) VALUES (10, 'state/0 older rules', x'00', 0)`,
+		`UPDATE objects SET data = CAST('{"shape":"old"}' AS BLOB) WHERE rowid = (SELECT MIN(rowid) FROM objects WHERE kind = 'contribution')`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	db.Close()
+	if store, err = sqlite.Open(ctx, path); err != nil {
+		t.Fatal(err)
+	}
+	if projectionDigest(t, store) == want {
+		t.Fatal("the stale object did not change the projection digest")
+	}
+	var log syncBuffer
+	n = openNode(t, store, -1, &log)
+	defer n.Close()
+	if !strings.Contains(log.String(), "rebuilt the objects projection") {
+		t.Fatalf("the objects were not rewritten:\n%s", log.String())
+	}
+	if projectionDigest(t, store) != want {
+		t.Fatal("projections disagree with a replay after the rewrite")
+	}
+	snap, err := store.Snapshot(ctx)
+	if err != nil || snap.Version != state.SnapshotVersion || snap.Size != size {
+		t.Fatalf("after the rewrite: snapshot of %d (%q), %v; want one of %d by these rules", snap.Size, snap.Version, err, size)
+	}
+}
