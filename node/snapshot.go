@@ -29,13 +29,13 @@ const DefaultSnapshotEvery = 100_000
 // It is a cache: meent verify never reads it, and deleting every row of
 // the snapshots table only makes the next start replay the whole log.
 type snapshots struct {
-	size    int64 // size of the latest snapshot restored or written; guarded by Node.mu
+	size int64 // size of the latest snapshot restored or written; guarded by Node.mu
 	// otherRules: the latest snapshot was made by rules of another
 	// SnapshotVersion. They may have computed objects of another shape,
 	// so Open rewrites the objects projection from the replay.
 	otherRules bool
-	writing atomic.Bool
-	wg      sync.WaitGroup
+	writing    atomic.Bool
+	wg         sync.WaitGroup
 }
 
 // restore returns the state of the latest usable snapshot, or an empty
