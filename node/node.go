@@ -58,9 +58,10 @@ type Config struct {
 	Private interface {
 		PrivateRecord(ctx context.Context, c private.Commitment) (private.Record, error)
 	}
-	// SnapshotEvery is how many events may pass between two snapshots of
-	// the rules' state (see snapshot.go); default DefaultSnapshotEvery.
-	// Negative: write none (a start still restores one it finds).
+	// SnapshotEvery is how many events at least pass between two
+	// snapshots of the rules' state, or a quarter of the log when that is
+	// more (see snapshot.go); default DefaultSnapshotEvery. Negative:
+	// write none (a start still restores one it finds).
 	SnapshotEvery int64
 }
 
@@ -476,6 +477,7 @@ func (n *Node) sequence() {
 			}
 		}
 		n.appendBatch(batch)
+		n.maybeSnapshot()
 	}
 }
 
@@ -604,7 +606,6 @@ func (n *Node) appendBatch(batch []*request) {
 	}
 	n.stale = false
 	n.publishCounts()
-	n.maybeSnapshot()
 	for _, v := range refused {
 		v.r.done <- result{err: v.err}
 	}

@@ -10,12 +10,11 @@ import (
 	"github.com/meent/meent/state"
 )
 
-// DefaultSnapshotEvery is how many events pass between two snapshots by
-// default. A snapshot encodes the whole state while the sequencer waits
-// (it must not change meanwhile), so its cost grows with the state, not
-// with the events since the last one: at 100,000 events apart the pause
-// is a small fraction of the time those events took to append, and a
-// start after a crash replays at most that many (about 2 s).
+// DefaultSnapshotEvery is how many events pass at least between two
+// snapshots by default (a quarter of the log when that is more; see
+// maybeSnapshot). A snapshot encodes the whole state while the sequencer
+// waits, so its cost grows with the state, not with the events since the
+// last one; a start after a crash replays at most the events since.
 // docs/benchmarks.md, "Start (issue 10)", has the figures.
 const DefaultSnapshotEvery = 100_000
 
@@ -29,7 +28,7 @@ const DefaultSnapshotEvery = 100_000
 // It is a cache: meent verify never reads it, and deleting every row of
 // the snapshots table only makes the next start replay the whole log.
 type snapshots struct {
-	size int64 // size of the latest snapshot restored or written; guarded by Node.mu
+	size int64 // size of the latest snapshot restored or written; written under Node.mu, by the sequencer's goroutine once it runs
 	// otherRules: the latest snapshot was made by rules of another
 	// SnapshotVersion. They may have computed objects of another shape,
 	// so Open rewrites the objects projection from the replay.
@@ -72,16 +71,29 @@ func (n *Node) restore(ctx context.Context) *state.State {
 	return st
 }
 
-// maybeSnapshot encodes the state when SnapshotEvery events have passed
-// since the last snapshot and hands it to a writer. The caller holds n.mu
-// and the state is exactly the committed log.
+// maybeSnapshot encodes the state when enough events have passed since
+// the last snapshot, and hands it to a writer. It runs in the sequencer's
+// goroutine between batches, the only goroutine that changes the state,
+// so it reads the state without n.mu: readers (n.State) go on while it
+// encodes; only the next batch waits.
+//
+// Enough is SnapshotEvery, or a quarter of the log when that is more: the
+// encoding costs in proportion to the whole state, so a fixed interval
+// would make the sequencer spend an ever larger share of its time on
+// snapshots as the log grows; a quarter keeps that share constant, and
+// bounds what a start after a crash replays to a quarter of the log.
 func (n *Node) maybeSnapshot() {
 	every := n.cfg.SnapshotEvery
-	if every < 0 || n.st.Size-n.snap.size < every || n.snap.writing.Load() {
+	if every < 0 || n.stale || n.snap.writing.Load() {
+		return
+	}
+	if since := n.st.Size - n.snap.size; since < every || since < n.st.Size/4 {
 		return
 	}
 	snap, ok := n.encodeSnapshot()
+	n.mu.Lock()
 	n.snap.size = n.st.Size // a failed one is tried again after as many events, not after every batch
+	n.mu.Unlock()
 	if !ok {
 		return
 	}
@@ -113,7 +125,8 @@ func (n *Node) closeSnapshots() {
 	}
 }
 
-// encodeSnapshot encodes the state; the caller holds n.mu.
+// encodeSnapshot encodes the state. The caller holds n.mu, or is the
+// sequencer's goroutine (which alone changes the state).
 func (n *Node) encodeSnapshot() (meent.Snapshot, bool) {
 	start := time.Now()
 	b, err := n.st.Snapshot()

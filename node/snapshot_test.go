@@ -61,6 +61,7 @@ func feed(tb testing.TB, n *Node, entries [][]byte, k int, after func(size int64
 			batch[i] = &request{ev: ev, done: make(chan result, 1)}
 		}
 		n.appendBatch(batch)
+		n.maybeSnapshot() // as the sequencer does after every batch
 		for _, r := range batch {
 			if res := <-r.done; res.err != nil {
 				tb.Fatal(res.err)
@@ -138,8 +139,19 @@ func TestSnapshotRestart(t *testing.T) {
 			sizes = append(sizes, s.Size)
 		}
 	})
-	if len(sizes) < 9 {
-		t.Fatalf("snapshots at sizes %v: want one every 100 events or so", sizes)
+	// One at least every 100 events, or a quarter of the log when that
+	// is more, and never more often.
+	for i, size := range sizes {
+		prev := int64(0)
+		if i > 0 {
+			prev = sizes[i-1]
+		}
+		if since := size - prev; since < max(100, size/4) || since > max(100, size/4)+37 {
+			t.Fatalf("snapshots at sizes %v: %d events from %d to %d", sizes, since, prev, size)
+		}
+	}
+	if len(sizes) < 6 {
+		t.Fatalf("snapshots at sizes %v: too few", sizes)
 	}
 	n.Close()
 	snap, err := store.Snapshot(ctx)
