@@ -256,10 +256,10 @@ type SeqTx interface {
 	// sequencer refuses a duplicate without keeping every hash in memory.
 	Known(ctx context.Context, hashes [][32]byte) ([]bool, error)
 	// PutSnapshot stores a snapshot of the state after the first s.Size
-	// events, and keeps only the latest two: the one before stays as a
-	// fallback should the newest prove unreadable. It returns EINVALID
-	// when s.Size is larger than the log or Version is empty, and
-	// ECONFLICT when a snapshot of that size is already stored. Writing
+	// events, replacing one of the same size, and keeps only the latest
+	// two: the one before stays as a fallback should the newest prove
+	// unreadable. It returns EINVALID when s.Size is larger than the log
+	// or Version is empty. Writing
 	// it in the sequencer's transaction ties it to the log it describes:
 	// it commits only together with the events before it.
 	PutSnapshot(ctx context.Context, s Snapshot) error

@@ -2,6 +2,8 @@ package node
 
 import (
 	"context"
+	"errors"
+	"log/slog"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -143,10 +145,37 @@ func (n *Node) encodeSnapshot() (meent.Snapshot, bool) {
 func (n *Node) writeSnapshot(snap meent.Snapshot) {
 	ctx := context.Background()
 	err := n.store.Sequence(ctx, func(tx meent.SeqTx) error { return tx.PutSnapshot(ctx, snap) })
-	switch {
-	case meent.ErrorCode(err) == meent.ECONFLICT:
-		// Another process sharing the database stored the same size.
-	case err != nil:
+	if err != nil {
 		n.cfg.Logger.Error("store a snapshot of the state", "size", snap.Size, "err", err)
 	}
+}
+
+// Rebuild is meent rebuild: it replays the whole log from the first event,
+// ignoring every snapshot, rewrites every object of the objects projection
+// from that replay, and stores a snapshot of it, which the next start
+// restores. It returns the number of events replayed. A node may be
+// running on the same database (PostgreSQL): the rewrite happens in the
+// sequencer's transaction, after catching up with what it appended.
+func Rebuild(ctx context.Context, store meent.Store, logger *slog.Logger) (int64, error) {
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	n := &Node{store: store, cfg: Config{Logger: logger, Now: time.Now}}
+	st := state.New()
+	if err := n.catchUp(ctx, st, store.Entries, -1); err != nil {
+		return 0, err
+	}
+	st.DropDirty()
+	n.st = st
+	if err := n.rebuildObjects(ctx, true); err != nil {
+		return 0, err
+	}
+	snap, ok := n.encodeSnapshot()
+	if !ok {
+		return 0, errors.New("cannot encode a snapshot of the state (see the log)")
+	}
+	if err := store.Sequence(ctx, func(tx meent.SeqTx) error { return tx.PutSnapshot(ctx, snap) }); err != nil {
+		return 0, err
+	}
+	return n.st.Size, nil
 }

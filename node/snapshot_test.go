@@ -412,7 +412,10 @@ func TestOtherRulesRewriteObjects(t *testing.T) {
 	store.Close()
 	db, _ := sql.Open("sqlite", path)
 	for _, q := range []string{
-		`INSERT INTO snapshots (size, version, data, time) VALUES (10, 'state/0 older rules', x'00', 0)`,
+		// Of the very size of the log, as the older release's Close
+		// left it: the new one must replace it, or every start would
+		// rewrite the objects again.
+		fmt.Sprintf(`INSERT INTO snapshots (size, version, data, time) VALUES (%d, 'state/0 older rules', x'00', 0)`, size),
 		`UPDATE objects SET data = CAST('{"shape":"old"}' AS BLOB) WHERE rowid = (SELECT MIN(rowid) FROM objects WHERE kind = 'contribution')`,
 	} {
 		if _, err := db.Exec(q); err != nil {
@@ -438,5 +441,41 @@ func TestOtherRulesRewriteObjects(t *testing.T) {
 	snap, err := store.Snapshot(ctx)
 	if err != nil || snap.Version != state.SnapshotVersion || snap.Size != size {
 		t.Fatalf("after the rewrite: snapshot of %d (%q), %v; want one of %d by these rules", snap.Size, snap.Version, err, size)
+	}
+}
+
+// TestRebuild: node.Rebuild (meent rebuild) rewrites an object whose
+// stored document is stale, without any snapshot hint, and leaves a
+// snapshot of the whole log.
+func TestRebuild(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "meent.db")
+	store, err := sqlite.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	n := openNode(t, store, -1, nil)
+	feed(t, n, workloadEntries(t, 300), 50, nil)
+	n.Close()
+	size, want := replayDigest(t, store)
+	db, _ := sql.Open("sqlite", path)
+	_, err = db.Exec(`UPDATE objects SET data = CAST('{"shape":"old"}' AS BLOB) WHERE rowid = (SELECT MIN(rowid) FROM objects WHERE kind = 'need')`)
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if projectionDigest(t, store) == want {
+		t.Fatal("the stale object did not change the projection digest")
+	}
+	got, err := Rebuild(ctx, store, nil)
+	if err != nil || got != size {
+		t.Fatalf("Rebuild = %d, %v; want %d", got, err, size)
+	}
+	if projectionDigest(t, store) != want {
+		t.Fatal("projections disagree with a replay after Rebuild")
+	}
+	if snap, err := store.Snapshot(ctx); err != nil || snap.Size != size || snap.Version != state.SnapshotVersion {
+		t.Fatalf("after Rebuild: snapshot of %d (%q), %v", snap.Size, snap.Version, err)
 	}
 }

@@ -49,13 +49,14 @@ func (t *seqTx) PutSnapshot(ctx context.Context, s meent.Snapshot) error {
 	if data == nil {
 		data = []byte{} // NOT NULL
 	}
-	if _, err := t.c.exec(ctx, `INSERT INTO snapshots (size, version, data, time) VALUES (?, ?, ?, ?)`, s.Size, s.Version, data, s.Time); err != nil {
-		// A unique violation leaves the transaction usable on SQLite but
-		// aborts it on PostgreSQL; either way the Sequence must not
-		// commit what came before as if nothing happened.
-		err = t.db.conflictOr(err, "put snapshot", fmt.Sprintf("a snapshot of %d events is already stored", s.Size))
-		t.failed = err
-		return err
+	// A snapshot of the same size is replaced: the state of a log prefix
+	// is the same whoever encodes it, unless the rules changed, and then
+	// the newer rules' snapshot is the one to keep.
+	if _, err := t.c.exec(ctx, `INSERT INTO snapshots (size, version, data, time) VALUES (?, ?, ?, ?)
+		ON CONFLICT (size) DO UPDATE SET version = excluded.version, data = excluded.data, time = excluded.time`,
+		s.Size, s.Version, data, s.Time); err != nil {
+		t.failed = fmt.Errorf("put snapshot: %w", err)
+		return t.failed
 	}
 	if _, err := t.c.exec(ctx, `DELETE FROM snapshots WHERE size < (SELECT MIN(size) FROM (SELECT size FROM snapshots ORDER BY size DESC LIMIT ?) AS kept)`, keepSnapshots); err != nil {
 		t.failed = fmt.Errorf("put snapshot: prune: %w", err)

@@ -98,6 +98,7 @@ var commands = []command{
 	{name: "payout settle", summary: "record a payout as paid"},
 
 	{name: "erase", args: "[COMMITMENT]", summary: "erase a private record; the log still verifies"},
+	{name: "rebuild", summary: "rewrite the objects projection from a replay of the whole log"},
 
 	{name: "export valueflows", summary: "write a commons' economic events as ValueFlows JSON-LD"},
 
@@ -137,6 +138,7 @@ var runs = map[string]func(ctx context.Context, args []string, stdout, stderr io
 	"export":       cmdExport,
 	"license":      cmdLicense,
 	"erase":        cmdErase,
+	"rebuild":      cmdRebuild,
 	"bench":        cmdBench,
 	"version": func(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		fs := newFlagSet("version", stderr)
