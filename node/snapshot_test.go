@@ -46,8 +46,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// feed runs entries through the sequencer in batches of k, as Submit
-// would after verifying them, and fails on any refusal.
+// feed queues entries for the node's sequencer in order, k at a time, as
+// Submit would after verifying them, waits for each k, and fails on any
+// refusal. The sequencer takes them in order (one goroutine reads the
+// queue) and snapshots between its batches, as it does in production.
 func feed(tb testing.TB, n *Node, entries [][]byte, k int, after func(size int64)) {
 	tb.Helper()
 	for len(entries) > 0 {
@@ -59,9 +61,8 @@ func feed(tb testing.TB, n *Node, entries [][]byte, k int, after func(size int64
 				tb.Fatal(err)
 			}
 			batch[i] = &request{ev: ev, done: make(chan result, 1)}
+			n.reqs <- batch[i]
 		}
-		n.appendBatch(batch)
-		n.maybeSnapshot() // as the sequencer does after every batch
 		for _, r := range batch {
 			if res := <-r.done; res.err != nil {
 				tb.Fatal(res.err)
