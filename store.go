@@ -137,6 +137,19 @@ type ObjectKey struct {
 	ID      string
 }
 
+// Snapshot is the rules' state after the first Size events of the log,
+// encoded by package state (state.State.Snapshot), so that a node can
+// start from it and replay only the events after it. Version names the
+// rules and the shape of the state it was made with (state.SnapshotVersion);
+// a node restores only a snapshot of its own version. A snapshot is a
+// cache of the log, never a source of truth: meent verify ignores it.
+type Snapshot struct {
+	Size    int64
+	Version string
+	Data    []byte
+	Time    int64 // Unix milliseconds when it was written
+}
+
 // Account is a web account: private to the node, never in the log. It lets
 // a person log in with a password; when Key is set the node holds that
 // agent's signing key (encrypted) and signs on the person's behalf.
@@ -213,6 +226,9 @@ type Store interface {
 	// the store kept the index (migration 0007). from == to when there
 	// are none. The node fills them from a replay (SeqTx.PutRefs).
 	RefsPending(ctx context.Context) (from, to int64, err error)
+	// Snapshot returns the latest snapshot (the one of the largest
+	// size); ENOTFOUND when none.
+	Snapshot(ctx context.Context) (Snapshot, error)
 
 	// StateLines emits the canonical lines of every projection (see
 	// state.State.Lines), so an auditor can compare them with a replay.
@@ -278,4 +294,16 @@ type SeqTx interface {
 	// is not UTF-8 or holds a NUL byte, and a failed PutRefs dooms the
 	// Sequence.
 	PutRefs(ctx context.Context, recs []Record, next int64) error
+	// Known reports which of hashes are the hashes of events in the log
+	// as this transaction sees it (out[i] for hashes[i]), so that the
+	// sequencer refuses a duplicate without keeping every hash in memory.
+	Known(ctx context.Context, hashes [][32]byte) ([]bool, error)
+	// PutSnapshot stores a snapshot of the state after the first s.Size
+	// events, replacing one of the same size, and keeps only the latest
+	// two: the one before stays as a fallback should the newest prove
+	// unreadable. It returns EINVALID when s.Size is larger than the log
+	// or Version is empty. Writing
+	// it in the sequencer's transaction ties it to the log it describes:
+	// it commits only together with the events before it.
+	PutSnapshot(ctx context.Context, s Snapshot) error
 }

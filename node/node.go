@@ -58,6 +58,11 @@ type Config struct {
 	Private interface {
 		PrivateRecord(ctx context.Context, c private.Commitment) (private.Record, error)
 	}
+	// SnapshotEvery is how many events at least pass between two
+	// snapshots of the rules' state, or a quarter of the log when that is
+	// more (see snapshot.go); default DefaultSnapshotEvery. Negative:
+	// write none (a start still restores one it finds).
+	SnapshotEvery int64
 }
 
 // Receipt is what the node promises for an acknowledged event: it is in
@@ -88,9 +93,10 @@ type Node struct {
 	// transaction fails after the state moved on.
 	mu    sync.Mutex
 	st    *state.State
-	seen  map[ledger.Hash]struct{}
 	stale bool
 	front frontier // the right edge of the tree, for hashing the next batch
+
+	snap snapshots
 
 	// Counts published after every batch, so readers never wait for the
 	// sequencer's lock.
@@ -102,7 +108,8 @@ type Node struct {
 	wg       sync.WaitGroup
 }
 
-// Open loads the state by replaying the log and starts the sequencer.
+// Open loads the state (from the latest snapshot and the events after it,
+// or by replaying the whole log) and starts the sequencer.
 func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
 	if cfg.Signer == nil || cfg.Origin == "" {
 		return nil, errors.New("node: Origin and Signer are required")
@@ -128,6 +135,9 @@ func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
 	if cfg.Metrics == nil {
 		cfg.Metrics = NewMetrics(nil)
 	}
+	if cfg.SnapshotEvery == 0 {
+		cfg.SnapshotEvery = DefaultSnapshotEvery
+	}
 	n := &Node{
 		store:  store,
 		cfg:    cfg,
@@ -149,8 +159,21 @@ func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
 	if err := n.reload(ctx); err != nil {
 		return nil, err
 	}
-	if err := n.rebuildObjects(ctx); err != nil {
+	if err := n.rebuildObjects(ctx, n.snap.otherRules); err != nil {
 		return nil, err
+	}
+	if n.snap.otherRules {
+		// The objects now have the shape of these rules; a snapshot of
+		// them says so to the next start, which then rewrites nothing.
+		n.mu.Lock()
+		snap, ok := n.encodeSnapshot()
+		if ok {
+			n.snap.size = snap.Size
+		}
+		n.mu.Unlock()
+		if ok {
+			n.writeSnapshot(snap)
+		}
 	}
 	if err := n.backfillRefs(ctx); err != nil {
 		return nil, err
@@ -163,11 +186,16 @@ func Open(ctx context.Context, store meent.Store, cfg Config) (*Node, error) {
 	return n, nil
 }
 
-// Close stops the sequencer after the batch in flight. Requests still
-// queued are answered with EUNAVAILABLE, never silently dropped.
+// Close stops the sequencer after the batch in flight, then writes a
+// snapshot of the state, so that the next start replays nothing. Requests
+// still queued are answered with EUNAVAILABLE, never silently dropped.
 func (n *Node) Close() error {
-	n.stopOnce.Do(func() { close(n.stop) })
+	first := false
+	n.stopOnce.Do(func() { close(n.stop); first = true })
 	n.wg.Wait()
+	if first {
+		n.closeSnapshots()
+	}
 	return nil
 }
 
@@ -177,14 +205,20 @@ func (n *Node) Store() meent.Store { return n.store }
 // Origin returns the log origin.
 func (n *Node) Origin() string { return n.cfg.Origin }
 
-// reload rebuilds the state by replaying the whole log from the store.
+// reload rebuilds the state from the store: from the latest snapshot when
+// there is a usable one, replaying only the events after it, otherwise by
+// replaying the whole log.
 func (n *Node) reload(ctx context.Context) error {
-	st, seen := state.New(), map[ledger.Hash]struct{}{}
-	if err := n.catchUp(ctx, st, seen, n.store.Entries, -1); err != nil {
+	st := n.restore(ctx)
+	restored := st.Size
+	if err := n.catchUp(ctx, st, n.store.Entries, -1); err != nil {
 		return err
 	}
 	n.mu.Lock()
-	n.st, n.seen, n.stale = st, seen, false
+	n.st, n.stale = st, false
+	// What was restored is as good as a snapshot this process wrote: the
+	// next one is due SnapshotEvery events after it.
+	n.snap.size = restored
 	n.publishCounts()
 	n.mu.Unlock()
 	n.cfg.Metrics.TreeSize.Set(float64(st.Size))
@@ -201,14 +235,19 @@ func (n *Node) reload(ctx context.Context) error {
 // the log, so meent verify's state digest agrees again. A start that is
 // interrupted leaves the table empty or partial; PutObjects replaces by
 // key, so the next start simply writes it again.
-func (n *Node) rebuildObjects(ctx context.Context) error {
+//
+// With force it writes every object whatever the table holds: the latest
+// snapshot was made by other rules (snapshots.otherRules), whose objects
+// may have another shape than these rules compute.
+func (n *Node) rebuildObjects(ctx context.Context, force bool) error {
 	n.mu.Lock()
 	st := n.st
 	n.mu.Unlock()
-	kinds := map[string]bool{}
-	st.Objects(func(o meent.Object) { kinds[o.Kind] = true })
-	empty := false
-	for kind := range kinds {
+	empty := force
+	for _, kind := range st.ObjectKinds() {
+		if empty {
+			break
+		}
 		stored, err := n.store.Objects(ctx, meent.ObjectFilter{Kind: kind, Limit: 1})
 		if err != nil {
 			return err
@@ -229,7 +268,7 @@ func (n *Node) rebuildObjects(ctx context.Context) error {
 			// Another process appended since this one replayed: catch
 			// up first, so that the objects written are those of the
 			// log as this transaction sees it.
-			if err := n.catchUp(ctx, n.st, n.seen, tx.Entries, size); err != nil {
+			if err := n.catchUp(ctx, n.st, tx.Entries, size); err != nil {
 				return err
 			}
 			n.st.DropDirty()
@@ -278,7 +317,7 @@ func (n *Node) signEmpty(ctx context.Context) error {
 // catchUp applies entries from st.Size up to limit (or the end when limit
 // is negative). These entries were verified when they were appended, so
 // only their rules are re-applied here; meent verify re-checks signatures.
-func (n *Node) catchUp(ctx context.Context, st *state.State, seen map[ledger.Hash]struct{},
+func (n *Node) catchUp(ctx context.Context, st *state.State,
 	entries func(context.Context, int64, int) ([][]byte, error), limit int64) error {
 	const chunk = 1024
 	for limit < 0 || st.Size < limit {
@@ -304,7 +343,6 @@ func (n *Node) catchUp(ctx context.Context, st *state.State, seen map[ledger.Has
 			if err := st.Apply(ev); err != nil {
 				return fmt.Errorf("replay: entry %d breaks the rules: %w", st.Size, err)
 			}
-			seen[ev.Hash] = struct{}{}
 		}
 		// Whoever appended these events stored their objects too.
 		st.DropDirty()
@@ -443,6 +481,7 @@ func (n *Node) sequence() {
 			}
 		}
 		n.appendBatch(batch)
+		n.maybeSnapshot()
 	}
 }
 
@@ -498,15 +537,27 @@ func (n *Node) appendBatch(batch []*request) {
 		// last looked: apply its events first, so the rules see them.
 		if size != n.st.Size {
 			n.stale = true // if anything below fails, reload from scratch
-			if err := n.catchUp(ctx, n.st, n.seen, tx.Entries, size); err != nil {
+			if err := n.catchUp(ctx, n.st, tx.Entries, size); err != nil {
 				return err
 			}
 		}
+		// Duplicates are found in the log itself, inside this
+		// transaction (so events another process appended count), and
+		// within the batch: no set of every hash is kept in memory.
+		evHashes := make([][32]byte, len(batch))
+		for i, r := range batch {
+			evHashes[i] = r.ev.Hash
+		}
+		known, err := tx.Known(ctx, evHashes)
+		if err != nil {
+			return err
+		}
+		inBatch := make(map[ledger.Hash]struct{}, len(batch))
 		n.stale = true
 		hr := &hashReader{ctx: ctx, read: tx.ReadHashes, pending: map[int64]tlog.Hash{}, front: &n.front}
 		var hashes []meent.StoredHash
-		for _, r := range batch {
-			if _, dup := n.seen[r.ev.Hash]; dup {
+		for i, r := range batch {
+			if _, dup := inBatch[r.ev.Hash]; dup || known[i] {
 				refused = append(refused, verdict{r, meent.Errorf(meent.EDUPLICATE, "event %s is already in the log", r.ev.Hash)})
 				continue
 			}
@@ -515,7 +566,7 @@ func (n *Node) appendBatch(batch []*request) {
 				refused = append(refused, verdict{r, err})
 				continue
 			}
-			n.seen[r.ev.Hash] = struct{}{}
+			inBatch[r.ev.Hash] = struct{}{}
 			hs, err := tlog.StoredHashes(idx, r.ev.Entry, hr)
 			if err != nil {
 				return fmt.Errorf("tree hashes for %d: %w", idx, err)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/meent/meent"
 	"github.com/meent/meent/area"
 	"github.com/meent/meent/authority"
@@ -34,16 +36,27 @@ import (
 //     Every object's Kind is one of Kinds.
 //   - Lines emits the area's digest lines other than its objects' (state
 //     writes those with ObjectLine): only the agent area has any.
+//   - Refs names the commons and agents an event of its types touches
+//     besides its author, for the event index; it is called right after
+//     the event was applied, so it may read what the event created.
+//   - MarshalSnapshot writes everything Apply reads as one JSON value, and
+//     RestoreSnapshot replaces the area's state, in place, with what one
+//     holds: a node restored from a snapshot accepts and refuses every
+//     later event exactly as one that replayed the log (state's snapshot
+//     tests check it for every area). What they write is part of Version.
 //
 // Optional parts, found by type assertion:
 //
 //   - Emitter: the effect names the area's Apply may emit.
+//
 //   - Handler: the effect names it takes in, and Handle to apply one.
+//
 //   - authority.Source: the roles it knows (admin, maintainer...).
+//
 //   - authority.Granter: rights beyond roles (a decision that passed).
 //
-// The merge of the snapshot and refs work adds Snapshot/Restore and Refs
-// here.
+//   - ObjectKinds (the kinds it holds at least one object of, without
+//     encoding them): a start checks the projection with it.
 type Area interface {
 	Name() string
 	Version() int
@@ -54,6 +67,9 @@ type Area interface {
 	TakeDirty() []meent.Object
 	DropDirty()
 	Lines(emit func(string))
+	Refs(ev *ledger.Event) (commons, agents []string)
+	MarshalSnapshot(enc *jsontext.Encoder) error
+	RestoreSnapshot(dec *jsontext.Decoder) error
 }
 
 // Emitter is an area whose events have effects on other areas: Emits

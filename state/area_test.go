@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/meent/meent"
 	"github.com/meent/meent/area"
 	"github.com/meent/meent/authority"
@@ -24,16 +26,19 @@ type fake struct {
 	got    *[]string // effects handled, as "area:effect@index"
 }
 
-func (f *fake) Name() string               { return f.name }
-func (f *fake) Version() int               { return 1 }
-func (f *fake) Types() []string            { return f.types }
-func (f *fake) Kinds() []string            { return f.kinds }
-func (f *fake) Objects(func(meent.Object)) {}
-func (f *fake) TakeDirty() []meent.Object  { return nil }
-func (f *fake) DropDirty()                 {}
-func (f *fake) Lines(func(string))         {}
-func (f *fake) Emits() []string            { return f.emits }
-func (f *fake) Handles() []string          { return f.handles }
+func (f *fake) Name() string                            { return f.name }
+func (f *fake) Version() int                            { return 1 }
+func (f *fake) Types() []string                         { return f.types }
+func (f *fake) Kinds() []string                         { return f.kinds }
+func (f *fake) Objects(func(meent.Object))              {}
+func (f *fake) TakeDirty() []meent.Object               { return nil }
+func (f *fake) DropDirty()                              {}
+func (f *fake) Lines(func(string))                      {}
+func (f *fake) Refs(*ledger.Event) ([]string, []string) { return nil, nil }
+func (f *fake) MarshalSnapshot(*jsontext.Encoder) error { return nil }
+func (f *fake) RestoreSnapshot(*jsontext.Decoder) error { return nil }
+func (f *fake) Emits() []string                         { return f.emits }
+func (f *fake) Handles() []string                       { return f.handles }
 func (f *fake) Apply(ctx *area.Context, _ *ledger.Event) error {
 	for _, e := range f.emit {
 		ctx.Emit(e)

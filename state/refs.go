@@ -3,11 +3,7 @@ package state
 import (
 	"slices"
 
-	"github.com/meent/meent/agent"
-	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
-	"github.com/meent/meent/license"
-	"github.com/meent/meent/value"
 )
 
 // Refs returns the commons and the agents ev touches, for the store's
@@ -20,15 +16,8 @@ import (
 // or changed, as they are at that point of the log. Both lists are sorted
 // and hold each ID once, so the same log always yields the same index.
 func (s *State) Refs(ev *ledger.Event) (cs, agents []string) {
-	switch {
-	case agent.Owns(ev.Type):
-		cs, agents = s.Agents.Refs(ev)
-	case commons.Owns(ev.Type):
-		cs, agents = s.Commons.Refs(ev)
-	case value.Owns(ev.Type):
-		cs, agents = s.Value.Refs(ev)
-	case license.Owns(ev.Type):
-		cs, agents = s.License.Refs(ev)
+	if a := s.reg.byType[ev.Type]; a != nil {
+		cs, agents = a.Refs(ev)
 	}
 	if ev.Author != "" {
 		agents = append(agents, ev.Author)

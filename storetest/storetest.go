@@ -72,6 +72,8 @@ func Run(t *testing.T, open func(t *testing.T) meent.Store) {
 		{"Sessions", testSessions},
 		{"Tokens", testTokens},
 		{"Private", testPrivate},
+		{"Snapshots", testSnapshots},
+		{"Known", testKnown},
 		{"Concurrent", func(t *testing.T, s meent.Store) { Concurrent(t, s) }},
 	}
 	for _, tt := range tests {

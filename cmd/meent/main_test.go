@@ -82,6 +82,7 @@ func TestCommandFlags(t *testing.T) {
 		"serve":                all + "listen demo secure-cookies payment-provider payment-secret payment-key time-zone",
 		"init":                 all,
 		"verify":               node + "key",
+		"rebuild":              node,
 		"erase":                node + "by show orphans older-than",
 		"bench":                "url n concurrency",
 		"version":              "",

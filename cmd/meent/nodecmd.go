@@ -17,6 +17,7 @@ var nodeArea = area{
 		{name: "serve", summary: "run a node (initialises the data directory on first start)", flags: serveFlags},
 		{name: "init", summary: "create a node: keys, database, first admin", flags: initFlags},
 		{name: "verify", args: "[URL]", summary: "audit a node's log end to end, from its data directory or its URL", flags: verifyFlags},
+		{name: "rebuild", summary: "rewrite the objects projection from a replay of the whole log", flags: rebuildFlags},
 		{name: "erase", args: "[COMMITMENT]", summary: "erase a private record; the log still verifies", flags: eraseFlags},
 		{name: "bench", summary: "drive a running node with signed events and report the rate", flags: benchFlags},
 		{name: "version", summary: "print meent's version", flags: versionFlags},

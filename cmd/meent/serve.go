@@ -17,10 +17,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/meent/meent/http"
-	"github.com/meent/meent/wire"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/sqlite"
 	"github.com/meent/meent/web/i18n"
+	"github.com/meent/meent/wire"
 )
 
 // serveFlags defines serve's flags: the node's whole configuration.
