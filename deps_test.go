@@ -82,6 +82,7 @@ var packages = map[string]string{
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
+	"web/activity":   "view",
 	"wire":           "wiring",
 	"cmd/meent":      "wiring",
 }

@@ -6,20 +6,23 @@ import (
 	"encoding/xml"
 	"fmt"
 	nethttp "net/http"
+	"reflect"
+	"strconv"
 	"strings"
+	"sync"
+	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/meent/meent"
-	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
-	"github.com/meent/meent/license"
-	"github.com/meent/meent/value"
+	"github.com/meent/meent/web/activity"
+	"github.com/meent/meent/web/i18n"
 )
 
 // Holoptism: everyone sees what happens in a commons and what an agent
 // does, as a JSON activity stream and as an Atom feed, each entry a signed
 // event of the log with a one-line summary in words.
-
 
 // feedEntries is how many events an Atom feed carries.
 const feedEntries = 50
@@ -60,40 +63,11 @@ func shortID(s string) string {
 	return s
 }
 
-// eventRefs is what a commons-area event's data names. Every event type
-// of package commons names its object with one of these members.
-type eventRefs struct {
-	Commons      string `json:"commons"`
-	Contribution string `json:"contribution"`
-	Need         string `json:"need"`
-	Agent        string `json:"agent"`
-	Name         string `json:"name"`
-	Title        string `json:"title"`
-	Verdict      string `json:"verdict"`
-	Outcome      string `json:"outcome"`
-	Reason       string `json:"reason"`
-	Kind         string `json:"kind"`
-	Role         string `json:"role"`
-	Priority     int    `json:"priority"`
-	Pledge       *Money `json:"pledge"`
-	LeaseDays    int    `json:"lease_days"`
-	// The value cycle's and the imports' members.
-	Income    string            `json:"income"`
-	Identity  string            `json:"identity"`
-	Recipient string            `json:"recipient"`
-	Amount    *Money            `json:"amount"`
-	Commits   []json.RawMessage `json:"commits"`
-	Amends    []json.RawMessage `json:"amends"`
-	// Licensing's members. A grant is a string in license.revoke and the
-	// terms in license.request, so it is kept raw.
-	Licensee   string          `json:"licensee"`
-	Commercial bool            `json:"commercial"`
-	Scope      string          `json:"scope"`
-	Grant      json.RawMessage `json:"grant"`
-}
-
-func refsOf(rec meent.Record) eventRefs {
-	var d eventRefs
+// refsOf reads the reason an event gives, if any, for the feed's entry
+// body. What else an event names is read by its area's line (web/activity).
+func refsOf(rec meent.Record) (d struct {
+	Reason string `json:"reason"`
+}) {
 	json.Unmarshal(rec.Data, &d) // what does not decode stays empty
 	return d
 }
@@ -139,174 +113,94 @@ func (s *Server) activityPage(ctx context.Context, f meent.EventFilter) ([]meent
 	return recs, nil, nil
 }
 
-// summarize describes an event in one line, naming agents and objects.
-func summarize(o *objects, nm *names, rec meent.Record) string {
-	who := nm.Name(rec.Author)
-	d := refsOf(rec)
-	commonsName := func(id string) string {
-		if c, err := o.commons(id); err == nil {
-			return c.Name
+// summarize describes an event in one line in loc's language. The lines
+// are written by each area in package web/activity; this side only names
+// agents and objects for them, through the request's caches.
+func summarize(o *objects, nm *names, loc *i18n.Locale, rec meent.Record) string {
+	return activity.Describe(rec, lineLookup{o: o, nm: nm}, loc)
+}
+
+// lineLookup is activity.Lookup over one request's name and object caches.
+type lineLookup struct {
+	o  *objects
+	nm *names
+}
+
+func (l lineLookup) Agent(id string) string { return l.nm.Name(id) }
+
+// Object decodes an object into v. It reads through the request's object
+// cache: an object a page already read is not read again, and one read
+// here is there for the page (as the value get[T] would have stored).
+func (l lineLookup) Object(kind, id string, v any) bool {
+	k := [2]string{kind, id}
+	if c, ok := l.o.cache[k]; ok {
+		if c == nil {
+			return false
 		}
-		return shortID(id)
+		if cv := reflect.ValueOf(c); cv.Type() == reflect.TypeOf(v) {
+			reflect.ValueOf(v).Elem().Set(cv.Elem())
+			return true
+		}
 	}
-	contribution := func(id string) string {
-		if k, err := o.contribution(id); err == nil {
-			return "“" + k.Title + "”"
-		}
-		return "contribution " + shortID(id)
+	obj, err := l.o.store.Object(l.o.ctx, kind, id)
+	if meent.ErrorCode(err) == meent.ENOTFOUND {
+		l.o.cache[k] = nil
+		return false
 	}
-	need := func(id string) string {
-		if n, err := o.need(id); err == nil {
-			return "the need “" + n.Title + "”"
-		}
-		return "need " + shortID(id)
+	if err != nil || jsonv2.Unmarshal(obj.Data, v) != nil {
+		return false // the line names the thing by its ID instead
 	}
-	withReason := func(s string) string {
-		if r := strings.TrimSpace(d.Reason); r != "" {
-			return s + ": " + firstLine(r)
-		}
-		return s
+	if _, ok := l.o.cache[k]; !ok {
+		cp := reflect.New(reflect.TypeOf(v).Elem())
+		cp.Elem().Set(reflect.ValueOf(v).Elem())
+		l.o.cache[k] = cp.Interface()
 	}
-	switch rec.Type {
-	case agent.TypeCreate:
-		return fmt.Sprintf("%s joined as a new %s", d.Name, d.Kind)
-	case agent.TypeUpdate:
-		return fmt.Sprintf("Agent %s is now called %s", shortID(rec.Author), d.Name)
-	case agent.TypeKeyAdd:
-		return fmt.Sprintf("%s added a signing key", who)
-	case agent.TypeKeyRevoke:
-		return fmt.Sprintf("%s revoked a signing key", who)
-	case agent.TypeMemberSet:
-		return fmt.Sprintf("%s made %s a %s", who, nm.Name(d.Agent), d.Role)
-	case agent.TypeMemberRm:
-		return fmt.Sprintf("%s ended the membership of %s", who, nm.Name(d.Agent))
-	case commons.TypeCreate:
-		return fmt.Sprintf("%s created the commons %s", who, d.Name)
-	case commons.TypeUpdate:
-		return fmt.Sprintf("%s updated %s", who, commonsName(d.Commons))
-	case commons.TypeMaintainerAdd:
-		return fmt.Sprintf("%s made %s a maintainer of %s", who, nm.Name(d.Agent), commonsName(d.Commons))
-	case commons.TypeMaintainerRemove:
-		return fmt.Sprintf("%s removed %s as a maintainer of %s", who, nm.Name(d.Agent), commonsName(d.Commons))
-	case commons.TypeFork:
-		return fmt.Sprintf("%s forked %s as %s", who, commonsName(d.Commons), d.Name)
-	case commons.TypeSubmit:
-		return fmt.Sprintf("%s contributed “%s” to %s", who, d.Title, commonsName(d.Commons))
-	case commons.TypeRevise:
-		return fmt.Sprintf("%s revised %s", who, contribution(d.Contribution))
-	case commons.TypeReview:
-		verb := map[string]string{commons.VerdictAccept: "accepted", commons.VerdictReject: "rejected", commons.VerdictChanges: "asked for changes to"}[d.Verdict]
-		if verb == "" {
-			verb = "reviewed"
+	return true
+}
+
+// zones keeps the time zones lines are written in, loaded once each.
+var zones sync.Map // name -> *time.Location
+
+// locale is the formats of a language in the node's time zone, with
+// English money written as the API writes it (i18n.Locale.ISOMoney), as
+// the pages have it.
+func (s *Server) locale(l i18n.Lang) *i18n.Locale {
+	z, ok := zones.Load(s.opts.TimeZone)
+	if !ok {
+		loc, err := i18n.LoadZone(s.opts.TimeZone)
+		if err != nil {
+			loc = nil // UTC; loadPages refuses a bad zone at start
 		}
-		return withReason(fmt.Sprintf("%s %s %s", who, verb, contribution(d.Contribution)))
-	case commons.TypeDispute:
-		return withReason(fmt.Sprintf("%s disputed the rejection of %s", who, contribution(d.Contribution)))
-	case commons.TypeResolve:
-		verb := map[string]string{commons.OutcomeUphold: "upheld the rejection of", commons.OutcomeOverturn: "overturned the rejection of"}[d.Outcome]
-		if verb == "" {
-			verb = "resolved the dispute over"
-		}
-		return withReason(fmt.Sprintf("%s %s %s", who, verb, contribution(d.Contribution)))
-	case commons.TypeEndorse:
-		return fmt.Sprintf("%s endorsed %s", who, contribution(d.Contribution))
-	case commons.TypeNeedPost:
-		return fmt.Sprintf("%s posted the need “%s” in %s", who, d.Title, commonsName(d.Commons))
-	case commons.TypeNeedSignal:
-		switch d.Kind {
-		case commons.SignalPlusOne:
-			return fmt.Sprintf("%s gave %s a +1", who, need(d.Need))
-		case commons.SignalPriority:
-			return fmt.Sprintf("%s gave %s priority %d of 5", who, need(d.Need), d.Priority)
-		case commons.SignalPledge:
-			if d.Pledge != nil {
-				return fmt.Sprintf("%s pledged %s to %s", who, formatMoney(*d.Pledge), need(d.Need))
-			}
-		}
-		return fmt.Sprintf("%s signalled %s", who, need(d.Need))
-	case commons.TypeNeedClaim, commons.TypeNeedRenew:
-		days := d.LeaseDays
-		if days == 0 {
-			days = commons.DefaultLease
-		}
-		verb := "claimed"
-		if rec.Type == commons.TypeNeedRenew {
-			verb = "renewed their claim on"
-		}
-		return fmt.Sprintf("%s %s %s for %d days", who, verb, need(d.Need), days)
-	case commons.TypeNeedRelease:
-		return fmt.Sprintf("%s released their claim on %s", who, need(d.Need))
-	case commons.TypeNeedClose:
-		return withReason(fmt.Sprintf("%s closed %s", who, need(d.Need)))
-	case commons.TypeImport:
-		if len(d.Amends) > 0 {
-			return fmt.Sprintf("%s imported %s into %s and added the line counts of %s imported without them", who,
-				plural(len(d.Commits), "commit"), commonsName(d.Commons), plural(len(d.Amends), "commit"))
-		}
-		return fmt.Sprintf("%s imported %s into %s", who, plural(len(d.Commits), "commit"), commonsName(d.Commons))
-	case commons.TypeIdentityClaim:
-		return fmt.Sprintf("%s claimed the identity %s in %s", who, d.Identity, commonsName(d.Commons))
-	case commons.TypeIdentityAttest:
-		return fmt.Sprintf("%s attested that the identity %s is %s in %s", who, d.Identity, nm.Name(d.Agent), commonsName(d.Commons))
-	case commons.TypeIdentityContest:
-		return withReason(fmt.Sprintf("%s contested %s's claim on the identity %s in %s", who, nm.Name(d.Agent), d.Identity, commonsName(d.Commons)))
-	case commons.TypeIdentityReject:
-		return withReason(fmt.Sprintf("%s rejected %s's claim on the identity %s in %s", who, nm.Name(d.Agent), d.Identity, commonsName(d.Commons)))
-	case commons.TypeIdentityFinalize:
-		return fmt.Sprintf("%s finalized %s's proven claim on the identity %s in %s", who, nm.Name(d.Agent), d.Identity, commonsName(d.Commons))
-	case value.TypePolicySet:
-		return fmt.Sprintf("%s set a new value policy for %s", who, commonsName(d.Commons))
-	case value.TypeIncomeRecord:
-		if d.Amount != nil {
-			return fmt.Sprintf("%s recorded %s of %s for %s", who, article(label(d.Kind)), formatAmount(d.Amount.Amount, d.Amount.Currency), commonsName(d.Commons))
-		}
-	case value.TypeDistributionRun:
-		if inc, err := o.income(d.Income); err == nil {
-			return fmt.Sprintf("%s distributed the income of %s in %s", who, formatAmount(inc.Amount.Amount, inc.Amount.Currency), commonsName(inc.Commons))
-		}
-		return fmt.Sprintf("%s distributed income %s", who, shortID(d.Income))
-	case value.TypePayoutSettle:
-		if d.Amount != nil {
-			to := d.Recipient
-			switch d.Kind {
-			case value.RecipientAgent:
-				to = nm.Name(d.Recipient)
-			case value.RecipientPool:
-				to = "the " + poolLabel(d.Recipient) + " pool"
-			}
-			return fmt.Sprintf("%s recorded a payment of %s from %s to %s", who, formatAmount(d.Amount.Amount, d.Amount.Currency), commonsName(d.Commons), to)
-		}
-	case license.TypePolicySet:
-		return fmt.Sprintf("%s set a new license policy for %s", who, commonsName(d.Commons))
-	case license.TypeAttest:
-		return fmt.Sprintf("%s attested that %s is %s", who, nm.Name(d.Agent), article(label(d.Kind)))
-	case license.TypeRequest:
-		use := useWords(d.Commercial, d.Scope)
-		var t license.Terms
-		if len(d.Grant) > 0 && json.Unmarshal(d.Grant, &t) == nil && t.Rule != "" {
-			if t.Rule == "trial" {
-				return fmt.Sprintf("%s started a free trial of %s for %s", who, commonsName(d.Commons), use)
-			}
-			return fmt.Sprintf("%s was granted a free license for %s of %s (%s)", who, use, commonsName(d.Commons), ruleLabel(t.Rule))
-		}
-		if of, err := get[license.Offer](o, license.KindOffer, ledger.Hash(rec.Hash).String()); err == nil {
-			return fmt.Sprintf("%s asked for a license for %s of %s and was offered one at %s a year", who, use, commonsName(d.Commons), of.Price)
-		}
-		return fmt.Sprintf("%s asked for a license for %s of %s", who, use, commonsName(d.Commons))
-	case license.TypePay:
-		if d.Amount != nil {
-			return fmt.Sprintf("%s recorded the payment of %s by %s for a license for %s of %s", who,
-				commons.Money{Amount: d.Amount.Amount, Currency: d.Amount.Currency}, nm.Name(d.Licensee), useWords(d.Commercial, d.Scope), commonsName(d.Commons))
-		}
-	case license.TypeRevoke:
-		var id string
-		json.Unmarshal(d.Grant, &id)
-		if g, err := get[license.Grant](o, license.KindGrant, id); err == nil {
-			return withReason(fmt.Sprintf("%s revoked the license of %s for %s", who, nm.Name(g.Licensee), commonsName(g.Commons)))
-		}
-		return withReason(fmt.Sprintf("%s revoked the license %s", who, shortID(id)))
+		z, _ = zones.LoadOrStore(s.opts.TimeZone, loc)
 	}
-	return fmt.Sprintf("%s signed %s", who, rec.Type)
+	loc := i18n.New(l, z.(*time.Location))
+	loc.ISOMoney = l == i18n.EN
+	return loc
+}
+
+// pageLocale is the language a page is rendered in (render's choice, but
+// without remembering it: render sets the cookie).
+func (s *Server) pageLocale(r *nethttp.Request) *i18n.Locale {
+	var cookie string
+	if c, err := r.Cookie(i18n.CookieName); err == nil {
+		cookie = c.Value
+	}
+	l, _ := i18n.Pick(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
+	return s.locale(l)
+}
+
+// lineLocale is the language of the activity API's summaries and of the
+// Atom feeds: ?lang= and then Accept-Language, as the pages choose, but no
+// cookie, read or set. A script or a feed reader states its language in
+// the request, and an answer that changed with a browser's cookie would
+// surprise it. A request that states nothing gets English, the default,
+// so the summaries read as they always did. The answer says its language
+// (Content-Language) and that it depends on the header (Vary).
+func (s *Server) lineLocale(w nethttp.ResponseWriter, r *nethttp.Request) *i18n.Locale {
+	l, _ := i18n.Pick(r.URL.Query().Get("lang"), "", r.Header.Get("Accept-Language"))
+	w.Header().Set("Content-Language", string(l))
+	w.Header().Add("Vary", "Accept-Language")
+	return s.locale(l)
 }
 
 // label turns a code into words: "changes_requested" -> "changes requested".
@@ -320,32 +214,16 @@ func plural(n int, thing string) string {
 	return fmt.Sprintf("%d %ss", n, thing)
 }
 
-// article puts "a" or "an" before a word.
-func article(w string) string {
-	if w != "" && strings.ContainsRune("aeiou", rune(w[0])) {
-		return "an " + w
-	}
-	return "a " + w
-}
-
-func firstLine(s string) string {
-	s, _, _ = strings.Cut(s, "\n")
-	if len(s) > 200 {
-		s = s[:200] + "…"
-	}
-	return s
-}
-
 // formatMoney writes an amount in minor units as an exact decimal in the
 // currency's major unit: "65.00 EUR", "1234 JPY" (commons.Money.String).
 func formatMoney(m Money) string {
 	return commons.Money{Amount: m.Amount, Currency: m.Currency}.String()
 }
 
-func (s *Server) activityOf(o *objects, nm *names, recs []meent.Record) []Activity {
+func (s *Server) activityOf(o *objects, nm *names, loc *i18n.Locale, recs []meent.Record) []Activity {
 	out := make([]Activity, 0, len(recs))
 	for _, rec := range recs {
-		out = append(out, Activity{Event: eventOf(rec), Summary: summarize(o, nm, rec)})
+		out = append(out, Activity{Event: eventOf(rec), Summary: summarize(o, nm, loc, rec)})
 	}
 	return out
 }
@@ -405,7 +283,7 @@ func (s *Server) apiCommonsActivity(w nethttp.ResponseWriter, r *nethttp.Request
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), next))
+	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.activityOf(o, newNames(r.Context(), s.node.Store()), s.lineLocale(w, r), recs), next))
 }
 
 func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -430,7 +308,7 @@ func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) 
 		return
 	}
 	o := newObjects(r.Context(), s.node.Store())
-	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.activityOf(o, newNames(r.Context(), s.node.Store()), recs), next))
+	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.activityOf(o, newNames(r.Context(), s.node.Store()), s.lineLocale(w, r), recs), next))
 }
 
 // Atom 1.0 (RFC 4287).
@@ -490,8 +368,10 @@ func (s *Server) baseURL(r *nethttp.Request) string {
 // writeFeed writes an Atom feed of recs. created is the log index of the
 // event that created the feed's subject, whose time is the feed's updated
 // time while it has no entries.
-func (s *Server) writeFeed(w nethttp.ResponseWriter, r *nethttp.Request, id, title, self, alternate string, created int64, o *objects, recs []meent.Record) {
+func (s *Server) writeFeed(w nethttp.ResponseWriter, r *nethttp.Request, id, name, self, alternate string, created int64, o *objects, recs []meent.Record) {
 	base := s.baseURL(r)
+	loc := s.lineLocale(w, r)
+	title := activity.Say(loc, "activity.feed.title", "name", name)
 	nm := newNames(r.Context(), s.node.Store())
 	f := atomFeed{
 		ID:     id,
@@ -507,7 +387,7 @@ func (s *Server) writeFeed(w nethttp.ResponseWriter, r *nethttp.Request, id, tit
 		t := Timestamp(rec.Time).String()
 		e := atomEntry{
 			ID:        "urn:meent:event:" + hash,
-			Title:     summarize(o, nm, rec),
+			Title:     summarize(o, nm, loc, rec),
 			Updated:   t,
 			Published: t,
 			Links:     []atomLink{{Rel: "alternate", Type: "text/html", Href: base + "/events/" + hash}},
@@ -520,7 +400,9 @@ func (s *Server) writeFeed(w nethttp.ResponseWriter, r *nethttp.Request, id, tit
 		if d := refsOf(rec); d.Reason != "" {
 			body += "\n\n" + d.Reason
 		}
-		e.Content = atomText{Type: "text", Body: fmt.Sprintf("%s\n\nEvent %d (%s), %s.", body, rec.Index, rec.Type, hash)}
+		// The index as digits, not grouped: it is a reference, not an amount.
+		e.Content = atomText{Type: "text", Body: body + "\n\n" + activity.Say(loc, "activity.feed.event",
+			"index", strconv.FormatInt(rec.Index, 10), "type", rec.Type, "hash", hash)}
 		f.Entries = append(f.Entries, e)
 	}
 	if len(recs) > 0 {
@@ -556,7 +438,7 @@ func (s *Server) commonsFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.writeFeed(w, r, "urn:meent:commons:"+id, c.Name+" · activity", "/commons/"+id+"/feed.atom", "/commons/"+id, c.Created, o, recs)
+	s.writeFeed(w, r, "urn:meent:commons:"+id, c.Name, "/commons/"+id+"/feed.atom", "/commons/"+id, c.Created, o, recs)
 }
 
 func (s *Server) agentFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -574,5 +456,5 @@ func (s *Server) agentFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	o := newObjects(r.Context(), s.node.Store())
-	s.writeFeed(w, r, "urn:meent:agent:"+v.ID, v.Name+" · activity", "/agents/"+v.ID+"/feed.atom", "/agents/"+v.ID, v.Created, o, recs)
+	s.writeFeed(w, r, "urn:meent:agent:"+v.ID, v.Name, "/agents/"+v.ID+"/feed.atom", "/agents/"+v.ID, v.Created, o, recs)
 }

@@ -128,7 +128,7 @@ func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data.Activity, data.MoreActivity = s.activityOf(o, data.Names, recs), next
+	data.Activity, data.MoreActivity = s.activityOf(o, data.Names, s.pageLocale(r), recs), next
 	if data.Value, err = s.valueOf(o, data.Names, id); err != nil {
 		s.errorPage(w, r, err, 0)
 		return

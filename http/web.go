@@ -324,7 +324,7 @@ func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	data.Names = newNames(r.Context(), s.node.Store())
-	data.Events = s.activityOf(newObjects(r.Context(), s.node.Store()), data.Names, recs)
+	data.Events = s.activityOf(newObjects(r.Context(), s.node.Store()), data.Names, s.pageLocale(r), recs)
 	s.render(w, r, nethttp.StatusOK, "home", "Log", data)
 }
 
@@ -431,7 +431,7 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	o := newObjects(r.Context(), s.node.Store())
 	data := agentPage{Agent: agentOf(v, true), Names: newNames(r.Context(), s.node.Store())}
-	data.Activity = s.activityOf(o, data.Names, recs)
+	data.Activity = s.activityOf(o, data.Names, s.pageLocale(r), recs)
 	ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Limit: 50, Desc: true})
 	if err != nil {
 		s.errorPage(w, r, err, 0)

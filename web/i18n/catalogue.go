@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"html"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -118,6 +119,57 @@ func (l *Locale) plain(v any) string {
 	return fmt.Sprint(v)
 }
 
+// Format is T for a message kept outside the catalogue, by the package
+// that says it (an area's activity lines in web/activity): its text in the
+// locale's language, or the default one, with its parameters filled in as
+// T fills them. An area keeps its own table of Texts so that its strings
+// live with it; Check holds them to the catalogue's rules.
+func (l *Locale) Format(t Text, args ...any) string {
+	msg, ok := t[l.Lang]
+	if !ok {
+		msg = t[Default]
+	}
+	return l.fillText(msg, func(s string) string { return s }, func(v any) string { return l.plain(v) }, args)
+}
+
+// Check reports what is wrong with one message, by the catalogue's rules:
+// a language without a text, parameters that differ between languages,
+// unbalanced braces, a Dutch sentence that is the English one, and Dutch
+// that says "u" where the pages say "je". Tables kept outside the
+// catalogue (Format) are checked with it by their own tests.
+func Check(key string, t Text) []string {
+	var out []string
+	for _, l := range Langs {
+		s, ok := t[l]
+		if !ok || strings.TrimSpace(s) == "" {
+			out = append(out, fmt.Sprintf("%s has no %s", key, l))
+			continue
+		}
+		if strings.Count(s, "{") != strings.Count(s, "}") {
+			out = append(out, fmt.Sprintf("%s (%s): unbalanced braces in %q", key, l, s))
+		}
+	}
+	want := sortedParams(t[Default])
+	for _, l := range Langs {
+		if got := sortedParams(t[l]); strings.Join(got, ",") != strings.Join(want, ",") {
+			out = append(out, fmt.Sprintf("%s: parameters %v in %s, %v in %s", key, got, l, want, Default))
+		}
+	}
+	if len(t[EN]) > 20 && t[EN] == t[NL] {
+		out = append(out, fmt.Sprintf("%s: the Dutch is the English: %q", key, t[NL]))
+	}
+	if strings.Contains(strings.ToLower(" "+t[NL]+" "), " u ") {
+		out = append(out, fmt.Sprintf("%s: the pages say je, not u: %q", key, t[NL]))
+	}
+	return out
+}
+
+func sortedParams(s string) []string {
+	p := Params(s)
+	slices.Sort(p)
+	return slices.Compact(p)
+}
+
 func (l *Locale) fill(key string, text func(string) string, param func(any) string, args []any) string {
 	msg, ok := Message(l.Lang, key)
 	if !ok {
@@ -125,6 +177,10 @@ func (l *Locale) fill(key string, text func(string) string, param func(any) stri
 			return text(key)
 		}
 	}
+	return l.fillText(msg, text, param, args)
+}
+
+func (l *Locale) fillText(msg string, text func(string) string, param func(any) string, args []any) string {
 	if !strings.Contains(msg, "{") {
 		return text(msg)
 	}
