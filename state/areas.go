@@ -8,7 +8,9 @@ import (
 
 // areas is the one list of the node's rule areas, in dependency order: an
 // area comes after those it reads, and effects are delivered to handlers
-// in this order. A new area is one line here (and its row of EventTypes).
+// in this order. A new area is one line here, its state as a field of
+// State made in New, and its rows of EventTypes (docs/architecture.md,
+// "Adding an area, step by step").
 func (s *State) areas() []Area {
 	return []Area{
 		s.Agents,
