@@ -568,11 +568,22 @@ func (s *Server) agentFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, feedEntries, false)
+	// ?touching=1 is the feed of every event the index records for the
+	// agent, as on its page: a feed of its own, with an ID of its own.
+	touching, err := queryFlag(r, "touching")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, feedEntries, touching)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	o := newObjects(r.Context(), s.node.Store())
+	if touching {
+		s.writeFeed(w, r, "urn:meent:agent:"+v.ID+":touching", v.Name+" · activity touching", "/agents/"+v.ID+"/feed.atom?touching=1", "/agents/"+v.ID+"?touching=1", v.Created, o, recs)
+		return
+	}
 	s.writeFeed(w, r, "urn:meent:agent:"+v.ID, v.Name+" · activity", "/agents/"+v.ID+"/feed.atom", "/agents/"+v.ID, v.Created, o, recs)
 }

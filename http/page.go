@@ -184,3 +184,39 @@ func setNext(w nethttp.ResponseWriter, r *nethttp.Request, next string) {
 	u.RawQuery = q.Encode()
 	w.Header().Add("Link", "<"+(&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()+`>; rel="next"`)
 }
+
+// pageTwo pages a document made of two lists built in memory, each sorted
+// ascending by a unique key (an import's commits and identities, a
+// payout's lines to pay and to carry): one cursor holds the position in
+// both, each page holds at most q.Limit items of each, and the document
+// has a next page while either list has more. Each list on its own is a
+// keyset listing, so following the cursors gives every item of both
+// exactly once. It returns the bounds of the page in a and in b.
+func pageTwo(q pageQuery, list string, na, nb int, keyA, keyB func(int) string) (a0, a1, b0, b1 int, next string, err error) {
+	var posA, posB string
+	if q.after != nil {
+		if len(q.after) != 2 {
+			return 0, 0, 0, 0, "", meent.Errorf(meent.EINVALID, "cursor is not one this list gave; start again without it")
+		}
+		posA, posB = q.after[0], q.after[1]
+		// Binary search would do; the lists are in memory already and a
+		// linear skip keeps the comparison in one place.
+		for a0 < na && keyA(a0) <= posA {
+			a0++
+		}
+		for b0 < nb && keyB(b0) <= posB {
+			b0++
+		}
+	}
+	a1, b1 = min(a0+q.Limit, na), min(b0+q.Limit, nb)
+	if a1 < na || b1 < nb {
+		if a1 > a0 {
+			posA = keyA(a1 - 1)
+		}
+		if b1 > b0 {
+			posB = keyB(b1 - 1)
+		}
+		next = cursor(list, posA, posB)
+	}
+	return a0, a1, b0, b1, next, nil
+}

@@ -160,12 +160,44 @@ func (s *Server) apiImports(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	q, err := queryPage(r, "imports")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	out, err := s.imports(id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	out, err = pageImports(out, q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setNext(w, r, out.Next)
 	writeJSON(w, r, nethttp.StatusOK, out)
+}
+
+// pageImports cuts one page out of a commons' imports: up to q.Limit
+// commits (by hash) with the no_stats among them, and up to q.Limit
+// identities (by identity).
+func pageImports(in api.ImportsInfo, q pageQuery) (api.ImportsInfo, error) {
+	a0, a1, b0, b1, next, err := pageTwo(q, "imports", len(in.Commits), len(in.Identities),
+		func(i int) string { return in.Commits[i] }, func(i int) string { return in.Identities[i].Identity })
+	if err != nil {
+		return in, err
+	}
+	out := api.ImportsInfo{Commits: in.Commits[a0:a1], NoStats: []string{}, Identities: in.Identities[b0:b1], Next: next}
+	if a1 > a0 {
+		first, last := in.Commits[a0], in.Commits[a1-1]
+		for _, c := range in.NoStats { // sorted, like the commits
+			if c >= first && c <= last {
+				out.NoStats = append(out.NoStats, c)
+			}
+		}
+	}
+	return out, nil
 }
 
 // policyVersions lists the stored versions of a commons' value policy,
@@ -719,12 +751,34 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, meent.Errorf(meent.EINVALID, "format must be json or csv"))
 		return
 	}
+	var q pageQuery
+	if format != "csv" {
+		var err error
+		if q, err = queryPage(r, "payouts"); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	out, pay, err := s.payouts(newObjects(r.Context(), s.node.Store()), newNames(r.Context(), s.node.Store()), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if format != "csv" {
+		// The JSON pages its two lists (sorted by currency, kind and
+		// recipient, which is unique per balance). The CSV stays whole: it
+		// is the file a treasurer pays from, and a part of it would pay
+		// some recipients and silently not others.
+		key := func(ls []api.PayoutLine) func(int) string {
+			return func(i int) string { return ls[i].Currency + "\x00" + ls[i].Kind + "\x00" + ls[i].Recipient }
+		}
+		a0, a1, b0, b1, next, err := pageTwo(q, "payouts", len(out.Pay), len(out.Carried), key(out.Pay), key(out.Carried))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out.Pay, out.Carried, out.Next = out.Pay[a0:a1], out.Carried[b0:b1], next
+		setNext(w, r, next)
 		writeJSON(w, r, nethttp.StatusOK, out)
 		return
 	}

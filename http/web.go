@@ -404,6 +404,10 @@ type agentPage struct {
 	Balances      []balanceRow
 	Grants        []grantRow
 	Names         *names
+	// Touching shows every event the index records for the agent (what
+	// others did about it too), not only what it signed.
+	Touching   bool
+	NextBefore int64 // the "before" of the next page of events; 0 at the end
 }
 
 // contributionRow is a contribution listed with the name of its commons.
@@ -413,7 +417,12 @@ type contributionRow struct {
 }
 
 // FeedURL names the page's Atom feed for the layout.
-func (p agentPage) FeedURL() string { return "/agents/" + p.Agent.ID + "/feed.atom" }
+func (p agentPage) FeedURL() string {
+	if p.Touching {
+		return "/agents/" + p.Agent.ID + "/feed.atom?touching=1"
+	}
+	return "/agents/" + p.Agent.ID + "/feed.atom"
+}
 
 func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 	v, err := s.agent(r)
@@ -424,13 +433,26 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, 50, false)
+	touching, err := queryFlag(r, "touching")
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	before, err := queryInt(r, "before", 0)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	recs, next, err := s.agentActivity(r.Context(), v.ID, before, 50, touching)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	o := newObjects(r.Context(), s.node.Store())
-	data := agentPage{Agent: agentOf(v, true), Names: newNames(r.Context(), s.node.Store())}
+	data := agentPage{Agent: agentOf(v, true), Names: newNames(r.Context(), s.node.Store()), Touching: touching}
+	if next != nil {
+		data.NextBefore = *next
+	}
 	data.Activity = s.activityOf(o, data.Names, recs)
 	ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Limit: 50, Desc: true})
 	if err != nil {

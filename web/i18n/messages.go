@@ -263,6 +263,11 @@ var accountPages = map[string]Text{
 	"agent.feed":          {EN: "{feed} of everything {name} signs.", NL: "{feed} van alles wat {name} ondertekent."},
 	"common.atom":         {EN: "Atom feed", NL: "Atom-feed"},
 	"agent.no_events":     {EN: "No events signed by this agent yet.", NL: "Deze deelnemer heeft nog niets ondertekend."},
+	"agent.touching":      {EN: "Events touching this agent", NL: "Gebeurtenissen rond deze deelnemer"},
+	"agent.touching_feed": {EN: "{feed} of everything that touches {name}: what it signs and what others do about it.", NL: "{feed} van alles rond {name}: wat die ondertekent en wat anderen ermee doen."},
+	"agent.show_touching": {EN: "Show everything that touches this agent.", NL: "Toon alles rond deze deelnemer."},
+	"agent.show_signed":   {EN: "Show only what this agent signed.", NL: "Toon alleen wat deze deelnemer ondertekende."},
+	"agent.no_touching":   {EN: "No events touch this agent yet.", NL: "Nog geen gebeurtenissen rond deze deelnemer."},
 
 	"event.title":              {EN: "Event {hash}", NL: "Gebeurtenis {hash}"},
 	"event.h1":                 {EN: "Event {hash}", NL: "Gebeurtenis {hash}"},
