@@ -766,11 +766,13 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	if format != "csv" {
 		// The JSON pages its two lists (sorted by currency, kind and
-		// recipient, which is unique per balance). The CSV stays whole: it
+		// recipient, which is unique per balance; joined by \x01, below
+		// any character they hold, so the joined keys sort as the tuples
+		// do, and a cursor may not hold NUL). The CSV stays whole: it
 		// is the file a treasurer pays from, and a part of it would pay
 		// some recipients and silently not others.
 		key := func(ls []api.PayoutLine) func(int) string {
-			return func(i int) string { return ls[i].Currency + "\x00" + ls[i].Kind + "\x00" + ls[i].Recipient }
+			return func(i int) string { return ls[i].Currency + "\x01" + ls[i].Kind + "\x01" + ls[i].Recipient }
 		}
 		a0, a1, b0, b1, next, err := pageTwo(q, "payouts", len(out.Pay), len(out.Carried), key(out.Pay), key(out.Carried))
 		if err != nil {

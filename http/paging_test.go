@@ -1,0 +1,279 @@
+package http
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/commons"
+	"github.com/meent/meent/value"
+)
+
+// walkAdding is walk with add called between every two pages, so that
+// items are written while the list is being paged.
+func walkAdding(t *testing.T, e *env, path string, limit int, page func(body []byte) ([]string, string), add func()) []string {
+	t.Helper()
+	var all []string
+	next := ""
+	for pages := 1; ; pages++ {
+		if pages > 1000 {
+			t.Fatalf("%s: the cursors do not end", path)
+		}
+		p := path + "&limit=" + fmt.Sprint(limit)
+		if next != "" {
+			p += "&cursor=" + url.QueryEscape(next)
+		}
+		r := e.get(p)
+		wantStatus(t, r, 200)
+		got, n := page(r.body)
+		if link := r.header.Get("Link"); (link != "") != (n != "") {
+			t.Fatalf("%s: Link %q with next %q", p, link, n)
+		}
+		all = append(all, got...)
+		if n == "" {
+			return all
+		}
+		next = n
+		add()
+	}
+}
+
+// each fails unless got holds every one of want, and nothing twice (it
+// may hold items added while paging).
+func each(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, id := range got {
+		if seen[id] {
+			t.Fatalf("%s: %s listed twice", what, id)
+		}
+		seen[id] = true
+	}
+	for _, id := range want {
+		if !seen[id] {
+			t.Fatalf("%s: %s never listed (%d listed, %d wanted)", what, id, len(got), len(want))
+		}
+	}
+}
+
+// TestEventsByIndexPage pages GET /api/v1/events?commons= and ?touches=
+// (the event index) while events are added, and checks the filters.
+func TestEventsByIndexPage(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testEventsByIndexPage(t, newEnv(t)) })
+	t.Run("postgres", func(t *testing.T) { testEventsByIndexPage(t, pgEnv(t)) })
+}
+
+func testEventsByIndexPage(t *testing.T, e *env) {
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	bob := e.createAgent("Bob")
+	admit := e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: bob.id, Role: agent.RoleMember})
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	other := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "other", Kind: "software"})
+	for i := range 9 {
+		e.act([]*signer{ada, bob}[i%2], commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: fmt.Sprint("need ", i)})
+		e.act(ada, commons.TypeNeedPost, commons.NeedData{Commons: other, Title: fmt.Sprint("other ", i)})
+	}
+	events := listOf[api.EventList](t, func(v *api.EventList) ([]string, string) {
+		return ids(v.Events, func(ev api.Event) string { return ev.Hash }), v.Next
+	})
+	whole, _ := walk(t, e, "/api/v1/events?commons="+lib, 1000, events)
+	if len(whole) != 10 { // its creation and its nine needs
+		t.Fatalf("commons=: %d events, want 10", len(whole))
+	}
+	n := 0
+	got := walkAdding(t, e, "/api/v1/events?commons="+lib, 3, events, func() {
+		n++
+		e.act(ada, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: fmt.Sprint("later ", n)})
+	})
+	// Newest first: what is added while paging comes before the cursor.
+	if !slices.Equal(got, whole) {
+		t.Errorf("commons= by pages of 3 while adding: %d events, want the %d there were", len(got), len(whole))
+	}
+
+	touching, _ := walk(t, e, "/api/v1/events?touches="+bob.id, 1000, events)
+	if !slices.Contains(touching, admit) {
+		t.Error("touches=: bob's admission by ada is not listed")
+	}
+	signed, _ := walk(t, e, "/api/v1/events?author="+bob.id, 1000, events)
+	for _, h := range signed {
+		if !slices.Contains(touching, h) {
+			t.Errorf("touches=: %s, signed by bob, is not listed", h)
+		}
+	}
+	got = walkAdding(t, e, "/api/v1/events?touches="+bob.id, 2, events, func() {
+		e.act(bob, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: "bob again"})
+	})
+	if !slices.Equal(got, touching) {
+		t.Errorf("touches= by pages of 2 while adding: %d events, want %d", len(got), len(touching))
+	}
+	// Both at once: bob's needs in lib, not ada's.
+	both, _ := walk(t, e, "/api/v1/events?commons="+lib+"&touches="+bob.id, 1000, events)
+	if len(both) != 4+1+len(got)/2 && len(both) < 5 {
+		t.Errorf("commons= and touches=: %d events", len(both))
+	}
+	for _, ev := range getJSONAs[api.EventList](t, e, "/api/v1/events?limit=1000&commons="+lib+"&touches="+bob.id).Events {
+		if ev.Author != bob.id || !strings.Contains(string(ev.Data), lib) {
+			t.Errorf("commons= and touches=: %s by %s", ev.Type, ev.Author)
+		}
+	}
+	wantProblem(t, e.get("/api/v1/events?commons=nope"), 400, meent.EINVALID)
+	wantProblem(t, e.get("/api/v1/events?touches=nope"), 400, meent.EINVALID)
+}
+
+// TestAgentPageTouching checks the agent page and feed with ?touching=1
+// and the page's next-page link.
+func TestAgentPageTouching(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	bob := e.createAgent("Bob")
+	admit := e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: bob.id, Role: agent.RoleMember})
+
+	page := e.get("/agents/" + bob.id)
+	wantStatus(t, page, 200)
+	if strings.Contains(string(page.body), admit) {
+		t.Error("the agent page lists an event others signed without ?touching=1")
+	}
+	wantContains(t, page, "/agents/"+bob.id+"?touching=1")
+	page = e.get("/agents/" + bob.id + "?touching=1")
+	wantStatus(t, page, 200)
+	wantContains(t, page, admit, "feed.atom?touching=1")
+	feed := e.get("/agents/" + bob.id + "/feed.atom?touching=1")
+	wantStatus(t, feed, 200)
+	wantContains(t, feed, "urn:meent:event:"+admit, "urn:meent:agent:"+bob.id+":touching")
+	feed = e.get("/agents/" + bob.id + "/feed.atom")
+	wantStatus(t, feed, 200)
+	if strings.Contains(string(feed.body), admit) {
+		t.Error("the agent feed lists an event others signed without ?touching=1")
+	}
+	wantStatus(t, e.get("/agents/"+bob.id+"?touching=2"), 400)
+
+	// More than a page of events: the page links to the next, and the
+	// pages together hold each event once.
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	var needs []string
+	for i := range 60 {
+		needs = append(needs, e.act(bob, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: fmt.Sprint("need ", i)}))
+	}
+	seen := map[string]int{}
+	path := "/agents/" + bob.id
+	for pages := 0; path != ""; pages++ {
+		if pages > 5 {
+			t.Fatal("the agent page's next links do not end")
+		}
+		r := e.get(path)
+		wantStatus(t, r, 200)
+		body := string(r.body)
+		for _, h := range needs {
+			if strings.Contains(body, "/events/"+h) {
+				seen[h]++
+			}
+		}
+		path = ""
+		if i := strings.Index(body, `href="/agents/`+bob.id+`?before=`); i >= 0 {
+			rest := body[i+len(`href="`):]
+			path = strings.ReplaceAll(rest[:strings.IndexByte(rest, '"')], "&amp;", "&")
+		}
+	}
+	for _, h := range needs {
+		if seen[h] != 1 {
+			t.Fatalf("need %s on %d agent pages", h, seen[h])
+		}
+	}
+}
+
+// TestImportsAndPayoutsPage pages a commons' imports (commits and
+// identities) and payouts while more are added, and checks that the Go
+// client reads them whole.
+func TestImportsAndPayoutsPage(t *testing.T) {
+	t.Run("sqlite", func(t *testing.T) { testImportsAndPayoutsPage(t, newEnv(t)) })
+	t.Run("postgres", func(t *testing.T) { testImportsAndPayoutsPage(t, pgEnv(t)) })
+}
+
+func testImportsAndPayoutsPage(t *testing.T, e *env) {
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	seq := 0
+	importSome := func(n int, noStats bool) {
+		var batch []commons.ImportedCommit
+		for range n {
+			seq++
+			// Hashes and identities out of insertion order, so that added
+			// ones land on both sides of a cursor.
+			batch = append(batch, commons.ImportedCommit{Commit: fmt.Sprintf("%040x", (seq*7919)%100003), Identity: fmt.Sprintf("git:p%d@example.org", (seq*31)%97), LinesAdded: 1, NoStats: noStats})
+		}
+		e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: batch})
+	}
+	importSome(20, false)
+	importSome(5, true)
+	whole := getJSONAs[api.ImportsInfo](t, e, "/api/v1/commons/"+lib+"/imports?limit=1000")
+	if len(whole.Commits) != 25 || len(whole.Identities) != 25 || len(whole.NoStats) != 5 || whole.Next != "" {
+		t.Fatalf("imports: %d commits, %d identities, %d no_stats, next %q", len(whole.Commits), len(whole.Identities), len(whole.NoStats), whole.Next)
+	}
+	var noStats []string
+	var commits, idents []string
+	walkAdding(t, e, "/api/v1/commons/"+lib+"/imports?x=1", 4, listOf[api.ImportsInfo](t, func(v *api.ImportsInfo) ([]string, string) {
+		if len(v.Commits) > 4 || len(v.Identities) > 4 {
+			t.Fatalf("a page of %d commits and %d identities, limit 4", len(v.Commits), len(v.Identities))
+		}
+		commits = append(commits, v.Commits...)
+		noStats = append(noStats, v.NoStats...)
+		idents = append(idents, ids(v.Identities, func(i api.IdentityInfo) string { return i.Identity })...)
+		return nil, v.Next
+	}), func() { importSome(1, false) })
+	each(t, "imported commits", commits, whole.Commits)
+	each(t, "identities", idents, ids(whole.Identities, func(i api.IdentityInfo) string { return i.Identity }))
+	each(t, "no_stats", noStats, whole.NoStats)
+	for _, c := range noStats {
+		if !slices.Contains(commits, c) {
+			t.Errorf("no_stats %s is on a page without its commit", c)
+		}
+	}
+	all, err := e.client.Imports(t.Context(), lib)
+	if err != nil || len(all.Commits) != seq || len(all.NoStats) != 5 {
+		t.Fatalf("client: %d commits of %d, %d no_stats, %v", len(all.Commits), seq, len(all.NoStats), err)
+	}
+
+	// Payouts: one balance per identity (and the pools).
+	inc := e.act(ada, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "grant", Amount: commons.Money{Amount: 100000, Currency: "EUR"}})
+	e.act(ada, value.TypeDistributionRun, value.RunData{Income: inc})
+	lineKeys := func(ls []api.PayoutLine) []string {
+		return ids(ls, func(l api.PayoutLine) string { return l.Currency + ":" + l.Kind + ":" + l.Recipient })
+	}
+	wholePay := getJSONAs[api.PayoutsInfo](t, e, "/api/v1/commons/"+lib+"/payouts?limit=1000")
+	want := append(lineKeys(wholePay.Pay), lineKeys(wholePay.Carried)...)
+	if len(want) < 10 || wholePay.Next != "" {
+		t.Fatalf("payouts: %d lines, next %q", len(want), wholePay.Next)
+	}
+	var lines []string
+	walkAdding(t, e, "/api/v1/commons/"+lib+"/payouts?x=1", 3, listOf[api.PayoutsInfo](t, func(v *api.PayoutsInfo) ([]string, string) {
+		if len(v.Pay) > 3 || len(v.Carried) > 3 {
+			t.Fatalf("a page of %d and %d lines, limit 3", len(v.Pay), len(v.Carried))
+		}
+		lines = append(lines, append(lineKeys(v.Pay), lineKeys(v.Carried)...)...)
+		return nil, v.Next
+	}), func() {
+		importSome(1, false)
+		inc := e.act(ada, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "grant", Amount: commons.Money{Amount: 100, Currency: "USD"}})
+		e.act(ada, value.TypeDistributionRun, value.RunData{Income: inc})
+	})
+	each(t, "payout lines", lines, want)
+	po, err := e.client.Payouts(t.Context(), lib)
+	if err != nil || len(po.Pay)+len(po.Carried) < len(want) {
+		t.Fatalf("client: %d+%d payout lines, want at least %d, %v", len(po.Pay), len(po.Carried), len(want), err)
+	}
+	// The CSV is the whole file a treasurer pays from, never a page.
+	r := e.get("/api/v1/commons/" + lib + "/payouts?format=csv&limit=1")
+	wantStatus(t, r, 200)
+	if n := strings.Count(string(r.body), "\n"); n < len(po.Pay) {
+		t.Errorf("payouts CSV: %d lines for %d payouts", n, len(po.Pay))
+	}
+	wantProblem(t, e.get("/api/v1/commons/"+lib+"/imports?cursor="+cursor("payouts", "a", "b")), 400, meent.EINVALID)
+}
