@@ -11,6 +11,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/node"
 	"github.com/meent/meent/value"
 )
 
@@ -276,4 +277,28 @@ func testImportsAndPayoutsPage(t *testing.T, e *env) {
 		t.Errorf("payouts CSV: %d lines for %d payouts", n, len(po.Pay))
 	}
 	wantProblem(t, e.get("/api/v1/commons/"+lib+"/imports?cursor="+cursor("payouts", "a", "b")), 400, meent.EINVALID)
+}
+
+// TestTokensBounded checks that the tokens list, answered whole, is
+// bounded where tokens are made: the store lists at most 1000, so a
+// 1001st is refused rather than left out of the list.
+func TestTokensBounded(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	for i := range node.MaxTokensPerAgent {
+		if _, _, err := e.accounts.IssueToken(t.Context(), ada.id, fmt.Sprint("t", i), 0); err != nil {
+			t.Fatalf("token %d: %v", i, err)
+		}
+	}
+	_, _, err := e.accounts.IssueToken(t.Context(), ada.id, "one too many", 0)
+	if meent.ErrorCode(err) != meent.ECONFLICT {
+		t.Fatalf("token %d: %v, want conflict", node.MaxTokensPerAgent+1, err)
+	}
+	ts, err := e.accounts.Tokens(t.Context(), ada.id)
+	if err != nil || len(ts) != node.MaxTokensPerAgent {
+		t.Fatalf("%d tokens listed, %v", len(ts), err)
+	}
+	if _, _, err := e.accounts.IssueToken(t.Context(), e.createAgent("Bob").id, "bob's", 0); err != nil {
+		t.Fatalf("another agent's token: %v", err)
+	}
 }
