@@ -37,8 +37,13 @@ func queryPage(r *nethttp.Request, list string) (pageQuery, error) {
 	if err != nil {
 		return pageQuery{}, err
 	}
+	return cursorQuery(r.URL.Query().Get("cursor"), list, limit)
+}
+
+// cursorQuery is the page of limit items after cursor c of list; a web
+// page with two lists reads each one's cursor from a parameter of its own.
+func cursorQuery(c, list string, limit int) (pageQuery, error) {
 	q := pageQuery{Limit: limit}
-	c := r.URL.Query().Get("cursor")
 	if c == "" {
 		return q, nil
 	}

@@ -302,3 +302,79 @@ func TestTokensBounded(t *testing.T) {
 		t.Fatalf("another agent's token: %v", err)
 	}
 }
+
+// webWalk follows a web page's "next page" links (those starting with
+// next) from path, and counts on how many pages each of want is linked as
+// link+ID. It adds between pages.
+func webWalk(t *testing.T, e *env, path, next, link string, want []string, add func()) map[string]int {
+	t.Helper()
+	seen := map[string]int{}
+	for pages := 0; path != ""; pages++ {
+		if pages > 20 {
+			t.Fatalf("%s: the next links do not end", path)
+		}
+		r := e.get(path)
+		wantStatus(t, r, 200)
+		body := string(r.body)
+		for _, id := range want {
+			if strings.Contains(body, link+id+`"`) {
+				seen[id]++
+			}
+		}
+		path = ""
+		if i := strings.Index(body, `href="`+next); i >= 0 {
+			rest := body[i+len(`href="`):]
+			path = strings.ReplaceAll(rest[:strings.IndexByte(rest, '"')], "&amp;", "&")
+			add()
+		}
+	}
+	for _, id := range want {
+		if seen[id] != 1 {
+			t.Fatalf("%s%s on %d pages, want 1", link, id, seen[id])
+		}
+	}
+	return seen
+}
+
+// TestWebListsPage walks the commons list and a commons' contributions
+// and needs on the web pages, by their next-page links, while adding.
+func TestWebListsPage(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	var all, hardware []string
+	for i := range 105 {
+		kind := []string{"software", "hardware"}[i%2]
+		id := e.act(ada, commons.TypeCreate, commons.CreateData{Name: fmt.Sprint("c", i), Kind: kind})
+		all = append(all, id)
+		if kind == "hardware" {
+			hardware = append(hardware, id)
+		}
+	}
+	add := func() { e.act(ada, commons.TypeCreate, commons.CreateData{Name: "later", Kind: "hardware"}) }
+	webWalk(t, e, "/commons", "/commons?cursor=", "/commons/", all, add)
+	webWalk(t, e, "/commons?kind=hardware", "/commons?cursor=", "/commons/", hardware, add)
+	webWalk(t, e, "/commons?kind=hardware&limit=7", "/commons?cursor=", "/commons/", hardware, add)
+
+	lib := all[0]
+	var batch []commons.ImportedCommit
+	for i := range 130 {
+		batch = append(batch, commons.ImportedCommit{Commit: fmt.Sprintf("%040x", i+1), Identity: "git:ada@example.org"})
+	}
+	e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: batch})
+	ks := ids(getJSONAs[api.ContributionList](t, e, "/api/v1/commons/"+lib+"/contributions?limit=1000").Contributions, func(k api.Contribution) string { return k.ID })
+	if len(ks) != 130 {
+		t.Fatalf("%d contributions", len(ks))
+	}
+	webWalk(t, e, "/commons/"+lib, "/commons/"+lib+"?contributions=", "/contributions/", ks, func() {
+		e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{{Commit: fmt.Sprintf("%040x", 1000+len(ks)), Identity: "git:ada@example.org"}}})
+	})
+	var needs []string
+	for i := range 120 {
+		needs = append(needs, e.act(ada, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: fmt.Sprint("need ", i)}))
+	}
+	webWalk(t, e, "/commons/"+lib+"?sort=newest&status=open", "/commons/"+lib+"?sort=newest&amp;status=open&amp;needs=", "/needs/", needs, func() {
+		e.act(ada, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: "later"})
+	})
+	wantStatus(t, e.get("/commons/"+lib+"?needs=garbage"), 400)
+}
