@@ -48,6 +48,9 @@ type PolicyInfo struct {
 	Author  string              `json:"author"` // "" for the default policy
 	Index   int64               `json:"index"`  // log index of its value.policy.set; 0 for the default
 	History []PolicyVersionInfo `json:"history"`
+	// Next is the cursor of the next page of History (limit versions a
+	// page); the current policy is in every page.
+	Next string `json:"next,omitempty"`
 }
 
 // PolicyVersionInfo is one version in a policy's history, oldest first.

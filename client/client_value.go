@@ -34,7 +34,16 @@ func (c *Client) Imports(ctx context.Context, commonsID string) (api.ImportsInfo
 // and the history of its versions.
 func (c *Client) Policy(ctx context.Context, commonsID string) (api.PolicyInfo, error) {
 	var out api.PolicyInfo
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/policy", &out)
+	var history []api.PolicyVersionInfo
+	_, err := listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/policy", nil, func(p *api.PolicyInfo) ([]struct{}, string) {
+		history = append(history, p.History...)
+		out = *p
+		return nil, p.Next
+	})
+	out.History = history
+	if out.History == nil {
+		out.History = []api.PolicyVersionInfo{}
+	}
 	return out, err
 }
 

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/go-json-experiment/json/jsontext"
+
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
@@ -377,4 +379,46 @@ func TestWebListsPage(t *testing.T) {
 		e.act(ada, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: "later"})
 	})
 	wantStatus(t, e.get("/commons/"+lib+"?needs=garbage"), 400)
+}
+
+// TestPolicyHistoryPages pages a policy's history in the API (oldest
+// first) and on the web page (newest first) while versions are added, and
+// checks that the current policy is the newest whatever the page.
+func TestPolicyHistoryPages(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	version := 0
+	set := func() string {
+		version++
+		doc := fmt.Sprintf(`{"format":1,"version":1,"name":"v%d","default":"1","split":{"contributors":"1/1"}}`, version)
+		return e.act(ada, value.TypePolicySet, value.PolicySetData{Commons: lib, Policy: jsontext.Value(doc)})
+	}
+	var events []string
+	for range 7 {
+		events = append(events, set())
+	}
+	versions := func(v *api.PolicyInfo) ([]string, string) {
+		if v.Version != version {
+			t.Fatalf("a page says the current version is %d, want %d", v.Version, version)
+		}
+		return ids(v.History, func(h api.PolicyVersionInfo) string { return fmt.Sprint(h.Version) }), v.Next
+	}
+	got := walkAdding(t, e, "/api/v1/commons/"+lib+"/policy?x=1", 2, listOf[api.PolicyInfo](t, versions), func() { set() })
+	each(t, "policy versions", got, []string{"1", "2", "3", "4", "5", "6", "7"})
+	for i := range got {
+		if got[i] != fmt.Sprint(i+1) {
+			t.Fatalf("history not oldest first: %v", got)
+		}
+	}
+	p, err := e.client.Policy(t.Context(), lib)
+	if err != nil || len(p.History) != version || p.Version != version {
+		t.Fatalf("client: %d versions, current %d, want %d: %v", len(p.History), p.Version, version, err)
+	}
+	for range 100 {
+		events = append(events, set())
+	}
+	// The newest is also linked as the current policy, on every page.
+	webWalk(t, e, "/commons/"+lib+"/policy", "/commons/"+lib+"/policy?cursor=", "/events/", events[:len(events)-1], func() {})
 }

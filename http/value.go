@@ -200,31 +200,33 @@ func pageImports(in api.ImportsInfo, q pageQuery) (api.ImportsInfo, error) {
 	return out, nil
 }
 
-// policyVersions lists the stored versions of a commons' value policy,
-// oldest first.
-func policyVersions(o *objects, commonsID string) ([]*value.PolicyVersion, error) {
-	vs, err := list[value.PolicyVersion](o, meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Limit: scanLimit})
-	if err != nil {
-		return nil, err
-	}
-	slices.SortFunc(vs, func(a, b *value.PolicyVersion) int { return cmp.Compare(a.Version, b.Version) })
-	return vs, nil
-}
-
-// policyInfo returns the current policy of a commons with its history.
-func (s *Server) policyInfo(o *objects, commonsID string) (api.PolicyInfo, error) {
+// policyInfo returns the current policy of a commons with one page of its
+// history, oldest first (newest first when desc), after q's cursor. The
+// current version is read on its own, the newest stored, so it is right
+// however many versions there are (a listing cut at 1000 once made the
+// 1000th the "current" one).
+func (s *Server) policyInfo(o *objects, commonsID string, q pageQuery, desc bool) (api.PolicyInfo, error) {
 	if _, err := o.commons(commonsID); err != nil {
 		return api.PolicyInfo{}, err
 	}
-	vs, err := policyVersions(o, commonsID)
+	name := "policy-history"
+	if desc {
+		name = "policy-history-desc"
+	}
+	f := meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: desc}
+	vs, next, err := pageObjects[value.PolicyVersion](o, f, q, name, nil)
 	if err != nil {
 		return api.PolicyInfo{}, err
 	}
-	out := api.PolicyInfo{Commons: commonsID, History: []api.PolicyVersionInfo{}}
+	out := api.PolicyInfo{Commons: commonsID, History: []api.PolicyVersionInfo{}, Next: next}
 	for _, v := range vs {
 		out.History = append(out.History, api.PolicyVersionInfo{Version: v.Version, Author: v.Author, Index: v.Index})
 	}
-	if len(vs) == 0 {
+	cur, err := list[value.PolicyVersion](o, meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: true, Limit: 1})
+	if err != nil {
+		return out, err
+	}
+	if len(cur) == 0 {
 		c, err := defaultPolicy()
 		if err != nil {
 			return out, err
@@ -232,8 +234,7 @@ func (s *Server) policyInfo(o *objects, commonsID string) (api.PolicyInfo, error
 		out.Policy = c.Encoded()
 		return out, nil
 	}
-	cur := vs[len(vs)-1]
-	out.Version, out.Policy, out.Author, out.Index = cur.Version, json.RawMessage(cur.Policy), cur.Author, cur.Index
+	out.Version, out.Policy, out.Author, out.Index = cur[0].Version, json.RawMessage(cur[0].Policy), cur[0].Author, cur[0].Index
 	return out, nil
 }
 
@@ -243,11 +244,17 @@ func (s *Server) apiPolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := s.policyInfo(newObjects(r.Context(), s.node.Store()), id)
+	q, err := queryPage(r, "policy-history")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	out, err := s.policyInfo(newObjects(r.Context(), s.node.Store()), id, q, false)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setNext(w, r, out.Next)
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 

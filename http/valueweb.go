@@ -139,8 +139,8 @@ func viewPolicy(doc []byte) (policyView, error) {
 }
 
 // currentPolicy returns the policy a commons runs on now, for a page.
-func (s *Server) currentPolicy(o *objects, commonsID string) (policyView, PolicyInfo, error) {
-	info, err := s.policyInfo(o, commonsID)
+func (s *Server) currentPolicy(o *objects, commonsID string, q pageQuery) (policyView, PolicyInfo, error) {
+	info, err := s.policyInfo(o, commonsID, q, true)
 	if err != nil {
 		return policyView{}, info, err
 	}
@@ -177,7 +177,7 @@ type valueSection struct {
 func (s *Server) valueOf(o *objects, nm *names, commonsID string) (*valueSection, error) {
 	v := &valueSection{Recipients: recipients{n: nm, o: o, commons: commonsID}}
 	var err error
-	if v.Policy, _, err = s.currentPolicy(o, commonsID); err != nil {
+	if v.Policy, _, err = s.currentPolicy(o, commonsID, pageQuery{Limit: 1}); err != nil {
 		return nil, err
 	}
 	if v.Incomes, err = incomes(o, commonsID, "", 20); err != nil {
@@ -200,6 +200,7 @@ type policyPage struct {
 	Policy  policyView
 	History []historyRow
 	Names   *names
+	Next    string // the cursor of the history's next page; "" on the last
 }
 
 type historyRow struct {
@@ -215,15 +216,21 @@ func (s *Server) pagePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	data := policyPage{Commons: c, Names: newNames(r.Context(), s.node.Store())}
-	var info PolicyInfo
-	if data.Policy, info, err = s.currentPolicy(o, c.ID); err != nil {
+	// The history newest first, 100 versions a page.
+	q, err := cursorQuery(r.URL.Query().Get("cursor"), "policy-history-desc", 100)
+	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	for i := len(info.History) - 1; i >= 0; i-- {
-		h := info.History[i]
+	var info PolicyInfo
+	if data.Policy, info, err = s.currentPolicy(o, c.ID, q); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	for _, h := range info.History {
 		data.History = append(data.History, historyRow{PolicyVersionInfo: h, Event: s.eventHash(o, h.Index)})
 	}
+	data.Next = info.Next
 	s.render(w, r, nethttp.StatusOK, "policy", "Value policy of "+c.Name, data)
 }
 
