@@ -422,3 +422,29 @@ func TestPolicyHistoryPages(t *testing.T) {
 	// The newest is also linked as the current policy, on every page.
 	webWalk(t, e, "/commons/"+lib+"/policy", "/commons/"+lib+"/policy?cursor=", "/events/", events[:len(events)-1], func() {})
 }
+
+// TestAgentPageContributions walks an agent's contributions on its page.
+func TestAgentPageContributions(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	var batch []commons.ImportedCommit
+	for i := range 120 {
+		batch = append(batch, commons.ImportedCommit{Commit: fmt.Sprintf("%040x", i+1), Identity: "git:ada@example.org"})
+	}
+	e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: batch})
+	e.act(ada, commons.TypeIdentityAttest, commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: ada.id})
+	ks := ids(getJSONAs[api.ContributionList](t, e, "/api/v1/agents/"+ada.id+"/contributions?limit=1000").Contributions, func(k api.Contribution) string { return k.ID })
+	if len(ks) != 120 {
+		t.Fatalf("%d contributions", len(ks))
+	}
+	added := 0
+	webWalk(t, e, "/agents/"+ada.id, "/agents/"+ada.id+"?contributions=", "/contributions/", ks, func() {
+		added++
+		e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{{Commit: fmt.Sprintf("%040x", 5000+added), Identity: "git:ada@example.org"}}})
+	})
+	if added != 2 {
+		t.Errorf("%d next links followed for 120 contributions, 50 a page", added)
+	}
+}

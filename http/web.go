@@ -408,6 +408,8 @@ type agentPage struct {
 	// others did about it too), not only what it signed.
 	Touching   bool
 	NextBefore int64 // the "before" of the next page of events; 0 at the end
+	// NextContributions is the cursor of the contributions' next page.
+	NextContributions string
 }
 
 // contributionRow is a contribution listed with the name of its commons.
@@ -454,11 +456,18 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		data.NextBefore = *next
 	}
 	data.Activity = s.activityOf(o, data.Names, recs)
-	ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Limit: 50, Desc: true})
+	// The contributions page with a cursor of their own (?contributions=).
+	kq, err := cursorQuery(r.URL.Query().Get("contributions"), "agent-contributions", 50)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
+	ks, knext, err := pageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Desc: true}, kq, "agent-contributions", nil)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data.NextContributions = knext
 	for _, k := range ks {
 		row := contributionRow{Contribution: contributionOf(k), CommonsName: shortID(k.Commons)}
 		if c, err := o.commons(k.Commons); err == nil {
