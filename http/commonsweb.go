@@ -142,7 +142,12 @@ func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		return
 	}
 	data.Activity, data.MoreActivity = s.activityOf(o, data.Names, recs), next
-	if data.Value, err = s.valueOf(o, data.Names, id); err != nil {
+	bq, err := cursorQuery(r.URL.Query().Get("balances"), "balances", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.Value, err = s.valueOf(o, data.Names, id, bq); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}

@@ -306,8 +306,8 @@ func TestTokensBounded(t *testing.T) {
 }
 
 // webWalk follows a web page's "next page" links (those starting with
-// next) from path, and counts on how many pages each of want is linked as
-// link+ID. It adds between pages.
+// next) from path, checks that each of want is linked as link+ID (or
+// shown, when link is "") on exactly one page, and adds between pages.
 func webWalk(t *testing.T, e *env, path, next, link string, want []string, add func()) map[string]int {
 	t.Helper()
 	seen := map[string]int{}
@@ -319,7 +319,9 @@ func webWalk(t *testing.T, e *env, path, next, link string, want []string, add f
 		wantStatus(t, r, 200)
 		body := string(r.body)
 		for _, id := range want {
-			if strings.Contains(body, link+id+`"`) {
+			// A link to an ID ends at the quote or the query; a text (link
+			// "") is matched as it is.
+			if link == "" && strings.Contains(body, id) || link != "" && (strings.Contains(body, link+id+`"`) || strings.Contains(body, link+id+`?`)) {
 				seen[id]++
 			}
 		}
@@ -447,4 +449,49 @@ func TestAgentPageContributions(t *testing.T) {
 	if added != 2 {
 		t.Errorf("%d next links followed for 120 contributions, 50 a page", added)
 	}
+}
+
+// TestWebBalancesPage walks a commons' open balances on its page and an
+// agent's balances on its page, by their next links.
+func TestWebBalancesPage(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	var batch []commons.ImportedCommit
+	for i := range 130 {
+		batch = append(batch, commons.ImportedCommit{Commit: fmt.Sprintf("%040x", i+1), Identity: fmt.Sprintf("git:p%03d@example.org", i), LinesAdded: 1})
+	}
+	e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: batch})
+	inc := e.act(ada, value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "grant", Amount: commons.Money{Amount: 1000000, Currency: "EUR"}})
+	e.act(ada, value.TypeDistributionRun, value.RunData{Income: inc})
+	var identities []string
+	for _, b := range getJSONAs[api.BalanceList](t, e, "/api/v1/commons/"+lib+"/balances?status=open&limit=1000").Balances {
+		if b.Kind == value.RecipientIdentity {
+			identities = append(identities, b.Recipient)
+		}
+	}
+	if len(identities) != 130 {
+		t.Fatalf("%d identity balances", len(identities))
+	}
+	for i := range identities {
+		identities[i] = "/identities\">" + identities[i] + "</a>"
+	}
+	webWalk(t, e, "/commons/"+lib, "/commons/"+lib+"?balances=", "", identities, func() {})
+
+	// An agent owed by more than a page of commons: each balance links
+	// the distribution that allocated it.
+	bob := e.createAgent("Bob")
+	var runs []string
+	for i := range 105 {
+		c := e.act(ada, commons.TypeCreate, commons.CreateData{Name: fmt.Sprint("c", i), Kind: "software"})
+		e.act(ada, commons.TypeImport, commons.ImportData{Commons: c, Commits: []commons.ImportedCommit{{Commit: fmt.Sprintf("%040x", 1000+i), Identity: "git:bob@example.org", LinesAdded: 1}}})
+		e.act(ada, commons.TypeIdentityAttest, commons.IdentityData{Commons: c, Identity: "git:bob@example.org", Agent: bob.id})
+		inc := e.act(ada, value.TypeIncomeRecord, value.IncomeData{Commons: c, Kind: "grant", Amount: commons.Money{Amount: 10000, Currency: "EUR"}})
+		runs = append(runs, e.act(ada, value.TypeDistributionRun, value.RunData{Income: inc}))
+	}
+	if n := len(getJSONAs[api.BalanceList](t, e, "/api/v1/agents/"+bob.id+"/balances?limit=1000").Balances); n != 105 {
+		t.Fatalf("bob has %d balances", n)
+	}
+	webWalk(t, e, "/agents/"+bob.id, "/agents/"+bob.id+"?balances=", "/distributions/", runs, func() {})
 }

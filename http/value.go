@@ -617,20 +617,6 @@ func balanceStatus(r *nethttp.Request) (string, error) {
 	return st, nil
 }
 
-// balances lists balances, oldest first; empty commonsID or agentID do
-// not filter.
-func balances(o *objects, commonsID, agentID, status string) ([]value.Balance, error) {
-	bs, err := list[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Agent: agentID, Status: status, Limit: scanLimit})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]value.Balance, 0, len(bs))
-	for _, b := range bs {
-		out = append(out, *b)
-	}
-	return out, nil
-}
-
 func (s *Server) apiBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
 	status, err := balanceStatus(r)
 	if err != nil {

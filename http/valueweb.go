@@ -170,11 +170,14 @@ type valueSection struct {
 	Incomes       []value.Income
 	Distributions []value.Distribution
 	Open          []value.Balance
+	NextOpen      string // the cursor of the open balances' next page
 	Recipients    recipients
 }
 
 // valueOf reads what the commons page shows of the value cycle.
-func (s *Server) valueOf(o *objects, nm *names, commonsID string) (*valueSection, error) {
+// The open balances come 100 a page (oldest first, from cursor q), the
+// largest first within a page.
+func (s *Server) valueOf(o *objects, nm *names, commonsID string, q pageQuery) (*valueSection, error) {
 	v := &valueSection{Recipients: recipients{n: nm, o: o, commons: commonsID}}
 	var err error
 	if v.Policy, _, err = s.currentPolicy(o, commonsID, pageQuery{Limit: 1}); err != nil {
@@ -186,9 +189,11 @@ func (s *Server) valueOf(o *objects, nm *names, commonsID string) (*valueSection
 	if v.Distributions, err = distributions(o, commonsID, 20); err != nil {
 		return nil, err
 	}
-	if v.Open, err = balances(o, commonsID, "", "open"); err != nil {
+	open, next, err := balancePage(o, commonsID, "", "open", q)
+	if err != nil {
 		return nil, err
 	}
+	v.Open, v.NextOpen = open.Balances, next
 	slices.SortStableFunc(v.Open, func(a, b value.Balance) int {
 		return cmp.Or(cmp.Compare(a.Currency, b.Currency), cmp.Compare(b.Open(), a.Open()))
 	})
@@ -477,13 +482,15 @@ type allocationRef struct {
 	Identity  bool
 }
 
-// agentBalances lists what every commons owes an agent, each balance with
-// the distributions (among each commons' scanLimit newest) that added to it.
-func (s *Server) agentBalances(o *objects, agentID string) ([]balanceRow, error) {
-	bs, err := balances(o, "", agentID, "")
+// agentBalances lists one page (from cursor q) of what the commons owe an
+// agent, each balance with the distributions (among each commons'
+// scanLimit newest) that added to it, and the cursor of the next page.
+func (s *Server) agentBalances(o *objects, agentID string, q pageQuery) ([]balanceRow, string, error) {
+	page, next, err := balancePage(o, "", agentID, "", q)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	bs := page.Balances
 	byCommons := map[string][]value.Distribution{}
 	var out []balanceRow
 	for _, b := range bs {
@@ -494,7 +501,7 @@ func (s *Server) agentBalances(o *objects, agentID string) ([]balanceRow, error)
 		ds, ok := byCommons[b.Commons]
 		if !ok {
 			if ds, err = distributions(o, b.Commons, scanLimit); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			byCommons[b.Commons] = ds
 		}
@@ -524,5 +531,5 @@ func (s *Server) agentBalances(o *objects, agentID string) ([]balanceRow, error)
 	slices.SortStableFunc(out, func(a, b balanceRow) int {
 		return cmp.Or(cmp.Compare(a.CommonsName, b.CommonsName), cmp.Compare(a.Currency, b.Currency))
 	})
-	return out, nil
+	return out, next, nil
 }

@@ -410,6 +410,7 @@ type agentPage struct {
 	NextBefore int64 // the "before" of the next page of events; 0 at the end
 	// NextContributions is the cursor of the contributions' next page.
 	NextContributions string
+	NextBalances      string // the cursor of the balances' next page
 }
 
 // contributionRow is a contribution listed with the name of its commons.
@@ -475,7 +476,12 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		}
 		data.Contributions = append(data.Contributions, row)
 	}
-	if data.Balances, err = s.agentBalances(o, v.ID); err != nil {
+	bq, err := cursorQuery(r.URL.Query().Get("balances"), "balances", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.Balances, data.NextBalances, err = s.agentBalances(o, v.ID, bq); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
