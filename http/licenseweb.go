@@ -168,7 +168,11 @@ type licenseSection struct {
 	Policy  *licenseView // nil: the commons has no license policy
 	Grants  int
 	InForce int
-	Offers  []license.Offer // open and not expired, newest first
+	// Many is set when the commons has more than scanLimit grants: the
+	// page says "more than" rather than count them all on every view
+	// (the license page lists them all, page by page).
+	Many   bool
+	Offers []license.Offer // open and not expired, newest first
 }
 
 // licensingOf reads what the commons page shows of its licensing.
@@ -180,9 +184,12 @@ func (s *Server) licensingOf(o *objects, commonsID string) (*licenseSection, err
 			sec.Policy = viewLicense(v)
 		}
 	})
-	gs, err := list[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: commonsID, Limit: scanLimit, Desc: true})
+	gs, err := list[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: commonsID, Limit: scanLimit + 1, Desc: true})
 	if err != nil {
 		return nil, err
+	}
+	if len(gs) > scanLimit {
+		gs, sec.Many = gs[:scanLimit], true
 	}
 	s.node.State(func(st *state.State) {
 		for _, r := range grantRows(st, gs, now) {
@@ -234,7 +241,7 @@ type licensePage struct {
 	Check   checkView
 	Agents  []Agent    // for the check form's list
 	Grants  []grantRow // newest first
-	More    bool       // more grants than listed
+	Next    string     // the cursor of the grants' next page; "" on the last
 	Names   *names
 }
 
@@ -305,14 +312,18 @@ func (s *Server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 		data.Agents = append(data.Agents, agentOf(v, false))
 	}
 	slices.SortStableFunc(data.Agents, func(a, b Agent) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
-	gs, err := list[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: c.ID, Limit: 101, Desc: true})
+	// The grants, newest first, 100 a page (?grants= the next).
+	gq, err := cursorQuery(r.URL.Query().Get("grants"), "grants", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if len(gs) > 100 {
-		gs, data.More = gs[:100], true
+	gs, next, err := pageObjects[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: c.ID, Desc: true}, gq, "grants", nil)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
 	}
+	data.Next = next
 	s.node.State(func(st *state.State) { data.Grants = grantRows(st, gs, now) })
 	s.render(w, r, nethttp.StatusOK, "license", "License of "+c.Name, data)
 }

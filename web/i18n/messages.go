@@ -375,6 +375,8 @@ var commonsPages = map[string]Text{
 	"commons.licensing.granted_some.other": {EN: "{n} licenses granted, {in_force} in force now.", NL: "{n} licenties verleend, {in_force} nu geldig."},
 	"commons.licensing.granted_all.one":    {EN: "{n} license granted, all in force now.", NL: "{n} licentie verleend, nu geldig."},
 	"commons.licensing.granted_all.other":  {EN: "{n} licenses granted, all in force now.", NL: "{n} licenties verleend, alle nu geldig."},
+	"commons.licensing.granted_many":       {EN: "More than {n} licenses granted: see {link}.", NL: "Meer dan {n} licenties verleend: zie {link}."},
+	"commons.licensing.the_list":           {EN: "the list", NL: "de lijst"},
 	"commons.licensing.none_granted":       {EN: "No license granted yet.", NL: "Nog geen licentie verleend."},
 	"commons.offers":                       {EN: "Open offers, waiting for payment", NL: "Openstaande aanbiedingen, in afwachting van betaling"},
 	"commons.offers.by":                    {EN: "Asked by", NL: "Gevraagd door"},
@@ -615,7 +617,6 @@ var licensePages = map[string]Text{
 	"license.exports.json_link":  {EN: "The policy as JSON", NL: "Het beleid als JSON"},
 	"license.grants":             {EN: "Licenses granted", NL: "Verleende licenties"},
 	"license.licensee":           {EN: "Licensee", NL: "Licentiehouder"},
-	"license.grants.more":        {EN: "Only the 100 newest are listed.", NL: "Alleen de 100 nieuwste staan hier."},
 	"license.history":            {EN: "History of the policy", NL: "Geschiedenis van het beleid"},
 
 	"grant.title":            {EN: "License of {licensee} for {commons}", NL: "Licentie van {licensee} voor {commons}"},
