@@ -495,3 +495,28 @@ func TestWebBalancesPage(t *testing.T) {
 	}
 	webWalk(t, e, "/agents/"+bob.id, "/agents/"+bob.id+"?balances=", "/distributions/", runs, func() {})
 }
+
+// TestIdentitiesPage walks a commons' identities page by its next links.
+func TestIdentitiesPage(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	var batch []commons.ImportedCommit
+	var identities []string
+	for i := range 150 {
+		id := fmt.Sprintf("git:p%03d@example.org", (i*37)%150)
+		batch = append(batch, commons.ImportedCommit{Commit: fmt.Sprintf("%040x", i+1), Identity: id})
+		identities = append(identities, "<code>"+id+"</code>")
+	}
+	e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: batch})
+	n := 0
+	webWalk(t, e, "/commons/"+lib+"/identities", "/commons/"+lib+"/identities?cursor=", "", identities, func() {
+		// Added between pages: before or after the cursor, never twice.
+		n++
+		e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: []commons.ImportedCommit{{Commit: fmt.Sprintf("%040x", 1000+n), Identity: fmt.Sprintf("git:new%d@example.org", n)}}})
+	})
+	if n != 1 {
+		t.Errorf("%d next links for 150 identities, 100 a page", n)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/payout"
@@ -383,6 +384,7 @@ type identitiesPage struct {
 	Me         string           // the logged-in agent's ID, if any
 	Maintainer bool             // the logged-in agent maintains the commons
 	Left       map[string]int64 // seconds until each proven claim may be finalized, by claim ID
+	Next       string           // the cursor of the identities' next page; "" on the last
 }
 
 func (s *Server) pageIdentities(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -398,6 +400,17 @@ func (s *Server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, 
 	}
 	data := identitiesPage{Commons: c, Names: newNames(r.Context(), s.node.Store()), Error: errMsg, Left: map[string]int64{}}
 	if data.Imports, err = s.imports(c.ID); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	// The identities 100 a page (?cursor=), by identity; the count of
+	// commits stays the whole commons'.
+	q, err := cursorQuery(r.URL.Query().Get("cursor"), "identities", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.Imports.Identities, data.Next, err = pageSlice(data.Imports.Identities, q, "identities", func(i api.IdentityInfo) string { return i.Identity }); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
