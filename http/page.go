@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/base64"
 	"encoding/json"
+	"math"
 	nethttp "net/http"
 	"net/url"
 	"strconv"
@@ -224,4 +225,19 @@ func pageTwo(q pageQuery, list string, na, nb int, keyA, keyB func(int) string) 
 		next = cursor(list, posA, posB)
 	}
 	return a0, a1, b0, b1, next, nil
+}
+
+// every reads every object f selects that keep accepts (all when keep is
+// nil), in f's order, in batches through the store's keyset cursor. It is
+// for documents that must be complete, such as an export, never for a
+// page: a list that stopped at a batch would be silently short.
+func every[T any](o *objects, f meent.ObjectFilter, keep func(*T) bool) ([]*T, error) {
+	var out []*T
+	_, _, err := pageObjects(o, f, pageQuery{Limit: math.MaxInt}, "", func(v *T) bool {
+		if keep == nil || keep(v) {
+			out = append(out, v)
+		}
+		return false // pageObjects reads on to the end
+	})
+	return out, err
 }

@@ -520,3 +520,33 @@ func TestIdentitiesPage(t *testing.T) {
 		t.Errorf("%d next links for 150 identities, 100 a page", n)
 	}
 }
+
+// TestValueFlowsWhole checks that the ValueFlows export holds every
+// contribution of a commons with more than 1000 (it stopped at 1000).
+func TestValueFlowsWhole(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	const n = 1100
+	for start := 0; start < n; start += commons.MaxImportCommits {
+		var batch []commons.ImportedCommit
+		for i := start; i < min(start+commons.MaxImportCommits, n); i++ {
+			batch = append(batch, commons.ImportedCommit{Commit: fmt.Sprintf("%040x", i+1), Identity: "git:ada@example.org", LinesAdded: 1})
+		}
+		e.act(ada, commons.TypeImport, commons.ImportData{Commons: lib, Commits: batch})
+	}
+	var buf strings.Builder
+	if err := e.client.ValueFlows(t.Context(), lib, &buf); err != nil {
+		t.Fatal(err)
+	}
+	ks, err := e.client.Contributions(t.Context(), lib, commons.Accepted, false)
+	if err != nil || len(ks) != n {
+		t.Fatalf("%d contributions, %v", len(ks), err)
+	}
+	for _, k := range ks {
+		if !strings.Contains(buf.String(), "/contributions/"+k.ID) {
+			t.Fatalf("contribution %s is not in the export", k.ID)
+		}
+	}
+}

@@ -791,10 +791,10 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 // valueFlows builds the JSON-LD export of a commons from the objects
-// projection: its accepted contributions and those it recognises upstream
-// (at most scanLimit per commons, as in the lineage listing), its incomes,
-// distributions and balances (at most scanLimit of each), and the agents
-// they name.
+// projection: its accepted contributions and those it recognises upstream,
+// its incomes, distributions and balances, every one of them (an export
+// is a document: it once stopped silently at 1000 of each), and the
+// agents they name.
 func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error) {
 	o := newObjects(r.Context(), s.node.Store())
 	c, err := o.commons(commonsID)
@@ -807,23 +807,21 @@ func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error
 		return nil, err
 	}
 	for _, up := range append([]upstream{{c, -1}}, ups...) {
-		ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Limit: scanLimit, Desc: true})
+		before := up.before
+		ks, err := every(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Desc: true},
+			func(k *commons.Contribution) bool { return before < 0 || k.Decided < before })
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range ks {
-			if up.before < 0 || k.Decided < up.before {
-				in.Contributions = append(in.Contributions, k)
-			}
-		}
+		in.Contributions = append(in.Contributions, ks...)
 	}
-	if in.Incomes, err = list[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID, Limit: scanLimit}); err != nil {
+	if in.Incomes, err = every[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
-	if in.Distributions, err = list[value.Distribution](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID, Limit: scanLimit}); err != nil {
+	if in.Distributions, err = every[value.Distribution](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
-	if in.Balances, err = list[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Limit: scanLimit}); err != nil {
+	if in.Balances, err = every[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
 	ids := map[string]bool{c.Creator: true}
