@@ -40,7 +40,7 @@ func (c *Client) Policy(ctx context.Context, commonsID string) (api.PolicyInfo, 
 		out = *p
 		return nil, p.Next
 	})
-	out.History = history
+	out.History, out.Next = history, ""
 	if out.History == nil {
 		out.History = []api.PolicyVersionInfo{}
 	}

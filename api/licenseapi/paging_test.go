@@ -9,6 +9,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/license"
 )
@@ -59,5 +60,57 @@ func TestLicenseGrantsPage(t *testing.T) {
 	}
 	if pages != 2 {
 		t.Errorf("%d pages for 105 grants, 100 a page", pages)
+	}
+}
+
+// TestLicensePolicyHistoryPages pages a license policy's history while
+// versions are added; the current version is the newest on every page.
+func TestLicensePolicyHistoryPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	set := func() {
+		e.act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)})
+	}
+	for range 5 {
+		set()
+	}
+	var got []int
+	cursor, added := "", 0
+	for pages := 0; ; pages++ {
+		if pages > 20 {
+			t.Fatal("the cursors do not end")
+		}
+		path := "/api/v1/commons/" + lib + "/license?limit=2"
+		if cursor != "" {
+			path += "&cursor=" + cursor
+		}
+		p := getJSONAs[api.LicensePolicyInfo](t, e, path)
+		if p.Version != 5+added {
+			t.Fatalf("current version %d on a page, want %d", p.Version, 5+added)
+		}
+		for _, h := range p.History {
+			got = append(got, h.Version)
+		}
+		if p.Next == "" {
+			break
+		}
+		cursor = p.Next
+		set()
+		added++
+	}
+	for i, v := range got {
+		if v != i+1 {
+			t.Fatalf("history %v, want every version once, oldest first", got)
+		}
+	}
+	if len(got) != 5+added {
+		t.Fatalf("%d versions listed, %d made", len(got), 5+added)
+	}
+	p, err := e.client.LicensePolicy(t.Context(), lib)
+	if err != nil || len(p.History) != 5+added || p.Next != "" {
+		t.Fatalf("client: %d versions, next %q, %v", len(p.History), p.Next, err)
 	}
 }
