@@ -550,3 +550,24 @@ func TestValueFlowsWhole(t *testing.T) {
 		}
 	}
 }
+
+// TestHomePages walks the log on the home page, 50 events a page, by its
+// next links, while events are added.
+func TestHomePages(t *testing.T) {
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	for i := range 120 {
+		e.act(ada, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: fmt.Sprint("need ", i)})
+	}
+	events, _ := walk(t, e, "/api/v1/events?x=1", 1000, listOf[api.EventList](t, func(v *api.EventList) ([]string, string) {
+		return ids(v.Events, func(ev api.Event) string { return ev.Hash }), v.Next
+	}))
+	if len(events) != int(e.size()) || len(events) < 120 {
+		t.Fatalf("%d events", len(events))
+	}
+	webWalk(t, e, "/", "/?before=", "/events/", events, func() {
+		e.act(ada, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: "later"})
+	})
+}

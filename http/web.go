@@ -299,6 +299,7 @@ type homePage struct {
 	Checkpoint *checkpointView
 	Events     []Activity
 	Names      *names
+	NextBefore int64 // the "before" of the next page of events; 0 at the end
 }
 
 type checkpointView struct {
@@ -318,10 +319,19 @@ func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, err := s.node.Store().Records(r.Context(), meent.EventFilter{Limit: 50, Desc: true})
+	// The latest 50 events, and older ones page by page (?before=).
+	before, err := queryInt(r, "before", 0)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
+	}
+	recs, next, err := s.activityPage(r.Context(), meent.EventFilter{Before: before, Limit: 50, Desc: true})
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if next != nil {
+		data.NextBefore = *next
 	}
 	data.Names = newNames(r.Context(), s.node.Store())
 	data.Events = s.activityOf(newObjects(r.Context(), s.node.Store()), data.Names, recs)
