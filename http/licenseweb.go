@@ -3,6 +3,7 @@ package http
 import (
 	"cmp"
 	"fmt"
+	"math"
 	nethttp "net/http"
 	"slices"
 	"strconv"
@@ -242,6 +243,8 @@ type licensePage struct {
 	Agents  []Agent    // for the check form's list
 	Grants  []grantRow // newest first
 	Next    string     // the cursor of the grants' next page; "" on the last
+	// NextHistory is the cursor of the history's next page.
+	NextHistory string
 	Names   *names
 }
 
@@ -299,8 +302,20 @@ func (s *Server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 			data.Exports = append(data.Exports, exportLink{"text", "License text", "the terms in plain words, to commit as LICENSES/" + data.Policy.Policy.License + ".txt"})
 		}
 	}
-	for i := len(versions) - 1; i >= 0; i-- {
-		v := versions[i]
+	// The history newest first, 100 versions a page (?history=): each row
+	// looks its event up, so a page stays a hundred lookups at most.
+	slices.Reverse(versions)
+	hq, err := cursorQuery(r.URL.Query().Get("history"), "license-history-desc", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	versions, data.NextHistory, err = pageSlice(versions, hq, "license-history-desc", func(v license.PolicyVersion) string { return descKey(int64(v.Version)) })
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	for _, v := range versions {
 		data.History = append(data.History, licenseHistoryRow{Version: v.Version, Author: v.Author, Index: v.Index, Event: s.eventHash(o, v.Index)})
 	}
 	views, err := s.node.Store().Agents(r.Context(), meent.AgentFilter{Limit: maxListedAgents})
@@ -433,10 +448,22 @@ func (s *Server) pageGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.render(w, r, nethttp.StatusOK, "grant", title, data)
 }
 
-// agentGrants lists an agent's grants, newest first, with their status now.
-func (s *Server) agentGrants(agentID string) []grantRow {
+// agentGrants lists one page (from q) of an agent's grants, newest first,
+// with their status now, and the cursor of the next page.
+func (s *Server) agentGrants(agentID string, q pageQuery) ([]grantRow, string, error) {
+	var gs []*license.Grant
+	s.node.State(func(st *state.State) { gs = slices.Clone(st.License.Grants(agentID)) })
+	slices.Reverse(gs)
+	gs, next, err := pageSlice(gs, q, "agent-grants", func(g *license.Grant) string { return descKey(g.Index) })
+	if err != nil {
+		return nil, "", err
+	}
 	var out []grantRow
-	s.node.State(func(st *state.State) { out = grantRows(st, st.License.Grants(agentID), s.now().UnixMilli()) })
-	slices.Reverse(out)
-	return out
+	s.node.State(func(st *state.State) { out = grantRows(st, gs, s.now().UnixMilli()) })
+	return out, next, nil
 }
+
+// descKey is a key of pageSlice for a list newest first by a number: keys
+// must ascend along the list, so the number is counted down from the
+// largest and zero-padded.
+func descKey(n int64) string { return fmt.Sprintf("%019d", math.MaxInt64-n) }

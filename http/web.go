@@ -421,6 +421,7 @@ type agentPage struct {
 	// NextContributions is the cursor of the contributions' next page.
 	NextContributions string
 	NextBalances      string // the cursor of the balances' next page
+	NextGrants        string // the cursor of the grants' next page
 }
 
 // contributionRow is a contribution listed with the name of its commons.
@@ -495,7 +496,15 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data.Grants = s.agentGrants(v.ID)
+	gq, err := cursorQuery(r.URL.Query().Get("grants"), "agent-grants", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.Grants, data.NextGrants, err = s.agentGrants(v.ID, gq); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
 	s.render(w, r, nethttp.StatusOK, "agent", v.Name, data)
 }
 

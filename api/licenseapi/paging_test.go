@@ -114,3 +114,68 @@ func TestLicensePolicyHistoryPages(t *testing.T) {
 		t.Fatalf("client: %d versions, next %q, %v", len(p.History), p.Next, err)
 	}
 }
+
+// webPages follows the "next page" links that start with next from path,
+// and fails unless each of want is linked as link+ID on exactly one page.
+func webPages(t *testing.T, e *env, path, next, link string, want []string) int {
+	t.Helper()
+	seen := map[string]int{}
+	pages := 0
+	for ; path != ""; pages++ {
+		if pages > 10 {
+			t.Fatal("the next links do not end")
+		}
+		r := e.get(path)
+		wantStatus(t, r, 200)
+		body := string(r.body)
+		for _, id := range want {
+			if strings.Contains(body, link+id+`"`) {
+				seen[id]++
+			}
+		}
+		path = ""
+		if i := strings.Index(body, `href="`+next); i >= 0 {
+			rest := body[i+len(`href="`):]
+			path = strings.ReplaceAll(rest[:strings.IndexByte(rest, '"')], "&amp;", "&")
+		}
+	}
+	for _, id := range want {
+		if seen[id] != 1 {
+			t.Fatalf("%s%s on %d pages", link, id, seen[id])
+		}
+	}
+	return pages
+}
+
+// TestLicenseWebPages walks a license policy's history on the license
+// page and an agent's grants on its page, 100 a page.
+func TestLicenseWebPages(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ada := e.createAgent("Ada")
+	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	var sets, grants []string
+	eve := e.createAgent("Eve")
+	for i := range 105 {
+		lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: fmt.Sprint("lib ", i), Kind: "software"})
+		sets = append(sets, e.act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)}))
+		asOf := time.Now().UnixMilli()
+		ld, err := e.client.EvaluateLicense(t.Context(), lib, eve.id, license.RequestData{}, asOf)
+		if err != nil || ld.Grant == nil {
+			t.Fatalf("evaluate: %+v, %v", ld, err)
+		}
+		grants = append(grants, e.post(eve.signAt(t, license.TypeRequest, license.RequestData{Commons: lib, Grant: ld.Grant}, time.UnixMilli(asOf))))
+	}
+	if n := webPages(t, e, "/agents/"+eve.id, "/agents/"+eve.id+"?grants=", "/grants/", grants); n != 2 {
+		t.Errorf("%d pages of grants", n)
+	}
+	// One commons' history, by versions.
+	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	sets = sets[:0]
+	for range 105 {
+		sets = append(sets, e.act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)}))
+	}
+	if n := webPages(t, e, "/commons/"+lib+"/license", "/commons/"+lib+"/license?history=", "/events/", sets[:len(sets)-1]); n != 2 {
+		t.Errorf("%d pages of history", n)
+	}
+}
