@@ -245,7 +245,7 @@ type licensePage struct {
 	Next    string     // the cursor of the grants' next page; "" on the last
 	// NextHistory is the cursor of the history's next page.
 	NextHistory string
-	Names   *names
+	Names       *names
 }
 
 type licenseHistoryRow struct {
