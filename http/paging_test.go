@@ -478,6 +478,12 @@ func TestWebBalancesPage(t *testing.T) {
 		identities[i] = "/identities\">" + identities[i] + "</a>"
 	}
 	webWalk(t, e, "/commons/"+lib, "/commons/"+lib+"?balances=", "", identities, func() {})
+	// The payouts page: each identity's line once, 100 a page.
+	var lines []string
+	for _, id := range identities {
+		lines = append(lines, "<td>"+strings.TrimSuffix(strings.TrimPrefix(id, `/identities">`), "</a>")+"</td>")
+	}
+	webWalk(t, e, "/commons/"+lib+"/payouts", "/commons/"+lib+"/payouts?cursor=", "", lines, func() {})
 
 	// An agent owed by more than a page of commons: each balance links
 	// the distribution that allocated it.

@@ -711,6 +711,14 @@ func (s *Server) payouts(o *objects, nm *names, commonsID string) (api.PayoutsIn
 	return out, pay, nil
 }
 
+// payoutKey is the paging key of payout lines: currency, kind and
+// recipient, unique per balance, joined by \x01, below any character they
+// hold, so the joined keys sort as the tuples do (a cursor may not hold
+// NUL).
+func payoutKey(ls []api.PayoutLine) func(int) string {
+	return func(i int) string { return ls[i].Currency + "\x01" + ls[i].Kind + "\x01" + ls[i].Recipient }
+}
+
 // balanceName is the name shown for a recipient: an agent's name, an
 // upstream commons' name, or the identity or pool itself.
 func balanceName(names map[string]string, kind, recipient string) string {
@@ -759,15 +767,10 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	if format != "csv" {
 		// The JSON pages its two lists (sorted by currency, kind and
-		// recipient, which is unique per balance; joined by \x01, below
-		// any character they hold, so the joined keys sort as the tuples
-		// do, and a cursor may not hold NUL). The CSV stays whole: it
+		// recipient: payoutKey). The CSV stays whole: it
 		// is the file a treasurer pays from, and a part of it would pay
 		// some recipients and silently not others.
-		key := func(ls []api.PayoutLine) func(int) string {
-			return func(i int) string { return ls[i].Currency + "\x01" + ls[i].Kind + "\x01" + ls[i].Recipient }
-		}
-		a0, a1, b0, b1, next, err := pageTwo(q, "payouts", len(out.Pay), len(out.Carried), key(out.Pay), key(out.Carried))
+		a0, a1, b0, b1, next, err := pageTwo(q, "payouts", len(out.Pay), len(out.Carried), payoutKey(out.Pay), payoutKey(out.Carried))
 		if err != nil {
 			s.writeError(w, r, err)
 			return
