@@ -18,6 +18,9 @@ type LicensePolicyInfo struct {
 		Author  string `json:"author"`
 		Index   int64  `json:"index"`
 	} `json:"history"`
+	// Next is the cursor of the history's next page (oldest first, limit
+	// versions a page); the current policy is in every page.
+	Next string `json:"next,omitempty"`
 }
 
 // LicenseDecision is GET /api/v1/commons/{id}/license/evaluate: what the

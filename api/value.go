@@ -17,6 +17,10 @@ type ImportsInfo struct {
 	// (commons.ImportData.Amends).
 	NoStats    []string       `json:"no_stats"`
 	Identities []IdentityInfo `json:"identities"` // sorted by identity
+	// Next is the cursor of the next page: a page holds up to limit
+	// commits and up to limit identities, each list continuing where the
+	// previous page left it.
+	Next string `json:"next,omitempty"`
 }
 
 // IdentityInfo is one author identity of imported commits.
@@ -44,6 +48,9 @@ type PolicyInfo struct {
 	Author  string              `json:"author"` // "" for the default policy
 	Index   int64               `json:"index"`  // log index of its value.policy.set; 0 for the default
 	History []PolicyVersionInfo `json:"history"`
+	// Next is the cursor of the next page of History (limit versions a
+	// page); the current policy is in every page.
+	Next string `json:"next,omitempty"`
 }
 
 // PolicyVersionInfo is one version in a policy's history, oldest first.
@@ -91,6 +98,9 @@ type PayoutsInfo struct {
 	MinPayout int64        `json:"min_payout"` // minor units, from the current policy
 	Pay       []PayoutLine `json:"pay"`
 	Carried   []PayoutLine `json:"carried"`
+	// Next is the cursor of the next page: a page holds up to limit lines
+	// of each list, each continuing where the previous page left it.
+	Next string `json:"next,omitempty"`
 }
 
 // PayoutLine is one recipient's open amount in one currency.

@@ -23,7 +23,13 @@ import (
 // of its versions. A commons without one is ENOTFOUND.
 func (c *Client) LicensePolicy(ctx context.Context, commonsID string) (api.LicensePolicyInfo, error) {
 	var out api.LicensePolicyInfo
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/license", &out)
+	history := out.History
+	_, err := listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/license", nil, func(p *api.LicensePolicyInfo) ([]struct{}, string) {
+		history = append(history, p.History...)
+		out = *p
+		return nil, p.Next
+	})
+	out.History, out.Next = history, ""
 	return out, err
 }
 

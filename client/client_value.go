@@ -20,8 +20,13 @@ import (
 // Imports returns the commits a commons recognises as imported and the
 // author identities behind them, with the agents they map to.
 func (c *Client) Imports(ctx context.Context, commonsID string) (api.ImportsInfo, error) {
-	var out api.ImportsInfo
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/imports", &out)
+	out := api.ImportsInfo{Commits: []string{}, NoStats: []string{}, Identities: []api.IdentityInfo{}}
+	_, err := listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/imports", nil, func(p *api.ImportsInfo) ([]struct{}, string) {
+		out.Commits = append(out.Commits, p.Commits...)
+		out.NoStats = append(out.NoStats, p.NoStats...)
+		out.Identities = append(out.Identities, p.Identities...)
+		return nil, p.Next
+	})
 	return out, err
 }
 
@@ -29,7 +34,16 @@ func (c *Client) Imports(ctx context.Context, commonsID string) (api.ImportsInfo
 // and the history of its versions.
 func (c *Client) Policy(ctx context.Context, commonsID string) (api.PolicyInfo, error) {
 	var out api.PolicyInfo
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/policy", &out)
+	var history []api.PolicyVersionInfo
+	_, err := listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/policy", nil, func(p *api.PolicyInfo) ([]struct{}, string) {
+		history = append(history, p.History...)
+		out = *p
+		return nil, p.Next
+	})
+	out.History, out.Next = history, ""
+	if out.History == nil {
+		out.History = []api.PolicyVersionInfo{}
+	}
 	return out, err
 }
 
@@ -122,8 +136,13 @@ func (c *Client) AgentBalances(ctx context.Context, agentID string) ([]value.Bal
 // Payouts returns a commons' open balances split by the policy's minimum
 // payout into those to pay now and those carried forward.
 func (c *Client) Payouts(ctx context.Context, commonsID string) (api.PayoutsInfo, error) {
-	var out api.PayoutsInfo
-	err := c.getJSON(ctx, "/api/v1/commons/"+url.PathEscape(commonsID)+"/payouts", &out)
+	out := api.PayoutsInfo{Pay: []api.PayoutLine{}, Carried: []api.PayoutLine{}}
+	_, err := listAll(ctx, c, "/api/v1/commons/"+url.PathEscape(commonsID)+"/payouts", nil, func(p *api.PayoutsInfo) ([]struct{}, string) {
+		out.MinPayout = p.MinPayout
+		out.Pay = append(out.Pay, p.Pay...)
+		out.Carried = append(out.Carried, p.Carried...)
+		return nil, p.Next
+	})
 	return out, err
 }
 

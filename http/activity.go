@@ -368,10 +368,10 @@ func (s *Server) baseURL(r *nethttp.Request) string {
 // writeFeed writes an Atom feed of recs. created is the log index of the
 // event that created the feed's subject, whose time is the feed's updated
 // time while it has no entries.
-func (s *Server) writeFeed(w nethttp.ResponseWriter, r *nethttp.Request, id, name, self, alternate string, created int64, o *objects, recs []meent.Record) {
+func (s *Server) writeFeed(w nethttp.ResponseWriter, r *nethttp.Request, id, titleKey, name, self, alternate string, created int64, o *objects, recs []meent.Record) {
 	base := s.baseURL(r)
 	loc := s.lineLocale(w, r)
-	title := activity.Say(loc, "activity.feed.title", "name", name)
+	title := activity.Say(loc, titleKey, "name", name)
 	nm := newNames(r.Context(), s.node.Store())
 	f := atomFeed{
 		ID:     id,
@@ -438,7 +438,7 @@ func (s *Server) commonsFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.writeFeed(w, r, "urn:meent:commons:"+id, c.Name, "/commons/"+id+"/feed.atom", "/commons/"+id, c.Created, o, recs)
+	s.writeFeed(w, r, "urn:meent:commons:"+id, "activity.feed.title", c.Name, "/commons/"+id+"/feed.atom", "/commons/"+id, c.Created, o, recs)
 }
 
 func (s *Server) agentFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -450,11 +450,22 @@ func (s *Server) agentFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, feedEntries, false)
+	// ?touching=1 is the feed of every event the index records for the
+	// agent, as on its page: a feed of its own, with an ID of its own.
+	touching, err := queryFlag(r, "touching")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, feedEntries, touching)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	o := newObjects(r.Context(), s.node.Store())
-	s.writeFeed(w, r, "urn:meent:agent:"+v.ID, v.Name, "/agents/"+v.ID+"/feed.atom", "/agents/"+v.ID, v.Created, o, recs)
+	if touching {
+		s.writeFeed(w, r, "urn:meent:agent:"+v.ID+":touching", "activity.feed.title.touching", v.Name, "/agents/"+v.ID+"/feed.atom?touching=1", "/agents/"+v.ID+"?touching=1", v.Created, o, recs)
+		return
+	}
+	s.writeFeed(w, r, "urn:meent:agent:"+v.ID, "activity.feed.title", v.Name, "/agents/"+v.ID+"/feed.atom", "/agents/"+v.ID, v.Created, o, recs)
 }

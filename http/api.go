@@ -193,6 +193,19 @@ func eventFilter(r *nethttp.Request) (meent.EventFilter, error) {
 			return f, meent.Errorf(meent.EINVALID, "author must be an agent ID (64 lowercase hex digits)")
 		}
 	}
+	// commons= and touches= read the event index (meent.EventFilter): one
+	// range of it per page, so these lists cost the same at any log size.
+	f.Commons, f.Touches = q.Get("commons"), q.Get("touches")
+	if f.Commons != "" {
+		if _, err := ledger.ParseHash(f.Commons); err != nil {
+			return f, meent.Errorf(meent.EINVALID, "commons must be a commons ID (64 lowercase hex digits)")
+		}
+	}
+	if f.Touches != "" {
+		if _, err := ledger.ParseHash(f.Touches); err != nil {
+			return f, meent.Errorf(meent.EINVALID, "touches must be an agent ID (64 lowercase hex digits)")
+		}
+	}
 	if f.Before, err = queryInt(r, "before", 0); err != nil {
 		return f, err
 	}

@@ -333,45 +333,6 @@ func ancestry(o *objects, c *commons.Commons) ([]upstream, error) {
 	return out, nil
 }
 
-// lineage returns the contributions a commons recognises, newest first:
-// its own (of the given status, "" for any) and, through each fork in its
-// ancestry, the upstream contributions accepted before the fork (only
-// when status is "" or accepted). It is commons.State.Recognised computed
-// from stored objects; upstream ones carry FromCommons. Each commons
-// contributes at most scanLimit contributions.
-func (s *Server) lineage(o *objects, c *commons.Commons, status string, withUpstream bool) ([]api.Contribution, error) {
-	own, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: c.ID, Status: status, Limit: scanLimit, Desc: true})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]api.Contribution, 0, len(own))
-	for _, k := range own {
-		out = append(out, contributionOf(k))
-	}
-	if !withUpstream || (status != "" && status != commons.Accepted) {
-		return out, nil
-	}
-	ups, err := ancestry(o, c)
-	if err != nil {
-		return nil, err
-	}
-	for _, up := range ups {
-		ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Limit: scanLimit, Desc: true})
-		if err != nil {
-			return nil, err
-		}
-		for _, k := range ks {
-			if k.Decided < up.before {
-				v := contributionOf(k)
-				v.FromCommons = up.c.ID
-				out = append(out, v)
-			}
-		}
-	}
-	slices.SortStableFunc(out, func(a, b api.Contribution) int { return cmp.Compare(b.Submitted, a.Submitted) })
-	return out, nil
-}
-
 func (s *Server) now() time.Time {
 	if s.opts.Now != nil {
 		return s.opts.Now()
@@ -408,34 +369,31 @@ func (s *Server) apiCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-// commonsList lists commons, newest first, optionally of one kind. The
-// kind is not a stored column, so with a kind the scanLimit newest commons
-// are filtered.
-func (s *Server) commonsList(r *nethttp.Request) ([]api.Commons, error) {
+// commonsList is one page of commons, newest first, optionally of one
+// kind (filtered while paging, as in the API), and the cursor of the next.
+func (s *Server) commonsList(r *nethttp.Request) ([]api.Commons, string, error) {
 	kind := r.URL.Query().Get("kind")
 	if kind != "" && !slices.Contains(commons.CommonsKinds, kind) {
-		return nil, meent.Errorf(meent.EINVALID, "kind must be one of %v", commons.CommonsKinds)
+		return nil, "", meent.Errorf(meent.EINVALID, "kind must be one of %v", commons.CommonsKinds)
 	}
-	limit, err := queryLimit(r)
+	q, err := queryPage(r, "commons")
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	o := newObjects(r.Context(), s.node.Store())
-	f := meent.ObjectFilter{Kind: commons.KindCommons, Limit: limit, Desc: true}
+	var keep func(*commons.Commons) bool
 	if kind != "" {
-		f.Limit = scanLimit
+		keep = func(c *commons.Commons) bool { return c.Kind == kind }
 	}
-	cs, err := list[commons.Commons](o, f)
+	cs, next, err := pageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	out := []api.Commons{}
 	for _, c := range cs {
-		if (kind == "" || c.Kind == kind) && len(out) < limit {
-			out = append(out, o.commonsOf(c))
-		}
+		out = append(out, o.commonsOf(c))
 	}
-	return out, nil
+	return out, next, nil
 }
 
 func (s *Server) apiCommons(w nethttp.ResponseWriter, r *nethttp.Request) {

@@ -40,16 +40,17 @@ type commonsListPage struct {
 	Kind    string
 	Kinds   []string
 	Names   *names
+	Next    string // the cursor of the next page; "" on the last
 }
 
 func (s *Server) pageCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
-	cs, err := s.commonsList(r)
+	cs, next, err := s.commonsList(r)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	s.render(w, r, nethttp.StatusOK, "commonslist", "Commons", commonsListPage{
-		Commons: cs, Kind: r.URL.Query().Get("kind"), Kinds: commons.CommonsKinds, Names: newNames(r.Context(), s.node.Store()),
+		Commons: cs, Kind: r.URL.Query().Get("kind"), Kinds: commons.CommonsKinds, Names: newNames(r.Context(), s.node.Store()), Next: next,
 	})
 }
 
@@ -68,19 +69,22 @@ type commonsPage struct {
 	Commons       Commons
 	Contributions []Contribution // with those recognised from upstream
 	Needs         []Need
-	OpenNeeds     []Need // for the contribute form
-	Board         boardQuery
-	Sorts         []string
-	Statuses      []string
-	Activity      []Activity
-	MoreActivity  *int64
-	Names         *names
-	Kinds         []string
-	Contribute    contributeForm
-	Post          needForm
-	Feed          string
-	Value         *valueSection
-	License       *licenseSection
+	// NextContributions and NextNeeds are the cursors of the next page of
+	// each list; "" on the last.
+	NextContributions, NextNeeds string
+	OpenNeeds                    []Need // for the contribute form
+	Board                        boardQuery
+	Sorts                        []string
+	Statuses                     []string
+	Activity                     []Activity
+	MoreActivity                 *int64
+	Names                        *names
+	Kinds                        []string
+	Contribute                   contributeForm
+	Post                         needForm
+	Feed                         string
+	Value                        *valueSection
+	License                      *licenseSection
 }
 
 // FeedURL names the page's Atom feed for the layout.
@@ -108,14 +112,23 @@ func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		Commons: o.commonsOf(c), Board: b, Sorts: needSorts, Statuses: []string{commons.NeedOpen, commons.NeedClosed, "all"}, Names: newNames(r.Context(), s.node.Store()),
 		Kinds: commons.ContributionKinds, Contribute: cf, Post: nf, Feed: "/commons/" + id + "/feed.atom",
 	}
-	if data.Contributions, err = s.lineage(o, c, "", true); err != nil {
+	// The contributions and the board page each with a cursor of their
+	// own (?contributions=, ?needs=), as in the API.
+	kq, err := cursorQuery(r.URL.Query().Get("contributions"), "contributions", 100)
+	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if len(data.Contributions) > 100 {
-		data.Contributions = data.Contributions[:100]
+	if data.Contributions, data.NextContributions, err = s.lineagePage(o, c, "", true, kq); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
 	}
-	if data.Needs, err = s.board(o, id, b); err != nil {
+	nq, err := cursorQuery(r.URL.Query().Get("needs"), "needs", b.Limit)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.Needs, data.NextNeeds, err = s.boardPage(o, id, b, nq); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -129,7 +142,12 @@ func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		return
 	}
 	data.Activity, data.MoreActivity = s.activityOf(o, data.Names, s.pageLocale(r), recs), next
-	if data.Value, err = s.valueOf(o, data.Names, id); err != nil {
+	bq, err := cursorQuery(r.URL.Query().Get("balances"), "balances", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.Value, err = s.valueOf(o, data.Names, id, bq); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}

@@ -3,6 +3,7 @@ package http
 import (
 	"cmp"
 	"fmt"
+	"math"
 	nethttp "net/http"
 	"slices"
 	"strconv"
@@ -168,7 +169,11 @@ type licenseSection struct {
 	Policy  *licenseView // nil: the commons has no license policy
 	Grants  int
 	InForce int
-	Offers  []license.Offer // open and not expired, newest first
+	// Many is set when the commons has more than scanLimit grants: the
+	// page says "more than" rather than count them all on every view
+	// (the license page lists them all, page by page).
+	Many   bool
+	Offers []license.Offer // open and not expired, newest first
 }
 
 // licensingOf reads what the commons page shows of its licensing.
@@ -180,9 +185,12 @@ func (s *Server) licensingOf(o *objects, commonsID string) (*licenseSection, err
 			sec.Policy = viewLicense(v)
 		}
 	})
-	gs, err := list[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: commonsID, Limit: scanLimit, Desc: true})
+	gs, err := list[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: commonsID, Limit: scanLimit + 1, Desc: true})
 	if err != nil {
 		return nil, err
+	}
+	if len(gs) > scanLimit {
+		gs, sec.Many = gs[:scanLimit], true
 	}
 	s.node.State(func(st *state.State) {
 		for _, r := range grantRows(st, gs, now) {
@@ -234,8 +242,10 @@ type licensePage struct {
 	Check   checkView
 	Agents  []Agent    // for the check form's list
 	Grants  []grantRow // newest first
-	More    bool       // more grants than listed
-	Names   *names
+	Next    string     // the cursor of the grants' next page; "" on the last
+	// NextHistory is the cursor of the history's next page.
+	NextHistory string
+	Names       *names
 }
 
 type licenseHistoryRow struct {
@@ -292,8 +302,20 @@ func (s *Server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 			data.Exports = append(data.Exports, exportLink{"text", "License text", "the terms in plain words, to commit as LICENSES/" + data.Policy.Policy.License + ".txt"})
 		}
 	}
-	for i := len(versions) - 1; i >= 0; i-- {
-		v := versions[i]
+	// The history newest first, 100 versions a page (?history=): each row
+	// looks its event up, so a page stays a hundred lookups at most.
+	slices.Reverse(versions)
+	hq, err := cursorQuery(r.URL.Query().Get("history"), "license-history-desc", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	versions, data.NextHistory, err = pageSlice(versions, hq, "license-history-desc", func(v license.PolicyVersion) string { return descKey(int64(v.Version)) })
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	for _, v := range versions {
 		data.History = append(data.History, licenseHistoryRow{Version: v.Version, Author: v.Author, Index: v.Index, Event: s.eventHash(o, v.Index)})
 	}
 	views, err := s.node.Store().Agents(r.Context(), meent.AgentFilter{Limit: maxListedAgents})
@@ -305,14 +327,18 @@ func (s *Server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 		data.Agents = append(data.Agents, agentOf(v, false))
 	}
 	slices.SortStableFunc(data.Agents, func(a, b Agent) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
-	gs, err := list[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: c.ID, Limit: 101, Desc: true})
+	// The grants, newest first, 100 a page (?grants= the next).
+	gq, err := cursorQuery(r.URL.Query().Get("grants"), "grants", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if len(gs) > 100 {
-		gs, data.More = gs[:100], true
+	gs, next, err := pageObjects[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: c.ID, Desc: true}, gq, "grants", nil)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
 	}
+	data.Next = next
 	s.node.State(func(st *state.State) { data.Grants = grantRows(st, gs, now) })
 	s.render(w, r, nethttp.StatusOK, "license", "License of "+c.Name, data)
 }
@@ -422,10 +448,22 @@ func (s *Server) pageGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.render(w, r, nethttp.StatusOK, "grant", title, data)
 }
 
-// agentGrants lists an agent's grants, newest first, with their status now.
-func (s *Server) agentGrants(agentID string) []grantRow {
+// agentGrants lists one page (from q) of an agent's grants, newest first,
+// with their status now, and the cursor of the next page.
+func (s *Server) agentGrants(agentID string, q pageQuery) ([]grantRow, string, error) {
+	var gs []*license.Grant
+	s.node.State(func(st *state.State) { gs = slices.Clone(st.License.Grants(agentID)) })
+	slices.Reverse(gs)
+	gs, next, err := pageSlice(gs, q, "agent-grants", func(g *license.Grant) string { return descKey(g.Index) })
+	if err != nil {
+		return nil, "", err
+	}
 	var out []grantRow
-	s.node.State(func(st *state.State) { out = grantRows(st, st.License.Grants(agentID), s.now().UnixMilli()) })
-	slices.Reverse(out)
-	return out
+	s.node.State(func(st *state.State) { out = grantRows(st, gs, s.now().UnixMilli()) })
+	return out, next, nil
 }
+
+// descKey is a key of pageSlice for a list newest first by a number: keys
+// must ascend along the list, so the number is counted down from the
+// largest and zero-padded.
+func descKey(n int64) string { return fmt.Sprintf("%019d", math.MaxInt64-n) }

@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/base64"
 	"encoding/json"
+	"math"
 	nethttp "net/http"
 	"net/url"
 	"strconv"
@@ -37,8 +38,13 @@ func queryPage(r *nethttp.Request, list string) (pageQuery, error) {
 	if err != nil {
 		return pageQuery{}, err
 	}
+	return cursorQuery(r.URL.Query().Get("cursor"), list, limit)
+}
+
+// cursorQuery is the page of limit items after cursor c of list; a web
+// page with two lists reads each one's cursor from a parameter of its own.
+func cursorQuery(c, list string, limit int) (pageQuery, error) {
 	q := pageQuery{Limit: limit}
-	c := r.URL.Query().Get("cursor")
 	if c == "" {
 		return q, nil
 	}
@@ -183,4 +189,55 @@ func setNext(w nethttp.ResponseWriter, r *nethttp.Request, next string) {
 	q.Set("cursor", next)
 	u.RawQuery = q.Encode()
 	w.Header().Add("Link", "<"+(&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()+`>; rel="next"`)
+}
+
+// pageTwo pages a document made of two lists built in memory, each sorted
+// ascending by a unique key (an import's commits and identities, a
+// payout's lines to pay and to carry): one cursor holds the position in
+// both, each page holds at most q.Limit items of each, and the document
+// has a next page while either list has more. Each list on its own is a
+// keyset listing, so following the cursors gives every item of both
+// exactly once. It returns the bounds of the page in a and in b.
+func pageTwo(q pageQuery, list string, na, nb int, keyA, keyB func(int) string) (a0, a1, b0, b1 int, next string, err error) {
+	var posA, posB string
+	if q.after != nil {
+		if len(q.after) != 2 {
+			return 0, 0, 0, 0, "", meent.Errorf(meent.EINVALID, "cursor is not one this list gave; start again without it")
+		}
+		posA, posB = q.after[0], q.after[1]
+		// Binary search would do; the lists are in memory already and a
+		// linear skip keeps the comparison in one place.
+		for a0 < na && keyA(a0) <= posA {
+			a0++
+		}
+		for b0 < nb && keyB(b0) <= posB {
+			b0++
+		}
+	}
+	a1, b1 = min(a0+q.Limit, na), min(b0+q.Limit, nb)
+	if a1 < na || b1 < nb {
+		if a1 > a0 {
+			posA = keyA(a1 - 1)
+		}
+		if b1 > b0 {
+			posB = keyB(b1 - 1)
+		}
+		next = cursor(list, posA, posB)
+	}
+	return a0, a1, b0, b1, next, nil
+}
+
+// every reads every object f selects that keep accepts (all when keep is
+// nil), in f's order, in batches through the store's keyset cursor. It is
+// for documents that must be complete, such as an export, never for a
+// page: a list that stopped at a batch would be silently short.
+func every[T any](o *objects, f meent.ObjectFilter, keep func(*T) bool) ([]*T, error) {
+	var out []*T
+	_, _, err := pageObjects(o, f, pageQuery{Limit: math.MaxInt}, "", func(v *T) bool {
+		if keep == nil || keep(v) {
+			out = append(out, v)
+		}
+		return false // pageObjects reads on to the end
+	})
+	return out, err
 }

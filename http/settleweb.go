@@ -27,6 +27,8 @@ type payoutsPage struct {
 	Maintainer bool
 	Error      string
 	Settled    string // the settlement just recorded
+	Later      bool   // a page after the first: an empty list here is not "nothing"
+	Next       string // the cursor of the next page; "" on the last
 }
 
 type payoutRow struct {
@@ -45,11 +47,24 @@ func (s *Server) renderPayouts(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		s.errorPage(w, r, err, 0)
 		return
 	}
+	// 100 lines of each list a page (?cursor=), as in the JSON; each line
+	// has a form of its own, so a page is as good as the whole to settle.
+	q, err := cursorQuery(r.URL.Query().Get("cursor"), "payouts", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
 	info, _, err := s.payouts(o, newNames(r.Context(), s.node.Store()), c.ID)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
+	a0, a1, b0, b1, next, err := pageTwo(q, "payouts", len(info.Pay), len(info.Carried), payoutKey(info.Pay), payoutKey(info.Carried))
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	info.Pay, info.Carried = info.Pay[a0:a1], info.Carried[b0:b1]
 	rows := func(ls []PayoutLine) []payoutRow {
 		out := make([]payoutRow, len(ls))
 		for i, l := range ls {
@@ -57,7 +72,7 @@ func (s *Server) renderPayouts(w nethttp.ResponseWriter, r *nethttp.Request, sta
 		}
 		return out
 	}
-	data := payoutsPage{Commons: c, MinPayout: info.MinPayout, Pay: rows(info.Pay), Carried: rows(info.Carried), Error: errMsg}
+	data := payoutsPage{Commons: c, MinPayout: info.MinPayout, Pay: rows(info.Pay), Carried: rows(info.Carried), Error: errMsg, Later: q.after != nil, Next: next}
 	if sess, _ := s.webSession(r); sess != nil {
 		data.Maintainer = slices.Contains(c.Maintainers, sess.Agent)
 	}

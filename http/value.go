@@ -160,39 +160,73 @@ func (s *Server) apiImports(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
+	q, err := queryPage(r, "imports")
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
 	out, err := s.imports(id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	out, err = pageImports(out, q)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setNext(w, r, out.Next)
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-// policyVersions lists the stored versions of a commons' value policy,
-// oldest first.
-func policyVersions(o *objects, commonsID string) ([]*value.PolicyVersion, error) {
-	vs, err := list[value.PolicyVersion](o, meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Limit: scanLimit})
+// pageImports cuts one page out of a commons' imports: up to q.Limit
+// commits (by hash) with the no_stats among them, and up to q.Limit
+// identities (by identity).
+func pageImports(in api.ImportsInfo, q pageQuery) (api.ImportsInfo, error) {
+	a0, a1, b0, b1, next, err := pageTwo(q, "imports", len(in.Commits), len(in.Identities),
+		func(i int) string { return in.Commits[i] }, func(i int) string { return in.Identities[i].Identity })
 	if err != nil {
-		return nil, err
+		return in, err
 	}
-	slices.SortFunc(vs, func(a, b *value.PolicyVersion) int { return cmp.Compare(a.Version, b.Version) })
-	return vs, nil
+	out := api.ImportsInfo{Commits: in.Commits[a0:a1], NoStats: []string{}, Identities: in.Identities[b0:b1], Next: next}
+	if a1 > a0 {
+		first, last := in.Commits[a0], in.Commits[a1-1]
+		for _, c := range in.NoStats { // sorted, like the commits
+			if c >= first && c <= last {
+				out.NoStats = append(out.NoStats, c)
+			}
+		}
+	}
+	return out, nil
 }
 
-// policyInfo returns the current policy of a commons with its history.
-func (s *Server) policyInfo(o *objects, commonsID string) (api.PolicyInfo, error) {
+// policyInfo returns the current policy of a commons with one page of its
+// history, oldest first (newest first when desc), after q's cursor. The
+// current version is read on its own, the newest stored, so it is right
+// however many versions there are (a listing cut at 1000 once made the
+// 1000th the "current" one).
+func (s *Server) policyInfo(o *objects, commonsID string, q pageQuery, desc bool) (api.PolicyInfo, error) {
 	if _, err := o.commons(commonsID); err != nil {
 		return api.PolicyInfo{}, err
 	}
-	vs, err := policyVersions(o, commonsID)
+	name := "policy-history"
+	if desc {
+		name = "policy-history-desc"
+	}
+	f := meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: desc}
+	vs, next, err := pageObjects[value.PolicyVersion](o, f, q, name, nil)
 	if err != nil {
 		return api.PolicyInfo{}, err
 	}
-	out := api.PolicyInfo{Commons: commonsID, History: []api.PolicyVersionInfo{}}
+	out := api.PolicyInfo{Commons: commonsID, History: []api.PolicyVersionInfo{}, Next: next}
 	for _, v := range vs {
 		out.History = append(out.History, api.PolicyVersionInfo{Version: v.Version, Author: v.Author, Index: v.Index})
 	}
-	if len(vs) == 0 {
+	cur, err := list[value.PolicyVersion](o, meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: true, Limit: 1})
+	if err != nil {
+		return out, err
+	}
+	if len(cur) == 0 {
 		c, err := defaultPolicy()
 		if err != nil {
 			return out, err
@@ -200,8 +234,7 @@ func (s *Server) policyInfo(o *objects, commonsID string) (api.PolicyInfo, error
 		out.Policy = c.Encoded()
 		return out, nil
 	}
-	cur := vs[len(vs)-1]
-	out.Version, out.Policy, out.Author, out.Index = cur.Version, json.RawMessage(cur.Policy), cur.Author, cur.Index
+	out.Version, out.Policy, out.Author, out.Index = cur[0].Version, json.RawMessage(cur[0].Policy), cur[0].Author, cur[0].Index
 	return out, nil
 }
 
@@ -211,11 +244,17 @@ func (s *Server) apiPolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := s.policyInfo(newObjects(r.Context(), s.node.Store()), id)
+	q, err := queryPage(r, "policy-history")
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
+	out, err := s.policyInfo(newObjects(r.Context(), s.node.Store()), id, q, false)
+	if err != nil {
+		s.writeError(w, r, err)
+		return
+	}
+	setNext(w, r, out.Next)
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
@@ -578,20 +617,6 @@ func balanceStatus(r *nethttp.Request) (string, error) {
 	return st, nil
 }
 
-// balances lists balances, oldest first; empty commonsID or agentID do
-// not filter.
-func balances(o *objects, commonsID, agentID, status string) ([]value.Balance, error) {
-	bs, err := list[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Agent: agentID, Status: status, Limit: scanLimit})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]value.Balance, 0, len(bs))
-	for _, b := range bs {
-		out = append(out, *b)
-	}
-	return out, nil
-}
-
 func (s *Server) apiBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
 	status, err := balanceStatus(r)
 	if err != nil {
@@ -686,6 +711,14 @@ func (s *Server) payouts(o *objects, nm *names, commonsID string) (api.PayoutsIn
 	return out, pay, nil
 }
 
+// payoutKey is the paging key of payout lines: currency, kind and
+// recipient, unique per balance, joined by \x01, below any character they
+// hold, so the joined keys sort as the tuples do (a cursor may not hold
+// NUL).
+func payoutKey(ls []api.PayoutLine) func(int) string {
+	return func(i int) string { return ls[i].Currency + "\x01" + ls[i].Kind + "\x01" + ls[i].Recipient }
+}
+
 // balanceName is the name shown for a recipient: an agent's name, an
 // upstream commons' name, or the identity or pool itself.
 func balanceName(names map[string]string, kind, recipient string) string {
@@ -719,12 +752,31 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, meent.Errorf(meent.EINVALID, "format must be json or csv"))
 		return
 	}
+	var q pageQuery
+	if format != "csv" {
+		var err error
+		if q, err = queryPage(r, "payouts"); err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+	}
 	out, pay, err := s.payouts(newObjects(r.Context(), s.node.Store()), newNames(r.Context(), s.node.Store()), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	if format != "csv" {
+		// The JSON pages its two lists (sorted by currency, kind and
+		// recipient: payoutKey). The CSV stays whole: it
+		// is the file a treasurer pays from, and a part of it would pay
+		// some recipients and silently not others.
+		a0, a1, b0, b1, next, err := pageTwo(q, "payouts", len(out.Pay), len(out.Carried), payoutKey(out.Pay), payoutKey(out.Carried))
+		if err != nil {
+			s.writeError(w, r, err)
+			return
+		}
+		out.Pay, out.Carried, out.Next = out.Pay[a0:a1], out.Carried[b0:b1], next
+		setNext(w, r, next)
 		writeJSON(w, r, nethttp.StatusOK, out)
 		return
 	}
@@ -742,10 +794,10 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 // valueFlows builds the JSON-LD export of a commons from the objects
-// projection: its accepted contributions and those it recognises upstream
-// (at most scanLimit per commons, as in the lineage listing), its incomes,
-// distributions and balances (at most scanLimit of each), and the agents
-// they name.
+// projection: its accepted contributions and those it recognises upstream,
+// its incomes, distributions and balances, every one of them (an export
+// is a document: it once stopped silently at 1000 of each), and the
+// agents they name.
 func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error) {
 	o := newObjects(r.Context(), s.node.Store())
 	c, err := o.commons(commonsID)
@@ -758,23 +810,21 @@ func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error
 		return nil, err
 	}
 	for _, up := range append([]upstream{{c, -1}}, ups...) {
-		ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Limit: scanLimit, Desc: true})
+		before := up.before
+		ks, err := every(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Desc: true},
+			func(k *commons.Contribution) bool { return before < 0 || k.Decided < before })
 		if err != nil {
 			return nil, err
 		}
-		for _, k := range ks {
-			if up.before < 0 || k.Decided < up.before {
-				in.Contributions = append(in.Contributions, k)
-			}
-		}
+		in.Contributions = append(in.Contributions, ks...)
 	}
-	if in.Incomes, err = list[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID, Limit: scanLimit}); err != nil {
+	if in.Incomes, err = every[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
-	if in.Distributions, err = list[value.Distribution](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID, Limit: scanLimit}); err != nil {
+	if in.Distributions, err = every[value.Distribution](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
-	if in.Balances, err = list[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Limit: scanLimit}); err != nil {
+	if in.Balances, err = every[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
 	ids := map[string]bool{c.Creator: true}

@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/payout"
@@ -139,8 +140,8 @@ func viewPolicy(doc []byte) (policyView, error) {
 }
 
 // currentPolicy returns the policy a commons runs on now, for a page.
-func (s *Server) currentPolicy(o *objects, commonsID string) (policyView, PolicyInfo, error) {
-	info, err := s.policyInfo(o, commonsID)
+func (s *Server) currentPolicy(o *objects, commonsID string, q pageQuery) (policyView, PolicyInfo, error) {
+	info, err := s.policyInfo(o, commonsID, q, true)
 	if err != nil {
 		return policyView{}, info, err
 	}
@@ -170,14 +171,17 @@ type valueSection struct {
 	Incomes       []value.Income
 	Distributions []value.Distribution
 	Open          []value.Balance
+	NextOpen      string // the cursor of the open balances' next page
 	Recipients    recipients
 }
 
 // valueOf reads what the commons page shows of the value cycle.
-func (s *Server) valueOf(o *objects, nm *names, commonsID string) (*valueSection, error) {
+// The open balances come 100 a page (oldest first, from cursor q), the
+// largest first within a page.
+func (s *Server) valueOf(o *objects, nm *names, commonsID string, q pageQuery) (*valueSection, error) {
 	v := &valueSection{Recipients: recipients{n: nm, o: o, commons: commonsID}}
 	var err error
-	if v.Policy, _, err = s.currentPolicy(o, commonsID); err != nil {
+	if v.Policy, _, err = s.currentPolicy(o, commonsID, pageQuery{Limit: 1}); err != nil {
 		return nil, err
 	}
 	if v.Incomes, err = incomes(o, commonsID, "", 20); err != nil {
@@ -186,9 +190,11 @@ func (s *Server) valueOf(o *objects, nm *names, commonsID string) (*valueSection
 	if v.Distributions, err = distributions(o, commonsID, 20); err != nil {
 		return nil, err
 	}
-	if v.Open, err = balances(o, commonsID, "", "open"); err != nil {
+	open, next, err := balancePage(o, commonsID, "", "open", q)
+	if err != nil {
 		return nil, err
 	}
+	v.Open, v.NextOpen = open.Balances, next
 	slices.SortStableFunc(v.Open, func(a, b value.Balance) int {
 		return cmp.Or(cmp.Compare(a.Currency, b.Currency), cmp.Compare(b.Open(), a.Open()))
 	})
@@ -200,6 +206,7 @@ type policyPage struct {
 	Policy  policyView
 	History []historyRow
 	Names   *names
+	Next    string // the cursor of the history's next page; "" on the last
 }
 
 type historyRow struct {
@@ -215,15 +222,21 @@ func (s *Server) pagePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	data := policyPage{Commons: c, Names: newNames(r.Context(), s.node.Store())}
-	var info PolicyInfo
-	if data.Policy, info, err = s.currentPolicy(o, c.ID); err != nil {
+	// The history newest first, 100 versions a page.
+	q, err := cursorQuery(r.URL.Query().Get("cursor"), "policy-history-desc", 100)
+	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	for i := len(info.History) - 1; i >= 0; i-- {
-		h := info.History[i]
+	var info PolicyInfo
+	if data.Policy, info, err = s.currentPolicy(o, c.ID, q); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	for _, h := range info.History {
 		data.History = append(data.History, historyRow{PolicyVersionInfo: h, Event: s.eventHash(o, h.Index)})
 	}
+	data.Next = info.Next
 	s.render(w, r, nethttp.StatusOK, "policy", "Value policy of "+c.Name, data)
 }
 
@@ -371,6 +384,7 @@ type identitiesPage struct {
 	Me         string           // the logged-in agent's ID, if any
 	Maintainer bool             // the logged-in agent maintains the commons
 	Left       map[string]int64 // seconds until each proven claim may be finalized, by claim ID
+	Next       string           // the cursor of the identities' next page; "" on the last
 }
 
 func (s *Server) pageIdentities(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -386,6 +400,17 @@ func (s *Server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, 
 	}
 	data := identitiesPage{Commons: c, Names: newNames(r.Context(), s.node.Store()), Error: errMsg, Left: map[string]int64{}}
 	if data.Imports, err = s.imports(c.ID); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	// The identities 100 a page (?cursor=), by identity; the count of
+	// commits stays the whole commons'.
+	q, err := cursorQuery(r.URL.Query().Get("cursor"), "identities", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.Imports.Identities, data.Next, err = pageSlice(data.Imports.Identities, q, "identities", func(i api.IdentityInfo) string { return i.Identity }); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -470,13 +495,15 @@ type allocationRef struct {
 	Identity  bool
 }
 
-// agentBalances lists what every commons owes an agent, each balance with
-// the distributions (among each commons' scanLimit newest) that added to it.
-func (s *Server) agentBalances(o *objects, agentID string) ([]balanceRow, error) {
-	bs, err := balances(o, "", agentID, "")
+// agentBalances lists one page (from cursor q) of what the commons owe an
+// agent, each balance with the distributions (among each commons'
+// scanLimit newest) that added to it, and the cursor of the next page.
+func (s *Server) agentBalances(o *objects, agentID string, q pageQuery) ([]balanceRow, string, error) {
+	page, next, err := balancePage(o, "", agentID, "", q)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
+	bs := page.Balances
 	byCommons := map[string][]value.Distribution{}
 	var out []balanceRow
 	for _, b := range bs {
@@ -487,7 +514,7 @@ func (s *Server) agentBalances(o *objects, agentID string) ([]balanceRow, error)
 		ds, ok := byCommons[b.Commons]
 		if !ok {
 			if ds, err = distributions(o, b.Commons, scanLimit); err != nil {
-				return nil, err
+				return nil, "", err
 			}
 			byCommons[b.Commons] = ds
 		}
@@ -517,5 +544,5 @@ func (s *Server) agentBalances(o *objects, agentID string) ([]balanceRow, error)
 	slices.SortStableFunc(out, func(a, b balanceRow) int {
 		return cmp.Or(cmp.Compare(a.CommonsName, b.CommonsName), cmp.Compare(a.Currency, b.Currency))
 	})
-	return out, nil
+	return out, next, nil
 }

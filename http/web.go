@@ -299,6 +299,7 @@ type homePage struct {
 	Checkpoint *checkpointView
 	Events     []Activity
 	Names      *names
+	NextBefore int64 // the "before" of the next page of events; 0 at the end
 }
 
 type checkpointView struct {
@@ -318,10 +319,19 @@ func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, err := s.node.Store().Records(r.Context(), meent.EventFilter{Limit: 50, Desc: true})
+	// The latest 50 events, and older ones page by page (?before=).
+	before, err := queryInt(r, "before", 0)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
+	}
+	recs, next, err := s.activityPage(r.Context(), meent.EventFilter{Before: before, Limit: 50, Desc: true})
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if next != nil {
+		data.NextBefore = *next
 	}
 	data.Names = newNames(r.Context(), s.node.Store())
 	data.Events = s.activityOf(newObjects(r.Context(), s.node.Store()), data.Names, s.pageLocale(r), recs)
@@ -404,6 +414,14 @@ type agentPage struct {
 	Balances      []balanceRow
 	Grants        []grantRow
 	Names         *names
+	// Touching shows every event the index records for the agent (what
+	// others did about it too), not only what it signed.
+	Touching   bool
+	NextBefore int64 // the "before" of the next page of events; 0 at the end
+	// NextContributions is the cursor of the contributions' next page.
+	NextContributions string
+	NextBalances      string // the cursor of the balances' next page
+	NextGrants        string // the cursor of the grants' next page
 }
 
 // contributionRow is a contribution listed with the name of its commons.
@@ -413,7 +431,12 @@ type contributionRow struct {
 }
 
 // FeedURL names the page's Atom feed for the layout.
-func (p agentPage) FeedURL() string { return "/agents/" + p.Agent.ID + "/feed.atom" }
+func (p agentPage) FeedURL() string {
+	if p.Touching {
+		return "/agents/" + p.Agent.ID + "/feed.atom?touching=1"
+	}
+	return "/agents/" + p.Agent.ID + "/feed.atom"
+}
 
 func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 	v, err := s.agent(r)
@@ -424,19 +447,39 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, _, err := s.agentActivity(r.Context(), v.ID, 0, 50, false)
+	touching, err := queryFlag(r, "touching")
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	before, err := queryInt(r, "before", 0)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	recs, next, err := s.agentActivity(r.Context(), v.ID, before, 50, touching)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	o := newObjects(r.Context(), s.node.Store())
-	data := agentPage{Agent: agentOf(v, true), Names: newNames(r.Context(), s.node.Store())}
+	data := agentPage{Agent: agentOf(v, true), Names: newNames(r.Context(), s.node.Store()), Touching: touching}
+	if next != nil {
+		data.NextBefore = *next
+	}
 	data.Activity = s.activityOf(o, data.Names, s.pageLocale(r), recs)
-	ks, err := list[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Limit: 50, Desc: true})
+	// The contributions page with a cursor of their own (?contributions=).
+	kq, err := cursorQuery(r.URL.Query().Get("contributions"), "agent-contributions", 50)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
+	ks, knext, err := pageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Desc: true}, kq, "agent-contributions", nil)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	data.NextContributions = knext
 	for _, k := range ks {
 		row := contributionRow{Contribution: contributionOf(k), CommonsName: shortID(k.Commons)}
 		if c, err := o.commons(k.Commons); err == nil {
@@ -444,11 +487,24 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		}
 		data.Contributions = append(data.Contributions, row)
 	}
-	if data.Balances, err = s.agentBalances(o, v.ID); err != nil {
+	bq, err := cursorQuery(r.URL.Query().Get("balances"), "balances", 100)
+	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data.Grants = s.agentGrants(v.ID)
+	if data.Balances, data.NextBalances, err = s.agentBalances(o, v.ID, bq); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	gq, err := cursorQuery(r.URL.Query().Get("grants"), "agent-grants", 100)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
+	if data.Grants, data.NextGrants, err = s.agentGrants(v.ID, gq); err != nil {
+		s.errorPage(w, r, err, 0)
+		return
+	}
 	s.render(w, r, nethttp.StatusOK, "agent", v.Name, data)
 }
 

@@ -311,6 +311,11 @@ func (a *Accounts) CreateToken(ctx context.Context, agentID, name string) (strin
 	return token, err
 }
 
+// MaxTokensPerAgent is how many API tokens one agent may hold; it is the
+// length of the store's token list (sqlstore's maxTokens), so that list is
+// never cut.
+const MaxTokensPerAgent = 1000
+
 // IssueToken issues an API token for agentID that expires after ttl
 // (DefaultTokenTTL when 0; at most MaxTokenTTL). It returns the secret,
 // shown this once, and the stored token (which holds only its hash).
@@ -323,6 +328,14 @@ func (a *Accounts) IssueToken(ctx context.Context, agentID, name string, ttl tim
 	}
 	if ttl < time.Minute || ttl > MaxTokenTTL {
 		return "", meent.Token{}, meent.Errorf(meent.EINVALID, "a token must live between a minute and %d days", MaxTokenTTL/(24*time.Hour))
+	}
+	// The list of an agent's tokens is answered whole (GET /api/v1/tokens,
+	// the account page), so it is kept bounded here, where tokens are made:
+	// the store lists at most MaxTokensPerAgent.
+	if held, err := a.node.store.Tokens(ctx, agentID); err != nil {
+		return "", meent.Token{}, err
+	} else if len(held) >= MaxTokensPerAgent {
+		return "", meent.Token{}, meent.Errorf(meent.ECONFLICT, "an agent holds at most %d API tokens, expired ones included; revoke one first", MaxTokensPerAgent)
 	}
 	token := "meent_" + randomToken()
 	id := make([]byte, 8)

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	nethttp "net/http"
 	"strconv"
@@ -29,8 +30,12 @@ type WebhookPayment struct {
 
 func (s server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
+	q, err := http.QueryPage(r, "license-history")
+	if err != nil {
+		s.WriteError(w, r, err)
+		return
+	}
 	var out api.LicensePolicyInfo
-	var err error
 	s.Node().State(func(st *state.State) {
 		if st.Commons.Commons(id) == nil {
 			err = meent.Errorf(meent.ENOTFOUND, "no commons %s", id)
@@ -43,7 +48,11 @@ func (s server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 		}
 		v := vs[len(vs)-1]
 		out = api.LicensePolicyInfo{Commons: id, Version: v.Version, Policy: json.RawMessage(v.Policy), Author: v.Author, Index: v.Index}
-		for _, h := range vs {
+		// The history is paged by version (zero-padded, so that the keys
+		// sort as the numbers do).
+		var page []*license.PolicyVersion
+		page, out.Next, err = http.PageSlice(vs, q, "license-history", func(v *license.PolicyVersion) string { return fmt.Sprintf("%012d", v.Version) })
+		for _, h := range page {
 			out.History = append(out.History, struct {
 				Version int    `json:"version"`
 				Author  string `json:"author"`
@@ -55,6 +64,7 @@ func (s server) apiLicensePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.WriteError(w, r, err)
 		return
 	}
+	http.SetNext(w, r, out.Next)
 	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 

@@ -28,6 +28,7 @@ var agentArea = area{
 	commands: []command{
 		{name: "agent create", summary: "create an agent whose key stays on this machine", flags: agentCreateFlags},
 		{name: "event submit", summary: "sign any event locally and submit it", flags: eventSubmitFlags},
+		{name: "event list", summary: "list events as JSON, newest first: of a commons, touching an agent, by author or type", flags: eventListFlags},
 	},
 	demo: demoPeople,
 }

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	nethttp "net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -215,7 +216,12 @@ var commonsCommands = []command{
 	{name: "commons list", summary: "list the commons as JSON", flags: func(fs *flag.FlagSet) action {
 		var r remote
 		r.bind(fs)
+		var p pageFlags
+		p.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if p.one() {
+				return p.page(ctx, stdout, r.base(), "/api/v1/commons", nil)
+			}
 			cs, err := client.New(r.url, nil).CommonsList(ctx, "")
 			if err != nil {
 				return err
@@ -316,7 +322,16 @@ var contributionCommands = []command{
 		r.bind(fs)
 		id := fs.String("commons", "", "commons ID")
 		lineage := fs.Bool("lineage", false, "include upstream contributions a fork recognises")
+		var p pageFlags
+		p.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if p.one() {
+				q := url.Values{}
+				if *lineage {
+					q.Set("lineage", "1")
+				}
+				return p.page(ctx, stdout, r.base(), "/api/v1/commons/"+url.PathEscape(*id)+"/contributions", q)
+			}
 			ks, err := client.New(r.url, nil).Contributions(ctx, *id, "", *lineage)
 			if err != nil {
 				return err
@@ -398,7 +413,12 @@ var needCommands = []command{
 		id := fs.String("commons", "", "commons ID")
 		sort := fs.String("sort", "signals", "signals, pledges, priority or age")
 		status := fs.String("status", "open", "open or closed")
+		var p pageFlags
+		p.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if p.one() {
+				return p.page(ctx, stdout, r.base(), "/api/v1/commons/"+url.PathEscape(*id)+"/needs", url.Values{"sort": {*sort}, "status": {*status}})
+			}
 			ns, err := client.New(r.url, nil).Needs(ctx, *id, client.NeedQuery{Sort: *sort, Status: *status})
 			if err != nil {
 				return err

@@ -75,6 +75,7 @@ func TestCommandFlags(t *testing.T) {
 	const (
 		sign = "url key "
 		read = "url "
+		page = "limit cursor " // one page instead of every page (pagecmd.go)
 		node = "data db "
 		all  = node + "origin admin-password log-level log-format max-blob-size "
 	)
@@ -89,10 +90,11 @@ func TestCommandFlags(t *testing.T) {
 		"help":                 "",
 		"agent create":         "url name kind out",
 		"event submit":         "url key type data",
+		"event list":           read + page + "commons touches author type all",
 		"commons create":       sign + "name description kind approvals link maintainer",
 		"commons fork":         sign + "commons name description",
 		"commons maintainer":   sign + "remove commons agent",
-		"commons list":         read,
+		"commons list":         read + page,
 		"commons show":         read + "id",
 		"contribution submit":  sign + "commons kind need " + work,
 		"contribution revise":  sign + "id " + work,
@@ -101,14 +103,14 @@ func TestCommandFlags(t *testing.T) {
 		"contribution resolve": sign + "id outcome reason",
 		"contribution endorse": sign + "id",
 		"contribution show":    read + "id",
-		"contribution list":    read + "commons lineage",
+		"contribution list":    read + page + "commons lineage",
 		"need post":            sign + "commons title description max-claimants bounty currency",
 		"need signal":          sign + "plus-one id priority pledge currency",
 		"need claim":           sign + "id days",
 		"need renew":           sign + "id days",
 		"need release":         sign + "id",
 		"need close":           sign + "id reason",
-		"need list":            read + "commons sort status",
+		"need list":            read + page + "commons sort status",
 		"import git":           sign + "commons ref source dry-run mailmap",
 		"identity claim":       sign + "commons identity",
 		"identity confirm":     sign + "commons identity agent",
@@ -120,11 +122,11 @@ func TestCommandFlags(t *testing.T) {
 		"policy show":          read + "commons",
 		"policy set":           sign + "commons file preset min-payout exclude preview-amount currency yes",
 		"income record":        sign + "commons kind amount currency payer reference",
-		"income list":          read + "commons",
+		"income list":          read + page + "commons",
 		"distribution run":     sign + "income",
 		"distribution show":    read + "recipient",
 		"distribution shares":  read,
-		"distribution list":    read + "commons",
+		"distribution list":    read + page + "commons",
 		"payout list":          read + "commons",
 		"payout export":        read + "commons format payees out debtor-name debtor-iban debtor-bic execution-date message-id",
 		"payout settle":        sign + "commons recipient amount currency reference private-reference",

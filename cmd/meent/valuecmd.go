@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"slices"
 	"strings"
@@ -186,7 +187,12 @@ var incomeCommands = []command{
 		var r remote
 		r.bind(fs)
 		id := fs.String("commons", "", "commons ID")
+		var p pageFlags
+		p.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if p.one() {
+				return p.page(ctx, stdout, r.base(), "/api/v1/commons/"+url.PathEscape(*id)+"/incomes", nil)
+			}
 			is, err := client.New(r.url, nil).Incomes(ctx, *id)
 			if err != nil {
 				return err
@@ -245,7 +251,12 @@ var distributionCommands = []command{
 		var r remote
 		r.bind(fs)
 		id := fs.String("commons", "", "commons ID")
+		var p pageFlags
+		p.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			if p.one() {
+				return p.page(ctx, stdout, r.base(), "/api/v1/commons/"+url.PathEscape(*id)+"/distributions", nil)
+			}
 			ds, err := client.New(r.url, nil).Distributions(ctx, *id)
 			if err != nil {
 				return err

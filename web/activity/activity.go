@@ -202,7 +202,8 @@ func init() {
 		"activity.signed": {i18n.EN: "{who} signed {type}", i18n.NL: "{who} heeft {type} ondertekend"},
 		"activity.reason": {i18n.EN: "{line}: {reason}", i18n.NL: "{line}: {reason}"},
 		// The Atom feeds' own words.
-		"activity.feed.title": {i18n.EN: "{name} · activity", i18n.NL: "{name} · activiteit"},
-		"activity.feed.event": {i18n.EN: "Event {index} ({type}), {hash}.", i18n.NL: "Gebeurtenis {index} ({type}), {hash}."},
+		"activity.feed.title":          {i18n.EN: "{name} · activity", i18n.NL: "{name} · activiteit"},
+		"activity.feed.title.touching": {i18n.EN: "{name} · activity touching them", i18n.NL: "{name} · activiteit die hen raakt"},
+		"activity.feed.event":          {i18n.EN: "Event {index} ({type}), {hash}.", i18n.NL: "Gebeurtenis {index} ({type}), {hash}."},
 	})
 }

@@ -263,6 +263,11 @@ var accountPages = map[string]Text{
 	"agent.feed":          {EN: "{feed} of everything {name} signs.", NL: "{feed} van alles wat {name} ondertekent."},
 	"common.atom":         {EN: "Atom feed", NL: "Atom-feed"},
 	"agent.no_events":     {EN: "No events signed by this agent yet.", NL: "Deze deelnemer heeft nog niets ondertekend."},
+	"agent.touching":      {EN: "Events touching this agent", NL: "Gebeurtenissen rond deze deelnemer"},
+	"agent.touching_feed": {EN: "{feed} of everything that touches {name}: what it signs and what others do about it.", NL: "{feed} van alles rond {name}: wat die ondertekent en wat anderen ermee doen."},
+	"agent.show_touching": {EN: "Show everything that touches this agent.", NL: "Toon alles rond deze deelnemer."},
+	"agent.show_signed":   {EN: "Show only what this agent signed.", NL: "Toon alleen wat deze deelnemer ondertekende."},
+	"agent.no_touching":   {EN: "No events touch this agent yet.", NL: "Nog geen gebeurtenissen rond deze deelnemer."},
 
 	"event.title":              {EN: "Event {hash}", NL: "Gebeurtenis {hash}"},
 	"event.h1":                 {EN: "Event {hash}", NL: "Gebeurtenis {hash}"},
@@ -370,6 +375,8 @@ var commonsPages = map[string]Text{
 	"commons.licensing.granted_some.other": {EN: "{n} licenses granted, {in_force} in force now.", NL: "{n} licenties verleend, {in_force} nu geldig."},
 	"commons.licensing.granted_all.one":    {EN: "{n} license granted, all in force now.", NL: "{n} licentie verleend, nu geldig."},
 	"commons.licensing.granted_all.other":  {EN: "{n} licenses granted, all in force now.", NL: "{n} licenties verleend, alle nu geldig."},
+	"commons.licensing.granted_many":       {EN: "More than {n} licenses granted: see {link}.", NL: "Meer dan {n} licenties verleend: zie {link}."},
+	"commons.licensing.the_list":           {EN: "the list", NL: "de lijst"},
 	"commons.licensing.none_granted":       {EN: "No license granted yet.", NL: "Nog geen licentie verleend."},
 	"commons.offers":                       {EN: "Open offers, waiting for payment", NL: "Openstaande aanbiedingen, in afwachting van betaling"},
 	"commons.offers.by":                    {EN: "Asked by", NL: "Gevraagd door"},
@@ -610,7 +617,6 @@ var licensePages = map[string]Text{
 	"license.exports.json_link":  {EN: "The policy as JSON", NL: "Het beleid als JSON"},
 	"license.grants":             {EN: "Licenses granted", NL: "Verleende licenties"},
 	"license.licensee":           {EN: "Licensee", NL: "Licentiehouder"},
-	"license.grants.more":        {EN: "Only the 100 newest are listed.", NL: "Alleen de 100 nieuwste staan hier."},
 	"license.history":            {EN: "History of the policy", NL: "Geschiedenis van het beleid"},
 
 	"grant.title":            {EN: "License of {licensee} for {commons}", NL: "Licentie van {licensee} voor {commons}"},
