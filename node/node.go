@@ -614,12 +614,8 @@ func (n *Node) appendBatch(batch []*request) {
 	}
 	n.stale = false
 	n.publishCounts()
-	for _, v := range refused {
-		v.r.done <- result{err: v.err}
-	}
-	for i, r := range accepted {
-		r.done <- result{rc: Receipt{Index: recs[i].Index, Hash: r.ev.Hash, TreeSize: cp.Size}}
-	}
+	// The metrics count the batch before anyone hears of it: a client that
+	// reads /metrics after its receipt sees its event counted.
 	if len(accepted) > 0 {
 		m := n.cfg.Metrics
 		m.Appended.Add(float64(len(accepted)))
@@ -627,6 +623,12 @@ func (n *Node) appendBatch(batch []*request) {
 		m.CheckpointTime.Set(float64(cp.Time) / 1000)
 		m.BatchSize.Observe(float64(len(accepted)))
 		m.BatchSeconds.Observe(time.Since(start).Seconds())
+	}
+	for _, v := range refused {
+		v.r.done <- result{err: v.err}
+	}
+	for i, r := range accepted {
+		r.done <- result{rc: Receipt{Index: recs[i].Index, Hash: r.ev.Hash, TreeSize: cp.Size}}
 	}
 }
 
