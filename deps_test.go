@@ -85,6 +85,7 @@ var packages = map[string]string{
 	"web/activity":   "view",
 	"wire":           "wiring",
 	"cmd/meent":      "wiring",
+	"e2e":            "wiring",
 }
 
 // adapterUses lists, per adapter, the third-party modules it wraps and the
