@@ -50,7 +50,7 @@ const (
 type Threshold struct {
 	Num       int64 `json:"num"`
 	Den       int64 `json:"den"`
-	Inclusive bool  `json:"inclusive,omitempty"`
+	Inclusive bool  `json:"inclusive,omitzero"`
 }
 
 // Check reports whether Threshold is a share in [0, 1].
@@ -91,7 +91,7 @@ type Rule struct {
 	Options []string `json:"options,omitempty"`
 	// Seats is how many options win (approval, score, dots, ranked);
 	// 0 means 1.
-	Seats int `json:"seats,omitempty"`
+	Seats int `json:"seats,omitzero"`
 	// Majority is the kind of majority (MajoritySimple when empty).
 	Majority string `json:"majority,omitempty"`
 	// Threshold is the share of yes a majority needs (defaults: more than
@@ -101,8 +101,8 @@ type Rule struct {
 	// Quorum is the share of the electorate that must be counted (abstentions
 	// count); none: no quorum.
 	Quorum   *Threshold `json:"quorum,omitempty"`
-	MaxScore int        `json:"max_score,omitempty"` // score: the highest score
-	Dots     int        `json:"dots,omitempty"`      // dots: how many dots each voter has
+	MaxScore int        `json:"max_score,omitzero"` // score: the highest score
+	Dots     int        `json:"dots,omitzero"`      // dots: how many dots each voter has
 }
 
 // Limits on a rule, so that a poll cannot ask the rules for unbounded work.

@@ -178,7 +178,9 @@ func TestResolve(t *testing.T) {
 		map[string]Ballot{"a": yes, "c": no, "x": no},
 		map[string]string{"a": "c", "b": "a", "d": "e", "e": "d", "f": "x"})
 	want := []Cast{{Voter: "a", Ballot: yes}, {Voter: "b", Via: "a", Ballot: yes}, {Voter: "c", Ballot: no}, {Voter: "f", Via: "x", Ballot: no}}
-	if !slices.EqualFunc(got, want, func(a, b Cast) bool { return a.Voter == b.Voter && a.Via == b.Via && a.Ballot.Choice == b.Ballot.Choice }) {
+	if !slices.EqualFunc(got, want, func(a, b Cast) bool {
+		return a.Voter == b.Voter && a.Via == b.Via && a.Ballot.Choice == b.Ballot.Choice
+	}) {
 		t.Errorf("got %+v", got)
 	}
 }
