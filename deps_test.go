@@ -80,14 +80,15 @@ var packages = map[string]string{
 	"client":           "adapter",
 	// The web layer's areas: the JSON API and the pages of each area,
 	// adapters over the http core (see adapterUses).
-	"api/licenseapi": "adapter",
-	"api/privateapi": "adapter",
-	"storetest":      "adapter",
-	"web/i18n":       "view",
-	"web/chart":      "view",
-	"web/activity":   "view",
-	"wire":           "wiring",
-	"cmd/meent":      "wiring",
+	"api/licenseapi":    "adapter",
+	"api/privateapi":    "adapter",
+	"api/governanceapi": "adapter",
+	"storetest":         "adapter",
+	"web/i18n":          "view",
+	"web/chart":         "view",
+	"web/activity":      "view",
+	"wire":              "wiring",
+	"cmd/meent":         "wiring",
 }
 
 // adapterUses lists, per adapter, the third-party modules it wraps and the
@@ -108,8 +109,9 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// An area of the web layer registers its routes on the http core and
 	// uses its errors, auth and paging; the core never imports an area,
 	// and areas do not import each other.
-	"api/licenseapi": {adapters: []string{"http"}},
-	"api/privateapi": {adapters: []string{"http"}},
+	"api/licenseapi":    {adapters: []string{"http"}},
+	"api/governanceapi": {adapters: []string{"http"}},
+	"api/privateapi":    {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.

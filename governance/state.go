@@ -51,6 +51,40 @@ func (s *State) Polls() []*Poll {
 	return out
 }
 
+// Votes returns the current votes of a poll, in the order first cast.
+func (s *State) Votes(poll string) []*Vote {
+	ids := s.byPoll[poll]
+	out := make([]*Vote, len(ids))
+	for i, id := range ids {
+		out[i] = s.votes[id]
+	}
+	return out
+}
+
+// Ballots returns the counted ballots of a closed poll, by voter.
+func (s *State) Ballots(poll string) []*Ballot {
+	var out []*Ballot
+	for _, voter := range s.electorates[poll] {
+		if b := s.ballots[childID(poll, voter)]; b != nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// DelegationsOf returns an agent's delegations (active and revoked), in
+// the order made.
+func (s *State) DelegationsOf(agentID string) []*Delegation {
+	var out []*Delegation
+	for _, d := range s.delegations {
+		if d.From == agentID {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b *Delegation) int { return int(a.Index - b.Index) })
+	return out
+}
+
 // Electorate returns the members who may vote in a poll, sorted: frozen
 // at its open.
 func (s *State) Electorate(poll string) []string { return s.electorates[poll] }
