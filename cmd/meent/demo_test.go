@@ -12,8 +12,8 @@ import (
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
-	"github.com/meent/meent/state"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
 )
 
