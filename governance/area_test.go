@@ -205,3 +205,31 @@ func TestOpenRefusals(t *testing.T) {
 		})
 	}
 }
+
+// TestNodeDecisionAdmitsAMember: a consent poll of the node's members,
+// with a block overridden at 3/4, admits eve; the close is signed by eve
+// herself, who is no member and no admin: the right comes from the
+// decision, for that change only.
+func TestNodeDecisionAdmitsAMember(t *testing.T) {
+	n := newNode(t)
+	closes := n.tm + 3_600_000
+	poll := n.do("ada", governance.TypeOpen, governance.OpenData{Question: "Admit eve?",
+		Rule: tally.Rule{Method: tally.Consent, Threshold: &tally.Threshold{Num: 3, Den: 4, Inclusive: true}}, Electorate: governance.Electorate{Kind: governance.Members}, ClosesAt: closes,
+		Effects: []governance.Effect{effect(t, agent.TypeMemberSet, agent.MemberData{Agent: n.ids["eve"], Role: agent.RoleMember})}})
+	for _, who := range []string{"admin", "maya", "ada"} {
+		n.do(who, governance.TypeVote, governance.VoteData{Poll: poll, Ballot: tally.Ballot{Choice: tally.ChoiceConsent}})
+	}
+	n.do("ben", governance.TypeVote, governance.VoteData{Poll: poll, Ballot: tally.Ballot{Choice: tally.ChoiceBlock}})
+	n.refused("eve", agent.TypeMemberSet, agent.MemberData{Agent: n.ids["eve"], Role: agent.RoleMember}, meent.EFORBIDDEN, "admin")
+	n.tm = closes
+	n.do("eve", governance.TypeClose, governance.PollRef{Poll: poll})
+	p := n.st.Govern.Poll(poll)
+	if p.Status != governance.Passed || p.Enacted[0].Status != "enacted" {
+		t.Fatalf("%s %+v %q", p.Status, p.Enacted, p.Result.Why)
+	}
+	if a := n.st.Agents.Agent(n.ids["eve"]); a.Role != agent.RoleMember {
+		t.Errorf("eve's role is %q", a.Role)
+	}
+	// The grant ended with the close: eve cannot admit anyone herself.
+	n.refused("eve", agent.TypeMemberSet, agent.MemberData{Agent: n.ids["eve"], Role: agent.RoleAdmin}, meent.EFORBIDDEN, "admin")
+}
