@@ -20,7 +20,7 @@ type Election struct {
 // allocate without bound beyond its own size.
 const (
 	MaxBLTCandidates = 1000
-	MaxBLTWeight     = 1 << 40
+	MaxBLTWeight     = 1 << 40 // one ballot line's weight, and all of them together
 )
 
 // ParseBLT reads the BLT ballot format of Hill, Wichmann and Woodall
@@ -88,6 +88,7 @@ func ParseBLT(data []byte) (*Election, error) {
 		gone[int(-w-1)] = true
 		e.Withdrawn = append(e.Withdrawn, int(-w-1))
 	}
+	var total int64
 	for {
 		w, err := num("a ballot's weight or the closing 0", 0, MaxBLTWeight)
 		if err != nil {
@@ -95,6 +96,9 @@ func ParseBLT(data []byte) (*Election, error) {
 		}
 		if w == 0 {
 			break
+		}
+		if total += w; total > MaxBLTWeight {
+			return nil, fmt.Errorf("blt: the ballots weigh more than %d together", int64(MaxBLTWeight))
 		}
 		b := Ranking{Weight: w}
 		seen := map[int]bool{}

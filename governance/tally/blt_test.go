@@ -38,6 +38,7 @@ func TestParseBLT(t *testing.T) {
 		{"2 1\n(7) 1 1 0\n0\n\"a\"\n\"b\"\n\"t\"", "ballot IDs"},
 		{"2 1\n0\n\"a\x01\"\n\"b\"\n\"t\"", "control character"},
 		{"2 1\n0\n\"a\xff\"\n\"b\"\n\"t\"", "not UTF-8"},
+		{"2 1\n1099511627776 1 0\n1 2 0\n0\n\"a\"\n\"b\"\n\"t\"", "weigh more"},
 	} {
 		if _, err := ParseBLT([]byte(tc.in)); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%q: %v, want %q", tc.in, err, tc.want)
