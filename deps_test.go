@@ -64,31 +64,32 @@ var packages = map[string]string{
 	"state":      "rules",
 	"payout":     "rules",
 	"valueflows": "rules",
-	// governance: polls and the decisions they enact; tally counts votes.
-	"governance":       "rules",
-	"governance/tally": "rules",
-	"modcheck":         "adapter",
-	"node":             "core",
-	"audit":            "core",
-	"sqlstore":         "adapter",
-	"sqlite":           "adapter",
-	"postgres":         "adapter",
-	"blob":             "adapter",
-	"gitimport":        "adapter",
-	"api":              "wire",
-	"http":             "adapter",
-	"client":           "adapter",
+	"modcheck":   "adapter",
+	"node":       "core",
+	"audit":      "core",
+	"sqlstore":   "adapter",
+	"sqlite":     "adapter",
+	"postgres":   "adapter",
+	"blob":       "adapter",
+	"gitimport":  "adapter",
+	"api":        "wire",
+	"http":       "adapter",
+	"client":     "adapter",
 	// The web layer's areas: the JSON API and the pages of each area,
 	// adapters over the http core (see adapterUses).
-	"api/licenseapi":    "adapter",
-	"api/privateapi":    "adapter",
+	"api/licenseapi": "adapter",
+	"api/privateapi": "adapter",
+	"storetest":      "adapter",
+	"web/i18n":       "view",
+	"web/chart":      "view",
+	"web/activity":   "view",
+	"wire":           "wiring",
+	"cmd/meent":      "wiring",
+	// governance: polls and the decisions they enact (tally counts the
+	// votes), and its JSON API.
+	"governance":        "rules",
+	"governance/tally":  "rules",
 	"api/governanceapi": "adapter",
-	"storetest":         "adapter",
-	"web/i18n":          "view",
-	"web/chart":         "view",
-	"web/activity":      "view",
-	"wire":              "wiring",
-	"cmd/meent":         "wiring",
 }
 
 // adapterUses lists, per adapter, the third-party modules it wraps and the
@@ -109,9 +110,10 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// An area of the web layer registers its routes on the http core and
 	// uses its errors, auth and paging; the core never imports an area,
 	// and areas do not import each other.
-	"api/licenseapi":    {adapters: []string{"http"}},
+	"api/licenseapi": {adapters: []string{"http"}},
+	"api/privateapi": {adapters: []string{"http"}},
+	// governance's JSON API.
 	"api/governanceapi": {adapters: []string{"http"}},
-	"api/privateapi":    {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.
