@@ -43,16 +43,16 @@ func (l lookup) Object(kind, id string, v any) bool {
 }
 
 const (
-	ada    = "ada00000000000000000000000000000"
-	bo     = "bo000000000000000000000000000000"
-	atlas  = "c0000000000000000000000000000001"
-	blade  = "k0000000000000000000000000000001"
-	mould  = "n0000000000000000000000000000001"
-	inc    = "i0000000000000000000000000000001"
-	grant  = "g0000000000000000000000000000001"
-	poll   = "p0000000000000000000000000000001"
-	lost   = "p0000000000000000000000000000002"
-	ranked = "p0000000000000000000000000000003"
+	ada   = "ada00000000000000000000000000000"
+	bo    = "bo000000000000000000000000000000"
+	atlas = "c0000000000000000000000000000001"
+	blade = "k0000000000000000000000000000001"
+	mould = "n0000000000000000000000000000001"
+	inc   = "i0000000000000000000000000000001"
+	grant = "g0000000000000000000000000000001"
+	poll  = "p0000000000000000000000000000001"
+	lost  = "p0000000000000000000000000000002"
+	rcv   = "p0000000000000000000000000000003"
 )
 
 var world = lookup{
@@ -67,7 +67,7 @@ var world = lookup{
 			Result: &tally.Result{Decides: true, Passed: true}, Enacted: []governance.Enactment{{Type: "value.policy.set", Status: "enacted"}}},
 		{governance.KindPoll, lost}: governance.Poll{ID: lost, Question: "Later open?", Rule: tally.Rule{Method: "consent"},
 			Result: &tally.Result{Decides: true}},
-		{governance.KindPoll, ranked}: governance.Poll{ID: ranked, Question: "Welke kleur?", Rule: tally.Rule{Method: "ranked"},
+		{governance.KindPoll, rcv}: governance.Poll{ID: rcv, Question: "Welke kleur?", Rule: tally.Rule{Method: "ranked"},
 			Result: &tally.Result{Decides: true, Passed: true, Winners: []string{"groen"}}},
 	},
 }
@@ -160,7 +160,7 @@ func variants() []meent.Record {
 		{attest, map[string]any{"kind": "individual"}},
 		{[]string{"member.set"}, map[string]any{"role": "admin"}},
 		{[]string{governance.TypeVote, governance.TypeClose, governance.TypeCancel, governance.TypeDelegate, governance.TypeUndelegate}, map[string]any{"poll": poll, "to": bo}},
-		{[]string{governance.TypeClose}, map[string]any{"poll": lost}}, {[]string{governance.TypeClose}, map[string]any{"poll": ranked}},
+		{[]string{governance.TypeClose}, map[string]any{"poll": lost}}, {[]string{governance.TypeClose}, map[string]any{"poll": rcv}},
 		{[]string{governance.TypeOpen, governance.TypeDelegate}, map[string]any{"commons": ""}},
 		{[]string{governance.TypeRulesSet}, map[string]any{"decide": []any{"value.policy.set", "governance.rules.set"}}},
 		{[]string{commons.TypeNeedClaim, commons.TypeNeedRenew}, map[string]any{"lease_days": 1}},
@@ -216,7 +216,7 @@ func TestGoldenDutch(t *testing.T) {
 		{record("member.set", map[string]any{"role": "admin"}), "Ada heeft Bo nodebeheerder gemaakt"},
 		{record(governance.TypeOpen, map[string]any{"question": "Nieuw waardebeleid?"}), "Ada heeft een peiling geopend in Windatlas: ‘Nieuw waardebeleid?’"},
 		{record(governance.TypeClose, map[string]any{"poll": poll}), "Ada heeft de peiling ‘Nieuw waardebeleid?’ gesloten: aangenomen, en het besluit is uitgevoerd"},
-		{record(governance.TypeClose, map[string]any{"poll": ranked}), "Ada heeft de peiling ‘Welke kleur?’ gesloten: gekozen: groen"},
+		{record(governance.TypeClose, map[string]any{"poll": rcv}), "Ada heeft de peiling ‘Welke kleur?’ gesloten: gekozen: groen"},
 		{record(governance.TypeDelegate, map[string]any{"to": bo}), "Ada laat Bo voor zich stemmen in de peilingen van Windatlas"},
 		{record("poll.open", nil), "Ada heeft poll.open ondertekend"},
 	} {
