@@ -86,6 +86,11 @@ var packages = map[string]string{
 	"wire":           "wiring",
 	"cmd/meent":      "wiring",
 	"e2e":            "wiring",
+	// governance: polls and the decisions they enact (tally counts the
+	// votes), and its JSON API.
+	"governance":        "rules",
+	"governance/tally":  "rules",
+	"api/governanceapi": "adapter",
 }
 
 // adapterUses lists, per adapter, the third-party modules it wraps and the
@@ -108,6 +113,8 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// and areas do not import each other.
 	"api/licenseapi": {adapters: []string{"http"}},
 	"api/privateapi": {adapters: []string{"http"}},
+	// governance's JSON API.
+	"api/governanceapi": {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.

@@ -10,6 +10,7 @@ import (
 	"slices"
 
 	"github.com/meent/meent/authority"
+	"github.com/meent/meent/ledger"
 )
 
 // Effect is what an accepted event in one area does to another area's
@@ -36,6 +37,16 @@ type Effect interface {
 type Context struct {
 	Index int64                // the event's log index
 	Auth  *authority.Authority // may this agent do this here?
+
+	// Enact applies ev, an event the one being applied carries (a change a
+	// decision enacts), at the same log index, through the normal routing:
+	// the area that owns ev.Type checks it with all its rules and applies
+	// it, and its effects are delivered. On error that area changed
+	// nothing. It is set only for an area that declares the types it may
+	// enact (state.Enactor), and nil inside an enactment: an enacted event
+	// enacts nothing. The caller must have done all its own checks first:
+	// what was enacted stays when the caller then refuses its event.
+	Enact func(ev *ledger.Event) error
 
 	area    string
 	emits   []string

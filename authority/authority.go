@@ -57,6 +57,9 @@ const (
 	RevokeLicense          Action = "license.revoke"            // end a grant before its term
 	AttestOrganisation     Action = "license.attest"            // state what kind of organisation an agent is
 	VouchOrganisation      Action = "license.vouch"             // be counted by a commons when attesting an organisation
+	OpenPoll               Action = "poll.open"                 // open a poll on the node or in a commons
+	CancelPoll             Action = "poll.cancel"               // cancel an open poll
+	SetDecisionRules       Action = "governance.rules.set"      // say which changes of a commons need a decision
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -116,6 +119,12 @@ var table = map[Action]Rule{
 	AttestOrganisation: {[]Role{Admin, AnyMaintainer, Attestor}, "only a node admin, a maintainer of a commons or an attestor a license policy names attests organisations"},
 	// Parties: the attestors the commons' license policy names.
 	VouchOrganisation: {[]Role{Maintainer, Admin, Party}, "only a maintainer of {commons}, a node admin or an attestor its license policy names vouches for an organisation"},
+	// Who may vote is the poll's frozen electorate, a condition the rule
+	// checks; opening one is for members and maintainers.
+	OpenPoll: {[]Role{Member, Maintainer}, "only members of the community and maintainers of {commons} open polls"},
+	// Parties: who opened the poll.
+	CancelPoll:       {[]Role{Party, Admin}, "only who opened a poll, or a node admin, cancels it"},
+	SetDecisionRules: {[]Role{Maintainer}, "only a maintainer of {commons} may do this"},
 }
 
 // Table returns a copy of the table, for documentation and tests.
@@ -171,11 +180,21 @@ type Granter interface {
 	Grants(agent string, a Action, p Place) bool
 }
 
+// A Reserver reserves actions to decisions: while it reserves an action
+// at a place, no role allows it there, only a Granter (a decision that
+// passed). Governance is one: a commons' decision rules ("a policy for
+// policies") say which of its changes its members decide, and a
+// maintainer's direct change is refused. Like a granter it is pure.
+type Reserver interface {
+	Reserved(a Action, p Place) bool
+}
+
 // Authority answers May for the rules, from its sources and granters.
 // Build it once, with every area's sources, before the first event.
 type Authority struct {
-	sources  map[Role]Source
-	granters []Granter
+	sources   map[Role]Source
+	granters  []Granter
+	reservers []Reserver
 }
 
 // New returns an authority whose roles are answered by the given sources.
@@ -216,13 +235,30 @@ func (au *Authority) Complete() []Role {
 // Grant adds a granter (see Granter).
 func (au *Authority) Grant(g Granter) { au.granters = append(au.granters, g) }
 
+// Reserve adds a reserver (see Reserver).
+func (au *Authority) Reserve(r Reserver) { au.reservers = append(au.reservers, r) }
+
+// reserved reports whether a reserver reserves a at p to decisions.
+func (au *Authority) reserved(a Action, p Place) bool {
+	for _, r := range au.reservers {
+		if r.Reserved(a, p) {
+			return true
+		}
+	}
+	return false
+}
+
 // Allowed reports whether agent may do action a at p: it holds one of the
-// roles the table names for a, or a granter grants it. An action the table
-// does not know is allowed to nobody.
+// roles the table names for a (unless a reserver reserves a at p to
+// decisions), or a granter grants it. An action the table does not know is
+// allowed to nobody.
 func (au *Authority) Allowed(agent string, a Action, p Place) bool {
 	rule, ok := table[a]
 	if !ok || agent == "" {
 		return false
+	}
+	if au.reserved(a, p) {
+		rule.Who = nil
 	}
 	for _, r := range rule.Who {
 		if r == Party {
@@ -260,6 +296,9 @@ func (au *Authority) May(agent string, a Action, p Place) error {
 	rule, ok := table[a]
 	if !ok {
 		return meent.Errorf(meent.EFORBIDDEN, "%s is not an action anyone may do", a)
+	}
+	if au.reserved(a, p) {
+		return meent.Errorf(meent.EFORBIDDEN, "in %s, %s is decided by a poll (its decision rules): open a poll that carries the change", p.Name, a)
 	}
 	return &meent.Error{Code: meent.EFORBIDDEN, Message: refusal(rule.Refusal, p)}
 }

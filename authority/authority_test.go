@@ -97,6 +97,9 @@ func TestTable(t *testing.T) {
 		authority.RevokeLicense:          {"maint"},
 		authority.AttestOrganisation:     {"admin", "maint", "other", "attestor"},
 		authority.VouchOrganisation:      {"admin", "maint", "party"},
+		authority.OpenPoll:               {"admin", "member", "maint"},
+		authority.CancelPoll:             {"admin", "party"},
+		authority.SetDecisionRules:       {"maint"},
 	}
 	_, au := newWorld()
 	table := authority.Table()
@@ -226,3 +229,40 @@ type partySource struct{}
 
 func (partySource) Roles() []authority.Role                            { return []authority.Role{authority.Party} }
 func (partySource) Holds(authority.Role, string, authority.Place) bool { return true }
+
+// reserve reserves one action in commons c; grant grants it to "member".
+type reserve struct{ a authority.Action }
+
+func (r reserve) Reserved(a authority.Action, p authority.Place) bool {
+	return a == r.a && p.Commons == "c"
+}
+
+type grant struct{ a authority.Action }
+
+func (g grant) Grants(agent string, a authority.Action, p authority.Place) bool {
+	return agent == "member" && a == g.a && p.Commons == "c"
+}
+
+// TestReserved: an action a reserver reserves to decisions is refused to
+// the roles that may otherwise do it, with a refusal that says a poll
+// decides it, and still allowed by a granter (a decision that passed);
+// elsewhere nothing changes.
+func TestReserved(t *testing.T) {
+	_, au := newWorld()
+	au.Reserve(reserve{authority.SetValuePolicy})
+	au.Grant(grant{authority.SetValuePolicy})
+	c, d := authority.In("c", "Wind data"), authority.In("d", "Other")
+	err := au.May("maint", authority.SetValuePolicy, c)
+	if err == nil || meent.ErrorCode(err) != meent.EFORBIDDEN || !strings.Contains(meent.ErrorMessage(err), "decided by a poll") {
+		t.Errorf("a maintainer sets a reserved policy: %v", err)
+	}
+	if err := au.May("member", authority.SetValuePolicy, c); err != nil {
+		t.Errorf("the granted decision is refused: %v", err)
+	}
+	if err := au.May("other", authority.SetValuePolicy, d); err != nil {
+		t.Errorf("another commons is reserved too: %v", err)
+	}
+	if err := au.May("maint", authority.RecordIncome, c); err != nil {
+		t.Errorf("another action is reserved too: %v", err)
+	}
+}

@@ -55,6 +55,12 @@ import (
 //
 //   - authority.Granter: rights beyond roles (a decision that passed).
 //
+//   - authority.Reserver: actions reserved to decisions (a commons'
+//     decision rules).
+//
+//   - Enactor: the other areas' event types its events may carry and
+//     apply through their rules (a decision that enacts a change).
+//
 //   - ObjectKinds (the kinds it holds at least one object of, without
 //     encoding them): a start checks the projection with it.
 type Area interface {
@@ -78,6 +84,15 @@ type Emitter interface {
 	Emits() []string
 }
 
+// Enactor is an area whose events may carry events of other areas, to be
+// applied through those areas' own rules at the same log index (a decision
+// that enacts a change): Enacts names the event types it may carry, and
+// its Apply gets area.Context.Enact to apply them. New panics when a type
+// is owned by no area.
+type Enactor interface {
+	Enacts() []string
+}
+
 // Handler is an area that takes in other areas' effects: Handles names
 // them, and Handle applies one, of the accepted event at log index idx. It
 // cannot fail and emits nothing: the event was accepted already.
@@ -90,8 +105,9 @@ type Handler interface {
 type registry struct {
 	areas    []Area
 	byType   map[string]Area
-	emits    map[string][]string  // area name → effect names it may emit
-	handlers map[string][]Handler // effect name → its handlers, in area order
+	emits    map[string][]string                  // area name → effect names it may emit
+	handlers map[string][]Handler                 // effect name → its handlers, in area order
+	enact    map[string]func(*ledger.Event) error // area name → its Context.Enact
 	auth     *authority.Authority
 }
 
@@ -101,7 +117,7 @@ type registry struct {
 // that no area handles or handled that no area emits, or a role of the
 // authority's table that no area knows.
 func newRegistry(areas []Area) *registry {
-	r := &registry{areas: areas, byType: map[string]Area{}, emits: map[string][]string{}, handlers: map[string][]Handler{}}
+	r := &registry{areas: areas, byType: map[string]Area{}, emits: map[string][]string{}, handlers: map[string][]Handler{}, enact: map[string]func(*ledger.Event) error{}}
 	names, kinds := map[string]bool{}, map[string]string{}
 	var sources []authority.Source
 	emitted := map[string]bool{}
@@ -154,6 +170,16 @@ func newRegistry(areas []Area) *registry {
 	for _, a := range areas {
 		if g, ok := a.(authority.Granter); ok {
 			r.auth.Grant(g)
+		}
+		if g, ok := a.(authority.Reserver); ok {
+			r.auth.Reserve(g)
+		}
+		if e, ok := a.(Enactor); ok {
+			for _, t := range e.Enacts() {
+				if r.byType[t] == nil {
+					panic(fmt.Sprintf("state: area %s enacts the event type %s, which no area owns", a.Name(), t))
+				}
+			}
 		}
 	}
 	return r

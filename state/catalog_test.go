@@ -19,6 +19,7 @@ import (
 
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/state"
@@ -34,7 +35,7 @@ const eventsDoc = "../docs/events.md"
 // rules package without a line in the catalogue (and so in
 // docs/events.md) fails here.
 func TestEventTypesComplete(t *testing.T) {
-	owns := map[string]func(string) bool{"agent": agent.Owns, "commons": commons.Owns, "value": value.Owns, "license": license.Owns}
+	owns := map[string]func(string) bool{"agent": agent.Owns, "commons": commons.Owns, "value": value.Owns, "license": license.Owns, "governance": governance.Owns}
 	type decl struct{ area, data string }
 	found := map[string]decl{}
 	for area := range owns {
@@ -148,8 +149,13 @@ func members(t reflect.Type, prefix string) []member {
 		if !f.IsExported() {
 			continue
 		}
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+		name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if name == "-" {
+			continue
+		}
+		if name == "" && strings.Contains(","+opts+",", ",inline,") {
+			// An inline struct's members are the object's own.
+			out = append(out, members(f.Type, prefix)...)
 			continue
 		}
 		if name == "" {

@@ -3,6 +3,7 @@ package state
 import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/governance"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
 )
@@ -61,4 +62,12 @@ var EventTypes = []EventType{
 	{license.TypeRequest, "license", license.RequestData{}},
 	{license.TypePay, "license", license.PayData{}},
 	{license.TypeRevoke, "license", license.RevokeData{}},
+
+	{governance.TypeOpen, "governance", governance.OpenData{}},
+	{governance.TypeVote, "governance", governance.VoteData{}},
+	{governance.TypeDelegate, "governance", governance.DelegateData{}},
+	{governance.TypeUndelegate, "governance", governance.UndelegateData{}},
+	{governance.TypeClose, "governance", governance.PollRef{}},
+	{governance.TypeCancel, "governance", governance.CancelData{}},
+	{governance.TypeRulesSet, "governance", governance.RulesData{}},
 }

@@ -18,6 +18,8 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/governance"
+	"github.com/meent/meent/governance/tally"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/private"
@@ -347,6 +349,60 @@ func generate(t *testing.T) vectorFile {
 	g.tm += commons.ContestWindow
 	g.ok("ben finalizes ada's proven claim after the window", "ben", commons.TypeIdentityFinalize,
 		commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: g.ids["ada"]})
+
+	// Governance: lib's decision rules reserve its value policy to
+	// decisions; a poll that carries a new policy passes, and the close
+	// enacts it through the value area's rules.
+	g.ok("maya says lib's value policy is decided by polls", "maya", governance.TypeRulesSet, governance.RulesData{Commons: lib, Decide: []string{value.TypePolicySet}})
+	g.bad("maya then sets the value policy directly", "maya", value.TypePolicySet, value.PolicySetData{Commons: lib, Policy: encode(t, vpol)}, meent.EFORBIDDEN)
+	g.bad("a poll of lib carrying a change of the node", "ben", governance.TypeOpen, governance.OpenData{Commons: lib, Question: "Admit acme?",
+		Rule: tally.Rule{Method: tally.Majority}, Electorate: governance.Electorate{Kind: governance.Members}, ClosesAt: g.tm + 3_600_000,
+		Effects: []governance.Effect{{Type: agent.TypeMemberSet, Data: jsontext.Value(`{"agent":"` + g.ids["acme"] + `","role":"member"}`)}}}, meent.ERULE)
+	newPolicy := value.DefaultPolicy()
+	newPolicy.Exclude = vpol.Exclude
+	policyData, err := json.Marshal(value.PolicySetData{Commons: lib, Policy: encode(t, newPolicy)}, json.Deterministic(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p1 := g.ok("ben opens a poll that carries a value policy", "ben", governance.TypeOpen, governance.OpenData{Commons: lib,
+		Question: "Adopt the default equations again?", Description: "Cy's special case goes.",
+		Rule: tally.Rule{Method: tally.Majority, Majority: tally.MajoritySuper, Threshold: &tally.Threshold{Num: 2, Den: 3, Inclusive: true},
+			Quorum: &tally.Threshold{Num: 1, Den: 2, Inclusive: true}},
+		Electorate: governance.Electorate{Kind: governance.Members}, OpensAt: g.tm, ClosesAt: g.tm + 3_600_000,
+		Effects: []governance.Effect{{Type: value.TypePolicySet, Data: jsontext.Value(policyData)}}})
+	p2 := g.ok("ada opens a ranked poll for two seats among contributors", "ada", governance.TypeOpen, governance.OpenData{Commons: lib,
+		Question: "Who gives the talks?", Rule: tally.Rule{Method: tally.Ranked, Options: []string{"ada", "ben", "maya"}, Seats: 2},
+		Electorate: governance.Electorate{Kind: governance.Contributors, MinAccepted: 1}, ClosesAt: g.tm + 3_600_000})
+	p3 := g.ok("maya opens a score poll among maintainers, opening later", "maya", governance.TypeOpen, governance.OpenData{Commons: lib,
+		Question: "How good is the logo?", Rule: tally.Rule{Method: tally.Score, Options: []string{"round", "square"}, MaxScore: 5},
+		Electorate: governance.Electorate{Kind: governance.Maintainers}, OpensAt: g.tm + 1_800_000, ClosesAt: g.tm + 3_600_000})
+	p4 := g.ok("ada opens a dots poll of the node", "ada", governance.TypeOpen, governance.OpenData{
+		Question: "What next?", Rule: tally.Rule{Method: tally.Dots, Options: []string{"docs", "tests", "speed"}, Dots: 3},
+		Electorate: governance.Electorate{Kind: governance.Members}, ClosesAt: g.tm + 3_600_000})
+	g.bad("a vote before the poll opens", "maya", governance.TypeVote, governance.VoteData{Poll: p3, Ballot: tally.Ballot{Marks: []tally.Mark{{Option: "round", N: 4}}}}, meent.ERULE)
+	g.bad("a vote from outside the electorate", "acme", governance.TypeVote, governance.VoteData{Poll: p1, Ballot: tally.Ballot{Choice: tally.ChoiceYes}}, meent.EFORBIDDEN)
+	g.bad("too many dots", "ada", governance.TypeVote, governance.VoteData{Poll: p4, Ballot: tally.Ballot{Marks: []tally.Mark{{Option: "docs", N: 2}, {Option: "speed", N: 2}}}}, meent.ERULE)
+	g.bad("a ranking that ranks twice", "ada", governance.TypeVote, governance.VoteData{Poll: p2, Ballot: tally.Ballot{Ranking: []string{"ada", "ada"}}}, meent.ERULE)
+	g.ok("maya votes no", "maya", governance.TypeVote, governance.VoteData{Poll: p1, Ballot: tally.Ballot{Choice: tally.ChoiceNo}})
+	g.ok("maya changes her vote to yes", "maya", governance.TypeVote, governance.VoteData{Poll: p1, Ballot: tally.Ballot{Choice: tally.ChoiceYes}})
+	g.ok("ada delegates to maya for the poll", "ada", governance.TypeDelegate, governance.DelegateData{To: g.ids["maya"], Poll: p1})
+	g.ok("ben delegates to maya for lib", "ben", governance.TypeDelegate, governance.DelegateData{To: g.ids["maya"], Commons: lib})
+	g.ok("ben ends that delegation", "ben", governance.TypeUndelegate, governance.UndelegateData{Commons: lib})
+	g.ok("ben delegates to admin for the poll", "ben", governance.TypeDelegate, governance.DelegateData{To: g.ids["admin"], Poll: p1})
+	g.ok("ben ends it too", "ben", governance.TypeUndelegate, governance.UndelegateData{Poll: p1})
+	g.ok("ben votes no", "ben", governance.TypeVote, governance.VoteData{Poll: p1, Ballot: tally.Ballot{Choice: tally.ChoiceNo}})
+	g.ok("ada ranks", "ada", governance.TypeVote, governance.VoteData{Poll: p2, Ballot: tally.Ballot{Ranking: []string{"ada", "maya"}}})
+	g.ok("ada spends her dots", "ada", governance.TypeVote, governance.VoteData{Poll: p4, Ballot: tally.Ballot{Marks: []tally.Mark{{Option: "docs", N: 2}, {Option: "tests", N: 1}}}})
+	g.bad("a close before the closing time", "bob", governance.TypeClose, governance.PollRef{Poll: p1}, meent.ERULE)
+	g.bad("a cancel by someone else", "maya", governance.TypeCancel, governance.CancelData{Poll: p4}, meent.EFORBIDDEN)
+	g.ok("ada cancels her dots poll", "ada", governance.TypeCancel, governance.CancelData{Poll: p4, Reason: "asked too early"})
+	g.tm += 1_800_000
+	g.ok("maya scores", "maya", governance.TypeVote, governance.VoteData{Poll: p3, Ballot: tally.Ballot{Marks: []tally.Mark{{Option: "round", N: 4}, {Option: "square", N: 2}}}})
+	g.tm += 1_800_000
+	g.ok("bob, no member, closes the value poll: it passes and enacts the policy", "bob", governance.TypeClose, governance.PollRef{Poll: p1})
+	g.ok("ben closes the ranked poll", "ben", governance.TypeClose, governance.PollRef{Poll: p2})
+	g.ok("ben closes the score poll", "ben", governance.TypeClose, governance.PollRef{Poll: p3})
+	g.bad("a vote after the close", "ben", governance.TypeVote, governance.VoteData{Poll: p1, Ballot: tally.Ballot{Choice: tally.ChoiceYes}}, meent.ERULE)
 
 	g.bad("an unknown data member", "ada", commons.TypeNeedClaim, map[string]any{"need": need, "days": 3}, meent.EMALFORMED)
 	d := g.st.Summary()

@@ -69,6 +69,14 @@ func TestRefsCatalogue(t *testing.T) {
 		"license.request":    {"coop is licensed for free", []string{"lib"}, []string{"coop"}},
 		"license.pay":        {"admin records acme's payment", []string{"lib"}, []string{"admin", "acme"}},
 		"license.revoke":     {"maya revokes the grant", []string{"lib"}, []string{"maya", "acme"}},
+
+		"governance.poll.open":   {"ben opens a poll that carries a value policy", []string{"lib"}, []string{"ben"}},
+		"governance.vote":        {"maya votes no", []string{"lib"}, []string{"maya"}},
+		"governance.delegate":    {"ben delegates to maya for lib", []string{"lib"}, []string{"ben", "maya"}},
+		"governance.undelegate":  {"ben ends that delegation", []string{"lib"}, []string{"ben", "maya"}},
+		"governance.poll.close":  {"bob, no member, closes the value poll: it passes and enacts the policy", []string{"lib"}, []string{"bob"}},
+		"governance.poll.cancel": {"ada cancels her dots poll", nil, []string{"ada"}},
+		"governance.rules.set":   {"maya says lib's value policy is decided by polls", []string{"lib"}, []string{"maya"}},
 	}
 	for _, et := range state.EventTypes {
 		if _, ok := cases[et.Type]; !ok {

@@ -15,7 +15,7 @@ import (
 
 // SnapshotVersion names the rules and the shape of the state a snapshot
 // holds: "state/1" and each area's name and Version, in the order of
-// areas.go ("state/1 agent/1 commons/1 value/1 license/1"). A node
+// areas.go ("state/1 agent/1 commons/1 value/1 license/1 governance/1"). A node
 // restores only a snapshot made with the same version and otherwise
 // replays the log from the first event, so a release that changes what an
 // area keeps (or how it applies an event) bumps that area's Version.

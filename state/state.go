@@ -7,6 +7,7 @@ package state
 
 import (
 	"crypto/sha256"
+	"slices"
 	"sort"
 
 	"github.com/meent/meent"
@@ -14,6 +15,7 @@ import (
 	"github.com/meent/meent/area"
 	"github.com/meent/meent/authority"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
@@ -21,15 +23,16 @@ import (
 
 // State is everything the rules know, derived from the log alone.
 //
-// The exported fields are the four first areas' states, for the callers
-// that read them; every area, these and those that follow, is in the list
-// of areas.go, which is what Apply and the projections go through.
+// The exported fields are the areas' states, for the callers that read
+// them; every area is in the list of areas.go, which is what Apply and the
+// projections go through.
 type State struct {
 	Size    int64 // number of events applied; the next event's index
 	Agents  *agent.State
 	Commons *commons.State
 	Value   *value.State
 	License *license.State
+	Govern  *governance.State
 
 	reg *registry
 	ctx area.Context // reused from event to event
@@ -39,7 +42,7 @@ type State struct {
 // contradict each other (see newRegistry): a programming error that no
 // node must start with.
 func New() *State {
-	s := &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState()}
+	s := &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState(), Govern: governance.NewState()}
 	s.bind()
 	return s
 }
@@ -53,6 +56,11 @@ func (s *State) bind() { s.use(s.areas()) }
 func (s *State) use(areas []Area) {
 	s.reg = newRegistry(areas)
 	s.ctx.Auth = s.reg.auth
+	for _, a := range areas {
+		if e, ok := a.(Enactor); ok {
+			s.reg.enact[a.Name()] = s.enactor(e.Enacts())
+		}
+	}
 }
 
 // Areas returns the areas, in the order of areas.go.
@@ -87,16 +95,43 @@ func (s *State) Apply(ev *ledger.Event) error {
 		return meent.Errorf(meent.ERULE, "unknown event type %q", ev.Type)
 	}
 	s.ctx.Begin(s.Size, a.Name(), s.reg.emits[a.Name()])
+	s.ctx.Enact = s.reg.enact[a.Name()]
 	if err := a.Apply(&s.ctx, ev); err != nil {
 		return err
 	}
-	for _, e := range s.ctx.Effects() {
+	s.deliver(s.ctx.Effects())
+	s.Size++
+	return nil
+}
+
+// deliver hands effects to the areas that handle them, in order.
+func (s *State) deliver(effects []area.Effect) {
+	for _, e := range effects {
 		for _, h := range s.reg.handlers[e.EffectName()] {
 			h.Handle(s.Size, e)
 		}
 	}
-	s.Size++
-	return nil
+}
+
+// enactor returns the Enact function of an area that may enact the given
+// event types (Enactor): it applies a carried event at the current index
+// through the area that owns its type, in a context of its own (so the
+// carrying event's context and effects are untouched), and delivers its
+// effects. An enacted event cannot enact in turn.
+func (s *State) enactor(types []string) func(ev *ledger.Event) error {
+	return func(ev *ledger.Event) error {
+		a := s.reg.byType[ev.Type]
+		if a == nil || !slices.Contains(types, ev.Type) {
+			return meent.Errorf(meent.ERULE, "%s cannot be enacted", ev.Type)
+		}
+		sub := area.Context{Auth: s.reg.auth}
+		sub.Begin(s.Size, a.Name(), s.reg.emits[a.Name()])
+		if err := a.Apply(&sub, ev); err != nil {
+			return err
+		}
+		s.deliver(sub.Effects())
+		return nil
+	}
 }
 
 // Lines emits every fact of the state as a canonical line.

@@ -10,8 +10,10 @@ import (
 
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
 )
 
@@ -63,6 +65,7 @@ func TestDemoPerArea(t *testing.T) {
 		{"commons", commons.TypeCreate},
 		{"value", value.TypeDistributionRun},
 		{"license", license.TypeRequest},
+		{"governance", governance.TypeClose},
 	}
 	last := -1
 	for _, p := range parts {
@@ -76,6 +79,21 @@ func TestDemoPerArea(t *testing.T) {
 		}
 		last = i
 	}
+	// The decided poll enacted libmeent's new value policy; the ranked
+	// poll elected one colour.
+	n.State(func(st *state.State) {
+		polls := st.Govern.Polls()
+		if len(polls) != 2 || polls[0].Status != governance.Passed || len(polls[0].Enacted) != 1 || polls[0].Enacted[0].Status != "enacted" {
+			t.Errorf("the demo's decision: %+v", polls[0])
+			return
+		}
+		if v := st.Value.Policy(polls[0].Commons); v == nil || v.Index != polls[0].Ended {
+			t.Errorf("libmeent's value policy was not set by the decision: %+v", v)
+		}
+		if r := polls[1].Result; r == nil || len(r.Winners) != 1 || r.Ranked == nil {
+			t.Errorf("the ranked poll: %+v", r)
+		}
+	})
 	if !bytes.Contains(out.Bytes(), []byte("demo community added")) {
 		t.Errorf("output %q", out.String())
 	}

@@ -8,6 +8,8 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/governance"
+	"github.com/meent/meent/governance/tally"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
@@ -48,6 +50,9 @@ const (
 	mould = "n0000000000000000000000000000001"
 	inc   = "i0000000000000000000000000000001"
 	grant = "g0000000000000000000000000000001"
+	poll  = "p0000000000000000000000000000001"
+	lost  = "p0000000000000000000000000000002"
+	rcv   = "p0000000000000000000000000000003"
 )
 
 var world = lookup{
@@ -58,6 +63,12 @@ var world = lookup{
 		{commons.KindNeed, mould}:         commons.Need{ID: mould, Title: "Mal voor de wiek"},
 		{value.KindIncome, inc}:           value.Income{ID: inc, Commons: atlas, Amount: commons.Money{Amount: 1001, Currency: "EUR"}},
 		{license.KindGrant, grant}:        license.Grant{ID: grant, Commons: atlas, Licensee: bo},
+		{governance.KindPoll, poll}: governance.Poll{ID: poll, Commons: atlas, Question: "Nieuw waardebeleid?", Rule: tally.Rule{Method: "majority"},
+			Result: &tally.Result{Decides: true, Passed: true}, Enacted: []governance.Enactment{{Type: "value.policy.set", Status: "enacted"}}},
+		{governance.KindPoll, lost}: governance.Poll{ID: lost, Question: "Later open?", Rule: tally.Rule{Method: "consent"},
+			Result: &tally.Result{Decides: true}},
+		{governance.KindPoll, rcv}: governance.Poll{ID: rcv, Question: "Welke kleur?", Rule: tally.Rule{Method: "ranked"},
+			Result: &tally.Result{Decides: true, Passed: true, Winners: []string{"groen"}}},
 	},
 }
 
@@ -148,6 +159,10 @@ func variants() []meent.Record {
 		{attest, map[string]any{"kind": "association"}}, {attest, map[string]any{"kind": "company"}}, {attest, map[string]any{"kind": "public_body"}},
 		{attest, map[string]any{"kind": "individual"}},
 		{[]string{"member.set"}, map[string]any{"role": "admin"}},
+		{[]string{governance.TypeVote, governance.TypeClose, governance.TypeCancel, governance.TypeDelegate, governance.TypeUndelegate}, map[string]any{"poll": poll, "to": bo}},
+		{[]string{governance.TypeClose}, map[string]any{"poll": lost}}, {[]string{governance.TypeClose}, map[string]any{"poll": rcv}},
+		{[]string{governance.TypeOpen, governance.TypeDelegate}, map[string]any{"commons": ""}},
+		{[]string{governance.TypeRulesSet}, map[string]any{"decide": []any{"value.policy.set", "governance.rules.set"}}},
 		{[]string{commons.TypeNeedClaim, commons.TypeNeedRenew}, map[string]any{"lease_days": 1}},
 		{[]string{commons.TypeImport}, map[string]any{"amends": []any{1}}}, {[]string{commons.TypeImport}, map[string]any{"commits": []any{1}}},
 		{request, map[string]any{"grant": map[string]any{"rule": "trial"}}}, {request, map[string]any{"grant": map[string]any{"rule": "non_commercial"}}},
@@ -199,6 +214,10 @@ func TestGoldenDutch(t *testing.T) {
 		{record(license.TypeRevoke, map[string]any{"grant": grant, "reason": "gebruikt voor een gesloten model"}),
 			"Ada heeft de licentie van Bo voor Windatlas ingetrokken: gebruikt voor een gesloten model"},
 		{record("member.set", map[string]any{"role": "admin"}), "Ada heeft Bo nodebeheerder gemaakt"},
+		{record(governance.TypeOpen, map[string]any{"question": "Nieuw waardebeleid?"}), "Ada heeft een peiling geopend in Windatlas: ‘Nieuw waardebeleid?’"},
+		{record(governance.TypeClose, map[string]any{"poll": poll}), "Ada heeft de peiling ‘Nieuw waardebeleid?’ gesloten: aangenomen, en het besluit is uitgevoerd"},
+		{record(governance.TypeClose, map[string]any{"poll": rcv}), "Ada heeft de peiling ‘Welke kleur?’ gesloten: gekozen: groen"},
+		{record(governance.TypeDelegate, map[string]any{"to": bo}), "Ada laat Bo voor zich stemmen in de peilingen van Windatlas"},
 		{record("poll.open", nil), "Ada heeft poll.open ondertekend"},
 	} {
 		if got := activity.Describe(c.rec, world, nl); got != c.want {
@@ -223,6 +242,9 @@ func TestEnglish(t *testing.T) {
 		{record(license.TypeAttest, map[string]any{"kind": "cooperative"}), "Ada attested that Bo is a cooperative"},
 		{record(commons.TypeDispute, map[string]any{"reason": "it works\nsee the tests"}), "Ada disputed the rejection of “Wiekontwerp”: it works"},
 		{record("agent.create", map[string]any{"kind": "person"}), "Bo joined as a new person"},
+		{record(governance.TypeClose, map[string]any{"poll": lost}), "Ada closed the poll “Later open?”: it did not pass"},
+		{record(governance.TypeVote, map[string]any{"poll": poll}), "Ada voted in the poll “Nieuw waardebeleid?”"},
+		{record(governance.TypeRulesSet, map[string]any{"decide": []any{"value.policy.set"}}), "Ada decided that in Windatlas only a poll makes these changes: its value policy"},
 	} {
 		if got := activity.Describe(c.rec, world, en); got != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.rec.Type, got, c.want)
