@@ -64,6 +64,9 @@ var packages = map[string]string{
 	"state":      "rules",
 	"payout":     "rules",
 	"valueflows": "rules",
+	// budget: the co-budgeting area; budget/allot its pure arithmetic.
+	"budget":       "rules",
+	"budget/allot": "rules",
 	"modcheck":   "adapter",
 	"node":       "core",
 	"audit":      "core",
@@ -79,6 +82,7 @@ var packages = map[string]string{
 	// adapters over the http core (see adapterUses).
 	"api/licenseapi": "adapter",
 	"api/privateapi": "adapter",
+	"api/budgetapi":  "adapter",
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
@@ -107,6 +111,7 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// and areas do not import each other.
 	"api/licenseapi": {adapters: []string{"http"}},
 	"api/privateapi": {adapters: []string{"http"}},
+	"api/budgetapi":  {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.
