@@ -57,6 +57,14 @@ const (
 	RevokeLicense          Action = "license.revoke"            // end a grant before its term
 	AttestOrganisation     Action = "license.attest"            // state what kind of organisation an agent is
 	VouchOrganisation      Action = "license.vouch"             // be counted by a commons when attesting an organisation
+	OpenBudgetRound        Action = "budget.round.open"         // open a budget round in a commons
+	CloseBudgetRound       Action = "budget.round.close"        // close a budget round after its closing time
+	DrawCoBudget           Action = "budget.draw"               // fund a round from the commons' co-budget pool
+	ProposeBucket          Action = "budget.bucket.propose"     // propose a bucket in a round
+	EditBucket             Action = "budget.bucket.edit"        // change a bucket's terms
+	CancelBucket           Action = "budget.bucket.cancel"      // cancel a bucket, refunding its givers
+	WithdrawAllocation     Action = "budget.withdraw"           // take an allocation back
+	RecordSpending         Action = "budget.spend"              // record what a funded bucket spent
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -116,6 +124,17 @@ var table = map[Action]Rule{
 	AttestOrganisation: {[]Role{Admin, AnyMaintainer, Attestor}, "only a node admin, a maintainer of a commons or an attestor a license policy names attests organisations"},
 	// Parties: the attestors the commons' license policy names.
 	VouchOrganisation: {[]Role{Maintainer, Admin, Party}, "only a maintainer of {commons}, a node admin or an attestor its license policy names vouches for an organisation"},
+	OpenBudgetRound:   {[]Role{Maintainer}, "only a maintainer of {commons} opens a budget round"},
+	CloseBudgetRound:  {[]Role{Maintainer}, "only a maintainer of {commons} closes a budget round"},
+	DrawCoBudget:      {[]Role{Maintainer}, "only a maintainer of {commons} funds a round from its co-budget pool"},
+	ProposeBucket:     {[]Role{Member}, "only members of the community propose buckets"},
+	// Parties: the bucket's proposer.
+	EditBucket:   {[]Role{Party, Maintainer}, "only the proposer or a maintainer of {commons} edits a bucket"},
+	CancelBucket: {[]Role{Party, Maintainer}, "only the proposer or a maintainer of {commons} cancels a bucket"},
+	// Parties: the allocation's giver.
+	WithdrawAllocation: {[]Role{Party}, "only the giver withdraws an allocation"},
+	// Parties: the bucket's recipients.
+	RecordSpending: {[]Role{Party, Maintainer}, "only a recipient of the bucket or a maintainer of {commons} records its spending"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

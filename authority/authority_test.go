@@ -97,6 +97,14 @@ func TestTable(t *testing.T) {
 		authority.RevokeLicense:          {"maint"},
 		authority.AttestOrganisation:     {"admin", "maint", "other", "attestor"},
 		authority.VouchOrganisation:      {"admin", "maint", "party"},
+		authority.OpenBudgetRound:        {"maint"},
+		authority.CloseBudgetRound:       {"maint"},
+		authority.DrawCoBudget:           {"maint"},
+		authority.ProposeBucket:          {"admin", "member"},
+		authority.EditBucket:             {"maint", "party"},
+		authority.CancelBucket:           {"maint", "party"},
+		authority.WithdrawAllocation:     {"party"},
+		authority.RecordSpending:         {"maint", "party"},
 	}
 	_, au := newWorld()
 	table := authority.Table()

@@ -2,6 +2,7 @@ package state
 
 import (
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
@@ -61,4 +62,15 @@ var EventTypes = []EventType{
 	{license.TypeRequest, "license", license.RequestData{}},
 	{license.TypePay, "license", license.PayData{}},
 	{license.TypeRevoke, "license", license.RevokeData{}},
+
+	{budget.TypeRoundOpen, "budget", budget.RoundData{}},
+	{budget.TypeFund, "budget", budget.FundData{}},
+	{budget.TypeBucketPropose, "budget", budget.BucketData{}},
+	{budget.TypeBucketEdit, "budget", budget.EditData{}},
+	{budget.TypeBucketCancel, "budget", budget.CancelData{}},
+	{budget.TypeAllocate, "budget", budget.AllocateData{}},
+	{budget.TypeWithdraw, "budget", budget.WithdrawData{}},
+	{budget.TypeApprove, "budget", budget.ApproveData{}},
+	{budget.TypeRoundClose, "budget", budget.CloseData{}},
+	{budget.TypeSpend, "budget", budget.SpendData{}},
 }
