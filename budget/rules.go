@@ -36,11 +36,14 @@ type State struct {
 	rollover    map[string]int64           // commons "/" currency → waiting for the next round
 
 	// Derived, rebuilt on restore.
-	byRound  map[string][]string // round → bucket IDs, by index
-	byBucket map[string][]string // bucket → allocation IDs, by index
-	given    map[string]int64    // round "/" agent → standing allocations
-	started  map[string]bool     // round → an allocation or approval was made
-	allow    map[string]map[string]int64
+	byRound     map[string][]string // round → bucket IDs, by index
+	byBucket    map[string][]string // bucket → allocation IDs, by index
+	approvalsOf map[string][]string // bucket → approval IDs, by first approval
+	spendingsOf map[string][]string // bucket → spending IDs, by index
+	byCommons   map[string][]string // commons → round IDs, by index
+	given       map[string]int64    // round "/" agent → standing allocations
+	started     map[string]bool     // round → an allocation or approval was made
+	allow       map[string]map[string]int64
 
 	dirty map[[2]string]bool
 }
@@ -51,6 +54,7 @@ func NewState() *State {
 		rounds: map[string]*Round{}, buckets: map[string]*Bucket{}, allocations: map[string]*Allocation{},
 		approvals: map[string]*Approval{}, spendings: map[string]*Spending{}, members: map[string]map[string]bool{},
 		rollover: map[string]int64{}, byRound: map[string][]string{}, byBucket: map[string][]string{},
+		approvalsOf: map[string][]string{}, spendingsOf: map[string][]string{}, byCommons: map[string][]string{},
 		given: map[string]int64{}, started: map[string]bool{}, allow: map[string]map[string]int64{},
 		dirty: map[[2]string]bool{},
 	}
@@ -100,6 +104,31 @@ func (s *State) Allowance(round, agentID string) (left, whole int64) {
 		return 0, 0
 	}
 	return whole - s.given[round+"/"+agentID], whole
+}
+
+// Rounds returns a commons' rounds, oldest first.
+func (s *State) Rounds(commonsID string) []*Round { return pick(s.rounds, s.byCommons[commonsID]) }
+
+// BucketList returns a round's buckets, in the order proposed.
+func (s *State) BucketList(round string) []*Bucket { return pick(s.buckets, s.byRound[round]) }
+
+// Allocations returns a bucket's allocations, oldest first (undone ones too).
+func (s *State) Allocations(bucket string) []*Allocation {
+	return pick(s.allocations, s.byBucket[bucket])
+}
+
+// Approvals returns a bucket's approvals (withdrawn ones too), by first approval.
+func (s *State) Approvals(bucket string) []*Approval { return pick(s.approvals, s.approvalsOf[bucket]) }
+
+// Spendings returns what a bucket recorded as spent, oldest first.
+func (s *State) Spendings(bucket string) []*Spending { return pick(s.spendings, s.spendingsOf[bucket]) }
+
+func pick[V any](m map[string]*V, ids []string) []*V {
+	out := make([]*V, len(ids))
+	for i, id := range ids {
+		out[i] = m[id]
+	}
+	return out
 }
 
 // Rollover returns what waits for a commons' next round in a currency.
@@ -168,6 +197,7 @@ func (s *State) roundOpen(x op) error {
 		delete(s.rollover, key)
 	}
 	s.rounds[id] = r
+	s.byCommons[c.ID] = append(s.byCommons[c.ID], id)
 	s.members[id] = members
 	s.dirty[[2]string{KindRound, id}] = true
 	return nil
@@ -508,6 +538,7 @@ func (s *State) approve(x op) error {
 	if p == nil {
 		p = &Approval{Bucket: b.ID, Agent: x.me, Created: x.Index}
 		s.approvals[id] = p
+		s.approvalsOf[b.ID] = append(s.approvalsOf[b.ID], id)
 	}
 	p.Approved, p.Index = d.Approve, x.Index
 	if d.Approve {
@@ -627,7 +658,7 @@ func (s *State) roundClose(x op) error {
 			shares[i] = value.Share{Recipient: p.Agent, Weight: big.NewInt(p.Share)}
 		}
 		amounts, _ := value.Allocate(amt, shares) // checked shares, amount >= 0: cannot fail
-		b.Payable = b.Payable[:0]
+		b.Payable = nil
 		for i, p := range b.Recipients {
 			if amounts[i] > 0 {
 				b.Payable = append(b.Payable, Payment{Agent: p.Agent, Amount: amounts[i]})
@@ -689,6 +720,7 @@ func (s *State) spend(x op) error {
 	}
 	id := x.ev.Hash.String()
 	s.spendings[id] = &Spending{ID: id, Bucket: b.ID, Amount: d.Amount.Amount, Currency: b.Currency, Reference: d.Reference, By: x.me, Index: x.Index}
+	s.spendingsOf[b.ID] = append(s.spendingsOf[b.ID], id)
 	b.Spent += d.Amount.Amount
 	b.Updated = x.Index
 	s.dirty[[2]string{KindSpending, id}] = true

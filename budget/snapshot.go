@@ -99,9 +99,33 @@ func (s *State) reindex() {
 			s.given[a.Round+"/"+a.Giver] += a.Amount
 		}
 	}
+	ps := make([]*Approval, 0, len(s.approvals))
 	for _, p := range s.approvals {
+		ps = append(ps, p)
+	}
+	slices.SortFunc(ps, func(a, b *Approval) int {
+		return cmp.Or(cmp.Compare(a.Created, b.Created), cmp.Compare(a.Agent, b.Agent))
+	})
+	for _, p := range ps {
+		s.approvalsOf[p.Bucket] = append(s.approvalsOf[p.Bucket], p.Bucket+"/"+p.Agent)
 		if b := s.buckets[p.Bucket]; b != nil {
 			s.started[b.Round] = true
 		}
+	}
+	sp := make([]*Spending, 0, len(s.spendings))
+	for _, p := range s.spendings {
+		sp = append(sp, p)
+	}
+	slices.SortFunc(sp, func(a, b *Spending) int { return cmp.Compare(a.Index, b.Index) })
+	for _, p := range sp {
+		s.spendingsOf[p.Bucket] = append(s.spendingsOf[p.Bucket], p.ID)
+	}
+	rs := make([]*Round, 0, len(s.rounds))
+	for _, r := range s.rounds {
+		rs = append(rs, r)
+	}
+	slices.SortFunc(rs, func(a, b *Round) int { return cmp.Compare(a.Index, b.Index) })
+	for _, r := range rs {
+		s.byCommons[r.Commons] = append(s.byCommons[r.Commons], r.ID)
 	}
 }
