@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
 
@@ -136,5 +137,26 @@ func BenchmarkEqualShares10000x100(b *testing.B) {
 			b.Fatal(err, res.Cost)
 		}
 		b.ReportMetric(float64(res.Rounds), "passes")
+	}
+}
+
+// BenchmarkEqualSharesWieliczka: the real Wieliczka 2023 election (6,586
+// voters, 64 projects) with add1, as the city counted it.
+func BenchmarkEqualSharesWieliczka(b *testing.B) {
+	fh, err := os.Open("testdata/pabulib/Poland_Wieliczka_2023_Green_Budget.pb")
+	if err != nil {
+		b.Fatal(err)
+	}
+	pb, err := ParsePabulib(fh)
+	fh.Close()
+	if err != nil {
+		b.Fatal(err)
+	}
+	budget, ps, bs := pb.Instance()
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := EqualShares(budget, ps, bs, Options{Completion: CompleteAdd1}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
