@@ -85,19 +85,7 @@ func (s *State) Allowance(round, agentID string) (left, whole int64) {
 	case MethodAllowanceContribution:
 		a := s.allow[round]
 		if a == nil {
-			var ws []allot.Weight
-			for _, f := range r.Fundings {
-				if f.Source == SourceMember && s.members[round][f.Funder] {
-					ws = append(ws, allot.Weight{ID: f.Funder, Weight: f.Amount})
-				}
-			}
-			a = map[string]int64{}
-			if len(ws) > 0 {
-				a, _ = allot.Allowances(r.Pool, ws) // weights are non-negative and unique: cannot fail
-			}
-			if s.started[round] {
-				s.allow[round] = a // the pool no longer changes
-			}
+			a = contributionAllowances(r, s.members[round])
 		}
 		whole = a[agentID]
 	default:
@@ -129,6 +117,23 @@ func pick[V any](m map[string]*V, ids []string) []*V {
 		out[i] = m[id]
 	}
 	return out
+}
+
+// contributionAllowances splits a round's pool among its members in
+// proportion to their own funding. Allowance reads it without keeping it
+// (a read changes nothing); allocate keeps it once the pool is fixed.
+func contributionAllowances(r *Round, members map[string]bool) map[string]int64 {
+	var ws []allot.Weight
+	for _, f := range r.Fundings {
+		if f.Source == SourceMember && members[f.Funder] {
+			ws = append(ws, allot.Weight{ID: f.Funder, Weight: f.Amount})
+		}
+	}
+	if len(ws) == 0 {
+		return map[string]int64{}
+	}
+	a, _ := allot.Allowances(r.Pool, ws) // weights are non-negative, funders unique: cannot fail
+	return a
 }
 
 // Rollover returns what waits for a commons' next round in a currency.
@@ -470,6 +475,9 @@ func (s *State) allocate(x op) error {
 		return refuse("your allowance in budget round %q has %s left", r.Title, commons.Money{Amount: left, Currency: r.Currency})
 	}
 	s.started[r.ID] = true // from now on the pool does not change
+	if r.Method == MethodAllowanceContribution && s.allow[r.ID] == nil {
+		s.allow[r.ID] = contributionAllowances(r, s.members[r.ID])
+	}
 	id := x.ev.Hash.String()
 	a := &Allocation{ID: id, Bucket: b.ID, Round: r.ID, Commons: r.Commons, Giver: x.me, Amount: d.Amount.Amount,
 		Currency: r.Currency, Index: x.Index, Status: AllocStanding}
