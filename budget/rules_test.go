@@ -30,9 +30,10 @@ type failer interface {
 }
 
 type world struct {
-	t  failer
-	st *state.State
-	tm int64
+	t     failer
+	st    *state.State
+	tm    int64
+	check bool // compare the digest around every refused event (costs a digest per event)
 }
 
 func (w *world) do(p person, typ string, data any) (string, error) {
@@ -45,9 +46,12 @@ func (w *world) do(p person, typ string, data any) (string, error) {
 	if err != nil {
 		w.t.Fatal(err)
 	}
-	before := w.st.Digest()
+	var before [32]byte
+	if w.check {
+		before = w.st.Digest()
+	}
 	err = w.st.Apply(ev)
-	if err != nil && w.st.Digest() != before {
+	if err != nil && w.check && w.st.Digest() != before {
 		w.t.Fatalf("%s was refused (%v) but changed the state", typ, err)
 	}
 	return ev.Hash.String(), err
@@ -73,7 +77,7 @@ func eur(n int64) commons.Money { return commons.Money{Amount: n, Currency: "EUR
 // town is a node with an admin, a maintainer of commons lib and n other
 // members, and an outsider.
 func town(t testing.TB, n int) (w *world, maya person, lib string, members []person, outsider person) {
-	w = &world{t: t, st: state.New(), tm: 1_800_000_000_000}
+	w = &world{t: t, st: state.New(), tm: 1_800_000_000_000, check: true}
 	admin := w.person(1)
 	w.must(admin, agent.TypeMemberSet, agent.MemberData{Agent: admin.id, Role: agent.RoleAdmin})
 	maya = w.person(2)
