@@ -86,4 +86,3 @@ func TestEqualSharesRoundReproducesElections(t *testing.T) {
 		})
 	}
 }
-
