@@ -17,8 +17,9 @@ import (
 // log index, so a page is exact whatever is added meanwhile.
 func byIndex(n int64) string { return fmt.Sprintf("%015d", n) }
 
-// list answers a paged list built under the state's lock.
-func list[T any](s server, w nethttp.ResponseWriter, r *nethttp.Request, name string, read func(st *state.State) ([]T, error), key func(T) string) {
+// list answers a paged list built under the state's lock, as the
+// document doc makes of a page and its next cursor.
+func list[T any](s server, w nethttp.ResponseWriter, r *nethttp.Request, name string, read func(st *state.State) ([]T, error), key func(T) string, doc func(page []T, next string) any) {
 	q, err := http.QueryPage(r, name)
 	if err != nil {
 		s.WriteError(w, r, err)
@@ -36,7 +37,7 @@ func list[T any](s server, w nethttp.ResponseWriter, r *nethttp.Request, name st
 		return
 	}
 	http.SetNext(w, r, next)
-	http.WriteJSON(w, r, nethttp.StatusOK, http.NonNil(page))
+	http.WriteJSON(w, r, nethttp.StatusOK, doc(http.NonNil(page), next))
 }
 
 func noRound(id string) error { return meent.Errorf(meent.ENOTFOUND, "no budget round %s", id) }
@@ -54,7 +55,8 @@ func (s server) apiRounds(w nethttp.ResponseWriter, r *nethttp.Request) {
 			out = append(out, roundInfo(st, x))
 		}
 		return out, nil
-	}, func(x api.BudgetRound) string { return byIndex(x.Index) })
+	}, func(x api.BudgetRound) string { return byIndex(x.Index) },
+		func(p []api.BudgetRound, next string) any { return api.BudgetRoundList{Rounds: p, Next: next} })
 }
 
 // roundInfo copies a round and sums its buckets.
@@ -97,7 +99,8 @@ func (s server) apiBuckets(w nethttp.ResponseWriter, r *nethttp.Request) {
 			return nil, noRound(id)
 		}
 		return copies(st.Budget.BucketList(id)), nil
-	}, func(b budget.Bucket) string { return byIndex(b.Index) })
+	}, func(b budget.Bucket) string { return byIndex(b.Index) },
+		func(p []budget.Bucket, next string) any { return api.BucketList{Buckets: p, Next: next} })
 }
 
 func (s server) apiAllowance(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -150,7 +153,8 @@ func (s server) apiAllocations(w nethttp.ResponseWriter, r *nethttp.Request) {
 			return nil, noBucket(id)
 		}
 		return copies(st.Budget.Allocations(id)), nil
-	}, func(a budget.Allocation) string { return byIndex(a.Index) })
+	}, func(a budget.Allocation) string { return byIndex(a.Index) },
+		func(p []budget.Allocation, next string) any { return api.AllocationList{Allocations: p, Next: next} })
 }
 
 func (s server) apiApprovals(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -160,7 +164,8 @@ func (s server) apiApprovals(w nethttp.ResponseWriter, r *nethttp.Request) {
 			return nil, noBucket(id)
 		}
 		return copies(st.Budget.Approvals(id)), nil
-	}, func(a budget.Approval) string { return byIndex(a.Created) })
+	}, func(a budget.Approval) string { return byIndex(a.Created) },
+		func(p []budget.Approval, next string) any { return api.ApprovalList{Approvals: p, Next: next} })
 }
 
 func (s server) apiSpendings(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -170,7 +175,8 @@ func (s server) apiSpendings(w nethttp.ResponseWriter, r *nethttp.Request) {
 			return nil, noBucket(id)
 		}
 		return copies(st.Budget.Spendings(id)), nil
-	}, func(p budget.Spending) string { return byIndex(p.Index) })
+	}, func(p budget.Spending) string { return byIndex(p.Index) },
+		func(p []budget.Spending, next string) any { return api.SpendingList{Spendings: p, Next: next} })
 }
 
 // copies copies the rules' objects, so the answer is written after the

@@ -48,7 +48,10 @@ func TestBudgetRound(t *testing.T) {
 	e.refused(t, c.cy.signAt(t, budget.TypeAllocate, budget.AllocateData{Bucket: blades, Amount: commons.Money{Amount: 1, Currency: "USD"}}, at(33)), 422, meent.ERULE)
 	e.refused(t, c.ada.signAt(t, budget.TypeRoundClose, budget.CloseData{Round: round}, at(34)), 409, meent.ECONFLICT)
 
-	left := getJSONAs[api.BudgetAllowance](t, e, "/api/v1/budget/rounds/"+round+"/allowance?agent="+c.ada.id)
+	left, err := e.client.Allowance(t.Context(), round, c.ada.id)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !left.Member || left.Whole != 3_000 || left.Left != 1_000 {
 		t.Errorf("ada's allowance: %+v", left)
 	}
@@ -59,14 +62,17 @@ func TestBudgetRound(t *testing.T) {
 		}
 		r := e.get(path)
 		wantStatus(t, r, 200)
-		var page []budget.Allocation
+		var page api.AllocationList
 		r.json(t, &page)
-		for _, a := range page {
+		for _, a := range page.Allocations {
 			paged = append(paged, a.ID)
 		}
 		path = ""
 		if m := nextLink.FindStringSubmatch(r.header.Get("Link")); m != nil {
 			path = m[1]
+			if page.Next == "" {
+				t.Error("a Link header but no next in the page")
+			}
 		}
 	}
 	if !slices.Equal(paged, allocs) {
@@ -88,15 +94,24 @@ func TestBudgetRound(t *testing.T) {
 	if b.Status != budget.BucketFunded || b.Funded != 5_000 || len(b.Payable) != 1 || b.Payable[0] != (budget.Payment{Agent: c.cy.id, Amount: 5_000}) {
 		t.Errorf("blades after the close: %+v", b)
 	}
-	tw := getJSONAs[[]budget.Allocation](t, e, "/api/v1/budget/buckets/"+tower+"/allocations")
+	tw, err := e.client.Allocations(t.Context(), tower)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(tw) != 1 || tw[0].Status != budget.AllocReturned || tw[0].Undone == nil {
 		t.Errorf("tower's allocation after the close: %+v", tw)
 	}
-	rounds := getJSONAs[[]api.BudgetRound](t, e, "/api/v1/commons/"+c.turbine+"/budget/rounds")
+	rounds, err := e.client.BudgetRounds(t.Context(), c.turbine)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(rounds) != 1 || rounds[0].ID != round {
 		t.Errorf("rounds: %+v", rounds)
 	}
-	bs := getJSONAs[[]budget.Bucket](t, e, "/api/v1/budget/rounds/"+round+"/buckets")
+	bs, err := e.client.Buckets(t.Context(), round)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if len(bs) != 2 || bs[0].ID != blades || bs[1].ID != tower {
 		t.Errorf("buckets: %+v", bs)
 	}
@@ -104,7 +119,7 @@ func TestBudgetRound(t *testing.T) {
 	if r := getJSONAs[api.BudgetRound](t, e, "/api/v1/budget/rounds/"+round); r.Totals.Spent != 4_200 {
 		t.Errorf("spent %d, want 4200", r.Totals.Spent)
 	}
-	if sp := getJSONAs[[]budget.Spending](t, e, "/api/v1/budget/buckets/"+blades+"/spendings"); len(sp) != 1 || sp[0].Amount != 4_200 {
+	if sp, err := e.client.Spendings(t.Context(), blades); err != nil || len(sp) != 1 || sp[0].Amount != 4_200 {
 		t.Errorf("spendings: %+v", sp)
 	}
 	// The payout path pays the funded bucket: cy is owed 5,000.

@@ -2,18 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
-	nethttp "net/http"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/budget/allot"
 	"github.com/meent/meent/client"
@@ -105,42 +103,17 @@ func (b *bucketTerms) amounts() (lo, hi commons.Money, err error) {
 	return lo, hi, nil
 }
 
-var nextPage = regexp.MustCompile(`<([^>]+)>; rel="next"`)
-
-// getArray prints a bare JSON array list: one page with --limit or
-// --cursor, else every page (following the Link headers) as one array.
-func getArray(ctx context.Context, stdout io.Writer, p pageFlags, base, path string) error {
+// listOrPage prints one page with --limit or --cursor, else every page
+// (read by the Go client) as one document.
+func listOrPage(ctx context.Context, stdout io.Writer, p pageFlags, base, path string, all func(c *client.Client) (any, error)) error {
 	if p.one() {
 		return p.page(ctx, stdout, base, path, nil)
 	}
-	all := []json.RawMessage{}
-	for next := base + path + "?limit=1000"; next != ""; {
-		resp, body, err := httpGetResponse(ctx, next)
-		if err != nil {
-			return err
-		}
-		if resp.StatusCode != nethttp.StatusOK {
-			return client.ResponseError(resp, body)
-		}
-		var page []json.RawMessage
-		if err := json.Unmarshal(body, &page); err != nil {
-			return err
-		}
-		all = append(all, page...)
-		next = ""
-		if m := nextPage.FindStringSubmatch(resp.Header.Get("Link")); m != nil {
-			u, err := url.Parse(base)
-			if err != nil {
-				return err
-			}
-			ref, err := u.Parse(m[1])
-			if err != nil {
-				return err
-			}
-			next = ref.String()
-		}
+	doc, err := all(client.New(base, nil))
+	if err != nil {
+		return err
 	}
-	return printJSON(stdout, all)
+	return printJSON(stdout, doc)
 }
 
 var budgetCommands = []command{
@@ -203,7 +176,10 @@ var budgetCommands = []command{
 		p.bind(fs)
 		id := fs.String("commons", "", "commons ID")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			return getArray(ctx, stdout, p, r.base(), "/api/v1/commons/"+url.PathEscape(*id)+"/budget/rounds")
+			return listOrPage(ctx, stdout, p, r.base(), "/api/v1/commons/"+url.PathEscape(*id)+"/budget/rounds", func(c *client.Client) (any, error) {
+				rs, err := c.BudgetRounds(ctx, *id)
+				return api.BudgetRoundList{Rounds: rs}, err
+			})
 		}
 	}},
 	{name: "budget buckets", args: "ROUND", summary: "list a round's buckets as JSON", flags: func(fs *flag.FlagSet) action {
@@ -212,7 +188,10 @@ var budgetCommands = []command{
 		var p pageFlags
 		p.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			return getArray(ctx, stdout, p, r.base(), "/api/v1/budget/rounds/"+url.PathEscape(fs.Arg(0))+"/buckets")
+			return listOrPage(ctx, stdout, p, r.base(), "/api/v1/budget/rounds/"+url.PathEscape(fs.Arg(0))+"/buckets", func(c *client.Client) (any, error) {
+				bs, err := c.Buckets(ctx, fs.Arg(0))
+				return api.BucketList{Buckets: bs}, err
+			})
 		}
 	}},
 	{name: "budget allowance", args: "ROUND", summary: "show an agent's allowance in a round and what is left of it", flags: func(fs *flag.FlagSet) action {
@@ -295,7 +274,10 @@ var budgetCommands = []command{
 		var p pageFlags
 		p.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			return getArray(ctx, stdout, p, r.base(), "/api/v1/budget/buckets/"+url.PathEscape(fs.Arg(0))+"/allocations")
+			return listOrPage(ctx, stdout, p, r.base(), "/api/v1/budget/buckets/"+url.PathEscape(fs.Arg(0))+"/allocations", func(c *client.Client) (any, error) {
+				as, err := c.Allocations(ctx, fs.Arg(0))
+				return api.AllocationList{Allocations: as}, err
+			})
 		}
 	}},
 	{name: "bucket approvals", args: "BUCKET", summary: "list a bucket's approvals as JSON", flags: func(fs *flag.FlagSet) action {
@@ -304,7 +286,10 @@ var budgetCommands = []command{
 		var p pageFlags
 		p.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			return getArray(ctx, stdout, p, r.base(), "/api/v1/budget/buckets/"+url.PathEscape(fs.Arg(0))+"/approvals")
+			return listOrPage(ctx, stdout, p, r.base(), "/api/v1/budget/buckets/"+url.PathEscape(fs.Arg(0))+"/approvals", func(c *client.Client) (any, error) {
+				as, err := c.Approvals(ctx, fs.Arg(0))
+				return api.ApprovalList{Approvals: as}, err
+			})
 		}
 	}},
 	{name: "bucket spendings", args: "BUCKET", summary: "list what a funded bucket recorded as spent, as JSON", flags: func(fs *flag.FlagSet) action {
@@ -313,7 +298,10 @@ var budgetCommands = []command{
 		var p pageFlags
 		p.bind(fs)
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
-			return getArray(ctx, stdout, p, r.base(), "/api/v1/budget/buckets/"+url.PathEscape(fs.Arg(0))+"/spendings")
+			return listOrPage(ctx, stdout, p, r.base(), "/api/v1/budget/buckets/"+url.PathEscape(fs.Arg(0))+"/spendings", func(c *client.Client) (any, error) {
+				ss, err := c.Spendings(ctx, fs.Arg(0))
+				return api.SpendingList{Spendings: ss}, err
+			})
 		}
 	}},
 	{name: "allocate", args: "BUCKET", summary: "give part of your allowance to a bucket", flags: func(fs *flag.FlagSet) action {
