@@ -30,7 +30,7 @@ func init() {
 		"budget.round.open":      {i18n.EN: "{who} opened the budget round “{round}” in {commons}", i18n.NL: "{who} heeft de budgetronde ‘{round}’ geopend in {commons}"},
 		"budget.fund.grant":      {i18n.EN: "{who} gave a grant of {amount} to the budget round “{round}”", i18n.NL: "{who} heeft een subsidie van {amount} gegeven aan de budgetronde ‘{round}’"},
 		"budget.fund.member":     {i18n.EN: "{who} put {amount} of their own into the budget round “{round}”", i18n.NL: "{who} heeft zelf {amount} ingelegd in de budgetronde ‘{round}’"},
-		"budget.fund.commons":    {i18n.EN: "{who} moved {amount} from the co-budget pool into the budget round “{round}”", i18n.NL: "{who} heeft {amount} uit de gezamenlijke begrotingspot naar de budgetronde ‘{round}’ overgeheveld"},
+		"budget.fund.commons":    {i18n.EN: "{who} moved {amount} from the co-budget pool into the budget round “{round}”", i18n.NL: "{who} heeft {amount} uit de pot voor het gezamenlijk budget naar de budgetronde ‘{round}’ overgeheveld"},
 		"budget.bucket.propose":  {i18n.EN: "{who} proposed the bucket “{bucket}”, from {min} to {max}", i18n.NL: "{who} heeft het potje ‘{bucket}’ voorgesteld, van {min} tot {max}"},
 		"budget.bucket.edit":     {i18n.EN: "{who} changed the bucket “{bucket}”", i18n.NL: "{who} heeft het potje ‘{bucket}’ aangepast"},
 		"budget.bucket.cancel":   {i18n.EN: "{who} cancelled the bucket “{bucket}”; every giver got back what they gave", i18n.NL: "{who} heeft het potje ‘{bucket}’ geschrapt; alle gevers kregen terug wat ze gaven"},
