@@ -189,9 +189,8 @@ var labels = map[string]Text{
 	"label.co_budget":      {EN: "co-budget", NL: "gezamenlijk budget"},
 	"label.infrastructure": {EN: "infrastructure", NL: "infrastructuur"},
 	"label.solidarity":     {EN: "solidarity", NL: "solidariteit"},
-	// Co-budgeting (docs/budget.md): bucket and allocation statuses,
-	// and methods, for {{label}} on the
-	// budget pages to come and the API's readers.
+	// Co-budgeting (docs/budget.md): bucket and allocation statuses and
+	// round methods, for {{label}} on the budget pages to come.
 	"label.funded":                 {EN: "funded", NL: "gefinancierd"},
 	"label.unfunded":               {EN: "not funded", NL: "niet gefinancierd"},
 	"label.cancelled":              {EN: "cancelled", NL: "geschrapt"},
