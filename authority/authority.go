@@ -60,6 +60,14 @@ const (
 	OpenPoll               Action = "poll.open"                 // open a poll on the node or in a commons
 	CancelPoll             Action = "poll.cancel"               // cancel an open poll
 	SetDecisionRules       Action = "governance.rules.set"      // say which changes of a commons need a decision
+	OpenBudgetRound        Action = "budget.round.open"         // open a budget round in a commons
+	CloseBudgetRound       Action = "budget.round.close"        // close a budget round after its closing time
+	DrawCoBudget           Action = "budget.draw"               // fund a round from the commons' co-budget pool
+	ProposeBucket          Action = "budget.bucket.propose"     // propose a bucket in a round
+	EditBucket             Action = "budget.bucket.edit"        // change a bucket's terms
+	CancelBucket           Action = "budget.bucket.cancel"      // cancel a bucket, refunding its givers
+	WithdrawAllocation     Action = "budget.withdraw"           // take an allocation back
+	RecordSpending         Action = "budget.spend"              // record what a funded bucket spent
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -125,6 +133,17 @@ var table = map[Action]Rule{
 	// Parties: who opened the poll.
 	CancelPoll:       {[]Role{Party, Admin}, "only who opened a poll, or a node admin, cancels it"},
 	SetDecisionRules: {[]Role{Maintainer}, "only a maintainer of {commons} may do this"},
+	OpenBudgetRound:  {[]Role{Maintainer}, "only a maintainer of {commons} opens a budget round"},
+	CloseBudgetRound: {[]Role{Maintainer}, "only a maintainer of {commons} closes a budget round"},
+	DrawCoBudget:     {[]Role{Maintainer}, "only a maintainer of {commons} funds a round from its co-budget pool"},
+	ProposeBucket:    {[]Role{Member}, "only members of the community propose buckets"},
+	// Parties: the bucket's proposer.
+	EditBucket:   {[]Role{Party, Maintainer}, "only the proposer or a maintainer of {commons} edits a bucket"},
+	CancelBucket: {[]Role{Party, Maintainer}, "only the proposer or a maintainer of {commons} cancels a bucket"},
+	// Parties: the allocation's giver.
+	WithdrawAllocation: {[]Role{Party}, "only the giver withdraws an allocation"},
+	// Parties: the bucket's recipients.
+	RecordSpending: {[]Role{Party, Maintainer}, "only a recipient of the bucket or a maintainer of {commons} records its spending"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

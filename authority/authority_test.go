@@ -100,6 +100,14 @@ func TestTable(t *testing.T) {
 		authority.OpenPoll:               {"admin", "member", "maint"},
 		authority.CancelPoll:             {"admin", "party"},
 		authority.SetDecisionRules:       {"maint"},
+		authority.OpenBudgetRound:        {"maint"},
+		authority.CloseBudgetRound:       {"maint"},
+		authority.DrawCoBudget:           {"maint"},
+		authority.ProposeBucket:          {"admin", "member"},
+		authority.EditBucket:             {"maint", "party"},
+		authority.CancelBucket:           {"maint", "party"},
+		authority.WithdrawAllocation:     {"party"},
+		authority.RecordSpending:         {"maint", "party"},
 	}
 	_, au := newWorld()
 	table := authority.Table()

@@ -1,6 +1,7 @@
 package state
 
 import (
+	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/license"
@@ -19,5 +20,6 @@ func (s *State) areas() []Area {
 		value.Area{State: s.Value, Agents: s.Agents, Commons: s.Commons},
 		license.Area{State: s.License, Agents: s.Agents, Commons: s.Commons},
 		governance.Area{State: s.Govern, Agents: s.Agents, Commons: s.Commons},
+		budget.Area{State: s.Budget, Agents: s.Agents, Commons: s.Commons, Value: s.Value},
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/go-json-experiment/json/jsontext"
 
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
@@ -35,7 +36,14 @@ const eventsDoc = "../docs/events.md"
 // rules package without a line in the catalogue (and so in
 // docs/events.md) fails here.
 func TestEventTypesComplete(t *testing.T) {
-	owns := map[string]func(string) bool{"agent": agent.Owns, "commons": commons.Owns, "value": value.Owns, "license": license.Owns, "governance": governance.Owns}
+	owns := map[string]func(string) bool{
+		"agent":      agent.Owns,
+		"commons":    commons.Owns,
+		"value":      value.Owns,
+		"license":    license.Owns,
+		"governance": governance.Owns,
+		"budget":     budget.Owns,
+	}
 	type decl struct{ area, data string }
 	found := map[string]decl{}
 	for area := range owns {

@@ -2,6 +2,7 @@ package state
 
 import (
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/license"
@@ -70,4 +71,14 @@ var EventTypes = []EventType{
 	{governance.TypeClose, "governance", governance.PollRef{}},
 	{governance.TypeCancel, "governance", governance.CancelData{}},
 	{governance.TypeRulesSet, "governance", governance.RulesData{}},
+	{budget.TypeRoundOpen, "budget", budget.RoundData{}},
+	{budget.TypeFund, "budget", budget.FundData{}},
+	{budget.TypeBucketPropose, "budget", budget.BucketData{}},
+	{budget.TypeBucketEdit, "budget", budget.EditData{}},
+	{budget.TypeBucketCancel, "budget", budget.CancelData{}},
+	{budget.TypeAllocate, "budget", budget.AllocateData{}},
+	{budget.TypeWithdraw, "budget", budget.WithdrawData{}},
+	{budget.TypeApprove, "budget", budget.ApproveData{}},
+	{budget.TypeRoundClose, "budget", budget.CloseData{}},
+	{budget.TypeSpend, "budget", budget.SpendData{}},
 }

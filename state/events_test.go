@@ -17,6 +17,8 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/budget"
+	"github.com/meent/meent/budget/allot"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/governance/tally"
@@ -403,6 +405,81 @@ func generate(t *testing.T) vectorFile {
 	g.ok("ben closes the ranked poll", "ben", governance.TypeClose, governance.PollRef{Poll: p2})
 	g.ok("ben closes the score poll", "ben", governance.TypeClose, governance.PollRef{Poll: p3})
 	g.bad("a vote after the close", "ben", governance.TypeVote, governance.VoteData{Poll: p1, Ballot: tally.Ballot{Choice: tally.ChoiceYes}}, meent.ERULE)
+	// Budget: a round with equal allowances, then one by Equal Shares.
+	eur := func(n int64) commons.Money { return commons.Money{Amount: n, Currency: "EUR"} }
+	opens, closes := g.tm+10*60_000, g.tm+60*60_000
+	spring := budget.RoundData{Commons: lib, Title: "Spring 2027", Currency: "EUR", Opens: opens, Closes: closes,
+		Method: budget.MethodAllowanceEqual, Leftover: allot.LeftoverRefund}
+	g.bad("ada, who maintains nothing, opens a round", "ada", budget.TypeRoundOpen, spring, meent.EFORBIDDEN)
+	byPoll := spring
+	byPoll.Method = budget.MethodPoll
+	g.bad("a round decided by a poll, before governance enacts", "maya", budget.TypeRoundOpen, byPoll, meent.ERULE)
+	round := g.ok("maya opens a budget round with equal allowances", "maya", budget.TypeRoundOpen, spring)
+	g.ok("acme gives the round a grant", "acme", budget.TypeFund, budget.FundData{Round: round, Amount: eur(7000), Source: budget.SourceGrant})
+	g.ok("ada puts in her own money", "ada", budget.TypeFund, budget.FundData{Round: round, Amount: eur(2000), Source: budget.SourceMember})
+	g.ok("maya draws on the commons' co-budget pool", "maya", budget.TypeFund, budget.FundData{Round: round, Amount: eur(1000), Source: budget.SourceCommons})
+	g.bad("maya draws more than the co-budget pool holds", "maya", budget.TypeFund, budget.FundData{Round: round, Amount: eur(10_000_000), Source: budget.SourceCommons}, meent.ERULE)
+	g.bad("acme contributes as a member, which it is not", "acme", budget.TypeFund, budget.FundData{Round: round, Amount: eur(100), Source: budget.SourceMember}, meent.EFORBIDDEN)
+	g.bad("a grant in another currency", "acme", budget.TypeFund, budget.FundData{Round: round, Amount: commons.Money{Amount: 100, Currency: "USD"}, Source: budget.SourceGrant}, meent.ERULE)
+	// Pool 10,000 among 4 members (admin, maya, ben, ada): 2,500 each.
+	g.tm = opens
+	g.bad("a grant after the round opened", "acme", budget.TypeFund, budget.FundData{Round: round, Amount: eur(100), Source: budget.SourceGrant}, meent.ECONFLICT)
+	party := g.ok("ben proposes a bucket", "ben", budget.TypeBucketPropose, budget.BucketData{Round: round, Title: "Release party",
+		Description: "Food and a hall for the 2.0 release", Min: eur(3000), Max: eur(5000)})
+	sprint := g.ok("ada proposes a bucket paying her and ben", "ada", budget.TypeBucketPropose, budget.BucketData{Round: round, Title: "Docs sprint",
+		Min: eur(2000), Max: eur(4000), Recipients: []budget.Recipient{{Agent: g.ids["ada"], Share: 3}, {Agent: g.ids["ben"], Share: 1}}})
+	logo := g.ok("maya proposes a bucket", "maya", budget.TypeBucketPropose, budget.BucketData{Round: round, Title: "New logo", Min: eur(1000), Max: eur(1500)})
+	g.bad("acme, not a member, proposes a bucket", "acme", budget.TypeBucketPropose, budget.BucketData{Round: round, Title: "Ads", Min: eur(1), Max: eur(2)}, meent.EFORBIDDEN)
+	g.bad("a bucket whose maximum is below its minimum", "ben", budget.TypeBucketPropose, budget.BucketData{Round: round, Title: "Odd", Min: eur(20), Max: eur(10)}, meent.ERULE)
+	g.ok("ben raises his bucket's maximum", "ben", budget.TypeBucketEdit, budget.EditData{Bucket: party, Title: "Release party",
+		Description: "Food, a hall and a band", Min: eur(3000), Max: eur(6000), Recipients: []budget.Recipient{{Agent: g.ids["ben"], Share: 1}}})
+	g.bad("ada edits ben's bucket", "ada", budget.TypeBucketEdit, budget.EditData{Bucket: party, Title: "Mine", Min: eur(1), Max: eur(2)}, meent.EFORBIDDEN)
+	g.ok("ada gives 2000 to the docs sprint", "ada", budget.TypeAllocate, budget.AllocateData{Bucket: sprint, Amount: eur(2000)})
+	bens := g.ok("ben gives 1000 to the docs sprint", "ben", budget.TypeAllocate, budget.AllocateData{Bucket: sprint, Amount: eur(1000)})
+	g.bad("ben gives more than his allowance has left", "ben", budget.TypeAllocate, budget.AllocateData{Bucket: party, Amount: eur(1501)}, meent.ERULE)
+	g.bad("acme allocates, not being a member of the round", "acme", budget.TypeAllocate, budget.AllocateData{Bucket: party, Amount: eur(1)}, meent.EFORBIDDEN)
+	g.bad("an allocation above the bucket's maximum", "maya", budget.TypeAllocate, budget.AllocateData{Bucket: logo, Amount: eur(1600)}, meent.ERULE)
+	g.bad("an allocation in another currency", "maya", budget.TypeAllocate, budget.AllocateData{Bucket: logo, Amount: commons.Money{Amount: 10, Currency: "USD"}}, meent.ERULE)
+	g.ok("maya gives 1200 to the logo", "maya", budget.TypeAllocate, budget.AllocateData{Bucket: logo, Amount: eur(1200)})
+	g.ok("admin gives 1500 to the party", "admin", budget.TypeAllocate, budget.AllocateData{Bucket: party, Amount: eur(1500)})
+	late := g.ok("ben gives 500 to the party", "ben", budget.TypeAllocate, budget.AllocateData{Bucket: party, Amount: eur(500)})
+	g.ok("ben withdraws his 500", "ben", budget.TypeWithdraw, budget.WithdrawData{Allocation: late})
+	g.bad("ben withdraws it again", "ben", budget.TypeWithdraw, budget.WithdrawData{Allocation: late}, meent.ECONFLICT)
+	g.bad("ada withdraws ben's allocation", "ada", budget.TypeWithdraw, budget.WithdrawData{Allocation: bens}, meent.EFORBIDDEN)
+	g.ok("maya cancels the logo, refunding her 1200", "maya", budget.TypeBucketCancel, budget.CancelData{Bucket: logo, Reason: "a member drew one for free"})
+	g.bad("an allocation to a cancelled bucket", "maya", budget.TypeAllocate, budget.AllocateData{Bucket: logo, Amount: eur(100)}, meent.ECONFLICT)
+	g.bad("an approval in an allowance round", "ada", budget.TypeApprove, budget.ApproveData{Bucket: party, Approve: true}, meent.ERULE)
+	g.bad("maya closes the round before its closing time", "maya", budget.TypeRoundClose, budget.CloseData{Round: round}, meent.ECONFLICT)
+	g.tm = closes
+	g.bad("an allocation after the closing time", "ada", budget.TypeAllocate, budget.AllocateData{Bucket: party, Amount: eur(100)}, meent.ECONFLICT)
+	// The sprint holds 3000 (at least its 2000): funded, 2250 to ada and
+	// 750 to ben. The party holds 1500 of 3000: its gift goes back. The
+	// leftover, 7000, goes back to the funders pro rata: acme 4900, ada
+	// 1400, the co-budget pool 700.
+	g.ok("maya closes the round", "maya", budget.TypeRoundClose, budget.CloseData{Round: round})
+	g.bad("maya closes it twice", "maya", budget.TypeRoundClose, budget.CloseData{Round: round}, meent.ECONFLICT)
+	g.ok("ada records what the sprint spent", "ada", budget.TypeSpend, budget.SpendData{Bucket: sprint, Amount: eur(1800), Reference: "invoice 2027-3"})
+	g.bad("spending by an unfunded bucket", "ben", budget.TypeSpend, budget.SpendData{Bucket: party, Amount: eur(1), Reference: "x"}, meent.ECONFLICT)
+	g.bad("spending more than the bucket was funded", "ada", budget.TypeSpend, budget.SpendData{Bucket: sprint, Amount: eur(1300), Reference: "y"}, meent.ERULE)
+
+	opens, closes = g.tm+10*60_000, g.tm+60*60_000
+	shares := g.ok("maya opens an Equal Shares round that rolls its leftover over", "maya", budget.TypeRoundOpen, budget.RoundData{Commons: lib,
+		Title: "Summer 2027", Currency: "EUR", Opens: opens, Closes: closes, Method: budget.MethodEqualShares, Leftover: allot.LeftoverRollover})
+	g.ok("acme funds it", "acme", budget.TypeFund, budget.FundData{Round: shares, Amount: eur(6000), Source: budget.SourceGrant})
+	g.tm = opens
+	bike := g.ok("ben proposes bike repairs", "ben", budget.TypeBucketPropose, budget.BucketData{Round: shares, Title: "Bike repairs", Min: eur(3000), Max: eur(3000)})
+	garden := g.ok("ada proposes a garden", "ada", budget.TypeBucketPropose, budget.BucketData{Round: shares, Title: "Garden", Min: eur(4000), Max: eur(4000)})
+	for _, who := range []string{"ada", "ben", "admin"} {
+		g.ok(who+" approves bike repairs", who, budget.TypeApprove, budget.ApproveData{Bucket: bike, Approve: true})
+	}
+	g.ok("maya approves the garden", "maya", budget.TypeApprove, budget.ApproveData{Bucket: garden, Approve: true})
+	g.ok("maya withdraws her approval", "maya", budget.TypeApprove, budget.ApproveData{Bucket: garden, Approve: false})
+	g.bad("ada approves bike repairs twice", "ada", budget.TypeApprove, budget.ApproveData{Bucket: bike, Approve: true}, meent.ECONFLICT)
+	g.bad("an allocation in an Equal Shares round", "ada", budget.TypeAllocate, budget.AllocateData{Bucket: bike, Amount: eur(100)}, meent.ERULE)
+	g.tm = closes
+	// Equal Shares funds the bike repairs (3000); the garden has no
+	// approval left. 3000 roll over to the next round.
+	g.ok("maya closes the Equal Shares round", "maya", budget.TypeRoundClose, budget.CloseData{Round: shares})
 
 	g.bad("an unknown data member", "ada", commons.TypeNeedClaim, map[string]any{"need": need, "days": 3}, meent.EMALFORMED)
 	d := g.st.Summary()

@@ -77,6 +77,18 @@ func TestRefsCatalogue(t *testing.T) {
 		"governance.poll.close":  {"bob, no member, closes the value poll: it passes and enacts the policy", []string{"lib"}, []string{"bob"}},
 		"governance.poll.cancel": {"ada cancels her dots poll", nil, []string{"ada"}},
 		"governance.rules.set":   {"maya says lib's value policy is decided by polls", []string{"lib"}, []string{"maya"}},
+		"budget.round.open":      {"maya opens a budget round with equal allowances", []string{"lib"}, []string{"maya"}},
+		"budget.fund":            {"acme gives the round a grant", []string{"lib"}, []string{"acme"}},
+		"budget.bucket.propose":  {"ada proposes a bucket paying her and ben", []string{"lib"}, []string{"ada", "ben"}},
+		"budget.bucket.edit":     {"ben raises his bucket's maximum", []string{"lib"}, []string{"ben"}},
+		// The givers the cancellation refunds, and the proposer.
+		"budget.bucket.cancel": {"maya cancels the logo, refunding her 1200", []string{"lib"}, []string{"maya"}},
+		"budget.allocate":      {"ben gives 1000 to the docs sprint", []string{"lib"}, []string{"ben", "ada"}},
+		"budget.withdraw":      {"ben withdraws his 500", []string{"lib"}, []string{"ben"}},
+		"budget.approve":       {"admin approves bike repairs", []string{"lib"}, []string{"admin", "ben"}},
+		// The funded buckets' recipients and the funders a refund pays.
+		"budget.round.close": {"maya closes the round", []string{"lib"}, []string{"maya", "ada", "ben", "acme"}},
+		"budget.spend":       {"ada records what the sprint spent", []string{"lib"}, []string{"ada", "ben"}},
 	}
 	for _, et := range state.EventTypes {
 		if _, ok := cases[et.Type]; !ok {

@@ -14,6 +14,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/area"
 	"github.com/meent/meent/authority"
+	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
@@ -33,6 +34,7 @@ type State struct {
 	Value   *value.State
 	License *license.State
 	Govern  *governance.State
+	Budget  *budget.State
 
 	reg *registry
 	ctx area.Context // reused from event to event
@@ -42,7 +44,14 @@ type State struct {
 // contradict each other (see newRegistry): a programming error that no
 // node must start with.
 func New() *State {
-	s := &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState(), Govern: governance.NewState()}
+	s := &State{
+		Agents:  agent.NewState(),
+		Commons: commons.NewState(),
+		Value:   value.NewState(),
+		License: license.NewState(),
+		Govern:  governance.NewState(),
+		Budget:  budget.NewState(),
+	}
 	s.bind()
 	return s
 }

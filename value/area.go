@@ -103,9 +103,47 @@ type IncomeEarned struct{ Income Income }
 // EffectName names the effect (area.Effect).
 func (IncomeEarned) EffectName() string { return EffectIncome }
 
+// EffectPayable names Payable; EffectDrawn names Drawn.
+const (
+	EffectPayable = "value.payable"
+	EffectDrawn   = "value.drawn"
+)
+
+// Payable is money another area's accepted event makes payable to a
+// recipient of a commons: a funded budget bucket's amount for each of its
+// recipients, a round's leftover refunded to its funders or given back to
+// the co-budget pool. It is owed in the recipient's balance like a
+// distribution's allocation, so the payout path (CSV, SEPA, payout.settle)
+// pays it. The emitter has checked it.
+type Payable struct {
+	Commons   string
+	Kind      string // RecipientAgent or RecipientPool
+	Recipient string
+	Amount    commons.Money
+}
+
+// EffectName names the effect (area.Effect).
+func (Payable) EffectName() string { return EffectPayable }
+
+// Drawn is money taken out of a commons' pool balance into something of
+// another area (a budget round drawing on the co-budget pool): it is
+// recorded as a move out of the balance, to To. The emitter has checked
+// that the pool's open balance holds it (State.Open).
+type Drawn struct {
+	Commons string
+	Pool    string
+	Amount  commons.Money
+	To      string // what received it, for the move: "budget:<round ID>"
+}
+
+// EffectName names the effect (area.Effect).
+func (Drawn) EffectName() string { return EffectDrawn }
+
 // Handles declares the effects of other areas' events the value area
 // takes in.
-func (a Area) Handles() []string { return []string{commons.EffectIdentityMapped, EffectIncome} }
+func (a Area) Handles() []string {
+	return []string{commons.EffectIdentityMapped, EffectIncome, EffectPayable, EffectDrawn}
+}
 
 // Handle applies an effect of an accepted event at log index idx. It
 // cannot fail: the event that had it was accepted.
@@ -115,6 +153,10 @@ func (a Area) Handle(idx int64, e area.Effect) {
 		a.Remap(idx, e.Commons, e.Identity, e.Agent)
 	case IncomeEarned:
 		a.AddIncome(e.Income)
+	case Payable:
+		a.owe(idx, balKey{e.Commons, e.Kind, e.Recipient, e.Amount.Currency}, e.Amount.Amount)
+	case Drawn:
+		a.draw(idx, balKey{e.Commons, RecipientPool, e.Pool, e.Amount.Currency}, e.Amount.Amount, e.To)
 	default:
 		panic("value: delivered an effect it does not handle: " + e.EffectName())
 	}

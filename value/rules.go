@@ -383,6 +383,40 @@ func (s *State) AddIncome(inc Income) {
 	s.dirty[[2]string{KindIncome, inc.ID}] = true
 }
 
+// Open returns what a commons still owes a recipient in a currency (0 when
+// nothing was ever owed).
+func (s *State) Open(commonsID, kind, recipient, currency string) int64 {
+	if b := s.balances[balKey{commonsID, kind, recipient, currency}.id()]; b != nil {
+		return b.Open()
+	}
+	return 0
+}
+
+// owe adds amount to what is owed to a balance (the Payable effect).
+func (s *State) owe(idx int64, k balKey, amount int64) {
+	b := s.balances[k.id()]
+	if b == nil {
+		b = &Balance{Commons: k.commons, Kind: k.kind, Recipient: k.recipient, Currency: k.currency, Created: idx}
+		s.balances[k.id()] = b
+	}
+	b.Owed += amount
+	b.Updated = idx
+	s.dirty[[2]string{KindBalance, k.id()}] = true
+}
+
+// draw moves amount out of a pool's balance to to (the Drawn effect).
+func (s *State) draw(idx int64, k balKey, amount int64, to string) {
+	b := s.balances[k.id()]
+	if b == nil {
+		b = &Balance{Commons: k.commons, Kind: k.kind, Recipient: k.recipient, Currency: k.currency, Created: idx}
+		s.balances[k.id()] = b
+	}
+	b.Moved += amount
+	b.Moves = append(b.Moves, Move{Index: idx, Amount: amount, To: to})
+	b.Updated = idx
+	s.dirty[[2]string{KindBalance, k.id()}] = true
+}
+
 // Remap moves what is kept for an identity in a commons to the agent it now
 // maps to, after an accepted identity.attest or identity.finalize (the
 // commons.IdentityMapped effect). It cannot fail: the identity event was

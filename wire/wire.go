@@ -6,6 +6,7 @@
 package wire
 
 import (
+	"github.com/meent/meent/api/budgetapi"
 	"github.com/meent/meent/api/governanceapi"
 	"github.com/meent/meent/api/licenseapi"
 	"github.com/meent/meent/api/privateapi"
@@ -19,6 +20,7 @@ var Areas = []func(*http.Server){
 	licenseapi.Register,
 	privateapi.Register,
 	governanceapi.Register,
+	budgetapi.Register,
 }
 
 // Register adds every area to s.

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
@@ -66,6 +67,7 @@ func TestDemoPerArea(t *testing.T) {
 		{"value", value.TypeDistributionRun},
 		{"license", license.TypeRequest},
 		{"governance", governance.TypeClose},
+		{"budget", budget.TypeRoundClose},
 	}
 	last := -1
 	for _, p := range parts {
@@ -94,6 +96,22 @@ func TestDemoPerArea(t *testing.T) {
 			t.Errorf("the ranked poll: %+v", r)
 		}
 	})
+	// The demo's budget round is closed, with its buckets funded, returned
+	// and cancelled, and every cent of its pool accounted for.
+	n.State(func(st *state.State) {
+		r := st.Budget.Round(roundOf(st))
+		if r == nil || r.Closed == nil || r.Closed.Funded != 90_000 || r.Closed.Funded+r.Closed.Leftover != r.Pool {
+			t.Errorf("the demo's budget round: %+v", r)
+			return
+		}
+		statuses := map[string]int{}
+		for _, b := range st.Budget.BucketList(r.ID) {
+			statuses[b.Status]++
+		}
+		if statuses[budget.BucketFunded] != 1 || statuses[budget.BucketUnfunded] != 1 || statuses[budget.BucketCancelled] != 1 {
+			t.Errorf("the demo's buckets: %v", statuses)
+		}
+	})
 	if !bytes.Contains(out.Bytes(), []byte("demo community added")) {
 		t.Errorf("output %q", out.String())
 	}
@@ -103,4 +121,14 @@ func TestDemoPerArea(t *testing.T) {
 	if again, _ := n.Store().Size(ctx); again != size {
 		t.Errorf("a second demo on a filled node added %d events", again-size)
 	}
+}
+
+// roundOf returns the ID of the first budget round of the demo's commons.
+func roundOf(st *state.State) string {
+	for _, c := range st.Commons.All() {
+		if rs := st.Budget.Rounds(c.ID); len(rs) > 0 {
+			return rs[0].ID
+		}
+	}
+	return ""
 }

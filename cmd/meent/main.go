@@ -38,6 +38,7 @@ func init() {
 		payoutArea,   // payoutcmd.go: payouts and exports
 		licenseArea,  // licensecmd.go: copyfair licensing
 		governArea,   // governcmd.go: polls, votes, delegations, decisions
+		budgetArea,   // budgetcmd.go: budget rounds, buckets, allocations
 	}
 }
 

@@ -189,6 +189,20 @@ var labels = map[string]Text{
 	"label.co_budget":      {EN: "co-budget", NL: "gezamenlijk budget"},
 	"label.infrastructure": {EN: "infrastructure", NL: "infrastructuur"},
 	"label.solidarity":     {EN: "solidarity", NL: "solidariteit"},
+	// Co-budgeting (docs/budget.md): bucket and allocation statuses and
+	// round methods, for {{label}} on the budget pages to come.
+	"label.funded":                 {EN: "funded", NL: "gefinancierd"},
+	"label.unfunded":               {EN: "not funded", NL: "niet gefinancierd"},
+	"label.cancelled":              {EN: "cancelled", NL: "geschrapt"},
+	"label.standing":               {EN: "standing", NL: "staat"},
+	"label.withdrawn":              {EN: "withdrawn", NL: "teruggenomen"},
+	"label.refunded":               {EN: "refunded", NL: "terugbetaald"},
+	"label.returned":               {EN: "returned", NL: "teruggegeven"},
+	"label.approved":               {EN: "approved", NL: "gesteund"},
+	"label.recorded":               {EN: "recorded", NL: "geboekt"},
+	"label.allowance_equal":        {EN: "equal allowances", NL: "gelijk budget per lid"},
+	"label.allowance_contribution": {EN: "allowances by contribution", NL: "budget naar inleg"},
+	"label.equal_shares":           {EN: "Method of Equal Shares", NL: "methode van gelijke aandelen"},
 }
 
 var accountPages = map[string]Text{
