@@ -49,21 +49,6 @@ var pragmas = []string{
 	"PRAGMA wal_autocheckpoint = 10000",
 }
 
-// writerPragmas run after pragmas on the writer connection only.
-// cache_spill=OFF keeps a transaction's dirty pages in memory until its
-// commit instead of writing them to the WAL part-way (a batch of a
-// thousand events dirties more pages than the default 2 MB cache holds,
-// and spilling wrote some of them twice: 5 % of the sequencer's CPU in a
-// profile of node BenchmarkIngest). It lets the cache exceed cache_size
-// only by the pages one transaction dirties. cache_size=-16384 (16 MB)
-// keeps the upper levels and hot leaves of the log's indexes in the
-// writer's cache between batches, which would otherwise be read again
-// from the OS for every batch.
-var writerPragmas = []string{
-	"PRAGMA cache_spill = OFF",
-	"PRAGMA cache_size = -16384",
-}
-
 // Open opens (creating it if need be) the database file at path, migrates
 // it and returns the store. The directory must exist. path must name a
 // file: ":memory:" would give the writer and each reader a database of
@@ -170,8 +155,6 @@ func (c connector) Connect(ctx context.Context) (driver.Conn, error) {
 		// A reader that tried to write would take the write lock from
 		// under the writer; query_only makes that an error instead.
 		ps = append(ps[:len(ps):len(ps)], "PRAGMA query_only = ON")
-	} else {
-		ps = append(ps[:len(ps):len(ps)], writerPragmas...)
 	}
 	for _, p := range ps {
 		if _, err := ex.ExecContext(ctx, p, nil); err != nil {
