@@ -1,6 +1,6 @@
 -- 0008: the agent projections keyed by log index. Never edit this file
 -- once released. postgres/0008_agents_by_index.sql has the same meaning.
--- See docs/benchmarks.md, "Ingest at 1.0x (issue 10)".
+-- See docs/benchmarks.md, "Ingest after migration 0008".
 --
 -- An agent's ID is the hash of its agent.create event, which the events
 -- table already indexes; agents was keyed by that ID as text, and
