@@ -19,6 +19,15 @@ import (
 	"github.com/meent/meent/value"
 )
 
+// reportBatch reports the mean number of events per sequencer
+// transaction since the counts b0, e0 (node.BatchCount).
+func reportBatch(b *testing.B, n *node.Node, b0, e0 uint64) {
+	b1, e1 := n.BatchCount()
+	if b1 > b0 {
+		b.ReportMetric(float64(e1-e0)/float64(b1-b0), "events/batch")
+	}
+}
+
 // reportCPU reports the CPU time per op used since start (every goroutine
 // of the process: submitters' verification and the sequencer alike).
 func reportCPU(b *testing.B, start time.Duration, unit string) {
@@ -68,11 +77,13 @@ func BenchmarkIngest(b *testing.B) {
 		b.Run(c.name, func(b *testing.B) {
 			e := newEnv(b)
 			entries := newAgents(b, b.N)
+			b0, e0 := e.node.BatchCount()
 			b.ResetTimer()
 			cpu := cpuTime()
 			submitAll(b, e.node, entries, c.workers)
 			b.StopTimer()
 			reportCPU(b, cpu, "event")
+			reportBatch(b, e.node, b0, e0)
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
 	}
@@ -251,11 +262,13 @@ func BenchmarkIngestTypes(b *testing.B) {
 					timed = append(timed, sign(maya, value.TypeDistributionRun, value.RunData{Income: rc.Hash.String()}))
 				}
 			}
+			b0, e0 := e.node.BatchCount()
 			b.ResetTimer()
 			cpu := cpuTime()
 			submitAll(b, e.node, timed, 256)
 			b.StopTimer()
 			reportCPU(b, cpu, "event")
+			reportBatch(b, e.node, b0, e0)
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "events/s")
 		})
 	}

@@ -16,7 +16,7 @@ import (
 func (db *DB) Agent(ctx context.Context, id string) (meent.AgentView, error) {
 	var a meent.AgentView
 	err := db.snapshot(ctx, func(c conn) error {
-		err := c.queryRow(ctx, `SELECT id, kind, name, created, role FROM agents WHERE id = ?`, id).
+		err := c.queryRow(ctx, `SELECT id, kind, name, created, role FROM agents WHERE created = `+byID+` AND id = ?`, idHash(id), id).
 			Scan(&a.ID, &a.Kind, &a.Name, &a.Created, &a.Role)
 		if errors.Is(err, sql.ErrNoRows) {
 			return notFound("no agent %s", id)
@@ -24,7 +24,7 @@ func (db *DB) Agent(ctx context.Context, id string) (meent.AgentView, error) {
 		if err != nil {
 			return fmt.Errorf("agent: %w", err)
 		}
-		rows, err := c.query(ctx, `SELECT key, agent, added, revoked FROM agent_keys WHERE agent = ? ORDER BY added`, id)
+		rows, err := c.query(ctx, `SELECT key, agent, added, revoked FROM agent_keys WHERE agent_idx = ? ORDER BY added`, a.Created)
 		if err != nil {
 			return fmt.Errorf("agent keys: %w", err)
 		}

@@ -69,6 +69,21 @@ func execOne(ctx context.Context, c conn, query string, args ...any) error {
 	return nil
 }
 
+// byID finds an agent by its ID, the hash of its agent.create event,
+// through the events' hash index (migration 0008): a subquery giving the
+// agent's created, to compare with agents.created or agent_keys.agent_idx.
+const byID = `(SELECT idx FROM events WHERE hash = ?)`
+
+// idHash is the argument of byID for an agent ID: the hash it spells, or
+// nil (which matches nothing) when it spells none.
+func idHash(id string) []byte {
+	h, err := hex.DecodeString(id)
+	if err != nil || len(h) != 32 || hex.EncodeToString(h) != id {
+		return nil
+	}
+	return h
+}
+
 func projectAgentCreate(ctx context.Context, c conn, r meent.Record) error {
 	var d agent.CreateData
 	if err := decode(r, &d); err != nil {
@@ -76,12 +91,12 @@ func projectAgentCreate(ctx context.Context, c conn, r meent.Record) error {
 	}
 	// The agent is named by its creating event, as agent.State names it.
 	id := hex.EncodeToString(r.Hash[:])
-	if err := execOne(ctx, c, `INSERT INTO agents (id, kind, name, created, role) VALUES (?, ?, ?, ?, '')`,
-		id, d.Kind, d.Name, r.Index); err != nil {
+	if err := execOne(ctx, c, `INSERT INTO agents (created, id, kind, name, role) VALUES (?, ?, ?, ?, '')`,
+		r.Index, id, d.Kind, d.Name); err != nil {
 		return err
 	}
-	return execOne(ctx, c, `INSERT INTO agent_keys (key, agent, added, revoked) VALUES (?, ?, ?, -1)`,
-		base64.StdEncoding.EncodeToString(r.Key), id, r.Index)
+	return execOne(ctx, c, `INSERT INTO agent_keys (agent_idx, added, key, agent, revoked) VALUES (?, ?, ?, ?, -1)`,
+		r.Index, r.Index, base64.StdEncoding.EncodeToString(r.Key), id)
 }
 
 func projectAgentUpdate(ctx context.Context, c conn, r meent.Record) error {
@@ -89,7 +104,7 @@ func projectAgentUpdate(ctx context.Context, c conn, r meent.Record) error {
 	if err := decode(r, &d); err != nil {
 		return err
 	}
-	return execOne(ctx, c, `UPDATE agents SET name = ? WHERE id = ?`, d.Name, r.Author)
+	return execOne(ctx, c, `UPDATE agents SET name = ? WHERE created = `+byID, d.Name, idHash(r.Author))
 }
 
 func projectKeyAdd(ctx context.Context, c conn, r meent.Record) error {
@@ -97,8 +112,8 @@ func projectKeyAdd(ctx context.Context, c conn, r meent.Record) error {
 	if err := decode(r, &d); err != nil {
 		return err
 	}
-	return execOne(ctx, c, `INSERT INTO agent_keys (key, agent, added, revoked) VALUES (?, ?, ?, -1)`,
-		d.Key, r.Author, r.Index)
+	return execOne(ctx, c, `INSERT INTO agent_keys (agent_idx, added, key, agent, revoked) VALUES (`+byID+`, ?, ?, ?, -1)`,
+		idHash(r.Author), r.Index, d.Key, r.Author)
 }
 
 func projectKeyRevoke(ctx context.Context, c conn, r meent.Record) error {
@@ -106,8 +121,8 @@ func projectKeyRevoke(ctx context.Context, c conn, r meent.Record) error {
 	if err := decode(r, &d); err != nil {
 		return err
 	}
-	return execOne(ctx, c, `UPDATE agent_keys SET revoked = ? WHERE key = ? AND agent = ? AND revoked = -1`,
-		r.Index, d.Key, r.Author)
+	return execOne(ctx, c, `UPDATE agent_keys SET revoked = ? WHERE agent_idx = `+byID+` AND key = ? AND revoked = -1`,
+		r.Index, idHash(r.Author), d.Key)
 }
 
 func projectMemberSet(ctx context.Context, c conn, r meent.Record) error {
@@ -115,7 +130,7 @@ func projectMemberSet(ctx context.Context, c conn, r meent.Record) error {
 	if err := decode(r, &d); err != nil {
 		return err
 	}
-	return execOne(ctx, c, `UPDATE agents SET role = ? WHERE id = ?`, d.Role, d.Agent)
+	return execOne(ctx, c, `UPDATE agents SET role = ? WHERE created = `+byID, d.Role, idHash(d.Agent))
 }
 
 func projectMemberRemove(ctx context.Context, c conn, r meent.Record) error {
@@ -123,5 +138,5 @@ func projectMemberRemove(ctx context.Context, c conn, r meent.Record) error {
 	if err := decode(r, &d); err != nil {
 		return err
 	}
-	return execOne(ctx, c, `UPDATE agents SET role = '' WHERE id = ?`, d.Agent)
+	return execOne(ctx, c, `UPDATE agents SET role = '' WHERE created = `+byID, idHash(d.Agent))
 }

@@ -193,6 +193,14 @@ func (t *seqTx) insertHashes(ctx context.Context, hashes []meent.StoredHash) err
 // translates the driver's error.
 func insertRows(ctx context.Context, c conn, prefix, suffix string, cols, n int,
 	row func(i int, args []any) []any, fail func(error) error) error {
+	return insertRowsChecked(ctx, c, prefix, suffix, "", cols, n, row, fail)
+}
+
+// insertRowsChecked is insertRows that, when retry is not "", checks that
+// each statement changed as many rows as it was given, and runs a chunk
+// that changed fewer again with retry in place of suffix.
+func insertRowsChecked(ctx context.Context, c conn, prefix, suffix, retry string, cols, n int,
+	row func(i int, args []any) []any, fail func(error) error) error {
 	per := maxArgs / cols
 	one := "(" + placeholders(cols) + ")"
 	args := make([]any, 0, min(n, per)*cols)
@@ -217,9 +225,21 @@ func insertRows(ctx context.Context, c conn, prefix, suffix string, cols, n int,
 			q.WriteString(one)
 			args = row(i, args)
 		}
-		q.WriteString(suffix)
-		if _, err := c.exec(ctx, q.String(), args...); err != nil {
+		values := q.String()
+		res, err := c.exec(ctx, values+suffix, args...)
+		if err != nil {
 			return fail(err)
+		}
+		if retry != "" {
+			k, err := res.RowsAffected()
+			if err != nil {
+				return fail(err)
+			}
+			if k != int64(size) {
+				if _, err := c.exec(ctx, values+retry, args...); err != nil {
+					return fail(err)
+				}
+			}
 		}
 		start = end
 	}

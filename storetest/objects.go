@@ -236,6 +236,20 @@ func testObjectsReplace(t *testing.T, s meent.Store) {
 	if got := must(s.Objects(ctx, meent.ObjectFilter{Kind: "filler", Limit: 1000})).in(t); len(got) != 700 {
 		t.Fatalf("Objects of kind filler: %d, want 700", len(got))
 	}
+
+	// A put that changes only the parent, next to one that changes only
+	// the data, in one statement: both are kept (a store may update the
+	// columns that usually change apart from the others).
+	p1 := meent.Object{Kind: "vote", ID: "v", Parent: "poll1", Created: 20, Updated: 20, Data: []byte(`{"v":1}`)}
+	q1 := meent.Object{Kind: "vote", ID: "w", Parent: "poll1", Created: 21, Updated: 21, Data: []byte(`{"w":1}`)}
+	putObjects(t, s, p1, q1)
+	p2, q2 := p1, q1
+	p2.Parent, p2.Updated = "poll2", 22
+	q2.Status, q2.Updated, q2.Data = "cast", 22, []byte(`{"w":2}`)
+	putObjects(t, s, p2, q2)
+	checkObjects(t, "children of poll2 after a move", must(s.Objects(ctx, meent.ObjectFilter{Kind: "vote", Parent: "poll2"})).in(t), []meent.Object{p2})
+	checkObjects(t, "children of poll1 after a move", must(s.Objects(ctx, meent.ObjectFilter{Kind: "vote", Parent: "poll1"})).in(t), []meent.Object{q2})
+	checkObjects(t, "votes cast", must(s.Objects(ctx, meent.ObjectFilter{Kind: "vote", Status: "cast"})).in(t), []meent.Object{q2})
 }
 
 func testObjectsFilters(t *testing.T, s meent.Store) {
