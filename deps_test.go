@@ -47,6 +47,11 @@ var layers = map[string]layer{
 	// web layer's areas over the http core).
 	"adapter": {imports: []string{"root", "ledger", "rules", "core", "view", "wire"}},
 	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "view", "wire", "adapter", "wiring"}, modules: []string{""}},
+	// Helpers for tests (api/apitest): they start a real node and server,
+	// so they may import what the wiring does, but no layer lists them:
+	// go list's Imports leave out _test.go files, so only tests can
+	// import them.
+	"test": {imports: []string{"root", "ledger", "rules", "core", "view", "wire", "adapter"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb"}},
 }
 
 // packages gives every package of the module its layer. A package not
@@ -79,6 +84,7 @@ var packages = map[string]string{
 	// adapters over the http core (see adapterUses).
 	"api/licenseapi": "adapter",
 	"api/privateapi": "adapter",
+	"api/apitest":    "test",
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
@@ -217,6 +223,8 @@ func TestDependencyRulesBite(t *testing.T) {
 		"a rule area importing a view":       {ImportPath: module + "/commons", Imports: []string{module + "/web/i18n"}},
 		"the client importing the server":    {ImportPath: module + "/client", Imports: []string{module + "/http"}},
 		"the wire types importing the core":  {ImportPath: module + "/api", Imports: []string{module + "/node"}},
+		"an area importing the test helpers": {ImportPath: module + "/api/licenseapi", Imports: []string{module + "/api/apitest"}},
+		"the wiring importing test helpers":  {ImportPath: module + "/cmd/meent", Imports: []string{module + "/api/apitest"}},
 	}
 	for name, p := range cases {
 		if v := violations([]goPackage{p}, std); len(v) == 0 {
