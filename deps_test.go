@@ -33,7 +33,7 @@ var layers = map[string]layer{
 	// the new state. No I/O, so no database, network or adapter; CEL for
 	// the formulas policies hold.
 	"rules": {noIO: true, imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/go-json-experiment/json", "cel.dev/cel-go"}},
-	"core":  {imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb"}},
+	"core":  {imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb", "github.com/jackc/pgx/v5"}},
 	// The view helpers of the web pages (web/i18n, web/chart): what a page
 	// says and draws, in each language, as pure functions. No I/O (the HTTP
 	// adapter reads the request and hands them strings), so they are
@@ -51,7 +51,7 @@ var layers = map[string]layer{
 	// so they may import what the wiring does, but no layer lists them:
 	// go list's Imports leave out _test.go files, so only tests can
 	// import them.
-	"test": {imports: []string{"root", "ledger", "rules", "core", "view", "wire", "adapter"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb"}},
+	"test": {imports: []string{"root", "ledger", "rules", "core", "view", "wire", "adapter"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb", "github.com/jackc/pgx/v5"}},
 }
 
 // packages gives every package of the module its layer. A package not
@@ -85,6 +85,7 @@ var packages = map[string]string{
 	"api/licenseapi": "adapter",
 	"api/privateapi": "adapter",
 	"api/apitest":    "test",
+	"web":            "adapter",
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
@@ -113,6 +114,8 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// and areas do not import each other.
 	"api/licenseapi": {adapters: []string{"http"}},
 	"api/privateapi": {adapters: []string{"http"}},
+	// The web core: the pages, over the http core like an API area.
+	"web": {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.

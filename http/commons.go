@@ -26,14 +26,14 @@ import (
 // on the reader's clock (the time left on a claim) or on several objects
 // (a fork's lineage).
 
-// scanLimit bounds how many objects a listing that filters or sorts in
+// ScanLimit bounds how many objects a listing that filters or sorts in
 // memory reads from the store (the store's own maximum).
-const scanLimit = 1000
+const ScanLimit = 1000
 
 // maxLineage bounds how far up a chain of forks lineage looks.
 const maxLineage = 100
 
-var needSorts = []string{api.SortSignals, api.SortPriority, api.SortPledges, api.SortAge, api.SortNewest}
+var NeedSorts = []string{api.SortSignals, api.SortPriority, api.SortPledges, api.SortAge, api.SortNewest}
 
 // decodeObject decodes a stored object's document as the rules package
 // wrote it.
@@ -45,27 +45,32 @@ func decodeObject[T any](o meent.Object) (*T, error) {
 	return v, nil
 }
 
-// parseID checks an object ID from a path: objects are named by the hash
+// ParseID checks an object ID from a path: objects are named by the hash
 // of the event that created them.
-func parseID(id, what string) error {
+func ParseID(id, what string) error {
 	if _, err := ledger.ParseHash(id); err != nil {
 		return meent.Errorf(meent.EINVALID, "a %s ID is 64 lowercase hex digits", what)
 	}
 	return nil
 }
 
-// objects reads stored domain objects for one request, each at most once.
-type objects struct {
+// Objects reads stored domain objects for one request, each at most once.
+type Objects struct {
 	ctx   context.Context
 	store meent.Store
 	cache map[[2]string]any // (kind, id) -> *T, or nil when missing
 }
 
-func newObjects(ctx context.Context, st meent.Store) *objects {
-	return &objects{ctx: ctx, store: st, cache: map[[2]string]any{}}
+// Context is the request's context the objects are read in.
+func (o *Objects) Context() context.Context { return o.ctx }
+
+// NewObjects starts a request's object cache over st.
+func NewObjects(ctx context.Context, st meent.Store) *Objects {
+	return &Objects{ctx: ctx, store: st, cache: map[[2]string]any{}}
 }
 
-func get[T any](o *objects, kind, id string) (*T, error) {
+// Get reads and decodes the object of kind and id, once a request.
+func Get[T any](o *Objects, kind, id string) (*T, error) {
 	k := [2]string{kind, id}
 	if v, ok := o.cache[k]; ok {
 		if v == nil {
@@ -89,23 +94,26 @@ func get[T any](o *objects, kind, id string) (*T, error) {
 	return v, nil
 }
 
-func (o *objects) commons(id string) (*commons.Commons, error) {
-	return get[commons.Commons](o, commons.KindCommons, id)
+// Commons reads a commons.
+func (o *Objects) Commons(id string) (*commons.Commons, error) {
+	return Get[commons.Commons](o, commons.KindCommons, id)
 }
 
-func (o *objects) contribution(id string) (*commons.Contribution, error) {
-	return get[commons.Contribution](o, commons.KindContribution, id)
+// Contribution reads a contribution.
+func (o *Objects) Contribution(id string) (*commons.Contribution, error) {
+	return Get[commons.Contribution](o, commons.KindContribution, id)
 }
 
-func (o *objects) need(id string) (*commons.Need, error) {
-	return get[commons.Need](o, commons.KindNeed, id)
+// Need reads a need.
+func (o *Objects) Need(id string) (*commons.Need, error) {
+	return Get[commons.Need](o, commons.KindNeed, id)
 }
 
-// put remembers an object read by a listing.
-func (o *objects) put(kind, id string, v any) { o.cache[[2]string{kind, id}] = v }
+// Put remembers an object read by a listing.
+func (o *Objects) Put(kind, id string, v any) { o.cache[[2]string{kind, id}] = v }
 
-// list reads objects of one kind and decodes them.
-func list[T any](o *objects, f meent.ObjectFilter) ([]*T, error) {
+// List reads objects of one kind and decodes them.
+func List[T any](o *Objects, f meent.ObjectFilter) ([]*T, error) {
 	objs, err := o.store.Objects(o.ctx, f)
 	if err != nil {
 		return nil, err
@@ -116,7 +124,7 @@ func list[T any](o *objects, f meent.ObjectFilter) ([]*T, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.put(obj.Kind, obj.ID, v)
+		o.Put(obj.Kind, obj.ID, v)
 		out = append(out, v)
 	}
 	return out, nil
@@ -129,15 +137,16 @@ func nonNil[T any](s []T) []T {
 	return s
 }
 
-func moneyOf(m *commons.Money) *api.Money {
+// MoneyOf is the API's view of an amount, nil for none.
+func MoneyOf(m *commons.Money) *api.Money {
 	if m == nil {
 		return nil
 	}
 	return &api.Money{Amount: m.Amount, Currency: m.Currency}
 }
 
-// commonsOf converts a commons, naming its upstream and its forks.
-func (o *objects) commonsOf(c *commons.Commons) api.Commons {
+// CommonsOf converts a commons, naming its upstream and its forks.
+func (o *Objects) CommonsOf(c *commons.Commons) api.Commons {
 	out := api.Commons{
 		ID: c.ID, Name: c.Name, Description: c.Description, Kind: c.Kind, Links: nonNil(c.Links),
 		Approvals: c.Approvals, ValuePolicy: c.ValuePolicy, LicensePolicy: c.LicensePolicy,
@@ -146,7 +155,7 @@ func (o *objects) commonsOf(c *commons.Commons) api.Commons {
 	}
 	if c.ForkOf != "" {
 		ref := api.CommonsRef{ID: c.ForkOf}
-		if up, err := o.commons(c.ForkOf); err == nil {
+		if up, err := o.Commons(c.ForkOf); err == nil {
 			ref.Name = up.Name
 		}
 		at := c.ForkedAt
@@ -154,7 +163,7 @@ func (o *objects) commonsOf(c *commons.Commons) api.Commons {
 	}
 	for _, id := range c.Forks {
 		ref := api.CommonsRef{ID: id}
-		if f, err := o.commons(id); err == nil {
+		if f, err := o.Commons(id); err == nil {
 			ref.Name = f.Name
 		}
 		out.Forks = append(out.Forks, ref)
@@ -162,7 +171,8 @@ func (o *objects) commonsOf(c *commons.Commons) api.Commons {
 	return out
 }
 
-func contributionOf(k *commons.Contribution) api.Contribution {
+// ContributionOf is the API's view of a contribution.
+func ContributionOf(k *commons.Contribution) api.Contribution {
 	out := api.Contribution{
 		ID: k.ID, Commons: k.Commons, Contributor: k.Contributor, Kind: k.Kind, Title: k.Title,
 		Description: k.Description, Evidence: []api.Evidence{}, Need: k.Need, Status: k.Status, Revision: k.Revision,
@@ -170,7 +180,7 @@ func contributionOf(k *commons.Contribution) api.Contribution {
 		Endorsements: nonNil(k.Endorsements), Submitted: k.Submitted, SubmittedAt: api.Timestamp(k.SubmittedAt), Updated: k.Updated,
 		Quantities: api.Quantities{
 			Minutes: k.Quantities.Minutes, LinesAdded: k.Quantities.LinesAdded, LinesRemoved: k.Quantities.LinesRemoved,
-			Amount: moneyOf(k.Quantities.Amount),
+			Amount: MoneyOf(k.Quantities.Amount),
 		},
 	}
 	for _, e := range k.Evidence {
@@ -183,11 +193,11 @@ func contributionOf(k *commons.Contribution) api.Contribution {
 	return out
 }
 
-// needOf converts a need and computes its signals and claims as of now.
-func needOf(n *commons.Need, now time.Time) api.Need {
+// NeedOf converts a need and computes its signals and claims as of now.
+func NeedOf(n *commons.Need, now time.Time) api.Need {
 	out := api.Need{
 		ID: n.ID, Commons: n.Commons, Poster: n.Poster, Title: n.Title, Description: n.Description,
-		Bounty: moneyOf(n.Bounty), MaxClaimants: n.MaxClaimants, Status: n.Status,
+		Bounty: MoneyOf(n.Bounty), MaxClaimants: n.MaxClaimants, Status: n.Status,
 		PlusOnes: len(n.PlusOnes), PlusOneAgents: nonNil(n.PlusOnes),
 		Priorities: []api.Priority{}, Pledges: []api.Pledge{}, ActiveClaims: []api.ActiveClaim{},
 		ClosedBy: n.ClosedBy, CloseReason: n.CloseReason,
@@ -251,22 +261,23 @@ func sortNeeds(ns []api.Need, by string) {
 	})
 }
 
-// boardQuery is what a needs board is asked for.
-type boardQuery struct {
+// BoardQuery is what a needs board is asked for.
+type BoardQuery struct {
 	Status  string // open, closed or all
 	Sort    string
 	Claimed string // "", "0" or "1"
 	Limit   int
 }
 
-func parseBoardQuery(r *nethttp.Request) (boardQuery, error) {
+// ParseBoardQuery reads a needs board's ?status=, ?sort= and ?claimed=.
+func ParseBoardQuery(r *nethttp.Request) (BoardQuery, error) {
 	q := r.URL.Query()
-	b := boardQuery{Status: cmp.Or(q.Get("status"), commons.NeedOpen), Sort: cmp.Or(q.Get("sort"), api.SortSignals), Claimed: q.Get("claimed")}
+	b := BoardQuery{Status: cmp.Or(q.Get("status"), commons.NeedOpen), Sort: cmp.Or(q.Get("sort"), api.SortSignals), Claimed: q.Get("claimed")}
 	if !slices.Contains([]string{commons.NeedOpen, commons.NeedClosed, "all"}, b.Status) {
 		return b, meent.Errorf(meent.EINVALID, "status must be open, closed or all")
 	}
-	if !slices.Contains(needSorts, b.Sort) {
-		return b, meent.Errorf(meent.EINVALID, "sort must be one of %v", needSorts)
+	if !slices.Contains(NeedSorts, b.Sort) {
+		return b, meent.Errorf(meent.EINVALID, "sort must be one of %v", NeedSorts)
 	}
 	if !slices.Contains([]string{"", "0", "1"}, b.Claimed) {
 		return b, meent.Errorf(meent.EINVALID, "claimed must be 0 or 1")
@@ -276,21 +287,21 @@ func parseBoardQuery(r *nethttp.Request) (boardQuery, error) {
 	return b, err
 }
 
-// board returns the needs of a commons, filtered and sorted. It considers
-// the scanLimit newest needs of the asked status.
-func (s *Server) board(o *objects, commonsID string, b boardQuery) ([]api.Need, error) {
-	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Limit: scanLimit, Desc: true}
+// Board returns the needs of a commons, filtered and sorted. It considers
+// the ScanLimit newest needs of the asked status.
+func (s *Server) Board(o *Objects, commonsID string, b BoardQuery) ([]api.Need, error) {
+	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Limit: ScanLimit, Desc: true}
 	if b.Status == "all" {
 		f.Status = ""
 	}
-	ns, err := list[commons.Need](o, f)
+	ns, err := List[commons.Need](o, f)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.Now()
 	out := make([]api.Need, 0, len(ns))
 	for _, n := range ns {
-		v := needOf(n, now)
+		v := NeedOf(n, now)
 		if b.Claimed == "1" && len(v.ActiveClaims) == 0 || b.Claimed == "0" && len(v.ActiveClaims) > 0 {
 			continue
 		}
@@ -303,37 +314,38 @@ func (s *Server) board(o *objects, commonsID string, b boardQuery) ([]api.Need, 
 	return out, nil
 }
 
-// upstream is a commons in a fork's ancestry, and the log index before
+// Upstream is a commons in a fork's ancestry, and the log index before
 // which its contributions count for the fork: the earliest fork point on
 // the way from the fork to it.
-type upstream struct {
+type Upstream struct {
 	c      *commons.Commons
 	before int64
 }
 
-// ancestry walks the fork chain above c, at most maxLineage deep; a
+// Ancestry walks the fork chain above c, at most maxLineage deep; a
 // missing upstream ends it.
-func ancestry(o *objects, c *commons.Commons) ([]upstream, error) {
-	var out []upstream
+func Ancestry(o *Objects, c *commons.Commons) ([]Upstream, error) {
+	var out []Upstream
 	limit := int64(-1)
 	for cur, depth := c, 0; cur.ForkOf != "" && depth < maxLineage; depth++ {
 		if limit < 0 || cur.ForkedAt < limit {
 			limit = cur.ForkedAt
 		}
-		up, err := o.commons(cur.ForkOf)
+		up, err := o.Commons(cur.ForkOf)
 		if meent.ErrorCode(err) == meent.ENOTFOUND {
 			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, upstream{up, limit})
+		out = append(out, Upstream{up, limit})
 		cur = up
 	}
 	return out, nil
 }
 
-func (s *Server) now() time.Time {
+// Now is the server's wall clock (Options.Now, or time.Now).
+func (s *Server) Now() time.Time {
 	if s.opts.Now != nil {
 		return s.opts.Now()
 	}
@@ -351,27 +363,27 @@ func (s *Server) apiCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
+	o := NewObjects(r.Context(), s.node.Store())
 	var keep func(*commons.Commons) bool
 	if kind != "" {
 		keep = func(c *commons.Commons) bool { return c.Kind == kind }
 	}
-	cs, next, err := pageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
+	cs, next, err := PageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	out := api.CommonsList{Commons: make([]api.Commons, 0, len(cs)), Next: next}
 	for _, c := range cs {
-		out.Commons = append(out.Commons, o.commonsOf(c))
+		out.Commons = append(out.Commons, o.CommonsOf(c))
 	}
 	setNext(w, r, next)
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-// commonsList is one page of commons, newest first, optionally of one
+// CommonsList is one page of commons, newest first, optionally of one
 // kind (filtered while paging, as in the API), and the cursor of the next.
-func (s *Server) commonsList(r *nethttp.Request) ([]api.Commons, string, error) {
+func (s *Server) CommonsList(r *nethttp.Request) ([]api.Commons, string, error) {
 	kind := r.URL.Query().Get("kind")
 	if kind != "" && !slices.Contains(commons.CommonsKinds, kind) {
 		return nil, "", meent.Errorf(meent.EINVALID, "kind must be one of %v", commons.CommonsKinds)
@@ -380,35 +392,35 @@ func (s *Server) commonsList(r *nethttp.Request) ([]api.Commons, string, error) 
 	if err != nil {
 		return nil, "", err
 	}
-	o := newObjects(r.Context(), s.node.Store())
+	o := NewObjects(r.Context(), s.node.Store())
 	var keep func(*commons.Commons) bool
 	if kind != "" {
 		keep = func(c *commons.Commons) bool { return c.Kind == kind }
 	}
-	cs, next, err := pageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
+	cs, next, err := PageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
 	if err != nil {
 		return nil, "", err
 	}
 	out := []api.Commons{}
 	for _, c := range cs {
-		out = append(out, o.commonsOf(c))
+		out = append(out, o.CommonsOf(c))
 	}
 	return out, next, nil
 }
 
 func (s *Server) apiCommons(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
+	if err := ParseID(id, "commons"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	c, err := o.commons(id)
+	o := NewObjects(r.Context(), s.node.Store())
+	c, err := o.Commons(id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, o.commonsOf(c))
+	writeJSON(w, r, nethttp.StatusOK, o.CommonsOf(c))
 }
 
 // contributionQuery reads ?status= and ?lineage=.
@@ -431,7 +443,7 @@ func contributionQuery(r *nethttp.Request) (status string, lineage bool, limit i
 
 func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
+	if err := ParseID(id, "commons"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -440,8 +452,8 @@ func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Re
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	c, err := o.commons(id)
+	o := NewObjects(r.Context(), s.node.Store())
+	c, err := o.Commons(id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -452,7 +464,7 @@ func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Re
 		return
 	}
 	q.Limit = limit
-	ks, next, err := s.lineagePage(o, c, status, withLineage, q)
+	ks, next, err := s.LineagePage(o, c, status, withLineage, q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -461,19 +473,19 @@ func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Re
 	writeJSON(w, r, nethttp.StatusOK, api.ContributionList{Contributions: ks, Next: next})
 }
 
-// lineagePage is one page of lineage: the commons' own contributions and
+// LineagePage is one page of lineage: the commons' own contributions and
 // the upstream ones it recognises, newest first (by submission index, then
 // ID), after q's cursor. Each source is read from the cursor on with the
 // store's keyset cursor, so a page costs a few queries however long the
 // history; the first q.Limit of their merge are the page.
-func (s *Server) lineagePage(o *objects, c *commons.Commons, status string, withUpstream bool, q pageQuery) ([]api.Contribution, string, error) {
+func (s *Server) LineagePage(o *Objects, c *commons.Commons, status string, withUpstream bool, q PageQuery) ([]api.Contribution, string, error) {
 	type source struct {
 		id   string
 		keep func(*commons.Contribution) bool
 	}
 	sources := []source{{id: c.ID}}
 	if withUpstream && (status == "" || status == commons.Accepted) {
-		ups, err := ancestry(o, c)
+		ups, err := Ancestry(o, c)
 		if err != nil {
 			return nil, "", err
 		}
@@ -493,7 +505,7 @@ func (s *Server) lineagePage(o *objects, c *commons.Commons, status string, with
 		if i > 0 {
 			st = commons.Accepted
 		}
-		ks, next, err := pageObjects(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: src.id, Status: st, Desc: true}, q, "contributions", src.keep)
+		ks, next, err := PageObjects(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: src.id, Status: st, Desc: true}, q, "contributions", src.keep)
 		if err != nil {
 			return nil, "", err
 		}
@@ -514,7 +526,7 @@ func (s *Server) lineagePage(o *objects, c *commons.Commons, status string, with
 	}
 	out := make([]api.Contribution, 0, len(all))
 	for _, it := range all {
-		v := contributionOf(it.k)
+		v := ContributionOf(it.k)
 		v.FromCommons = it.from
 		out = append(out, v)
 	}
@@ -528,7 +540,7 @@ func (s *Server) lineagePage(o *objects, c *commons.Commons, status string, with
 
 func (s *Server) apiAgentContributions(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "agent"); err != nil {
+	if err := ParseID(id, "agent"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -551,31 +563,31 @@ func (s *Server) apiAgentContributions(w nethttp.ResponseWriter, r *nethttp.Requ
 		return
 	}
 	q.Limit = limit
-	o := newObjects(r.Context(), s.node.Store())
-	ks, next, err := pageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: id, Status: status, Desc: true}, q, "agent-contributions", nil)
+	o := NewObjects(r.Context(), s.node.Store())
+	ks, next, err := PageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: id, Status: status, Desc: true}, q, "agent-contributions", nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	out := api.ContributionList{Contributions: make([]api.Contribution, 0, len(ks)), Next: next}
 	for _, k := range ks {
-		out.Contributions = append(out.Contributions, contributionOf(k))
+		out.Contributions = append(out.Contributions, ContributionOf(k))
 	}
 	setNext(w, r, next)
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-// contributionDetail returns a contribution with its full history, each
+// ContributionDetail returns a contribution with its full history, each
 // step with the hash of its event.
-func (s *Server) contributionDetail(ctx context.Context, o *objects, id string) (api.Contribution, error) {
-	if err := parseID(id, "contribution"); err != nil {
+func (s *Server) ContributionDetail(ctx context.Context, o *Objects, id string) (api.Contribution, error) {
+	if err := ParseID(id, "contribution"); err != nil {
 		return api.Contribution{}, err
 	}
-	k, err := o.contribution(id)
+	k, err := o.Contribution(id)
 	if err != nil {
 		return api.Contribution{}, err
 	}
-	out := contributionOf(k)
+	out := ContributionOf(k)
 	out.History = make([]api.Step, 0, len(k.History))
 	for _, st := range k.History {
 		step := api.Step{Index: st.Index, Time: api.Timestamp(st.Time), Agent: st.Agent, Action: st.Action, Reason: st.Reason}
@@ -590,7 +602,7 @@ func (s *Server) contributionDetail(ctx context.Context, o *objects, id string) 
 }
 
 func (s *Server) apiContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
-	out, err := s.contributionDetail(r.Context(), newObjects(r.Context(), s.node.Store()), r.PathValue("id"))
+	out, err := s.ContributionDetail(r.Context(), NewObjects(r.Context(), s.node.Store()), r.PathValue("id"))
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -598,25 +610,25 @@ func (s *Server) apiContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-// commonsOf reads the {id} of a request about one commons, checks that the
+// CommonsOf reads the {id} of a request about one commons, checks that the
 // commons exists, and returns the objects reader it was found with.
-func (s *Server) commonsOf(r *nethttp.Request) (string, *objects, error) {
+func (s *Server) CommonsOf(r *nethttp.Request) (string, *Objects, error) {
 	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
+	if err := ParseID(id, "commons"); err != nil {
 		return id, nil, err
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	_, err := o.commons(id)
+	o := NewObjects(r.Context(), s.node.Store())
+	_, err := o.Commons(id)
 	return id, o, err
 }
 
 func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
-	b, err := parseBoardQuery(r)
+	b, err := ParseBoardQuery(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	id, o, err := s.commonsOf(r)
+	id, o, err := s.CommonsOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -627,7 +639,7 @@ func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	q.Limit = b.Limit
-	ns, next, err := s.boardPage(o, id, b, q)
+	ns, next, err := s.BoardPage(o, id, b, q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -636,22 +648,22 @@ func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, api.NeedList{Sort: b.Sort, Needs: ns, Next: next})
 }
 
-// boardPage is one page of a needs board. The board is sorted in memory
+// BoardPage is one page of a needs board. The board is sorted in memory
 // over all the needs of the asked status; the cursor names the sort and
 // the last need given, and the next page starts after that need. The
 // orders by signals, priority and pledges change as members act, so a
 // need that moved may show twice or not at all across pages; newest and
 // age are fixed orders. A cursor whose need left the board is refused.
-func (s *Server) boardPage(o *objects, commonsID string, b boardQuery, q pageQuery) ([]api.Need, string, error) {
+func (s *Server) BoardPage(o *Objects, commonsID string, b BoardQuery, q PageQuery) ([]api.Need, string, error) {
 	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Desc: true}
 	if b.Status == "all" {
 		f.Status = ""
 	}
-	now := s.now()
+	now := s.Now()
 	var out []api.Need
 	// Every need of the status: a page of the board can be anywhere in it.
-	if _, _, err := pageObjects(o, f, pageQuery{Limit: math.MaxInt}, "", func(n *commons.Need) bool {
-		v := needOf(n, now)
+	if _, _, err := PageObjects(o, f, PageQuery{Limit: math.MaxInt}, "", func(n *commons.Need) bool {
+		v := NeedOf(n, now)
 		if !(b.Claimed == "1" && len(v.ActiveClaims) == 0 || b.Claimed == "0" && len(v.ActiveClaims) > 0) {
 			out = append(out, v)
 		}
@@ -681,14 +693,14 @@ func (s *Server) boardPage(o *objects, commonsID string, b boardQuery, q pageQue
 
 func (s *Server) apiNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "need"); err != nil {
+	if err := ParseID(id, "need"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	n, err := newObjects(r.Context(), s.node.Store()).need(id)
+	n, err := NewObjects(r.Context(), s.node.Store()).Need(id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, needOf(n, s.now()))
+	writeJSON(w, r, nethttp.StatusOK, NeedOf(n, s.Now()))
 }

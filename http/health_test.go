@@ -135,8 +135,8 @@ func TestPostgresEdges(t *testing.T) {
 	// The backstop behind the edge check: PostgreSQL's own refusal of a
 	// NUL (SQLSTATE 22021) is mapped by its code to invalid, not internal.
 	_, err = store.Records(ctx, meent.EventFilter{Type: "a\x00b", Limit: 1})
-	if err == nil || codeOf(err) != meent.EINVALID {
-		t.Errorf("Records with a NUL: %v, code %s", err, codeOf(err))
+	if err == nil || CodeOf(err) != meent.EINVALID {
+		t.Errorf("Records with a NUL: %v, code %s", err, CodeOf(err))
 	}
 
 	setDown(true)

@@ -26,25 +26,25 @@ import (
 // is the kind of list it belongs to, so a cursor of one list is refused by
 // another. Clients must treat it as opaque: its form may change.
 
-// pageQuery is the page a request asks for.
-type pageQuery struct {
+// PageQuery is the page a request asks for.
+type PageQuery struct {
 	Limit int
 	after []string // the decoded position; nil on the first page
 }
 
 // queryPage reads ?limit= and ?cursor= for a list of kind list.
-func queryPage(r *nethttp.Request, list string) (pageQuery, error) {
+func queryPage(r *nethttp.Request, list string) (PageQuery, error) {
 	limit, err := queryLimit(r)
 	if err != nil {
-		return pageQuery{}, err
+		return PageQuery{}, err
 	}
-	return cursorQuery(r.URL.Query().Get("cursor"), list, limit)
+	return CursorQuery(r.URL.Query().Get("cursor"), list, limit)
 }
 
-// cursorQuery is the page of limit items after cursor c of list; a web
+// CursorQuery is the page of limit items after cursor c of list; a web
 // page with two lists reads each one's cursor from a parameter of its own.
-func cursorQuery(c, list string, limit int) (pageQuery, error) {
-	q := pageQuery{Limit: limit}
+func CursorQuery(c, list string, limit int) (PageQuery, error) {
+	q := PageQuery{Limit: limit}
 	if c == "" {
 		return q, nil
 	}
@@ -77,7 +77,7 @@ func cursor(list string, pos ...string) string {
 
 // objectKey reads the position of an object listing from a page query:
 // its creation index and ID.
-func (q pageQuery) objectKey() (*meent.ObjectKey, error) {
+func (q PageQuery) objectKey() (*meent.ObjectKey, error) {
 	if q.after == nil {
 		return nil, nil
 	}
@@ -91,14 +91,14 @@ func (q pageQuery) objectKey() (*meent.ObjectKey, error) {
 	return &meent.ObjectKey{Created: n, ID: q.after[1]}, nil
 }
 
-// objectCursor is the cursor after an object in a listing of objects.
-func objectCursor(list string, o meent.Object) string {
+// ObjectCursor is the cursor after an object in a listing of objects.
+func ObjectCursor(list string, o meent.Object) string {
 	return cursor(list, strconv.FormatInt(o.Created, 10), o.ID)
 }
 
 // index reads the position of a listing by log index (events, activity,
 // agents): one integer.
-func (q pageQuery) index() (int64, bool, error) {
+func (q PageQuery) index() (int64, bool, error) {
 	if q.after == nil {
 		return 0, false, nil
 	}
@@ -112,15 +112,15 @@ func (q pageQuery) index() (int64, bool, error) {
 	return n, true, nil
 }
 
-// indexCursor is the cursor of a listing by log index.
-func indexCursor(list string, n int64) string { return cursor(list, strconv.FormatInt(n, 10)) }
+// IndexCursor is the cursor of a listing by log index.
+func IndexCursor(list string, n int64) string { return cursor(list, strconv.FormatInt(n, 10)) }
 
-// pageObjects reads the page q of the objects f selects, in f's order,
+// PageObjects reads the page q of the objects f selects, in f's order,
 // decoded as T, keeping those keep accepts (all when keep is nil). It reads
 // the store in batches from the cursor on until the page is full or the
 // objects end, and returns the cursor of the next page ("" at the end).
 // A keep that returns false for all visits every object once.
-func pageObjects[T any](o *objects, f meent.ObjectFilter, q pageQuery, list string, keep func(*T) bool) ([]*T, string, error) {
+func PageObjects[T any](o *Objects, f meent.ObjectFilter, q PageQuery, list string, keep func(*T) bool) ([]*T, string, error) {
 	after, err := q.objectKey()
 	if err != nil {
 		return nil, "", err
@@ -128,7 +128,7 @@ func pageObjects[T any](o *objects, f meent.ObjectFilter, q pageQuery, list stri
 	f.After = after
 	f.Limit = q.Limit
 	if keep != nil {
-		f.Limit = scanLimit
+		f.Limit = ScanLimit
 	}
 	var out []*T
 	for {
@@ -141,13 +141,13 @@ func pageObjects[T any](o *objects, f meent.ObjectFilter, q pageQuery, list stri
 			if err != nil {
 				return nil, "", err
 			}
-			o.put(obj.Kind, obj.ID, v)
+			o.Put(obj.Kind, obj.ID, v)
 			if keep != nil && !keep(v) {
 				continue
 			}
 			out = append(out, v)
 			if len(out) == q.Limit {
-				return out, objectCursor(list, obj), nil
+				return out, ObjectCursor(list, obj), nil
 			}
 		}
 		if len(objs) < f.Limit {
@@ -161,7 +161,7 @@ func pageObjects[T any](o *objects, f meent.ObjectFilter, q pageQuery, list stri
 // pageSlice pages a list built in memory, sorted by a unique key: the page
 // holds the items after the cursor's key. keyOf must be strictly monotonic
 // along items (ascending by its string).
-func pageSlice[T any](items []T, q pageQuery, list string, keyOf func(T) string) ([]T, string, error) {
+func pageSlice[T any](items []T, q PageQuery, list string, keyOf func(T) string) ([]T, string, error) {
 	start := 0
 	if q.after != nil {
 		if len(q.after) != 1 {
@@ -191,14 +191,14 @@ func setNext(w nethttp.ResponseWriter, r *nethttp.Request, next string) {
 	w.Header().Add("Link", "<"+(&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()+`>; rel="next"`)
 }
 
-// pageTwo pages a document made of two lists built in memory, each sorted
+// PageTwo pages a document made of two lists built in memory, each sorted
 // ascending by a unique key (an import's commits and identities, a
 // payout's lines to pay and to carry): one cursor holds the position in
 // both, each page holds at most q.Limit items of each, and the document
 // has a next page while either list has more. Each list on its own is a
 // keyset listing, so following the cursors gives every item of both
 // exactly once. It returns the bounds of the page in a and in b.
-func pageTwo(q pageQuery, list string, na, nb int, keyA, keyB func(int) string) (a0, a1, b0, b1 int, next string, err error) {
+func PageTwo(q PageQuery, list string, na, nb int, keyA, keyB func(int) string) (a0, a1, b0, b1 int, next string, err error) {
 	var posA, posB string
 	if q.after != nil {
 		if len(q.after) != 2 {
@@ -227,13 +227,13 @@ func pageTwo(q pageQuery, list string, na, nb int, keyA, keyB func(int) string) 
 	return a0, a1, b0, b1, next, nil
 }
 
-// every reads every object f selects that keep accepts (all when keep is
+// Every reads every object f selects that keep accepts (all when keep is
 // nil), in f's order, in batches through the store's keyset cursor. It is
 // for documents that must be complete, such as an export, never for a
 // page: a list that stopped at a batch would be silently short.
-func every[T any](o *objects, f meent.ObjectFilter, keep func(*T) bool) ([]*T, error) {
+func Every[T any](o *Objects, f meent.ObjectFilter, keep func(*T) bool) ([]*T, error) {
 	var out []*T
-	_, _, err := pageObjects(o, f, pageQuery{Limit: math.MaxInt}, "", func(v *T) bool {
+	_, _, err := PageObjects(o, f, PageQuery{Limit: math.MaxInt}, "", func(v *T) bool {
 		if keep == nil || keep(v) {
 			out = append(out, v)
 		}
@@ -241,3 +241,6 @@ func every[T any](o *objects, f meent.ObjectFilter, keep func(*T) bool) ([]*T, e
 	})
 	return out, err
 }
+
+// First says whether q asks for the first page of its list.
+func (q PageQuery) First() bool { return q.after == nil }

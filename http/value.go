@@ -77,8 +77,8 @@ func (v *rulesView) orDefault() error {
 	return err
 }
 
-// imports computes ImportsInfo from the rules' state.
-func (s *Server) imports(commonsID string) (api.ImportsInfo, error) {
+// Imports computes ImportsInfo from the rules' state.
+func (s *Server) Imports(commonsID string) (api.ImportsInfo, error) {
 	out := api.ImportsInfo{Commits: []string{}, NoStats: []string{}, Identities: []api.IdentityInfo{}}
 	found := false
 	s.node.State(func(st *state.State) {
@@ -156,7 +156,7 @@ func (s *Server) imports(commonsID string) (api.ImportsInfo, error) {
 
 func (s *Server) apiImports(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
+	if err := ParseID(id, "commons"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -165,7 +165,7 @@ func (s *Server) apiImports(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := s.imports(id)
+	out, err := s.Imports(id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -182,8 +182,8 @@ func (s *Server) apiImports(w nethttp.ResponseWriter, r *nethttp.Request) {
 // pageImports cuts one page out of a commons' imports: up to q.Limit
 // commits (by hash) with the no_stats among them, and up to q.Limit
 // identities (by identity).
-func pageImports(in api.ImportsInfo, q pageQuery) (api.ImportsInfo, error) {
-	a0, a1, b0, b1, next, err := pageTwo(q, "imports", len(in.Commits), len(in.Identities),
+func pageImports(in api.ImportsInfo, q PageQuery) (api.ImportsInfo, error) {
+	a0, a1, b0, b1, next, err := PageTwo(q, "imports", len(in.Commits), len(in.Identities),
 		func(i int) string { return in.Commits[i] }, func(i int) string { return in.Identities[i].Identity })
 	if err != nil {
 		return in, err
@@ -200,13 +200,13 @@ func pageImports(in api.ImportsInfo, q pageQuery) (api.ImportsInfo, error) {
 	return out, nil
 }
 
-// policyInfo returns the current policy of a commons with one page of its
+// PolicyInfo returns the current policy of a commons with one page of its
 // history, oldest first (newest first when desc), after q's cursor. The
 // current version is read on its own, the newest stored, so it is right
 // however many versions there are (a listing cut at 1000 once made the
 // 1000th the "current" one).
-func (s *Server) policyInfo(o *objects, commonsID string, q pageQuery, desc bool) (api.PolicyInfo, error) {
-	if _, err := o.commons(commonsID); err != nil {
+func (s *Server) PolicyInfo(o *Objects, commonsID string, q PageQuery, desc bool) (api.PolicyInfo, error) {
+	if _, err := o.Commons(commonsID); err != nil {
 		return api.PolicyInfo{}, err
 	}
 	name := "policy-history"
@@ -214,7 +214,7 @@ func (s *Server) policyInfo(o *objects, commonsID string, q pageQuery, desc bool
 		name = "policy-history-desc"
 	}
 	f := meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: desc}
-	vs, next, err := pageObjects[value.PolicyVersion](o, f, q, name, nil)
+	vs, next, err := PageObjects[value.PolicyVersion](o, f, q, name, nil)
 	if err != nil {
 		return api.PolicyInfo{}, err
 	}
@@ -222,7 +222,7 @@ func (s *Server) policyInfo(o *objects, commonsID string, q pageQuery, desc bool
 	for _, v := range vs {
 		out.History = append(out.History, api.PolicyVersionInfo{Version: v.Version, Author: v.Author, Index: v.Index})
 	}
-	cur, err := list[value.PolicyVersion](o, meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: true, Limit: 1})
+	cur, err := List[value.PolicyVersion](o, meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: true, Limit: 1})
 	if err != nil {
 		return out, err
 	}
@@ -240,7 +240,7 @@ func (s *Server) policyInfo(o *objects, commonsID string, q pageQuery, desc bool
 
 func (s *Server) apiPolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
+	if err := ParseID(id, "commons"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -249,7 +249,7 @@ func (s *Server) apiPolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	out, err := s.policyInfo(newObjects(r.Context(), s.node.Store()), id, q, false)
+	out, err := s.PolicyInfo(NewObjects(r.Context(), s.node.Store()), id, q, false)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -274,7 +274,7 @@ func (s *Server) previewPolicy(commonsID string, doc []byte, income commons.Mone
 	s.node.State(func(st *state.State) {
 		if st.Commons.Commons(commonsID) != nil {
 			found = true
-			v, err = readRules(st, commonsID, income, s.now().UnixMilli())
+			v, err = readRules(st, commonsID, income, s.Now().UnixMilli())
 		}
 	})
 	if !found {
@@ -295,12 +295,12 @@ func (s *Server) previewPolicy(commonsID string, doc []byte, income commons.Mone
 
 func (s *Server) apiPolicyPreview(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
+	if err := ParseID(id, "commons"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	amount, err := queryInt(r, "amount", defaultPreviewAmount)
+	amount, err := QueryInt(r, "amount", defaultPreviewAmount)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -327,9 +327,9 @@ func (s *Server) apiPolicyPreview(w nethttp.ResponseWriter, r *nethttp.Request) 
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-// incomes lists a commons' incomes, newest first.
-func incomes(o *objects, commonsID, status string, limit int) ([]value.Income, error) {
-	is, err := list[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID, Status: status, Limit: limit, Desc: true})
+// Incomes lists a commons' incomes, newest first.
+func Incomes(o *Objects, commonsID, status string, limit int) ([]value.Income, error) {
+	is, err := List[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID, Status: status, Limit: limit, Desc: true})
 	if err != nil {
 		return nil, err
 	}
@@ -351,12 +351,12 @@ func (s *Server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	id, o, err := s.commonsOf(r)
+	id, o, err := s.CommonsOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	is, next, err := pageObjects[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: id, Status: status, Desc: true}, q, "incomes", nil)
+	is, next, err := PageObjects[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: id, Status: status, Desc: true}, q, "incomes", nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -369,21 +369,23 @@ func (s *Server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-func (o *objects) income(id string) (*value.Income, error) {
-	return get[value.Income](o, value.KindIncome, id)
+// Income reads an income.
+func (o *Objects) Income(id string) (*value.Income, error) {
+	return Get[value.Income](o, value.KindIncome, id)
 }
 
-func (o *objects) distribution(id string) (*value.Distribution, error) {
-	return get[value.Distribution](o, value.KindDistribution, id)
+// Distribution reads a distribution.
+func (o *Objects) Distribution(id string) (*value.Distribution, error) {
+	return Get[value.Distribution](o, value.KindDistribution, id)
 }
 
 func (s *Server) apiIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "income"); err != nil {
+	if err := ParseID(id, "income"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	inc, err := newObjects(r.Context(), s.node.Store()).income(id)
+	inc, err := NewObjects(r.Context(), s.node.Store()).Income(id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -391,11 +393,11 @@ func (s *Server) apiIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, inc)
 }
 
-// previewDistribution returns what distribution.run would compute for an
+// PreviewDistribution returns what distribution.run would compute for an
 // income if it were signed with time asOf now: the current policy over the
 // contributions the commons recognises now. An income already distributed
 // is ECONFLICT: the rules would refuse to run it again.
-func (s *Server) previewDistribution(incomeID string, asOf int64) (value.Result, error) {
+func (s *Server) PreviewDistribution(incomeID string, asOf int64) (value.Result, error) {
 	var inc value.Income
 	var v rulesView
 	var err error
@@ -423,7 +425,7 @@ func (s *Server) previewDistribution(incomeID string, asOf int64) (value.Result,
 		return value.Result{}, err
 	}
 	res, err := value.Distribute(v.compiled, v.input)
-	if err != nil && codeOf(err) != meent.EINTERNAL {
+	if err != nil && CodeOf(err) != meent.EINTERNAL {
 		// As the rules word their refusal of the run.
 		return res, meent.Errorf(meent.ERULE, "distribution: %s", meent.ErrorMessage(err))
 	}
@@ -432,11 +434,11 @@ func (s *Server) previewDistribution(incomeID string, asOf int64) (value.Result,
 
 func (s *Server) apiIncomePreview(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "income"); err != nil {
+	if err := ParseID(id, "income"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	asOf, err := queryInt(r, "as_of", s.now().UnixMilli())
+	asOf, err := QueryInt(r, "as_of", s.Now().UnixMilli())
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -445,7 +447,7 @@ func (s *Server) apiIncomePreview(w nethttp.ResponseWriter, r *nethttp.Request) 
 		s.writeError(w, r, meent.Errorf(meent.EINVALID, "as_of must be at most %d", value.MaxTime))
 		return
 	}
-	res, err := s.previewDistribution(id, asOf)
+	res, err := s.PreviewDistribution(id, asOf)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -472,9 +474,9 @@ type distributionHead struct {
 	} `json:"result"`
 }
 
-// distributions lists a commons' distributions, newest first, without
+// Distributions lists a commons' distributions, newest first, without
 // their explanations.
-func distributions(o *objects, commonsID string, limit int) ([]value.Distribution, error) {
+func Distributions(o *Objects, commonsID string, limit int) ([]value.Distribution, error) {
 	objs, err := o.store.Objects(o.ctx, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID, Limit: limit, Desc: true})
 	if err != nil {
 		return nil, err
@@ -498,10 +500,10 @@ func (h *distributionHead) distribution() value.Distribution {
 			TotalWeight: r.TotalWeight, Explanations: []value.Explanation{}}}
 }
 
-// balancePage is one page of balances, oldest first; empty commonsID or
+// BalancePage is one page of balances, oldest first; empty commonsID or
 // agentID do not filter.
-func balancePage(o *objects, commonsID, agentID, status string, q pageQuery) (api.BalanceList, string, error) {
-	bs, next, err := pageObjects[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Agent: agentID, Status: status}, q, "balances", nil)
+func BalancePage(o *Objects, commonsID, agentID, status string, q PageQuery) (api.BalanceList, string, error) {
+	bs, next, err := PageObjects[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Agent: agentID, Status: status}, q, "balances", nil)
 	if err != nil {
 		return api.BalanceList{}, "", err
 	}
@@ -518,12 +520,12 @@ func (s *Server) apiDistributions(w nethttp.ResponseWriter, r *nethttp.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	id, o, err := s.commonsOf(r)
+	id, o, err := s.CommonsOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	hs, next, err := pageObjects[distributionHead](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: id, Desc: true}, q, "distributions", nil)
+	hs, next, err := PageObjects[distributionHead](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: id, Desc: true}, q, "distributions", nil)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -538,11 +540,11 @@ func (s *Server) apiDistributions(w nethttp.ResponseWriter, r *nethttp.Request) 
 
 func (s *Server) apiDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "distribution"); err != nil {
+	if err := ParseID(id, "distribution"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	d, err := newObjects(r.Context(), s.node.Store()).distribution(id)
+	d, err := NewObjects(r.Context(), s.node.Store()).Distribution(id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -556,9 +558,9 @@ func (s *Server) apiDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 // recipientNames names the recipients of allocations and balances for a
 // share file or a payout: agents by their names, upstream pools by their
 // commons' names, and the commons itself.
-func recipientNames(o *objects, nm *names, commonsID string, kinds, recipients []string) map[string]string {
+func recipientNames(o *Objects, nm *Names, commonsID string, kinds, recipients []string) map[string]string {
 	out := map[string]string{}
-	if c, err := o.commons(commonsID); err == nil {
+	if c, err := o.Commons(commonsID); err == nil {
 		out[commonsID] = c.Name
 	}
 	for i, rc := range recipients {
@@ -567,7 +569,7 @@ func recipientNames(o *objects, nm *names, commonsID string, kinds, recipients [
 			out[rc] = nm.Name(rc)
 		case value.RecipientPool:
 			if up, ok := strings.CutPrefix(rc, value.PoolUpstreamPrefix); ok {
-				if c, err := o.commons(up); err == nil {
+				if c, err := o.Commons(up); err == nil {
 					out[up] = c.Name
 				}
 			}
@@ -578,12 +580,12 @@ func recipientNames(o *objects, nm *names, commonsID string, kinds, recipients [
 
 func (s *Server) apiShares(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "distribution"); err != nil {
+	if err := ParseID(id, "distribution"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	d, err := o.distribution(id)
+	o := NewObjects(r.Context(), s.node.Store())
+	d, err := o.Distribution(id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -592,7 +594,7 @@ func (s *Server) apiShares(w nethttp.ResponseWriter, r *nethttp.Request) {
 	for _, a := range d.Result.Allocations {
 		kinds, recipients = append(kinds, a.Kind), append(recipients, a.Recipient)
 	}
-	names := recipientNames(o, newNames(r.Context(), s.node.Store()), d.Commons, kinds, recipients)
+	names := recipientNames(o, NewNames(r.Context(), s.node.Store()), d.Commons, kinds, recipients)
 	var buf bytes.Buffer
 	if err := valueflows.ShareFile(&buf, d, names); err != nil {
 		s.writeError(w, r, err)
@@ -628,12 +630,12 @@ func (s *Server) apiBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	id, o, err := s.commonsOf(r)
+	id, o, err := s.CommonsOf(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	out, next, err := balancePage(o, id, "", status, q)
+	out, next, err := BalancePage(o, id, "", status, q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -643,7 +645,7 @@ func (s *Server) apiBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 func (s *Server) apiAgentBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
-	v, err := s.agent(r)
+	v, err := s.Agent(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -658,7 +660,7 @@ func (s *Server) apiAgentBalances(w nethttp.ResponseWriter, r *nethttp.Request) 
 		s.writeError(w, r, err)
 		return
 	}
-	out, next, err := balancePage(newObjects(r.Context(), s.node.Store()), "", v.ID, status, q)
+	out, next, err := BalancePage(NewObjects(r.Context(), s.node.Store()), "", v.ID, status, q)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -667,9 +669,9 @@ func (s *Server) apiAgentBalances(w nethttp.ResponseWriter, r *nethttp.Request) 
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-// payouts selects the open balances of a commons to pay now. It reads the
+// Payouts selects the open balances of a commons to pay now. It reads the
 // rules' state, so no balance is missed however many there are.
-func (s *Server) payouts(o *objects, nm *names, commonsID string) (api.PayoutsInfo, []payout.Line, error) {
+func (s *Server) Payouts(o *Objects, nm *Names, commonsID string) (api.PayoutsInfo, []payout.Line, error) {
 	var open []payout.Balance
 	var doc []byte
 	found := false
@@ -711,11 +713,11 @@ func (s *Server) payouts(o *objects, nm *names, commonsID string) (api.PayoutsIn
 	return out, pay, nil
 }
 
-// payoutKey is the paging key of payout lines: currency, kind and
+// PayoutKey is the paging key of payout lines: currency, kind and
 // recipient, unique per balance, joined by \x01, below any character they
 // hold, so the joined keys sort as the tuples do (a cursor may not hold
 // NUL).
-func payoutKey(ls []api.PayoutLine) func(int) string {
+func PayoutKey(ls []api.PayoutLine) func(int) string {
 	return func(i int) string { return ls[i].Currency + "\x01" + ls[i].Kind + "\x01" + ls[i].Recipient }
 }
 
@@ -743,7 +745,7 @@ func payoutLines(ls []payout.Line) []api.PayoutLine {
 
 func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
+	if err := ParseID(id, "commons"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -752,7 +754,7 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, meent.Errorf(meent.EINVALID, "format must be json or csv"))
 		return
 	}
-	var q pageQuery
+	var q PageQuery
 	if format != "csv" {
 		var err error
 		if q, err = queryPage(r, "payouts"); err != nil {
@@ -760,7 +762,7 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 			return
 		}
 	}
-	out, pay, err := s.payouts(newObjects(r.Context(), s.node.Store()), newNames(r.Context(), s.node.Store()), id)
+	out, pay, err := s.Payouts(NewObjects(r.Context(), s.node.Store()), NewNames(r.Context(), s.node.Store()), id)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -770,7 +772,7 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 		// recipient: payoutKey). The CSV stays whole: it
 		// is the file a treasurer pays from, and a part of it would pay
 		// some recipients and silently not others.
-		a0, a1, b0, b1, next, err := pageTwo(q, "payouts", len(out.Pay), len(out.Carried), payoutKey(out.Pay), payoutKey(out.Carried))
+		a0, a1, b0, b1, next, err := PageTwo(q, "payouts", len(out.Pay), len(out.Carried), PayoutKey(out.Pay), PayoutKey(out.Carried))
 		if err != nil {
 			s.writeError(w, r, err)
 			return
@@ -799,32 +801,32 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 // is a document: it once stopped silently at 1000 of each), and the
 // agents they name.
 func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error) {
-	o := newObjects(r.Context(), s.node.Store())
-	c, err := o.commons(commonsID)
+	o := NewObjects(r.Context(), s.node.Store())
+	c, err := o.Commons(commonsID)
 	if err != nil {
 		return nil, err
 	}
 	in := valueflows.Input{BaseURL: s.baseURL(r), Commons: c, Agents: map[string]*agent.Agent{}}
-	ups, err := ancestry(o, c)
+	ups, err := Ancestry(o, c)
 	if err != nil {
 		return nil, err
 	}
-	for _, up := range append([]upstream{{c, -1}}, ups...) {
+	for _, up := range append([]Upstream{{c, -1}}, ups...) {
 		before := up.before
-		ks, err := every(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Desc: true},
+		ks, err := Every(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Desc: true},
 			func(k *commons.Contribution) bool { return before < 0 || k.Decided < before })
 		if err != nil {
 			return nil, err
 		}
 		in.Contributions = append(in.Contributions, ks...)
 	}
-	if in.Incomes, err = every[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID}, nil); err != nil {
+	if in.Incomes, err = Every[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
-	if in.Distributions, err = every[value.Distribution](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID}, nil); err != nil {
+	if in.Distributions, err = Every[value.Distribution](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
-	if in.Balances, err = every[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID}, nil); err != nil {
+	if in.Balances, err = Every[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
 	ids := map[string]bool{c.Creator: true}
@@ -868,7 +870,7 @@ func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error
 
 func (s *Server) apiValueFlows(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := parseID(id, "commons"); err != nil {
+	if err := ParseID(id, "commons"); err != nil {
 		s.writeError(w, r, err)
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/meent/meent/api/licenseapi"
 	"github.com/meent/meent/api/privateapi"
 	"github.com/meent/meent/http"
+	"github.com/meent/meent/web"
 )
 
 // Areas lists every area's registration, in the order they register.
@@ -17,6 +18,7 @@ import (
 var Areas = []func(*http.Server){
 	licenseapi.Register,
 	privateapi.Register,
+	web.Register,
 }
 
 // Register adds every area to s.

@@ -12,19 +12,28 @@ package apitest
 
 import (
 	"bytes"
+	"context"
 	"crypto/ed25519"
 	"crypto/rand"
 	"crypto/sha256"
+	"database/sql"
+	"encoding/base64"
+	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	nethttp "net/http"
 	"net/http/httptest"
+	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	_ "github.com/jackc/pgx/v5/stdlib"
 	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/crypto/bcrypt"
 	"golang.org/x/mod/sumdb/note"
@@ -38,6 +47,7 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
+	"github.com/meent/meent/postgres"
 	"github.com/meent/meent/private"
 	"github.com/meent/meent/sqlite"
 )
@@ -403,4 +413,182 @@ func MustAccount(t testing.TB, e *Env, username string) meent.Account {
 		t.Fatal(err)
 	}
 	return a
+}
+
+// FormType is the content type of a web form's post.
+const FormType = "application/x-www-form-urlencoded"
+
+// Form encodes key, value pairs as a web form's body.
+func Form(kv ...string) []byte {
+	v := url.Values{}
+	for i := 0; i+1 < len(kv); i += 2 {
+		v.Set(kv[i], kv[i+1])
+	}
+	return []byte(v.Encode())
+}
+
+// ServeFrom runs one request through the server's handler as if it came
+// from addr, so tests can be several clients.
+func (e *Env) ServeFrom(addr, method, path string, body string, header ...string) Response {
+	e.T.Helper()
+	req := httptest.NewRequestWithContext(e.T.Context(), method, path, strings.NewReader(body))
+	req.RemoteAddr = addr
+	for i := 0; i+1 < len(header); i += 2 {
+		req.Header.Set(header[i], header[i+1])
+	}
+	rec := httptest.NewRecorder()
+	e.Server.Handler().ServeHTTP(rec, req)
+	return Response{Status: rec.Code, Header: rec.Header(), Body: rec.Body.Bytes()}
+}
+
+// NewPostgres is New over PostgreSQL in a schema of its own, when
+// MEENT_TEST_POSTGRES names a server; the test is skipped otherwise.
+func NewPostgres(t *testing.T, register func(*http.Server), opts ...Option) *Env {
+	dsn := os.Getenv("MEENT_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("MEENT_TEST_POSTGRES is not set; skipping PostgreSQL")
+	}
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b [8]byte
+	rand.Read(b[:])
+	name := "meent_http_" + hex.EncodeToString(b[:])
+	if _, err := admin.ExecContext(t.Context(), "CREATE SCHEMA "+name); err != nil {
+		admin.Close()
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		defer admin.Close()
+		admin.ExecContext(context.Background(), "DROP SCHEMA "+name+" CASCADE")
+	})
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	q.Set("search_path", name)
+	u.RawQuery = q.Encode()
+	store, err := postgres.Open(t.Context(), u.String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return NewOn(t, store, register, opts...)
+}
+
+// Walk follows the cursors of a list from path, and returns the IDs of
+// every item and the number of pages. It fails if a page is larger than
+// limit or the cursors do not end.
+func Walk(t testing.TB, e *Env, path string, limit int, page func(body []byte) (ids []string, next string)) ([]string, int) {
+	t.Helper()
+	var all []string
+	next := ""
+	for pages := 1; ; pages++ {
+		if pages > 1000 {
+			t.Fatalf("%s: the cursors do not end", path)
+		}
+		p := path + "&limit=" + fmt.Sprint(limit)
+		if next != "" {
+			p += "&cursor=" + url.QueryEscape(next)
+		}
+		r := e.Get(p)
+		WantStatus(t, r, 200)
+		ids, n := page(r.Body)
+		if len(ids) > limit {
+			t.Fatalf("%s: a page of %d items, limit %d", p, len(ids), limit)
+		}
+		if link := r.Header.Get("Link"); (link != "") != (n != "") || (n != "" && !strings.Contains(link, `rel="next"`)) {
+			t.Fatalf("%s: Link %q with next %q", p, link, n)
+		}
+		all = append(all, ids...)
+		if n == "" {
+			return all, pages
+		}
+		next = n
+	}
+}
+
+// Once fails unless got holds each of want exactly once.
+func Once(t testing.TB, what string, got []string, want int) {
+	t.Helper()
+	seen := map[string]bool{}
+	for _, id := range got {
+		if seen[id] {
+			t.Fatalf("%s: %s listed twice", what, id)
+		}
+		seen[id] = true
+	}
+	if len(got) != want {
+		t.Fatalf("%s: %d items listed, want %d", what, len(got), want)
+	}
+}
+
+// ListOf reads a page of type T for Walk, with items naming its IDs and
+// next cursor.
+func ListOf[T any](t testing.TB, items func(*T) ([]string, string)) func([]byte) ([]string, string) {
+	return func(body []byte) ([]string, string) {
+		var v T
+		if err := json.Unmarshal(body, &v); err != nil {
+			t.Fatalf("%v: %s", err, body)
+		}
+		return items(&v)
+	}
+}
+
+// Cursor writes a cursor as the server does (base64url of a JSON array:
+// the list, then the position), for tests that hand the server cursors it
+// did not make. Clients treat cursors as opaque.
+func Cursor(list string, pos ...string) string {
+	b, _ := json.Marshal(append([]string{list}, pos...))
+	return base64.RawURLEncoding.EncodeToString(b)
+}
+
+// Fill appends n agent.create events from 16 clients at once and returns
+// the entries by log index.
+func (e *Env) Fill(n int) map[int64][]byte {
+	e.T.Helper()
+	var mu sync.Mutex
+	out := map[int64][]byte{}
+	work := make(chan []byte)
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Go(func() {
+			for entry := range work {
+				rc, err := e.Client.Submit(context.Background(), entry)
+				if err != nil {
+					e.T.Error(err)
+					continue
+				}
+				mu.Lock()
+				out[rc.Index] = entry
+				mu.Unlock()
+			}
+		})
+	}
+	for i := 0; i < n; i++ {
+		work <- NewSigner(e.T).CreateEntry(e.T, fmt.Sprintf("Agent %d", i))
+	}
+	close(work)
+	wg.Wait()
+	if len(out) != n {
+		e.T.Fatalf("appended %d of %d", len(out), n)
+	}
+	return out
+}
+
+// Checkpoint fetches and verifies the latest checkpoint.
+func (e *Env) Checkpoint() ledger.Checkpoint {
+	e.T.Helper()
+	r := e.Get("/log/checkpoint")
+	WantStatus(e.T, r, 200)
+	if ct, cc := r.Header.Get("Content-Type"), r.Header.Get("Cache-Control"); ct != "text/plain; charset=utf-8" || cc != "no-cache" {
+		e.T.Errorf("checkpoint Content-Type %q, Cache-Control %q", ct, cc)
+	}
+	cp, err := ledger.OpenCheckpoint(r.Body, e.Verifier)
+	if err != nil {
+		e.T.Fatalf("checkpoint does not verify: %v\n%s", err, r.Body)
+	}
+	return cp
 }

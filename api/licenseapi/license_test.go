@@ -54,7 +54,7 @@ func TestLicensing(t *testing.T) {
 	treasurer := apitest.NewSigner(t)
 	treasurerEntry := treasurer.CreateEntry(t, "Treasurer")
 	secret := []byte("a shared webhook secret, 32 byte")
-	e := apitest.New(t, Register, func(o *http.Options) {
+	e := apitest.New(t, withPages, func(o *http.Options) {
 		o.Payments = &http.Payments{Provider: "testpay", Secret: secret, AgentID: treasurer.ID, Key: treasurer.Key}
 	})
 	ctx := t.Context()

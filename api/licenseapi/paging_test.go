@@ -19,7 +19,7 @@ import (
 // the "next page" links, 100 a page: each grant is listed exactly once.
 func TestLicenseGrantsPage(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, Register)
+	e := apitest.New(t, withPages)
 	ada := e.CreateAgent("Ada")
 	e.Act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.ID, Role: agent.RoleAdmin})
 	lib := e.Act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
@@ -68,7 +68,7 @@ func TestLicenseGrantsPage(t *testing.T) {
 // versions are added; the current version is the newest on every page.
 func TestLicensePolicyHistoryPages(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, Register)
+	e := apitest.New(t, withPages)
 	ada := e.CreateAgent("Ada")
 	e.Act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.ID, Role: agent.RoleAdmin})
 	lib := e.Act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
@@ -152,7 +152,7 @@ func webPages(t *testing.T, e *apitest.Env, path, next, link string, want []stri
 // page and an agent's grants on its page, 100 a page.
 func TestLicenseWebPages(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, Register)
+	e := apitest.New(t, withPages)
 	ada := e.CreateAgent("Ada")
 	e.Act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.ID, Role: agent.RoleAdmin})
 	var sets, grants []string

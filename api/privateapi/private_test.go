@@ -28,7 +28,7 @@ import (
 // one else; erasure leaves a tombstone that says so.
 func TestPrivateRecords(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, Register)
+	e := apitest.New(t, withPages)
 	ctx := t.Context()
 	c := apitest.NewCommunity(t, e)
 	if _, err := e.Accounts.SignUp(ctx, node.SignUp{Username: "grace", Password: "a long enough password", Name: "Grace"}); err != nil {

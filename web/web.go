@@ -1,8 +1,9 @@
-package http
+package web
 
 import (
 	"bytes"
 	"embed"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -19,7 +20,9 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/web/i18n"
@@ -51,7 +54,7 @@ var pageFuncs = template.FuncMap{
 		return s
 	},
 	"b64":   b64,
-	"ms":    func(t Timestamp) string { return t.Time().Format("2006-01-02 15:04:05.000 UTC") },
+	"ms":    func(t api.Timestamp) string { return t.Time().Format("2006-01-02 15:04:05.000 UTC") },
 	"kinds": func() []string { return agent.Kinds },
 	"deref": func(v any) any {
 		rv := reflect.ValueOf(v)
@@ -63,9 +66,9 @@ var pageFuncs = template.FuncMap{
 	"label": label,
 	"money": func(v any) string {
 		switch m := v.(type) {
-		case Money:
+		case api.Money:
 			return formatMoney(m)
-		case *Money:
+		case *api.Money:
 			if m != nil {
 				return formatMoney(*m)
 			}
@@ -77,7 +80,7 @@ var pageFuncs = template.FuncMap{
 	"decay":   decayPercent,
 	"points":  weightPoints,
 	"weighs":  weighs,
-	"stamp":   func(ms int64) Timestamp { return Timestamp(ms) },
+	"stamp":   func(ms int64) api.Timestamp { return api.Timestamp(ms) },
 	"minutes": workTime,
 	"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n\n") },
 	"use":     useWords,
@@ -159,9 +162,9 @@ func localFuncs(loc *i18n.Locale) template.FuncMap {
 	return template.FuncMap{
 		"money": func(v any) string {
 			switch m := v.(type) {
-			case Money:
+			case api.Money:
 				return loc.PageMoney(m.Amount, m.Currency)
-			case *Money:
+			case *api.Money:
 				if m != nil {
 					return loc.PageMoney(m.Amount, m.Currency)
 				}
@@ -173,13 +176,13 @@ func localFuncs(loc *i18n.Locale) template.FuncMap {
 		"weighs":      func(p int64, d uint64) string { return num(weighs(p, d)) },
 		"recipient":   func(rs recipients, kind, id string) template.HTML { return recipientLink(loc, rs, kind, id) },
 		"shareChart":  func(p distributionPage) template.HTML { return shareChart(loc, p) },
-		"pledgeChart": func(n Need, nm *names) template.HTML { return pledgeChart(loc, n, nm) },
+		"pledgeChart": func(n api.Need, nm *http.Names) template.HTML { return pledgeChart(loc, n, nm) },
 	}
 }
 
 // language picks the request's language (web/i18n.Pick) and remembers a
 // choice made with ?lang= in a cookie.
-func (s *Server) language(w nethttp.ResponseWriter, r *nethttp.Request) i18n.Lang {
+func (s server) language(w nethttp.ResponseWriter, r *nethttp.Request) i18n.Lang {
 	var cookie string
 	if c, err := r.Cookie(i18n.CookieName); err == nil {
 		cookie = c.Value
@@ -187,7 +190,7 @@ func (s *Server) language(w nethttp.ResponseWriter, r *nethttp.Request) i18n.Lan
 	l, remember := i18n.Pick(r.URL.Query().Get("lang"), cookie, r.Header.Get("Accept-Language"))
 	if remember {
 		nethttp.SetCookie(w, &nethttp.Cookie{Name: i18n.CookieName, Value: string(l), Path: "/", MaxAge: 365 * 24 * 3600,
-			HttpOnly: true, Secure: s.opts.SecureCookies, SameSite: nethttp.SameSiteLaxMode})
+			HttpOnly: true, Secure: s.Options().SecureCookies, SameSite: nethttp.SameSiteLaxMode})
 	}
 	return l
 }
@@ -197,9 +200,9 @@ type page struct {
 	Title   string
 	Origin  string
 	Version string
-	Me      *Agent // the logged-in agent, if any
-	CSRF    string // the session's CSRF token, for forms
-	Feed    string // the page's Atom feed, if it has one
+	Me      *api.Agent // the logged-in agent, if any
+	CSRF    string     // the session's CSRF token, for forms
+	Feed    string     // the page's Atom feed, if it has one
 	Langs   []i18n.Choice
 	Data    any
 }
@@ -209,26 +212,26 @@ type feeder interface{ FeedURL() string }
 
 // render executes a page into a buffer first, so a template error becomes
 // a clean 500 rather than half a page.
-func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int, name, title string, data any) {
-	p := page{Title: title, Origin: s.opts.Origin, Version: s.opts.Version, Data: data}
+func (s server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int, name, title string, data any) {
+	p := page{Title: title, Origin: s.Options().Origin, Version: s.Options().Version, Data: data}
 	if f, ok := data.(feeder); ok {
 		p.Feed = f.FeedURL()
 	}
 	if sess, _ := s.webSession(r); sess != nil {
 		p.CSRF = sess.CSRF
-		if v, err := s.node.Store().Agent(r.Context(), sess.Agent); err == nil {
-			a := agentOf(v, false)
+		if v, err := s.Node().Store().Agent(r.Context(), sess.Agent); err == nil {
+			a := http.AgentOf(v, false)
 			p.Me = &a
 		} else {
 			// The page still renders; the name is what is missing.
-			p.Me = &Agent{ID: sess.Agent, Name: "your account"}
+			p.Me = &api.Agent{ID: sess.Agent, Name: "your account"}
 		}
 	}
 	lang := s.language(w, r)
 	p.Langs = i18n.Switch(lang, r.URL.Query())
 	var buf bytes.Buffer
 	if err := s.pages.t[lang][name].ExecuteTemplate(&buf, "layout", p); err != nil {
-		s.log.ErrorContext(r.Context(), "render page", "page", name, "err", err)
+		s.Logger().ErrorContext(r.Context(), "render page", "page", name, "err", err)
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.WriteHeader(nethttp.StatusInternalServerError)
 		w.Write([]byte("internal error\n"))
@@ -248,9 +251,9 @@ func (s *Server) render(w nethttp.ResponseWriter, r *nethttp.Request, status int
 }
 
 // errorPage renders err as an HTML page; status 0 means the code's.
-func (s *Server) errorPage(w nethttp.ResponseWriter, r *nethttp.Request, err error, status int) {
-	s.logError(r, err)
-	p := problemOf(err)
+func (s server) errorPage(w nethttp.ResponseWriter, r *nethttp.Request, err error, status int) {
+	s.LogError(r, err)
+	p := http.ProblemOf(err)
 	if status != 0 {
 		p.Status, p.Title = status, nethttp.StatusText(status)
 	}
@@ -259,15 +262,15 @@ func (s *Server) errorPage(w nethttp.ResponseWriter, r *nethttp.Request, err err
 
 // webSession returns the browser's session, or nil. The web pages use the
 // cookie only; API tokens are for scripts.
-func (s *Server) webSession(r *nethttp.Request) (*meent.Session, string) {
-	if s.accounts == nil {
+func (s server) webSession(r *nethttp.Request) (*meent.Session, string) {
+	if s.Accounts() == nil {
 		return nil, ""
 	}
-	c, err := r.Cookie(SessionCookie)
+	c, err := r.Cookie(api.SessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, ""
 	}
-	sess, err := s.accounts.Session(r.Context(), c.Value)
+	sess, err := s.Accounts().Session(r.Context(), c.Value)
 	if err != nil {
 		return nil, ""
 	}
@@ -276,7 +279,7 @@ func (s *Server) webSession(r *nethttp.Request) (*meent.Session, string) {
 
 // formSession returns the session of a form post and checks the form's
 // CSRF token against it.
-func (s *Server) formSession(w nethttp.ResponseWriter, r *nethttp.Request) (*meent.Session, string, error) {
+func (s server) formSession(w nethttp.ResponseWriter, r *nethttp.Request) (*meent.Session, string, error) {
 	r.Body = nethttp.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		return nil, "", meent.Errorf(meent.EINVALID, "could not read the form")
@@ -297,35 +300,35 @@ func checkFormCSRF(sess meent.Session, r *nethttp.Request) error {
 
 type homePage struct {
 	Checkpoint *checkpointView
-	Events     []Activity
-	Names      *names
+	Events     []api.Activity
+	Names      *http.Names
 	NextBefore int64 // the "before" of the next page of events; 0 at the end
 }
 
 type checkpointView struct {
 	Size int64
 	Root string
-	Time Timestamp
+	Time api.Timestamp
 	Note string
 }
 
-func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	var data homePage
-	cp, err := s.node.Checkpoint(r.Context())
+	cp, err := s.Node().Checkpoint(r.Context())
 	switch {
 	case err == nil:
-		data.Checkpoint = &checkpointView{Size: cp.Size, Root: b64(cp.Root[:]), Time: Timestamp(cp.Time), Note: string(cp.Note)}
+		data.Checkpoint = &checkpointView{Size: cp.Size, Root: b64(cp.Root[:]), Time: api.Timestamp(cp.Time), Note: string(cp.Note)}
 	case meent.ErrorCode(err) != meent.ENOTFOUND:
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	// The latest 50 events, and older ones page by page (?before=).
-	before, err := queryInt(r, "before", 0)
+	before, err := http.QueryInt(r, "before", 0)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, next, err := s.activityPage(r.Context(), meent.EventFilter{Before: before, Limit: 50, Desc: true})
+	recs, next, err := s.ActivityPage(r.Context(), meent.EventFilter{Before: before, Limit: 50, Desc: true})
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -333,32 +336,32 @@ func (s *Server) pageHome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	if next != nil {
 		data.NextBefore = *next
 	}
-	data.Names = newNames(r.Context(), s.node.Store())
-	data.Events = s.activityOf(newObjects(r.Context(), s.node.Store()), data.Names, s.pageLocale(r), recs)
+	data.Names = http.NewNames(r.Context(), s.Node().Store())
+	data.Events = s.ActivityOf(http.NewObjects(r.Context(), s.Node().Store()), data.Names, s.PageLocale(r), recs)
 	s.render(w, r, nethttp.StatusOK, "home", "Log", data)
 }
 
 type eventPage struct {
-	Event     Event
+	Event     api.Event
 	AgentID   string // the author, or the agent this event creates
 	DataJSON  string
 	Error     string // why the signature fails, if it does
-	Inclusion *InclusionProof
+	Inclusion *api.InclusionProof
 	ProofErr  string
 }
 
-func (s *Server) pageEvent(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageEvent(w nethttp.ResponseWriter, r *nethttp.Request) {
 	h, err := ledger.ParseHash(r.PathValue("hash"))
 	if err != nil {
 		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no event has that hash"), 0)
 		return
 	}
-	rec, err := s.node.Store().RecordByHash(r.Context(), h)
+	rec, err := s.Node().Store().RecordByHash(r.Context(), h)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data := eventPage{Event: eventDetail(rec), AgentID: rec.Author}
+	data := eventPage{Event: http.EventDetail(rec), AgentID: rec.Author}
 	if rec.Type == agent.TypeCreate {
 		data.AgentID = data.Event.Hash
 	}
@@ -371,35 +374,35 @@ func (s *Server) pageEvent(w nethttp.ResponseWriter, r *nethttp.Request) {
 	} else {
 		data.DataJSON = string(rec.Data)
 	}
-	if p, err := s.proveInclusion(r, rec, 0); err == nil {
+	if p, err := s.ProveInclusion(r, rec, 0); err == nil {
 		data.Inclusion = &p
 	} else {
-		s.logError(r, err)
+		s.LogError(r, err)
 		data.ProofErr = meent.ErrorMessage(err)
 	}
 	s.render(w, r, nethttp.StatusOK, "event", "Event "+data.Event.Hash[:12], data)
 }
 
 type agentsPage struct {
-	Agents      []Agent
+	Agents      []api.Agent
 	MembersOnly bool
 	NextAfter   int64
 }
 
-func (s *Server) pageAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
-	f, err := agentFilter(r)
+func (s server) pageAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
+	f, err := http.AgentFilter(r)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	views, err := s.node.Store().Agents(r.Context(), f)
+	views, err := s.Node().Store().Agents(r.Context(), f)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	data := agentsPage{MembersOnly: f.MembersOnly}
 	for _, v := range views {
-		data.Agents = append(data.Agents, agentOf(v, false))
+		data.Agents = append(data.Agents, http.AgentOf(v, false))
 	}
 	if len(views) == f.Limit {
 		data.NextAfter = views[len(views)-1].Created + 1
@@ -408,12 +411,12 @@ func (s *Server) pageAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type agentPage struct {
-	Agent         Agent
-	Activity      []Activity
+	Agent         api.Agent
+	Activity      []api.Activity
 	Contributions []contributionRow
 	Balances      []balanceRow
 	Grants        []grantRow
-	Names         *names
+	Names         *http.Names
 	// Touching shows every event the index records for the agent (what
 	// others did about it too), not only what it signed.
 	Touching   bool
@@ -426,7 +429,7 @@ type agentPage struct {
 
 // contributionRow is a contribution listed with the name of its commons.
 type contributionRow struct {
-	Contribution
+	api.Contribution
 	CommonsName string
 }
 
@@ -438,8 +441,8 @@ func (p agentPage) FeedURL() string {
 	return "/agents/" + p.Agent.ID + "/feed.atom"
 }
 
-func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
-	v, err := s.agent(r)
+func (s server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
+	v, err := s.Agent(r)
 	if err != nil {
 		if meent.ErrorCode(err) == meent.EINVALID {
 			err = meent.Errorf(meent.ENOTFOUND, "no agent has that ID")
@@ -447,47 +450,47 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	touching, err := queryFlag(r, "touching")
+	touching, err := http.QueryFlag(r, "touching")
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	before, err := queryInt(r, "before", 0)
+	before, err := http.QueryInt(r, "before", 0)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, next, err := s.agentActivity(r.Context(), v.ID, before, 50, touching)
+	recs, next, err := s.AgentActivity(r.Context(), v.ID, before, 50, touching)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	data := agentPage{Agent: agentOf(v, true), Names: newNames(r.Context(), s.node.Store()), Touching: touching}
+	o := http.NewObjects(r.Context(), s.Node().Store())
+	data := agentPage{Agent: http.AgentOf(v, true), Names: http.NewNames(r.Context(), s.Node().Store()), Touching: touching}
 	if next != nil {
 		data.NextBefore = *next
 	}
-	data.Activity = s.activityOf(o, data.Names, s.pageLocale(r), recs)
+	data.Activity = s.ActivityOf(o, data.Names, s.PageLocale(r), recs)
 	// The contributions page with a cursor of their own (?contributions=).
-	kq, err := cursorQuery(r.URL.Query().Get("contributions"), "agent-contributions", 50)
+	kq, err := http.CursorQuery(r.URL.Query().Get("contributions"), "agent-contributions", 50)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	ks, knext, err := pageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Desc: true}, kq, "agent-contributions", nil)
+	ks, knext, err := http.PageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Desc: true}, kq, "agent-contributions", nil)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	data.NextContributions = knext
 	for _, k := range ks {
-		row := contributionRow{Contribution: contributionOf(k), CommonsName: shortID(k.Commons)}
-		if c, err := o.commons(k.Commons); err == nil {
+		row := contributionRow{Contribution: http.ContributionOf(k), CommonsName: http.ShortID(k.Commons)}
+		if c, err := o.Commons(k.Commons); err == nil {
 			row.CommonsName = c.Name
 		}
 		data.Contributions = append(data.Contributions, row)
 	}
-	bq, err := cursorQuery(r.URL.Query().Get("balances"), "balances", 100)
+	bq, err := http.CursorQuery(r.URL.Query().Get("balances"), "balances", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -496,7 +499,7 @@ func (s *Server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	gq, err := cursorQuery(r.URL.Query().Get("grants"), "agent-grants", 100)
+	gq, err := http.CursorQuery(r.URL.Query().Get("grants"), "agent-grants", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -515,12 +518,12 @@ type formPage struct {
 	Kind     string
 }
 
-func (s *Server) pageLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.render(w, r, nethttp.StatusOK, "login", "Log in", formPage{})
 }
 
-func (s *Server) postLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
-	if err := s.accountsEnabled(); err != nil {
+func (s server) postLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
+	if err := s.AccountsEnabled(); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -530,43 +533,43 @@ func (s *Server) postLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	username := r.PostFormValue("username")
-	token, sess, err := s.login(w, r, username, r.PostFormValue("password"))
+	token, sess, err := s.Login(w, r, username, r.PostFormValue("password"))
 	if err != nil {
-		s.logError(r, err)
-		p := problemOf(err)
+		s.LogError(r, err)
+		p := http.ProblemOf(err)
 		s.render(w, r, p.Status, "login", "Log in", formPage{Error: p.Detail, Username: username})
 		return
 	}
-	s.setSessionCookie(w, token, sess.Expires)
+	s.SetSessionCookie(w, token, sess.Expires)
 	nethttp.Redirect(w, r, "/account", nethttp.StatusSeeOther)
 }
 
-func (s *Server) postLogout(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) postLogout(w nethttp.ResponseWriter, r *nethttp.Request) {
 	_, cookie, err := s.formSession(w, r)
 	if err != nil {
 		if meent.ErrorCode(err) == meent.EUNAUTHORIZED {
 			// Already logged out: that is what was asked for.
-			s.clearSessionCookie(w)
+			s.ClearSessionCookie(w)
 			nethttp.Redirect(w, r, "/", nethttp.StatusSeeOther)
 			return
 		}
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if err := s.accounts.Logout(r.Context(), cookie); err != nil {
+	if err := s.Accounts().Logout(r.Context(), cookie); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	s.clearSessionCookie(w)
+	s.ClearSessionCookie(w)
 	nethttp.Redirect(w, r, "/", nethttp.StatusSeeOther)
 }
 
-func (s *Server) pageSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.render(w, r, nethttp.StatusOK, "signup", "Sign up", formPage{Kind: agent.Person})
 }
 
-func (s *Server) postSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
-	if err := s.accountsEnabled(); err != nil {
+func (s server) postSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
+	if err := s.AccountsEnabled(); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -578,38 +581,38 @@ func (s *Server) postSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
 	in := formPage{Username: r.PostFormValue("username"), Name: r.PostFormValue("name"), Kind: r.PostFormValue("kind")}
 	password := r.PostFormValue("password")
 	fail := func(err error) {
-		s.logError(r, err)
-		p := problemOf(err)
+		s.LogError(r, err)
+		p := http.ProblemOf(err)
 		in.Error = p.Detail
 		s.render(w, r, p.Status, "signup", "Sign up", in)
 	}
-	if _, err := s.accounts.SignUp(r.Context(), node.SignUp{Username: in.Username, Password: password, Kind: in.Kind, Name: in.Name}); err != nil {
+	if _, err := s.Accounts().SignUp(r.Context(), node.SignUp{Username: in.Username, Password: password, Kind: in.Kind, Name: in.Name}); err != nil {
 		fail(err)
 		return
 	}
-	token, sess, err := s.accounts.Login(r.Context(), in.Username, password)
+	token, sess, err := s.Accounts().Login(r.Context(), in.Username, password)
 	if err != nil {
 		fail(err)
 		return
 	}
-	s.setSessionCookie(w, token, sess.Expires)
+	s.SetSessionCookie(w, token, sess.Expires)
 	nethttp.Redirect(w, r, "/account", nethttp.StatusSeeOther)
 }
 
 type accountPage struct {
-	Agent Agent
+	Agent api.Agent
 	Event string // hash of the event just submitted, after a change
 	Error string
 	Name  string
 
-	Tokens       []TokenInfo // see accounts.go
-	NewToken     string      // a token just made, shown this once
+	Tokens       []api.TokenInfo // see accounts.go
+	NewToken     string          // a token just made, shown this once
 	NewTokenName string
 	TokenError   string
 	Revoked      bool
 }
 
-func (s *Server) pageAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
 	sess, _ := s.webSession(r)
 	if sess == nil {
 		nethttp.Redirect(w, r, "/login", nethttp.StatusSeeOther)
@@ -618,14 +621,14 @@ func (s *Server) pageAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.renderAccount(w, r, sess, accountPage{Event: r.URL.Query().Get("event"), Revoked: r.URL.Query().Get("revoked") == "1"}, nethttp.StatusOK)
 }
 
-func (s *Server) renderAccount(w nethttp.ResponseWriter, r *nethttp.Request, sess *meent.Session, data accountPage, status int) {
-	v, err := s.node.Store().Agent(r.Context(), sess.Agent)
+func (s server) renderAccount(w nethttp.ResponseWriter, r *nethttp.Request, sess *meent.Session, data accountPage, status int) {
+	v, err := s.Node().Store().Agent(r.Context(), sess.Agent)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data.Agent = agentOf(v, true)
-	if data.Tokens, err = s.accountTokens(r, sess.Agent); err != nil {
+	data.Agent = http.AgentOf(v, true)
+	if data.Tokens, err = s.AccountTokens(r, sess.Agent); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -638,28 +641,28 @@ func (s *Server) renderAccount(w nethttp.ResponseWriter, r *nethttp.Request, ses
 	s.render(w, r, status, "account", "Your account", data)
 }
 
-func (s *Server) postAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) postAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
 	sess, _, err := s.formSession(w, r)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	name := r.PostFormValue("name")
-	rc, err := s.accounts.Act(r.Context(), sess.Agent, agent.TypeUpdate, agent.UpdateData{Name: name})
+	rc, err := s.Accounts().Act(r.Context(), sess.Agent, agent.TypeUpdate, agent.UpdateData{Name: name})
 	if err != nil {
-		s.logError(r, err)
-		p := problemOf(err)
+		s.LogError(r, err)
+		p := http.ProblemOf(err)
 		s.renderAccount(w, r, sess, accountPage{Error: p.Detail, Name: name}, p.Status)
 		return
 	}
 	nethttp.Redirect(w, r, "/account?event="+rc.Hash.String(), nethttp.StatusSeeOther)
 }
 
-func (s *Server) static(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) static(w nethttp.ResponseWriter, r *nethttp.Request) {
 	name := r.PathValue("file")
 	data, err := staticFS.ReadFile("static/" + name)
 	if err != nil || strings.Contains(name, "/") {
-		s.fail(w, r, meent.Errorf(meent.ENOTFOUND, "no such file"))
+		s.Fail(w, r, meent.Errorf(meent.ENOTFOUND, "no such file"))
 		return
 	}
 	h := w.Header()
@@ -672,3 +675,23 @@ func (s *Server) static(w nethttp.ResponseWriter, r *nethttp.Request) {
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	w.Write(data)
 }
+
+// label turns a code into words: "changes_requested" -> "changes requested".
+func label(s string) string { return strings.ReplaceAll(s, "_", " ") }
+
+// plural writes a count of things: "1 commit", "3 commits".
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
+}
+
+// formatMoney writes an amount in minor units as an exact decimal in the
+// currency's major unit: "65.00 EUR", "1234 JPY" (commons.Money.String).
+func formatMoney(m api.Money) string {
+	return commons.Money{Amount: m.Amount, Currency: m.Currency}.String()
+}
+
+// b64 is the encoding of Merkle hashes in the API and the pages.
+func b64(b []byte) string { return base64.StdEncoding.EncodeToString(b) }

@@ -1,4 +1,4 @@
-package http
+package wire
 
 import (
 	"encoding/xml"
@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/api/apitest"
 	"github.com/meent/meent/commons"
 )
 
@@ -15,13 +17,13 @@ import (
 // the Atom feed and the page, in both languages.
 func TestActivityLanguage(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := apitest.New(t, Register)
 	const evil = `<script>alert(1)</script>`
-	ada := e.createAgent(evil)
-	if _, err := e.client.Submit(t.Context(), ada.sign(t, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})); err != nil {
+	ada := e.CreateAgent(evil)
+	if _, err := e.Client.Submit(t.Context(), ada.Sign(t, agent.TypeMemberSet, agent.MemberData{Agent: ada.ID, Role: agent.RoleAdmin})); err != nil {
 		t.Fatal(err)
 	}
-	id := e.act(ada, commons.TypeCreate, commons.CreateData{Name: `<b>Turbine</b> & co`, Kind: "hardware"})
+	id := e.Act(ada, commons.TypeCreate, commons.CreateData{Name: `<b>Turbine</b> & co`, Kind: "hardware"})
 	wantEN := evil + " created the commons <b>Turbine</b> & co"
 	wantNL := evil + " heeft de commons <b>Turbine</b> & co aangemaakt"
 
@@ -37,24 +39,24 @@ func TestActivityLanguage(t *testing.T) {
 		{"", []string{"Cookie", "lang=nl"}, wantEN, "en"}, // the API reads no cookie
 		{"?lang=en", []string{"Accept-Language", "nl"}, wantEN, "en"},
 	} {
-		r := e.get("/api/v1/commons/"+id+"/activity"+c.query, c.header...)
-		wantStatus(t, r, 200)
-		var act ActivityList
-		r.json(t, &act)
+		r := e.Get("/api/v1/commons/"+id+"/activity"+c.query, c.header...)
+		apitest.WantStatus(t, r, 200)
+		var act api.ActivityList
+		r.JSON(t, &act)
 		if len(act.Events) != 1 || act.Events[0].Summary != c.want {
 			t.Errorf("%s %v: %+v, want %q", c.query, c.header, act.Events, c.want)
 		}
-		if r.header.Get("Content-Language") != c.lang || !strings.Contains(r.header.Get("Vary"), "Accept-Language") {
-			t.Errorf("%s %v: Content-Language %q, Vary %q", c.query, c.header, r.header.Get("Content-Language"), r.header.Get("Vary"))
+		if r.Header.Get("Content-Language") != c.lang || !strings.Contains(r.Header.Get("Vary"), "Accept-Language") {
+			t.Errorf("%s %v: Content-Language %q, Vary %q", c.query, c.header, r.Header.Get("Content-Language"), r.Header.Get("Vary"))
 		}
-		if r.header.Get("Set-Cookie") != "" {
+		if r.Header.Get("Set-Cookie") != "" {
 			t.Errorf("%s: the API set a cookie", c.query)
 		}
 
-		f := e.get("/commons/"+id+"/feed.atom"+c.query, c.header...)
-		wantStatus(t, f, 200)
-		if strings.Contains(string(f.body), "<script>") || strings.Contains(string(f.body), "<b>") {
-			t.Errorf("%s: a name is markup in the feed:\n%s", c.query, f.body)
+		f := e.Get("/commons/"+id+"/feed.atom"+c.query, c.header...)
+		apitest.WantStatus(t, f, 200)
+		if strings.Contains(string(f.Body), "<script>") || strings.Contains(string(f.Body), "<b>") {
+			t.Errorf("%s: a name is markup in the feed:\n%s", c.query, f.Body)
 		}
 		var feed struct {
 			Title   string `xml:"title"`
@@ -63,7 +65,7 @@ func TestActivityLanguage(t *testing.T) {
 				Content string `xml:"content"`
 			} `xml:"entry"`
 		}
-		if err := xml.Unmarshal(f.body, &feed); err != nil {
+		if err := xml.Unmarshal(f.Body, &feed); err != nil {
 			t.Fatal(err)
 		}
 		word := map[string]string{"en": " · activity", "nl": " · activiteit"}[c.lang]
@@ -76,11 +78,11 @@ func TestActivityLanguage(t *testing.T) {
 
 	// The pages write the lines in the page's language, escaped.
 	for q, want := range map[string]string{"": "created the commons &lt;b&gt;Turbine&lt;/b&gt; &amp; co", "?lang=nl": "heeft de commons &lt;b&gt;Turbine&lt;/b&gt; &amp; co aangemaakt"} {
-		for _, path := range []string{"/", "/agents/" + ada.id, "/commons/" + id} {
-			r := e.get(path + q)
-			wantStatus(t, r, 200)
-			wantContains(t, r, "&lt;script&gt;alert(1)&lt;/script&gt; "+want)
-			if strings.Contains(string(r.body), "<script>alert") || strings.Contains(string(r.body), "<b>Turbine") {
+		for _, path := range []string{"/", "/agents/" + ada.ID, "/commons/" + id} {
+			r := e.Get(path + q)
+			apitest.WantStatus(t, r, 200)
+			apitest.WantContains(t, r, "&lt;script&gt;alert(1)&lt;/script&gt; "+want)
+			if strings.Contains(string(r.Body), "<script>alert") || strings.Contains(string(r.Body), "<b>Turbine") {
 				t.Errorf("%s%s: a name is markup", path, q)
 			}
 		}

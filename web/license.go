@@ -1,4 +1,4 @@
-package http
+package web
 
 import (
 	"cmp"
@@ -10,7 +10,9 @@ import (
 	"strings"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/state"
 )
@@ -155,7 +157,7 @@ func grantRows(st *state.State, gs []*license.Grant, now int64) []grantRow {
 	out := make([]grantRow, 0, len(gs))
 	for _, g := range gs {
 		a := st.Agents.Agent(g.Licensee)
-		row := grantRow{Grant: *g, Status: g.Status(now, a != nil && a.Role != ""), CommonsName: shortID(g.Commons)}
+		row := grantRow{Grant: *g, Status: g.Status(now, a != nil && a.Role != ""), CommonsName: http.ShortID(g.Commons)}
 		if c := st.Commons.Commons(g.Commons); c != nil {
 			row.CommonsName = c.Name
 		}
@@ -169,7 +171,7 @@ type licenseSection struct {
 	Policy  *licenseView // nil: the commons has no license policy
 	Grants  int
 	InForce int
-	// Many is set when the commons has more than scanLimit grants: the
+	// Many is set when the commons has more than http.ScanLimit grants: the
 	// page says "more than" rather than count them all on every view
 	// (the license page lists them all, page by page).
 	Many   bool
@@ -177,22 +179,22 @@ type licenseSection struct {
 }
 
 // licensingOf reads what the commons page shows of its licensing.
-func (s *Server) licensingOf(o *objects, commonsID string) (*licenseSection, error) {
+func (s server) licensingOf(o *http.Objects, commonsID string) (*licenseSection, error) {
 	sec := &licenseSection{}
-	now := s.now().UnixMilli()
-	s.node.State(func(st *state.State) {
+	now := s.Now().UnixMilli()
+	s.Node().State(func(st *state.State) {
 		if v := st.License.Policy(commonsID); v != nil {
 			sec.Policy = viewLicense(v)
 		}
 	})
-	gs, err := list[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: commonsID, Limit: scanLimit + 1, Desc: true})
+	gs, err := http.List[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: commonsID, Limit: http.ScanLimit + 1, Desc: true})
 	if err != nil {
 		return nil, err
 	}
-	if len(gs) > scanLimit {
-		gs, sec.Many = gs[:scanLimit], true
+	if len(gs) > http.ScanLimit {
+		gs, sec.Many = gs[:http.ScanLimit], true
 	}
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		for _, r := range grantRows(st, gs, now) {
 			sec.Grants++
 			if r.Status == "valid" {
@@ -200,7 +202,7 @@ func (s *Server) licensingOf(o *objects, commonsID string) (*licenseSection, err
 			}
 		}
 	})
-	offers, err := list[license.Offer](o, meent.ObjectFilter{Kind: license.KindOffer, Commons: commonsID, Status: "open", Limit: 100, Desc: true})
+	offers, err := http.List[license.Offer](o, meent.ObjectFilter{Kind: license.KindOffer, Commons: commonsID, Status: "open", Limit: 100, Desc: true})
 	if err != nil {
 		return nil, err
 	}
@@ -240,12 +242,12 @@ type licensePage struct {
 	History []licenseHistoryRow
 	Exports []exportLink
 	Check   checkView
-	Agents  []Agent    // for the check form's list
-	Grants  []grantRow // newest first
-	Next    string     // the cursor of the grants' next page; "" on the last
+	Agents  []api.Agent // for the check form's list
+	Grants  []grantRow  // newest first
+	Next    string      // the cursor of the grants' next page; "" on the last
 	// NextHistory is the cursor of the history's next page.
 	NextHistory string
-	Names       *names
+	Names       *http.Names
 }
 
 type licenseHistoryRow struct {
@@ -259,19 +261,19 @@ type licenseHistoryRow struct {
 // is checked by ID.
 const maxListedAgents = 200
 
-func (s *Server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
-	o := newObjects(r.Context(), s.node.Store())
+func (s server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
+	o := http.NewObjects(r.Context(), s.Node().Store())
 	c, err := s.webCommons(o, r.PathValue("id"))
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	nm := newNames(r.Context(), s.node.Store())
+	nm := http.NewNames(r.Context(), s.Node().Store())
 	data := licensePage{Commons: c, Names: nm, Check: checkOf(r)}
-	now := s.now().UnixMilli()
+	now := s.Now().UnixMilli()
 	var versions []license.PolicyVersion
 	var why string
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		if v := st.License.Policy(c.ID); v != nil {
 			data.Policy = viewLicense(v)
 		}
@@ -305,12 +307,12 @@ func (s *Server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 	// The history newest first, 100 versions a page (?history=): each row
 	// looks its event up, so a page stays a hundred lookups at most.
 	slices.Reverse(versions)
-	hq, err := cursorQuery(r.URL.Query().Get("history"), "license-history-desc", 100)
+	hq, err := http.CursorQuery(r.URL.Query().Get("history"), "license-history-desc", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	versions, data.NextHistory, err = pageSlice(versions, hq, "license-history-desc", func(v license.PolicyVersion) string { return descKey(int64(v.Version)) })
+	versions, data.NextHistory, err = http.PageSlice(versions, hq, "license-history-desc", func(v license.PolicyVersion) string { return descKey(int64(v.Version)) })
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -318,28 +320,28 @@ func (s *Server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 	for _, v := range versions {
 		data.History = append(data.History, licenseHistoryRow{Version: v.Version, Author: v.Author, Index: v.Index, Event: s.eventHash(o, v.Index)})
 	}
-	views, err := s.node.Store().Agents(r.Context(), meent.AgentFilter{Limit: maxListedAgents})
+	views, err := s.Node().Store().Agents(r.Context(), meent.AgentFilter{Limit: maxListedAgents})
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	for _, v := range views {
-		data.Agents = append(data.Agents, agentOf(v, false))
+		data.Agents = append(data.Agents, http.AgentOf(v, false))
 	}
-	slices.SortStableFunc(data.Agents, func(a, b Agent) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortStableFunc(data.Agents, func(a, b api.Agent) int { return cmp.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
 	// The grants, newest first, 100 a page (?grants= the next).
-	gq, err := cursorQuery(r.URL.Query().Get("grants"), "grants", 100)
+	gq, err := http.CursorQuery(r.URL.Query().Get("grants"), "grants", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	gs, next, err := pageObjects[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: c.ID, Desc: true}, gq, "grants", nil)
+	gs, next, err := http.PageObjects[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: c.ID, Desc: true}, gq, "grants", nil)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	data.Next = next
-	s.node.State(func(st *state.State) { data.Grants = grantRows(st, gs, now) })
+	s.Node().State(func(st *state.State) { data.Grants = grantRows(st, gs, now) })
 	s.render(w, r, nethttp.StatusOK, "license", "License of "+c.Name, data)
 }
 
@@ -375,7 +377,7 @@ func grantInReason(why string) (id, status string, ok bool) {
 // checkReason turns a reason of State.Check into a sentence that names
 // the agent and the commons; a reason about one grant is completed by a
 // link to it on the page.
-func checkReason(nm *names, commonsName, who, why string) string {
+func checkReason(nm *http.Names, commonsName, who, why string) string {
 	if why == "unknown agent" {
 		return "No agent with that ID is known on this node."
 	}
@@ -405,25 +407,25 @@ type grantPage struct {
 	Offer       *license.Offer
 	ProofFile   string // the name the proof downloads as
 	VerifierKey string
-	Names       *names
+	Names       *http.Names
 }
 
-func (s *Server) pageGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if parseID(id, "grant") != nil {
+	if http.ParseID(id, "grant") != nil {
 		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no grant has that ID"), 0)
 		return
 	}
-	o := newObjects(r.Context(), s.node.Store())
-	data := grantPage{Names: newNames(r.Context(), s.node.Store()), VerifierKey: s.opts.VerifierKey, ProofFile: "grant-" + id[:16] + ".json"}
+	o := http.NewObjects(r.Context(), s.Node().Store())
+	data := grantPage{Names: http.NewNames(r.Context(), s.Node().Store()), VerifierKey: s.Options().VerifierKey, ProofFile: "grant-" + id[:16] + ".json"}
 	found := false
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		g := st.License.Grant(id)
 		if g == nil {
 			return
 		}
 		found = true
-		data.Grant = grantRows(st, []*license.Grant{g}, s.now().UnixMilli())[0]
+		data.Grant = grantRows(st, []*license.Grant{g}, s.Now().UnixMilli())[0]
 		if a := st.Agents.Agent(g.Licensee); a != nil {
 			data.Member = a.Role != ""
 		}
@@ -437,7 +439,7 @@ func (s *Server) pageGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	var err error
-	if data.Commons, err = o.commons(data.Grant.Commons); err != nil {
+	if data.Commons, err = o.Commons(data.Grant.Commons); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -450,16 +452,16 @@ func (s *Server) pageGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
 
 // agentGrants lists one page (from q) of an agent's grants, newest first,
 // with their status now, and the cursor of the next page.
-func (s *Server) agentGrants(agentID string, q pageQuery) ([]grantRow, string, error) {
+func (s server) agentGrants(agentID string, q http.PageQuery) ([]grantRow, string, error) {
 	var gs []*license.Grant
-	s.node.State(func(st *state.State) { gs = slices.Clone(st.License.Grants(agentID)) })
+	s.Node().State(func(st *state.State) { gs = slices.Clone(st.License.Grants(agentID)) })
 	slices.Reverse(gs)
-	gs, next, err := pageSlice(gs, q, "agent-grants", func(g *license.Grant) string { return descKey(g.Index) })
+	gs, next, err := http.PageSlice(gs, q, "agent-grants", func(g *license.Grant) string { return descKey(g.Index) })
 	if err != nil {
 		return nil, "", err
 	}
 	var out []grantRow
-	s.node.State(func(st *state.State) { out = grantRows(st, gs, s.now().UnixMilli()) })
+	s.Node().State(func(st *state.State) { out = grantRows(st, gs, s.Now().UnixMilli()) })
 	return out, next, nil
 }
 

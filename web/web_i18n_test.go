@@ -1,4 +1,4 @@
-package http
+package web
 
 import (
 	"io/fs"
@@ -12,6 +12,7 @@ import (
 	"unicode"
 
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/api/apitest"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/value"
 	"github.com/meent/meent/web/i18n"
@@ -152,51 +153,51 @@ func TestCatalogueMatchesTemplates(t *testing.T) {
 // where its text should be.
 func TestPagesInDutch(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	c := newCommunity(t, e)
-	work := e.act(c.cy, commons.TypeSubmit, commons.SubmitData{Commons: c.turbine, Kind: "design", Title: "Wiekontwerp", Quantities: commons.Quantities{Minutes: 150}})
-	e.act(c.ada, commons.TypeReview, commons.ReviewData{Contribution: work, Verdict: commons.VerdictAccept})
-	e.act(c.bob, commons.TypeReview, commons.ReviewData{Contribution: work, Verdict: commons.VerdictAccept})
-	need := e.act(c.bob, commons.TypeNeedPost, commons.NeedData{Commons: c.turbine, Title: "De handleiding vertalen", Bounty: &commons.Money{Amount: 123456, Currency: "EUR"}})
-	e.act(c.dee, commons.TypeNeedSignal, commons.SignalData{Need: need, Kind: commons.SignalPledge, Pledge: &commons.Money{Amount: 5000, Currency: "EUR"}})
-	e.act(c.cy, commons.TypeNeedSignal, commons.SignalData{Need: need, Kind: commons.SignalPledge, Pledge: &commons.Money{Amount: 1500, Currency: "EUR"}})
-	income := e.act(c.ada, value.TypeIncomeRecord, value.IncomeData{Commons: c.turbine, Kind: "grant", Amount: commons.Money{Amount: 2400000, Currency: "EUR"}, Payer: c.eve.id})
+	e := apitest.New(t, Register)
+	c := apitest.NewCommunity(t, e)
+	work := e.Act(c.Cy, commons.TypeSubmit, commons.SubmitData{Commons: c.Turbine, Kind: "design", Title: "Wiekontwerp", Quantities: commons.Quantities{Minutes: 150}})
+	e.Act(c.Ada, commons.TypeReview, commons.ReviewData{Contribution: work, Verdict: commons.VerdictAccept})
+	e.Act(c.Bob, commons.TypeReview, commons.ReviewData{Contribution: work, Verdict: commons.VerdictAccept})
+	need := e.Act(c.Bob, commons.TypeNeedPost, commons.NeedData{Commons: c.Turbine, Title: "De handleiding vertalen", Bounty: &commons.Money{Amount: 123456, Currency: "EUR"}})
+	e.Act(c.Dee, commons.TypeNeedSignal, commons.SignalData{Need: need, Kind: commons.SignalPledge, Pledge: &commons.Money{Amount: 5000, Currency: "EUR"}})
+	e.Act(c.Cy, commons.TypeNeedSignal, commons.SignalData{Need: need, Kind: commons.SignalPledge, Pledge: &commons.Money{Amount: 1500, Currency: "EUR"}})
+	income := e.Act(c.Ada, value.TypeIncomeRecord, value.IncomeData{Commons: c.Turbine, Kind: "grant", Amount: commons.Money{Amount: 2400000, Currency: "EUR"}, Payer: c.Eve.ID})
 	asOf := time.Now().Add(-time.Second).UnixMilli()
-	preview, err := e.client.PreviewDistribution(t.Context(), income, asOf)
+	preview, err := e.Client.PreviewDistribution(t.Context(), income, asOf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dist := e.post(c.ada.signAt(t, value.TypeDistributionRun, value.RunData{Income: income, Digest: preview.Digest}, time.UnixMilli(asOf)))
+	dist := e.Post(c.Ada.SignAt(t, value.TypeDistributionRun, value.RunData{Income: income, Digest: preview.Digest}, time.UnixMilli(asOf)))
 
 	nl := []string{"Accept-Language", "nl-NL,nl;q=0.9,en;q=0.5"}
 	dutchTime := regexp.MustCompile(`\d{1,2} (januari|februari|maart|april|mei|juni|juli|augustus|september|oktober|november|december) \d{4} om \d\d:\d\d (CET|CEST)`)
 	for path, want := range map[string][]string{
 		"/":                                     {"Het logboek", "Laatste gebeurtenissen", "Wat er gebeurde"},
 		"/commons":                              {"Wat deze gemeenschap samen maakt en deelt", "hardware"},
-		"/commons/" + c.turbine:                 {"Wat nodig is", "beloning € 1.234,56", "€ 65,00", "een bijdrage is geaccepteerd na 2 goedkeuringen", "Inkomsten", "€ 24.000,00", "Log in</a> om bij te dragen"},
+		"/commons/" + c.Turbine:                 {"Wat nodig is", "beloning € 1.234,56", "€ 65,00", "een bijdrage is geaccepteerd na 2 goedkeuringen", "Inkomsten", "€ 24.000,00", "Log in</a> om bij te dragen"},
 		"/needs/" + need:                        {"Toezeggingen voor deze behoefte", "€ 1.234,56", `role="img"`, "Wie zegde toe"},
 		"/contributions/" + work:                {"heeft haar geaccepteerd", "2 u 30 min", "ontwerp", "geaccepteerd"},
 		"/incomes/" + income:                    {"Inkomsten van € 24.000,00", "Betaald door", "subsidie"},
 		"/distributions/" + dist:                {"Verdeling van € 24.000,00", "Wie krijgt wat", `aria-labelledby="shares-title shares-desc" aria-describedby="who-gets-what"`, "Wie wat krijgt van € 24.000,00", "punten"},
-		"/commons/" + c.turbine + "/policy":     {"Waardebeleid van", "standaardbeleid (versie 0)"},
-		"/commons/" + c.turbine + "/payouts":    {"Uitbetalingen van", "Te betalen"},
-		"/commons/" + c.turbine + "/identities": {"Identiteiten in", "Er zijn geen commits"},
-		"/commons/" + c.turbine + "/license":    {"Heeft iemand een licentie?", "geen licentiebeleid"},
+		"/commons/" + c.Turbine + "/policy":     {"Waardebeleid van", "standaardbeleid (versie 0)"},
+		"/commons/" + c.Turbine + "/payouts":    {"Uitbetalingen van", "Te betalen"},
+		"/commons/" + c.Turbine + "/identities": {"Identiteiten in", "Er zijn geen commits"},
+		"/commons/" + c.Turbine + "/license":    {"Heeft iemand een licentie?", "geen licentiebeleid"},
 		"/agents":                               {"Deelnemers", "Toon alleen leden", "persoon"},
-		"/agents/" + c.cy.id:                    {"Sleutels", "Tegoed bij commons", "aanmaakgebeurtenis"},
+		"/agents/" + c.Cy.ID:                    {"Sleutels", "Tegoed bij commons", "aanmaakgebeurtenis"},
 		"/events/" + work:                       {"Bewijs van opname", "Handtekening"},
 		"/login":                                {"Inloggen", "Gebruikersnaam", "Nog geen account?"},
 		"/signup":                               {"Aanmelden", "Minstens 10 tekens.", "coöperatie"},
 	} {
-		r := e.get(path, nl...)
+		r := e.Get(path, nl...)
 		if d := os.Getenv("DUMP_PAGES"); d != "" { // DUMP_PAGES=DIR keeps the pages, for a person to read the Dutch
-			os.WriteFile(filepath.Join(d, strings.NewReplacer("/", "_").Replace(path)[:min(30, len(path))]+".html"), r.body, 0o644)
+			os.WriteFile(filepath.Join(d, strings.NewReplacer("/", "_").Replace(path)[:min(30, len(path))]+".html"), r.Body, 0o644)
 		}
-		wantStatus(t, r, 200)
-		wantContains(t, r, append(want, `<html lang="nl">`)...)
-		body := string(r.body)
-		if r.header.Get("Content-Language") != "nl" {
-			t.Errorf("%s: Content-Language %q", path, r.header.Get("Content-Language"))
+		apitest.WantStatus(t, r, 200)
+		apitest.WantContains(t, r, append(want, `<html lang="nl">`)...)
+		body := string(r.Body)
+		if r.Header.Get("Content-Language") != "nl" {
+			t.Errorf("%s: Content-Language %q", path, r.Header.Get("Content-Language"))
 		}
 		for _, k := range i18n.Keys() {
 			if strings.Contains(body, k) && strings.Count(k, ".") > 1 {
@@ -214,10 +215,10 @@ func TestPagesInDutch(t *testing.T) {
 		}
 	}
 	// The same chart in English.
-	wantContains(t, e.get("/distributions/"+dist), `<html lang="en">`, "Who gets what of 24000.00 EUR", `role="img"`, "24000.00 EUR")
-	r := e.get("/no/such/page", nl...)
-	wantStatus(t, r, 404)
-	wantContains(t, r, "404 Niet gevonden", "Terug naar het logboek")
+	apitest.WantContains(t, e.Get("/distributions/"+dist), `<html lang="en">`, "Who gets what of 24000.00 EUR", `role="img"`, "24000.00 EUR")
+	r := e.Get("/no/such/page", nl...)
+	apitest.WantStatus(t, r, 404)
+	apitest.WantContains(t, r, "404 Niet gevonden", "Terug naar het logboek")
 }
 
 // TestLanguageSwitch: the switch's ?lang= wins over the browser and is
@@ -225,26 +226,26 @@ func TestPagesInDutch(t *testing.T) {
 // counts, and English is the default.
 func TestLanguageSwitch(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.createAgent("Ada")
-	r := e.get("/")
-	wantContains(t, r, `<html lang="en">`, "The log", `<a href="?lang=nl" hreflang="nl" lang="nl">Nederlands</a>`)
-	if v := r.header.Values("Vary"); !slices.ContainsFunc(v, func(s string) bool { return strings.Contains(s, "Accept-Language") }) {
+	e := apitest.New(t, Register)
+	e.CreateAgent("Ada")
+	r := e.Get("/")
+	apitest.WantContains(t, r, `<html lang="en">`, "The log", `<a href="?lang=nl" hreflang="nl" lang="nl">Nederlands</a>`)
+	if v := r.Header.Values("Vary"); !slices.ContainsFunc(v, func(s string) bool { return strings.Contains(s, "Accept-Language") }) {
 		t.Errorf("Vary %q", v)
 	}
-	wantContains(t, e.get("/", "Accept-Language", "de-DE, nl;q=0.8, en;q=0.2"), `<html lang="nl">`, "Het logboek")
-	r = e.get("/?lang=nl", "Accept-Language", "en")
-	wantContains(t, r, `<html lang="nl">`, `<strong lang="nl" aria-current="true">Nederlands</strong>`, `<a href="?lang=en" hreflang="en" lang="en">English</a>`)
-	ck := cookieNamed(r.header, i18n.CookieName)
+	apitest.WantContains(t, e.Get("/", "Accept-Language", "de-DE, nl;q=0.8, en;q=0.2"), `<html lang="nl">`, "Het logboek")
+	r = e.Get("/?lang=nl", "Accept-Language", "en")
+	apitest.WantContains(t, r, `<html lang="nl">`, `<strong lang="nl" aria-current="true">Nederlands</strong>`, `<a href="?lang=en" hreflang="en" lang="en">English</a>`)
+	ck := apitest.CookieNamed(r.Header, i18n.CookieName)
 	if ck == nil || ck.Value != "nl" || !ck.HttpOnly || ck.Path != "/" {
 		t.Fatalf("cookie %+v", ck)
 	}
-	wantContains(t, e.get("/agents", "Accept-Language", "en", "Cookie", "lang=nl"), `<html lang="nl">`, "Deelnemers")
-	wantContains(t, e.get("/agents?lang=en", "Cookie", "lang=nl"), `<html lang="en">`, "Agents")
-	wantContains(t, e.get("/agents?lang=xx", "Accept-Language", "nl"), `<html lang="nl">`)
+	apitest.WantContains(t, e.Get("/agents", "Accept-Language", "en", "Cookie", "lang=nl"), `<html lang="nl">`, "Deelnemers")
+	apitest.WantContains(t, e.Get("/agents?lang=en", "Cookie", "lang=nl"), `<html lang="en">`, "Agents")
+	apitest.WantContains(t, e.Get("/agents?lang=xx", "Accept-Language", "nl"), `<html lang="nl">`)
 	// The switch keeps the rest of the query.
-	wantContains(t, e.get("/agents?members=1"), `<a href="?lang=nl&amp;members=1" hreflang="nl" lang="nl">Nederlands</a>`)
-	if ck := cookieNamed(e.get("/?lang=xx").header, i18n.CookieName); ck != nil {
+	apitest.WantContains(t, e.Get("/agents?members=1"), `<a href="?lang=nl&amp;members=1" hreflang="nl" lang="nl">Nederlands</a>`)
+	if ck := apitest.CookieNamed(e.Get("/?lang=xx").Header, i18n.CookieName); ck != nil {
 		t.Errorf("an unknown language was remembered: %+v", ck)
 	}
 }

@@ -1,4 +1,4 @@
-package http
+package web
 
 import (
 	"bytes"
@@ -15,6 +15,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/payout"
 	"github.com/meent/meent/value"
@@ -71,8 +72,8 @@ func poolLabel(name string) string {
 // by name, pools by what they are, upstream commons by name, and
 // identities as they are, linked to the identities page.
 type recipients struct {
-	n       *names
-	o       *objects
+	n       *http.Names
+	o       *http.Objects
 	commons string
 }
 
@@ -85,8 +86,8 @@ func (rs recipients) Link(kind, id string) template.HTML {
 		return template.HTML(`<a href="/commons/` + url.PathEscape(rs.commons) + `/identities">` + template.HTMLEscapeString(id) + `</a>`)
 	}
 	if up, ok := strings.CutPrefix(id, value.PoolUpstreamPrefix); ok {
-		name := shortID(up)
-		if c, err := rs.o.commons(up); err == nil {
+		name := http.ShortID(up)
+		if c, err := rs.o.Commons(up); err == nil {
 			name = c.Name
 		}
 		return template.HTML(`upstream: <a href="/commons/` + url.PathEscape(up) + `">` + template.HTMLEscapeString(name) + `</a>`)
@@ -140,8 +141,8 @@ func viewPolicy(doc []byte) (policyView, error) {
 }
 
 // currentPolicy returns the policy a commons runs on now, for a page.
-func (s *Server) currentPolicy(o *objects, commonsID string, q pageQuery) (policyView, PolicyInfo, error) {
-	info, err := s.policyInfo(o, commonsID, q, true)
+func (s server) currentPolicy(o *http.Objects, commonsID string, q http.PageQuery) (policyView, api.PolicyInfo, error) {
+	info, err := s.PolicyInfo(o, commonsID, q, true)
 	if err != nil {
 		return policyView{}, info, err
 	}
@@ -157,8 +158,8 @@ func (s *Server) currentPolicy(o *objects, commonsID string, q pageQuery) (polic
 }
 
 // eventHash returns the hash of the event at a log index, "" if unknown.
-func (s *Server) eventHash(o *objects, idx int64) string {
-	rec, err := s.node.Store().RecordByIndex(o.ctx, idx)
+func (s server) eventHash(o *http.Objects, idx int64) string {
+	rec, err := s.Node().Store().RecordByIndex(o.Context(), idx)
 	if err != nil {
 		return ""
 	}
@@ -178,19 +179,19 @@ type valueSection struct {
 // valueOf reads what the commons page shows of the value cycle.
 // The open balances come 100 a page (oldest first, from cursor q), the
 // largest first within a page.
-func (s *Server) valueOf(o *objects, nm *names, commonsID string, q pageQuery) (*valueSection, error) {
+func (s server) valueOf(o *http.Objects, nm *http.Names, commonsID string, q http.PageQuery) (*valueSection, error) {
 	v := &valueSection{Recipients: recipients{n: nm, o: o, commons: commonsID}}
 	var err error
-	if v.Policy, _, err = s.currentPolicy(o, commonsID, pageQuery{Limit: 1}); err != nil {
+	if v.Policy, _, err = s.currentPolicy(o, commonsID, http.PageQuery{Limit: 1}); err != nil {
 		return nil, err
 	}
-	if v.Incomes, err = incomes(o, commonsID, "", 20); err != nil {
+	if v.Incomes, err = http.Incomes(o, commonsID, "", 20); err != nil {
 		return nil, err
 	}
-	if v.Distributions, err = distributions(o, commonsID, 20); err != nil {
+	if v.Distributions, err = http.Distributions(o, commonsID, 20); err != nil {
 		return nil, err
 	}
-	open, next, err := balancePage(o, commonsID, "", "open", q)
+	open, next, err := http.BalancePage(o, commonsID, "", "open", q)
 	if err != nil {
 		return nil, err
 	}
@@ -205,30 +206,30 @@ type policyPage struct {
 	Commons *commons.Commons
 	Policy  policyView
 	History []historyRow
-	Names   *names
+	Names   *http.Names
 	Next    string // the cursor of the history's next page; "" on the last
 }
 
 type historyRow struct {
-	PolicyVersionInfo
+	api.PolicyVersionInfo
 	Event string
 }
 
-func (s *Server) pagePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
-	o := newObjects(r.Context(), s.node.Store())
+func (s server) pagePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
+	o := http.NewObjects(r.Context(), s.Node().Store())
 	c, err := s.webCommons(o, r.PathValue("id"))
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data := policyPage{Commons: c, Names: newNames(r.Context(), s.node.Store())}
+	data := policyPage{Commons: c, Names: http.NewNames(r.Context(), s.Node().Store())}
 	// The history newest first, 100 versions a page.
-	q, err := cursorQuery(r.URL.Query().Get("cursor"), "policy-history-desc", 100)
+	q, err := http.CursorQuery(r.URL.Query().Get("cursor"), "policy-history-desc", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	var info PolicyInfo
+	var info api.PolicyInfo
 	if data.Policy, info, err = s.currentPolicy(o, c.ID, q); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -248,35 +249,35 @@ type incomePage struct {
 	PreviewError string
 	Event        string
 	Recipients   recipients
-	Names        *names
+	Names        *http.Names
 }
 
-func (s *Server) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	o := newObjects(r.Context(), s.node.Store())
-	if parseID(id, "income") != nil {
+	o := http.NewObjects(r.Context(), s.Node().Store())
+	if http.ParseID(id, "income") != nil {
 		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no income has that ID"), 0)
 		return
 	}
-	inc, err := o.income(id)
+	inc, err := o.Income(id)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	nm := newNames(r.Context(), s.node.Store())
+	nm := http.NewNames(r.Context(), s.Node().Store())
 	data := incomePage{Income: inc, Names: nm, Event: id, Recipients: recipients{n: nm, o: o, commons: inc.Commons}}
-	if data.Commons, err = o.commons(inc.Commons); err != nil {
+	if data.Commons, err = o.Commons(inc.Commons); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	if inc.Distributed != "" {
-		data.Distribution, _ = o.distribution(inc.Distributed)
+		data.Distribution, _ = o.Distribution(inc.Distributed)
 	} else {
-		res, err := s.previewDistribution(id, s.now().UnixMilli())
+		res, err := s.PreviewDistribution(id, s.Now().UnixMilli())
 		switch {
 		case err == nil:
 			data.Preview = &res
-		case codeOf(err) == meent.EINTERNAL:
+		case http.CodeOf(err) == meent.EINTERNAL:
 			s.errorPage(w, r, err, 0)
 			return
 		default:
@@ -296,7 +297,7 @@ type distributionPage struct {
 	RecipientOf  string // its kind
 	Omitted      int    // explanations not on the page
 	Recipients   recipients
-	Names        *names
+	Names        *http.Names
 	shown        map[string]bool
 }
 
@@ -315,25 +316,25 @@ type countedRow struct {
 	Title string
 }
 
-func (s *Server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	o := newObjects(r.Context(), s.node.Store())
-	if parseID(id, "distribution") != nil {
+	o := http.NewObjects(r.Context(), s.Node().Store())
+	if http.ParseID(id, "distribution") != nil {
 		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no distribution has that ID"), 0)
 		return
 	}
-	d, err := o.distribution(id)
+	d, err := o.Distribution(id)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	nm := newNames(r.Context(), s.node.Store())
+	nm := http.NewNames(r.Context(), s.Node().Store())
 	data := distributionPage{Distribution: d, Names: nm, Recipients: recipients{n: nm, o: o, commons: d.Commons}}
-	if data.Commons, err = o.commons(d.Commons); err != nil {
+	if data.Commons, err = o.Commons(d.Commons); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data.Income, _ = o.income(d.Income)
+	data.Income, _ = o.Income(d.Income)
 	for _, p := range d.Result.Pools {
 		if p.Recipient == value.PoolContributors {
 			data.Contributors = p.Amount
@@ -357,8 +358,8 @@ func (s *Server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) 
 				v.More = len(e.Contributions) - i
 				break
 			}
-			row := countedRow{Counted: k, Title: shortID(k.ID)}
-			if c, err := o.contribution(k.ID); err == nil {
+			row := countedRow{Counted: k, Title: http.ShortID(k.ID)}
+			if c, err := o.Contribution(k.ID); err == nil {
 				row.Title = c.Title
 			}
 			v.Rows = append(v.Rows, row)
@@ -378,8 +379,8 @@ func (s *Server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) 
 
 type identitiesPage struct {
 	Commons    *commons.Commons
-	Imports    ImportsInfo
-	Names      *names
+	Imports    api.ImportsInfo
+	Names      *http.Names
 	Error      string
 	Me         string           // the logged-in agent's ID, if any
 	Maintainer bool             // the logged-in agent maintains the commons
@@ -387,37 +388,37 @@ type identitiesPage struct {
 	Next       string           // the cursor of the identities' next page; "" on the last
 }
 
-func (s *Server) pageIdentities(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageIdentities(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.renderIdentities(w, r, nethttp.StatusOK, "")
 }
 
-func (s *Server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
-	o := newObjects(r.Context(), s.node.Store())
+func (s server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
+	o := http.NewObjects(r.Context(), s.Node().Store())
 	c, err := s.webCommons(o, r.PathValue("id"))
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data := identitiesPage{Commons: c, Names: newNames(r.Context(), s.node.Store()), Error: errMsg, Left: map[string]int64{}}
-	if data.Imports, err = s.imports(c.ID); err != nil {
+	data := identitiesPage{Commons: c, Names: http.NewNames(r.Context(), s.Node().Store()), Error: errMsg, Left: map[string]int64{}}
+	if data.Imports, err = s.Imports(c.ID); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	// The identities 100 a page (?cursor=), by identity; the count of
 	// commits stays the whole commons'.
-	q, err := cursorQuery(r.URL.Query().Get("cursor"), "identities", 100)
+	q, err := http.CursorQuery(r.URL.Query().Get("cursor"), "identities", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if data.Imports.Identities, data.Next, err = pageSlice(data.Imports.Identities, q, "identities", func(i api.IdentityInfo) string { return i.Identity }); err != nil {
+	if data.Imports.Identities, data.Next, err = http.PageSlice(data.Imports.Identities, q, "identities", func(i api.IdentityInfo) string { return i.Identity }); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	if sess, _ := s.webSession(r); sess != nil {
 		data.Me, data.Maintainer = sess.Agent, slices.Contains(c.Maintainers, sess.Agent)
 	}
-	now := s.now().UnixMilli()
+	now := s.Now().UnixMilli()
 	for _, id := range data.Imports.Identities {
 		for _, cl := range id.Claims {
 			if cl.Status == commons.ClaimProven {
@@ -430,7 +431,7 @@ func (s *Server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, 
 
 // postIdentityClaim answers the "this is me" form: it signs an
 // identity.claim for the logged-in person.
-func (s *Server) postIdentityClaim(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) postIdentityClaim(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	read := func() (string, any) {
 		return commons.TypeIdentityClaim, commons.IdentityData{Commons: id, Identity: strings.TrimSpace(r.PostFormValue("identity"))}
@@ -440,7 +441,7 @@ func (s *Server) postIdentityClaim(w nethttp.ResponseWriter, r *nethttp.Request)
 
 // identityAction signs the event read gives for the logged-in person and
 // goes back to the identities page, which shows a refusal in place.
-func (s *Server) identityAction(w nethttp.ResponseWriter, r *nethttp.Request, id string, read func() (string, any)) {
+func (s server) identityAction(w nethttp.ResponseWriter, r *nethttp.Request, id string, read func() (string, any)) {
 	_, p, ok := s.actWith(w, r, read)
 	if !ok {
 		return
@@ -456,7 +457,7 @@ func (s *Server) identityAction(w nethttp.ResponseWriter, r *nethttp.Request, id
 // page: a maintainer confirms it (identity.attest naming the claimant),
 // rejects or contests it; anyone finalizes a proven claim whose contest
 // window has passed.
-func (s *Server) postIdentityDecision(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) postIdentityDecision(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	read := func() (string, any) {
 		identity, agentID := strings.TrimSpace(r.PostFormValue("identity")), strings.TrimSpace(r.PostFormValue("agent"))
@@ -497,9 +498,9 @@ type allocationRef struct {
 
 // agentBalances lists one page (from cursor q) of what the commons owe an
 // agent, each balance with the distributions (among each commons'
-// scanLimit newest) that added to it, and the cursor of the next page.
-func (s *Server) agentBalances(o *objects, agentID string, q pageQuery) ([]balanceRow, string, error) {
-	page, next, err := balancePage(o, "", agentID, "", q)
+// http.ScanLimit newest) that added to it, and the cursor of the next page.
+func (s server) agentBalances(o *http.Objects, agentID string, q http.PageQuery) ([]balanceRow, string, error) {
+	page, next, err := http.BalancePage(o, "", agentID, "", q)
 	if err != nil {
 		return nil, "", err
 	}
@@ -507,13 +508,13 @@ func (s *Server) agentBalances(o *objects, agentID string, q pageQuery) ([]balan
 	byCommons := map[string][]value.Distribution{}
 	var out []balanceRow
 	for _, b := range bs {
-		row := balanceRow{Balance: b, CommonsName: shortID(b.Commons)}
-		if c, err := o.commons(b.Commons); err == nil {
+		row := balanceRow{Balance: b, CommonsName: http.ShortID(b.Commons)}
+		if c, err := o.Commons(b.Commons); err == nil {
 			row.CommonsName = c.Name
 		}
 		ds, ok := byCommons[b.Commons]
 		if !ok {
-			if ds, err = distributions(o, b.Commons, scanLimit); err != nil {
+			if ds, err = http.Distributions(o, b.Commons, http.ScanLimit); err != nil {
 				return nil, "", err
 			}
 			byCommons[b.Commons] = ds

@@ -1,10 +1,12 @@
-package http
+package web
 
 import (
 	"html/template"
 	"net/url"
 	"strings"
 
+	"github.com/meent/meent/api"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/value"
 	"github.com/meent/meent/web/chart"
 	"github.com/meent/meent/web/i18n"
@@ -22,8 +24,8 @@ func recipientLink(loc *i18n.Locale, rs recipients, kind, id string) template.HT
 		return rs.Link(kind, id)
 	}
 	if up, ok := strings.CutPrefix(id, value.PoolUpstreamPrefix); ok {
-		name := shortID(up)
-		if c, err := rs.o.commons(up); err == nil {
+		name := http.ShortID(up)
+		if c, err := rs.o.Commons(up); err == nil {
 			name = c.Name
 		}
 		return loc.HTML("value.upstream", "commons", i18n.Link("/commons/"+url.PathEscape(up), name))
@@ -57,7 +59,7 @@ func shareChart(loc *i18n.Locale, p distributionPage) template.HTML {
 }
 
 // recipientName is a recipient as plain text for a chart label.
-func recipientName(loc *i18n.Locale, n *names, a value.Allocation) string {
+func recipientName(loc *i18n.Locale, n *http.Names, a value.Allocation) string {
 	switch a.Kind {
 	case value.RecipientAgent:
 		return n.Name(a.Recipient)
@@ -69,7 +71,7 @@ func recipientName(loc *i18n.Locale, n *names, a value.Allocation) string {
 
 // pledgeChart draws a need's pledges, one bar per pledger, when they are
 // all in one currency (the total is only a sum then).
-func pledgeChart(loc *i18n.Locale, d Need, n *names) template.HTML {
+func pledgeChart(loc *i18n.Locale, d api.Need, n *http.Names) template.HTML {
 	if len(d.Pledges) == 0 {
 		return ""
 	}

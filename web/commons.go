@@ -1,16 +1,16 @@
-package http
+package web
 
 import (
-	"html/template"
 	nethttp "net/http"
-	"net/url"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/node"
 )
 
@@ -19,38 +19,30 @@ import (
 // forms (contribute, post a need, +1, claim, release); each signs one
 // event with the key the node holds for them and ends in node.Submit.
 
-// Link renders an agent as a link to its page, named.
-func (n *names) Link(id string) template.HTML {
-	if id == "" {
-		return ""
-	}
-	return template.HTML(`<a href="/agents/` + url.PathEscape(id) + `">` + template.HTMLEscapeString(n.Name(id)) + `</a>`)
-}
-
 // webCommons loads a commons for a page: a malformed ID is simply not found.
-func (s *Server) webCommons(o *objects, id string) (*commons.Commons, error) {
-	if parseID(id, "commons") != nil {
+func (s server) webCommons(o *http.Objects, id string) (*commons.Commons, error) {
+	if http.ParseID(id, "commons") != nil {
 		return nil, meent.Errorf(meent.ENOTFOUND, "no commons has that ID")
 	}
-	return o.commons(id)
+	return o.Commons(id)
 }
 
 type commonsListPage struct {
-	Commons []Commons
+	Commons []api.Commons
 	Kind    string
 	Kinds   []string
-	Names   *names
+	Names   *http.Names
 	Next    string // the cursor of the next page; "" on the last
 }
 
-func (s *Server) pageCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
-	cs, next, err := s.commonsList(r)
+func (s server) pageCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
+	cs, next, err := s.CommonsList(r)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	s.render(w, r, nethttp.StatusOK, "commonslist", "Commons", commonsListPage{
-		Commons: cs, Kind: r.URL.Query().Get("kind"), Kinds: commons.CommonsKinds, Names: newNames(r.Context(), s.node.Store()), Next: next,
+		Commons: cs, Kind: r.URL.Query().Get("kind"), Kinds: commons.CommonsKinds, Names: http.NewNames(r.Context(), s.Node().Store()), Next: next,
 	})
 }
 
@@ -66,19 +58,19 @@ type needForm struct {
 }
 
 type commonsPage struct {
-	Commons       Commons
-	Contributions []Contribution // with those recognised from upstream
-	Needs         []Need
+	Commons       api.Commons
+	Contributions []api.Contribution // with those recognised from upstream
+	Needs         []api.Need
 	// NextContributions and NextNeeds are the cursors of the next page of
 	// each list; "" on the last.
 	NextContributions, NextNeeds string
-	OpenNeeds                    []Need // for the contribute form
-	Board                        boardQuery
+	OpenNeeds                    []api.Need // for the contribute form
+	Board                        http.BoardQuery
 	Sorts                        []string
 	Statuses                     []string
-	Activity                     []Activity
+	Activity                     []api.Activity
 	MoreActivity                 *int64
-	Names                        *names
+	Names                        *http.Names
 	Kinds                        []string
 	Contribute                   contributeForm
 	Post                         needForm
@@ -90,59 +82,59 @@ type commonsPage struct {
 // FeedURL names the page's Atom feed for the layout.
 func (p commonsPage) FeedURL() string { return p.Feed }
 
-func (s *Server) pageCommons(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageCommons(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.renderCommons(w, r, nethttp.StatusOK, contributeForm{Kind: "code"}, needForm{})
 }
 
-func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, status int, cf contributeForm, nf needForm) {
+func (s server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, status int, cf contributeForm, nf needForm) {
 	id := r.PathValue("id")
-	o := newObjects(r.Context(), s.node.Store())
+	o := http.NewObjects(r.Context(), s.Node().Store())
 	c, err := s.webCommons(o, id)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	b, err := parseBoardQuery(r)
+	b, err := http.ParseBoardQuery(r)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	b.Limit = 100
 	data := commonsPage{
-		Commons: o.commonsOf(c), Board: b, Sorts: needSorts, Statuses: []string{commons.NeedOpen, commons.NeedClosed, "all"}, Names: newNames(r.Context(), s.node.Store()),
+		Commons: o.CommonsOf(c), Board: b, Sorts: http.NeedSorts, Statuses: []string{commons.NeedOpen, commons.NeedClosed, "all"}, Names: http.NewNames(r.Context(), s.Node().Store()),
 		Kinds: commons.ContributionKinds, Contribute: cf, Post: nf, Feed: "/commons/" + id + "/feed.atom",
 	}
 	// The contributions and the board page each with a cursor of their
 	// own (?contributions=, ?needs=), as in the API.
-	kq, err := cursorQuery(r.URL.Query().Get("contributions"), "contributions", 100)
+	kq, err := http.CursorQuery(r.URL.Query().Get("contributions"), "contributions", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if data.Contributions, data.NextContributions, err = s.lineagePage(o, c, "", true, kq); err != nil {
+	if data.Contributions, data.NextContributions, err = s.LineagePage(o, c, "", true, kq); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	nq, err := cursorQuery(r.URL.Query().Get("needs"), "needs", b.Limit)
+	nq, err := http.CursorQuery(r.URL.Query().Get("needs"), "needs", b.Limit)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if data.Needs, data.NextNeeds, err = s.boardPage(o, id, b, nq); err != nil {
+	if data.Needs, data.NextNeeds, err = s.BoardPage(o, id, b, nq); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if data.OpenNeeds, err = s.board(o, id, boardQuery{Status: commons.NeedOpen, Sort: SortNewest, Limit: 100}); err != nil {
+	if data.OpenNeeds, err = s.Board(o, id, http.BoardQuery{Status: commons.NeedOpen, Sort: api.SortNewest, Limit: 100}); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, next, err := s.commonsActivity(o, id, 0, 20)
+	recs, next, err := s.CommonsActivity(o, id, 0, 20)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data.Activity, data.MoreActivity = s.activityOf(o, data.Names, s.pageLocale(r), recs), next
-	bq, err := cursorQuery(r.URL.Query().Get("balances"), "balances", 100)
+	data.Activity, data.MoreActivity = s.ActivityOf(o, data.Names, s.PageLocale(r), recs), next
+	bq, err := http.CursorQuery(r.URL.Query().Get("balances"), "balances", 100)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -158,7 +150,7 @@ func (s *Server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, sta
 	s.render(w, r, status, "commons", c.Name, data)
 }
 
-func (s *Server) postContribute(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) postContribute(w nethttp.ResponseWriter, r *nethttp.Request) {
 	// The form is read by act (formSession); these reads come after.
 	var f contributeForm
 	read := func() (string, any) {
@@ -185,7 +177,7 @@ func (s *Server) postContribute(w nethttp.ResponseWriter, r *nethttp.Request) {
 	nethttp.Redirect(w, r, "/contributions/"+rc.Hash.String(), nethttp.StatusSeeOther)
 }
 
-func (s *Server) postNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) postNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 	var f needForm
 	read := func() (string, any) {
 		f = needForm{Title: strings.TrimSpace(r.PostFormValue("title")), Description: strings.TrimSpace(r.PostFormValue("description"))}
@@ -207,32 +199,32 @@ func (s *Server) postNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 // token, lets read turn the form into an event's type and data, and signs
 // and submits that event for the logged-in person. ok is false when an
 // answer was already written; p is the refusal to show on the page again.
-func (s *Server) actWith(w nethttp.ResponseWriter, r *nethttp.Request, read func() (string, any)) (rc node.Receipt, p *Problem, ok bool) {
+func (s server) actWith(w nethttp.ResponseWriter, r *nethttp.Request, read func() (string, any)) (rc node.Receipt, p *api.Problem, ok bool) {
 	sess, _, err := s.formSession(w, r)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return rc, nil, false
 	}
 	typ, data := read()
-	rc, err = s.accounts.Act(r.Context(), sess.Agent, typ, data)
+	rc, err = s.Accounts().Act(r.Context(), sess.Agent, typ, data)
 	if err != nil {
-		s.logError(r, err)
-		pr := problemOf(err)
+		s.LogError(r, err)
+		pr := http.ProblemOf(err)
 		return rc, &pr, true
 	}
 	return rc, nil, true
 }
 
 type contributionPage struct {
-	Contribution Contribution
+	Contribution api.Contribution
 	Commons      *commons.Commons
 	Need         *commons.Need
-	Names        *names
+	Names        *http.Names
 }
 
-func (s *Server) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
-	o := newObjects(r.Context(), s.node.Store())
-	k, err := s.contributionDetail(r.Context(), o, r.PathValue("id"))
+func (s server) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+	o := http.NewObjects(r.Context(), s.Node().Store())
+	k, err := s.ContributionDetail(r.Context(), o, r.PathValue("id"))
 	if meent.ErrorCode(err) == meent.EINVALID {
 		err = meent.Errorf(meent.ENOTFOUND, "no contribution has that ID")
 	}
@@ -240,50 +232,50 @@ func (s *Server) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) 
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data := contributionPage{Contribution: k, Names: newNames(r.Context(), s.node.Store())}
-	if data.Commons, err = o.commons(k.Commons); err != nil {
+	data := contributionPage{Contribution: k, Names: http.NewNames(r.Context(), s.Node().Store())}
+	if data.Commons, err = o.Commons(k.Commons); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	if k.Need != "" {
-		data.Need, _ = o.need(k.Need)
+		data.Need, _ = o.Need(k.Need)
 	}
 	s.render(w, r, nethttp.StatusOK, "contribution", k.Title, data)
 }
 
 type needPage struct {
-	Need     Need
+	Need     api.Need
 	Commons  *commons.Commons
 	ClosedBy *commons.Contribution
-	Names    *names
-	Mine     *ActiveClaim // the logged-in person's running claim
-	PlusOned bool         // the logged-in person gave a +1
+	Names    *http.Names
+	Mine     *api.ActiveClaim // the logged-in person's running claim
+	PlusOned bool             // the logged-in person gave a +1
 	Error    string
 }
 
-func (s *Server) pageNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) pageNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.renderNeed(w, r, nethttp.StatusOK, "")
 }
 
-func (s *Server) renderNeed(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
+func (s server) renderNeed(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
 	id := r.PathValue("id")
-	o := newObjects(r.Context(), s.node.Store())
-	if parseID(id, "need") != nil {
+	o := http.NewObjects(r.Context(), s.Node().Store())
+	if http.ParseID(id, "need") != nil {
 		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no need has that ID"), 0)
 		return
 	}
-	n, err := o.need(id)
+	n, err := o.Need(id)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data := needPage{Need: needOf(n, s.now()), Names: newNames(r.Context(), s.node.Store()), Error: errMsg}
-	if data.Commons, err = o.commons(n.Commons); err != nil {
+	data := needPage{Need: http.NeedOf(n, s.Now()), Names: http.NewNames(r.Context(), s.Node().Store()), Error: errMsg}
+	if data.Commons, err = o.Commons(n.Commons); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	if n.ClosedBy != "" {
-		data.ClosedBy, _ = o.contribution(n.ClosedBy)
+		data.ClosedBy, _ = o.Contribution(n.ClosedBy)
 	}
 	if sess, _ := s.webSession(r); sess != nil {
 		for i, c := range data.Need.ActiveClaims {
@@ -297,7 +289,7 @@ func (s *Server) renderNeed(w nethttp.ResponseWriter, r *nethttp.Request, status
 }
 
 // postNeedAction answers the +1, claim and release forms of a need.
-func (s *Server) postNeedAction(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) postNeedAction(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	action := path.Base(r.URL.Path)
 	read := func() (string, any) {

@@ -1,0 +1,13 @@
+package licenseapi
+
+import (
+	"github.com/meent/meent/http"
+	"github.com/meent/meent/web"
+)
+
+// withPages registers this area and the web pages, which the tests read
+// too (the license page, an agent's grants).
+func withPages(s *http.Server) {
+	Register(s)
+	web.Register(s)
+}
