@@ -82,6 +82,7 @@ var packages = map[string]string{
 	"client":     "adapter",
 	// The web layer's areas: the JSON API and the pages of each area,
 	// adapters over the http core (see adapterUses).
+	"api/commonsapi": "adapter",
 	"api/licenseapi": "adapter",
 	"api/privateapi": "adapter",
 	"api/apitest":    "test",
@@ -112,10 +113,12 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// An area of the web layer registers its routes on the http core and
 	// uses its errors, auth and paging; the core never imports an area,
 	// and areas do not import each other.
+	"api/commonsapi": {adapters: []string{"http"}},
 	"api/licenseapi": {adapters: []string{"http"}},
 	"api/privateapi": {adapters: []string{"http"}},
-	// The web core: the pages, over the http core like an API area.
-	"web": {adapters: []string{"http"}},
+	// The web core: the pages, over the http core like an API area,
+	// reading through the API areas' read models (never the reverse).
+	"web": {adapters: []string{"http", "api/commonsapi"}},
 }
 
 // goPackage is what go list says of a package.

@@ -58,19 +58,6 @@ func ShortID(s string) string {
 	return s
 }
 
-// CommonsActivity returns the events of a commons, newest first, below
-// before (0: from the end of the log): the events the store's event index
-// records for it (state.State.Refs: its creation, updates, maintainer
-// changes and forks, every event on its contributions and needs, its
-// imports, identity claims, value and licensing events). A fork's creation
-// is in both the fork's and the upstream's stream; events on upstream
-// contributions stay in the upstream's stream, even those the fork
-// recognises. A page is one range of the index: exact and as cheap at
-// millions of events as at a hundred.
-func (s *Server) CommonsActivity(o *Objects, id string, before int64, limit int) ([]meent.Record, *int64, error) {
-	return s.ActivityPage(o.ctx, meent.EventFilter{Commons: id, Before: before, Limit: limit, Desc: true})
-}
-
 // AgentActivity returns the events an agent signed, newest first; with
 // touching, every event that touches it (the event index: what it signed,
 // and what others did about it, such as a review of its contribution, its
@@ -198,8 +185,8 @@ func (s *Server) ActivityOf(o *Objects, nm *Names, loc *i18n.Locale, recs []meen
 	return out
 }
 
-// activityQuery reads ?before= or ?cursor=, and ?limit=.
-func activityQuery(r *nethttp.Request) (before int64, limit int, err error) {
+// ActivityQuery reads ?before= or ?cursor=, and ?limit=.
+func ActivityQuery(r *nethttp.Request) (before int64, limit int, err error) {
 	if before, err = QueryInt(r, "before", 0); err != nil {
 		return 0, 0, err
 	}
@@ -227,8 +214,8 @@ func QueryFlag(r *nethttp.Request, name string) (bool, error) {
 	return false, meent.Errorf(meent.EINVALID, "%s must be 1 or 0", name)
 }
 
-// activityList is a page of activity with its cursors.
-func activityList(w nethttp.ResponseWriter, r *nethttp.Request, events []api.Activity, next *int64) api.ActivityList {
+// ActivityList is a page of activity with its cursors.
+func ActivityList(w nethttp.ResponseWriter, r *nethttp.Request, events []api.Activity, next *int64) api.ActivityList {
 	out := api.ActivityList{Events: events, NextBefore: next}
 	if next != nil {
 		out.Next = IndexCursor("activity", *next)
@@ -237,32 +224,13 @@ func activityList(w nethttp.ResponseWriter, r *nethttp.Request, events []api.Act
 	return out
 }
 
-func (s *Server) apiCommonsActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
-	before, limit, err := activityQuery(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	id, o, err := s.CommonsOf(r)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	recs, next, err := s.CommonsActivity(o, id, before, limit)
-	if err != nil {
-		s.writeError(w, r, err)
-		return
-	}
-	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.ActivityOf(o, NewNames(r.Context(), s.node.Store()), s.LineLocale(w, r), recs), next))
-}
-
 func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
 	v, err := s.Agent(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	before, limit, err := activityQuery(r)
+	before, limit, err := ActivityQuery(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -278,7 +246,7 @@ func (s *Server) apiAgentActivity(w nethttp.ResponseWriter, r *nethttp.Request) 
 		return
 	}
 	o := NewObjects(r.Context(), s.node.Store())
-	writeJSON(w, r, nethttp.StatusOK, activityList(w, r, s.ActivityOf(o, NewNames(r.Context(), s.node.Store()), s.LineLocale(w, r), recs), next))
+	writeJSON(w, r, nethttp.StatusOK, ActivityList(w, r, s.ActivityOf(o, NewNames(r.Context(), s.node.Store()), s.LineLocale(w, r), recs), next))
 }
 
 // baseURL is the absolute URL of this node as the request reached it. The

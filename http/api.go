@@ -87,7 +87,8 @@ func QueryInt(r *nethttp.Request, name string, def int64) (int64, error) {
 	return n, nil
 }
 
-func queryLimit(r *nethttp.Request) (int, error) {
+// QueryLimit reads ?limit= (1 to api.MaxLimit, the default when absent).
+func QueryLimit(r *nethttp.Request) (int, error) {
 	n, err := QueryInt(r, "limit", defaultLimit)
 	if err != nil {
 		return 0, err

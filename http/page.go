@@ -34,7 +34,7 @@ type PageQuery struct {
 
 // queryPage reads ?limit= and ?cursor= for a list of kind list.
 func queryPage(r *nethttp.Request, list string) (PageQuery, error) {
-	limit, err := queryLimit(r)
+	limit, err := QueryLimit(r)
 	if err != nil {
 		return PageQuery{}, err
 	}
@@ -69,8 +69,8 @@ func CursorQuery(c, list string, limit int) (PageQuery, error) {
 	return q, nil
 }
 
-// cursor encodes the position after which the next page of list starts.
-func cursor(list string, pos ...string) string {
+// Cursor encodes the position after which the next page of list starts.
+func Cursor(list string, pos ...string) string {
 	b, _ := json.Marshal(append([]string{list}, pos...))
 	return base64.RawURLEncoding.EncodeToString(b)
 }
@@ -93,7 +93,7 @@ func (q PageQuery) objectKey() (*meent.ObjectKey, error) {
 
 // ObjectCursor is the cursor after an object in a listing of objects.
 func ObjectCursor(list string, o meent.Object) string {
-	return cursor(list, strconv.FormatInt(o.Created, 10), o.ID)
+	return Cursor(list, strconv.FormatInt(o.Created, 10), o.ID)
 }
 
 // index reads the position of a listing by log index (events, activity,
@@ -113,7 +113,7 @@ func (q PageQuery) index() (int64, bool, error) {
 }
 
 // IndexCursor is the cursor of a listing by log index.
-func IndexCursor(list string, n int64) string { return cursor(list, strconv.FormatInt(n, 10)) }
+func IndexCursor(list string, n int64) string { return Cursor(list, strconv.FormatInt(n, 10)) }
 
 // PageObjects reads the page q of the objects f selects, in f's order,
 // decoded as T, keeping those keep accepts (all when keep is nil). It reads
@@ -174,7 +174,7 @@ func pageSlice[T any](items []T, q PageQuery, list string, keyOf func(T) string)
 	end := min(start+q.Limit, len(items))
 	next := ""
 	if end < len(items) {
-		next = cursor(list, keyOf(items[end-1]))
+		next = Cursor(list, keyOf(items[end-1]))
 	}
 	return items[start:end], next, nil
 }
@@ -222,7 +222,7 @@ func PageTwo(q PageQuery, list string, na, nb int, keyA, keyB func(int) string) 
 		if b1 > b0 {
 			posB = keyB(b1 - 1)
 		}
-		next = cursor(list, posA, posB)
+		next = Cursor(list, posA, posB)
 	}
 	return a0, a1, b0, b1, next, nil
 }
@@ -241,6 +241,9 @@ func Every[T any](o *Objects, f meent.ObjectFilter, keep func(*T) bool) ([]*T, e
 	})
 	return out, err
 }
+
+// After is the position q's cursor names, nil on the first page.
+func (q PageQuery) After() []string { return q.after }
 
 // First says whether q asks for the first page of its list.
 func (q PageQuery) First() bool { return q.after == nil }

@@ -15,8 +15,8 @@ import (
 // cursor it accepts holds only text the stores can take; the cursors the
 // server makes are accepted back.
 func FuzzCursor(f *testing.F) {
-	f.Add(cursor("contributions", "12", "ab12"))
-	f.Add(cursor("events", "7"))
+	f.Add(Cursor("contributions", "12", "ab12"))
+	f.Add(Cursor("events", "7"))
 	f.Add("")
 	f.Add("!!")
 	f.Add("WyJjb250cmlidXRpb25zIl0")
@@ -32,7 +32,7 @@ func FuzzCursor(f *testing.F) {
 			}
 		}
 		if _, err := q.objectKey(); err == nil && q.after != nil {
-			back := cursor("contributions", q.after...)
+			back := Cursor("contributions", q.after...)
 			r.URL.RawQuery = url.Values{"cursor": {back}}.Encode()
 			if q2, err := queryPage(r, "contributions"); err != nil || !slices.Equal(q2.after, q.after) {
 				t.Fatalf("round trip of %q: %v", back, err)

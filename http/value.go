@@ -812,8 +812,8 @@ func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error
 		return nil, err
 	}
 	for _, up := range append([]Upstream{{c, -1}}, ups...) {
-		before := up.before
-		ks, err := Every(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.c.ID, Status: commons.Accepted, Desc: true},
+		before := up.Before
+		ks, err := Every(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.Commons.ID, Status: commons.Accepted, Desc: true},
 			func(k *commons.Contribution) bool { return before < 0 || k.Decided < before })
 		if err != nil {
 			return nil, err

@@ -9,6 +9,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/api"
+	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/node"
@@ -36,7 +37,7 @@ type commonsListPage struct {
 }
 
 func (s server) pageCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
-	cs, next, err := s.CommonsList(r)
+	cs, next, err := s.commons.CommonsList(r)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -65,7 +66,7 @@ type commonsPage struct {
 	// each list; "" on the last.
 	NextContributions, NextNeeds string
 	OpenNeeds                    []api.Need // for the contribute form
-	Board                        http.BoardQuery
+	Board                        commonsapi.BoardQuery
 	Sorts                        []string
 	Statuses                     []string
 	Activity                     []api.Activity
@@ -94,14 +95,14 @@ func (s server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, stat
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	b, err := http.ParseBoardQuery(r)
+	b, err := commonsapi.ParseBoardQuery(r)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
 	b.Limit = 100
 	data := commonsPage{
-		Commons: o.CommonsOf(c), Board: b, Sorts: http.NeedSorts, Statuses: []string{commons.NeedOpen, commons.NeedClosed, "all"}, Names: http.NewNames(r.Context(), s.Node().Store()),
+		Commons: commonsapi.CommonsOf(o, c), Board: b, Sorts: commonsapi.NeedSorts, Statuses: []string{commons.NeedOpen, commons.NeedClosed, "all"}, Names: http.NewNames(r.Context(), s.Node().Store()),
 		Kinds: commons.ContributionKinds, Contribute: cf, Post: nf, Feed: "/commons/" + id + "/feed.atom",
 	}
 	// The contributions and the board page each with a cursor of their
@@ -111,7 +112,7 @@ func (s server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, stat
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if data.Contributions, data.NextContributions, err = s.LineagePage(o, c, "", true, kq); err != nil {
+	if data.Contributions, data.NextContributions, err = s.commons.LineagePage(o, c, "", true, kq); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -120,15 +121,15 @@ func (s server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, stat
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if data.Needs, data.NextNeeds, err = s.BoardPage(o, id, b, nq); err != nil {
+	if data.Needs, data.NextNeeds, err = s.commons.BoardPage(o, id, b, nq); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if data.OpenNeeds, err = s.Board(o, id, http.BoardQuery{Status: commons.NeedOpen, Sort: api.SortNewest, Limit: 100}); err != nil {
+	if data.OpenNeeds, err = s.commons.Board(o, id, commonsapi.BoardQuery{Status: commons.NeedOpen, Sort: api.SortNewest, Limit: 100}); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	recs, next, err := s.CommonsActivity(o, id, 0, 20)
+	recs, next, err := s.commons.CommonsActivity(o, id, 0, 20)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -224,7 +225,7 @@ type contributionPage struct {
 
 func (s server) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 	o := http.NewObjects(r.Context(), s.Node().Store())
-	k, err := s.ContributionDetail(r.Context(), o, r.PathValue("id"))
+	k, err := s.commons.ContributionDetail(r.Context(), o, r.PathValue("id"))
 	if meent.ErrorCode(err) == meent.EINVALID {
 		err = meent.Errorf(meent.ENOTFOUND, "no contribution has that ID")
 	}
@@ -269,7 +270,7 @@ func (s server) renderNeed(w nethttp.ResponseWriter, r *nethttp.Request, status 
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data := needPage{Need: http.NeedOf(n, s.Now()), Names: http.NewNames(r.Context(), s.Node().Store()), Error: errMsg}
+	data := needPage{Need: commonsapi.NeedOf(n, s.Now()), Names: http.NewNames(r.Context(), s.Node().Store()), Error: errMsg}
 	if data.Commons, err = o.Commons(n.Commons); err != nil {
 		s.errorPage(w, r, err, 0)
 		return

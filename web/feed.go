@@ -136,7 +136,7 @@ func (s server) commonsFeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.Fail(w, r, err)
 		return
 	}
-	recs, _, err := s.CommonsActivity(o, id, 0, feedEntries)
+	recs, _, err := s.commons.CommonsActivity(o, id, 0, feedEntries)
 	if err != nil {
 		s.Fail(w, r, err)
 		return

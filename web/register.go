@@ -11,6 +11,7 @@ import (
 	"embed"
 	"io/fs"
 
+	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/http"
 )
 
@@ -22,13 +23,14 @@ var openAPI embed.FS
 // server is the http core seen from the pages, with the parsed templates.
 type server struct {
 	*http.Server
-	pages *pages
+	pages   *pages
+	commons commonsapi.Model // the commons' read model, as the API reads it
 }
 
 // Register adds the pages, the feeds, the static files and their OpenAPI
 // fragments to s, and makes s render its errors on pages as HTML.
 func Register(s *http.Server) {
-	w := server{Server: s, pages: loadPages(s.Options().TimeZone)}
+	w := server{Server: s, pages: loadPages(s.Options().TimeZone), commons: commonsapi.Model{Server: s}}
 	s.SetErrorPage(w.errorPage)
 	s.Handle("GET /{$}", w.pageHome)
 	s.Handle("GET /events/{hash}", w.pageEvent)

@@ -21,6 +21,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
+	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
@@ -484,7 +485,7 @@ func (s server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	data.NextContributions = knext
 	for _, k := range ks {
-		row := contributionRow{Contribution: http.ContributionOf(k), CommonsName: http.ShortID(k.Commons)}
+		row := contributionRow{Contribution: commonsapi.ContributionOf(k), CommonsName: http.ShortID(k.Commons)}
 		if c, err := o.Commons(k.Commons); err == nil {
 			row.CommonsName = c.Name
 		}

@@ -153,7 +153,7 @@ func TestCatalogueMatchesTemplates(t *testing.T) {
 // where its text should be.
 func TestPagesInDutch(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, Register)
+	e := apitest.New(t, withAreas)
 	c := apitest.NewCommunity(t, e)
 	work := e.Act(c.Cy, commons.TypeSubmit, commons.SubmitData{Commons: c.Turbine, Kind: "design", Title: "Wiekontwerp", Quantities: commons.Quantities{Minutes: 150}})
 	e.Act(c.Ada, commons.TypeReview, commons.ReviewData{Contribution: work, Verdict: commons.VerdictAccept})
@@ -226,7 +226,7 @@ func TestPagesInDutch(t *testing.T) {
 // counts, and English is the default.
 func TestLanguageSwitch(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, Register)
+	e := apitest.New(t, withAreas)
 	e.CreateAgent("Ada")
 	r := e.Get("/")
 	apitest.WantContains(t, r, `<html lang="en">`, "The log", `<a href="?lang=nl" hreflang="nl" lang="nl">Nederlands</a>`)

@@ -15,7 +15,7 @@ var csrfField = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
 func TestWebPages(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, Register)
+	e := apitest.New(t, withAreas)
 	ada := e.CreateAgent("Ada")
 	if _, err := e.Client.Submit(t.Context(), ada.Sign(t, agent.TypeMemberSet, agent.MemberData{Agent: ada.ID, Role: agent.RoleAdmin})); err != nil {
 		t.Fatal(err)
@@ -172,7 +172,7 @@ func TestWebPages(t *testing.T) {
 
 func TestWebEmptyLog(t *testing.T) {
 	t.Parallel()
-	e := apitest.New(t, Register)
+	e := apitest.New(t, withAreas)
 	r := e.Get("/")
 	apitest.WantStatus(t, r, 200)
 	apitest.WantContains(t, r, "0 events", "No events.", fmt.Sprintf("<code>%s</code>", apitest.Origin))

@@ -12,8 +12,8 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/api/apitest"
+	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/commons"
-	"github.com/meent/meent/http"
 	"github.com/meent/meent/value"
 )
 
@@ -116,7 +116,7 @@ func testListsPage(t *testing.T, e *apitest.Env) {
 	for i := range 5 {
 		e.Act(ada, commons.TypeNeedPost, commons.NeedData{Commons: lib, Title: fmt.Sprint("need ", i)})
 	}
-	for _, sort := range http.NeedSorts {
+	for _, sort := range commonsapi.NeedSorts {
 		got, _ = apitest.Walk(t, e, "/api/v1/commons/"+lib+"/needs?sort="+sort, 2, apitest.ListOf[api.NeedList](t, func(v *api.NeedList) ([]string, string) {
 			return apitest.NeedIDs(v.Needs), v.Next
 		}))

@@ -6,6 +6,7 @@
 package wire
 
 import (
+	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/api/licenseapi"
 	"github.com/meent/meent/api/privateapi"
 	"github.com/meent/meent/http"
@@ -16,6 +17,7 @@ import (
 // Order matters only for the listing of routes: a pattern two areas claim
 // panics at start whatever the order.
 var Areas = []func(*http.Server){
+	commonsapi.Register,
 	licenseapi.Register,
 	privateapi.Register,
 	web.Register,

@@ -1,13 +1,15 @@
 package privateapi
 
 import (
+	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
 )
 
-// withPages registers this area and the web pages, which the tests read
-// too (the payouts page and its settle form).
+// withPages registers this area, the commons API the tests set up and
+// check with, and the web pages, which the tests read too (the payouts page and its settle form).
 func withPages(s *http.Server) {
+	commonsapi.Register(s)
 	Register(s)
 	web.Register(s)
 }

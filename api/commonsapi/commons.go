@@ -1,4 +1,4 @@
-package http
+package commonsapi
 
 import (
 	"cmp"
@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/meent/meent/http"
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/api"
@@ -18,124 +18,8 @@ import (
 	"github.com/meent/meent/ledger"
 )
 
-// Peer production over the API: commons, contributions with their
-// history, forks and their lineage, and the needs board. Writes are events
-// like any other (POST /api/v1/events or /api/v1/actions); this file only
-// reads. It reads the objects projection (meent.Store.Objects), which the
-// sequencer keeps as the commons rules computed it, and adds what depends
-// on the reader's clock (the time left on a claim) or on several objects
-// (a fork's lineage).
-
-// ScanLimit bounds how many objects a listing that filters or sorts in
-// memory reads from the store (the store's own maximum).
-const ScanLimit = 1000
-
-// maxLineage bounds how far up a chain of forks lineage looks.
-const maxLineage = 100
-
+// NeedSorts are the orders a needs board can be sorted in (?sort=).
 var NeedSorts = []string{api.SortSignals, api.SortPriority, api.SortPledges, api.SortAge, api.SortNewest}
-
-// decodeObject decodes a stored object's document as the rules package
-// wrote it.
-func decodeObject[T any](o meent.Object) (*T, error) {
-	v := new(T)
-	if err := jsonv2.Unmarshal(o.Data, v); err != nil {
-		return nil, &meent.Error{Code: meent.EINTERNAL, Message: "internal error", Err: err}
-	}
-	return v, nil
-}
-
-// ParseID checks an object ID from a path: objects are named by the hash
-// of the event that created them.
-func ParseID(id, what string) error {
-	if _, err := ledger.ParseHash(id); err != nil {
-		return meent.Errorf(meent.EINVALID, "a %s ID is 64 lowercase hex digits", what)
-	}
-	return nil
-}
-
-// Objects reads stored domain objects for one request, each at most once.
-type Objects struct {
-	ctx   context.Context
-	store meent.Store
-	cache map[[2]string]any // (kind, id) -> *T, or nil when missing
-}
-
-// Context is the request's context the objects are read in.
-func (o *Objects) Context() context.Context { return o.ctx }
-
-// NewObjects starts a request's object cache over st.
-func NewObjects(ctx context.Context, st meent.Store) *Objects {
-	return &Objects{ctx: ctx, store: st, cache: map[[2]string]any{}}
-}
-
-// Get reads and decodes the object of kind and id, once a request.
-func Get[T any](o *Objects, kind, id string) (*T, error) {
-	k := [2]string{kind, id}
-	if v, ok := o.cache[k]; ok {
-		if v == nil {
-			return nil, meent.Errorf(meent.ENOTFOUND, "no %s %s", kind, id)
-		}
-		return v.(*T), nil
-	}
-	obj, err := o.store.Object(o.ctx, kind, id)
-	if meent.ErrorCode(err) == meent.ENOTFOUND {
-		o.cache[k] = nil
-		return nil, meent.Errorf(meent.ENOTFOUND, "no %s %s", kind, id)
-	}
-	if err != nil {
-		return nil, err
-	}
-	v, err := decodeObject[T](obj)
-	if err != nil {
-		return nil, err
-	}
-	o.cache[k] = v
-	return v, nil
-}
-
-// Commons reads a commons.
-func (o *Objects) Commons(id string) (*commons.Commons, error) {
-	return Get[commons.Commons](o, commons.KindCommons, id)
-}
-
-// Contribution reads a contribution.
-func (o *Objects) Contribution(id string) (*commons.Contribution, error) {
-	return Get[commons.Contribution](o, commons.KindContribution, id)
-}
-
-// Need reads a need.
-func (o *Objects) Need(id string) (*commons.Need, error) {
-	return Get[commons.Need](o, commons.KindNeed, id)
-}
-
-// Put remembers an object read by a listing.
-func (o *Objects) Put(kind, id string, v any) { o.cache[[2]string{kind, id}] = v }
-
-// List reads objects of one kind and decodes them.
-func List[T any](o *Objects, f meent.ObjectFilter) ([]*T, error) {
-	objs, err := o.store.Objects(o.ctx, f)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*T, 0, len(objs))
-	for _, obj := range objs {
-		v, err := decodeObject[T](obj)
-		if err != nil {
-			return nil, err
-		}
-		o.Put(obj.Kind, obj.ID, v)
-		out = append(out, v)
-	}
-	return out, nil
-}
-
-func nonNil[T any](s []T) []T {
-	if s == nil {
-		return []T{}
-	}
-	return s
-}
 
 // MoneyOf is the API's view of an amount, nil for none.
 func MoneyOf(m *commons.Money) *api.Money {
@@ -145,12 +29,13 @@ func MoneyOf(m *commons.Money) *api.Money {
 	return &api.Money{Amount: m.Amount, Currency: m.Currency}
 }
 
-// CommonsOf converts a commons, naming its upstream and its forks.
-func (o *Objects) CommonsOf(c *commons.Commons) api.Commons {
+// CommonsOf is the API's view of a commons, naming its upstream and its
+// forks.
+func CommonsOf(o *http.Objects, c *commons.Commons) api.Commons {
 	out := api.Commons{
-		ID: c.ID, Name: c.Name, Description: c.Description, Kind: c.Kind, Links: nonNil(c.Links),
+		ID: c.ID, Name: c.Name, Description: c.Description, Kind: c.Kind, Links: http.NonNil(c.Links),
 		Approvals: c.Approvals, ValuePolicy: c.ValuePolicy, LicensePolicy: c.LicensePolicy,
-		Maintainers: nonNil(c.Maintainers), Creator: c.Creator, Created: c.Created, Updated: c.Updated,
+		Maintainers: http.NonNil(c.Maintainers), Creator: c.Creator, Created: c.Created, Updated: c.Updated,
 		Forks: []api.CommonsRef{},
 	}
 	if c.ForkOf != "" {
@@ -176,8 +61,8 @@ func ContributionOf(k *commons.Contribution) api.Contribution {
 	out := api.Contribution{
 		ID: k.ID, Commons: k.Commons, Contributor: k.Contributor, Kind: k.Kind, Title: k.Title,
 		Description: k.Description, Evidence: []api.Evidence{}, Need: k.Need, Status: k.Status, Revision: k.Revision,
-		Approvals: nonNil(k.Approvals), Rejecters: nonNil(k.Rejecters), Disputes: k.Disputes,
-		Endorsements: nonNil(k.Endorsements), Submitted: k.Submitted, SubmittedAt: api.Timestamp(k.SubmittedAt), Updated: k.Updated,
+		Approvals: http.NonNil(k.Approvals), Rejecters: http.NonNil(k.Rejecters), Disputes: k.Disputes,
+		Endorsements: http.NonNil(k.Endorsements), Submitted: k.Submitted, SubmittedAt: api.Timestamp(k.SubmittedAt), Updated: k.Updated,
 		Quantities: api.Quantities{
 			Minutes: k.Quantities.Minutes, LinesAdded: k.Quantities.LinesAdded, LinesRemoved: k.Quantities.LinesRemoved,
 			Amount: MoneyOf(k.Quantities.Amount),
@@ -198,7 +83,7 @@ func NeedOf(n *commons.Need, now time.Time) api.Need {
 	out := api.Need{
 		ID: n.ID, Commons: n.Commons, Poster: n.Poster, Title: n.Title, Description: n.Description,
 		Bounty: MoneyOf(n.Bounty), MaxClaimants: n.MaxClaimants, Status: n.Status,
-		PlusOnes: len(n.PlusOnes), PlusOneAgents: nonNil(n.PlusOnes),
+		PlusOnes: len(n.PlusOnes), PlusOneAgents: http.NonNil(n.PlusOnes),
 		Priorities: []api.Priority{}, Pledges: []api.Pledge{}, ActiveClaims: []api.ActiveClaim{},
 		ClosedBy: n.ClosedBy, CloseReason: n.CloseReason,
 		Created: n.Created, CreatedAt: api.Timestamp(n.CreatedAt), Updated: n.Updated,
@@ -283,18 +168,18 @@ func ParseBoardQuery(r *nethttp.Request) (BoardQuery, error) {
 		return b, meent.Errorf(meent.EINVALID, "claimed must be 0 or 1")
 	}
 	var err error
-	b.Limit, err = queryLimit(r)
+	b.Limit, err = http.QueryLimit(r)
 	return b, err
 }
 
 // Board returns the needs of a commons, filtered and sorted. It considers
-// the ScanLimit newest needs of the asked status.
-func (s *Server) Board(o *Objects, commonsID string, b BoardQuery) ([]api.Need, error) {
-	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Limit: ScanLimit, Desc: true}
+// the http.ScanLimit newest needs of the asked status.
+func (s Model) Board(o *http.Objects, commonsID string, b BoardQuery) ([]api.Need, error) {
+	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Limit: http.ScanLimit, Desc: true}
 	if b.Status == "all" {
 		f.Status = ""
 	}
-	ns, err := List[commons.Need](o, f)
+	ns, err := http.List[commons.Need](o, f)
 	if err != nil {
 		return nil, err
 	}
@@ -314,113 +199,75 @@ func (s *Server) Board(o *Objects, commonsID string, b BoardQuery) ([]api.Need, 
 	return out, nil
 }
 
-// Upstream is a commons in a fork's ancestry, and the log index before
-// which its contributions count for the fork: the earliest fork point on
-// the way from the fork to it.
-type Upstream struct {
-	c      *commons.Commons
-	before int64
-}
-
-// Ancestry walks the fork chain above c, at most maxLineage deep; a
-// missing upstream ends it.
-func Ancestry(o *Objects, c *commons.Commons) ([]Upstream, error) {
-	var out []Upstream
-	limit := int64(-1)
-	for cur, depth := c, 0; cur.ForkOf != "" && depth < maxLineage; depth++ {
-		if limit < 0 || cur.ForkedAt < limit {
-			limit = cur.ForkedAt
-		}
-		up, err := o.Commons(cur.ForkOf)
-		if meent.ErrorCode(err) == meent.ENOTFOUND {
-			break
-		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, Upstream{up, limit})
-		cur = up
-	}
-	return out, nil
-}
-
-// Now is the server's wall clock (Options.Now, or time.Now).
-func (s *Server) Now() time.Time {
-	if s.opts.Now != nil {
-		return s.opts.Now()
-	}
-	return time.Now()
-}
-
-func (s *Server) apiCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
 	kind := r.URL.Query().Get("kind")
 	if kind != "" && !slices.Contains(commons.CommonsKinds, kind) {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "kind must be one of %v", commons.CommonsKinds))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "kind must be one of %v", commons.CommonsKinds))
 		return
 	}
-	q, err := queryPage(r, "commons")
+	q, err := http.QueryPage(r, "commons")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	o := NewObjects(r.Context(), s.node.Store())
+	o := http.NewObjects(r.Context(), s.Node().Store())
 	var keep func(*commons.Commons) bool
 	if kind != "" {
 		keep = func(c *commons.Commons) bool { return c.Kind == kind }
 	}
-	cs, next, err := PageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
+	cs, next, err := http.PageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	out := api.CommonsList{Commons: make([]api.Commons, 0, len(cs)), Next: next}
 	for _, c := range cs {
-		out.Commons = append(out.Commons, o.CommonsOf(c))
+		out.Commons = append(out.Commons, CommonsOf(o, c))
 	}
-	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.SetNext(w, r, next)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // CommonsList is one page of commons, newest first, optionally of one
 // kind (filtered while paging, as in the API), and the cursor of the next.
-func (s *Server) CommonsList(r *nethttp.Request) ([]api.Commons, string, error) {
+func (s Model) CommonsList(r *nethttp.Request) ([]api.Commons, string, error) {
 	kind := r.URL.Query().Get("kind")
 	if kind != "" && !slices.Contains(commons.CommonsKinds, kind) {
 		return nil, "", meent.Errorf(meent.EINVALID, "kind must be one of %v", commons.CommonsKinds)
 	}
-	q, err := queryPage(r, "commons")
+	q, err := http.QueryPage(r, "commons")
 	if err != nil {
 		return nil, "", err
 	}
-	o := NewObjects(r.Context(), s.node.Store())
+	o := http.NewObjects(r.Context(), s.Node().Store())
 	var keep func(*commons.Commons) bool
 	if kind != "" {
 		keep = func(c *commons.Commons) bool { return c.Kind == kind }
 	}
-	cs, next, err := PageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
+	cs, next, err := http.PageObjects(o, meent.ObjectFilter{Kind: commons.KindCommons, Desc: true}, q, "commons", keep)
 	if err != nil {
 		return nil, "", err
 	}
 	out := []api.Commons{}
 	for _, c := range cs {
-		out = append(out, o.CommonsOf(c))
+		out = append(out, CommonsOf(o, c))
 	}
 	return out, next, nil
 }
 
-func (s *Server) apiCommons(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiCommons(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "commons"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
-	o := NewObjects(r.Context(), s.node.Store())
+	o := http.NewObjects(r.Context(), s.Node().Store())
 	c, err := o.Commons(id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, o.CommonsOf(c))
+	http.WriteJSON(w, r, nethttp.StatusOK, CommonsOf(o, c))
 }
 
 // contributionQuery reads ?status= and ?lineage=.
@@ -437,40 +284,40 @@ func contributionQuery(r *nethttp.Request) (status string, lineage bool, limit i
 	default:
 		return "", false, 0, meent.Errorf(meent.EINVALID, "lineage must be 1 or 0")
 	}
-	limit, err = queryLimit(r)
+	limit, err = http.QueryLimit(r)
 	return status, lineage, limit, err
 }
 
-func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "commons"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
 	status, withLineage, limit, err := contributionQuery(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	o := NewObjects(r.Context(), s.node.Store())
+	o := http.NewObjects(r.Context(), s.Node().Store())
 	c, err := o.Commons(id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	q, err := queryPage(r, "contributions")
+	q, err := http.QueryPage(r, "contributions")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	q.Limit = limit
 	ks, next, err := s.LineagePage(o, c, status, withLineage, q)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, api.ContributionList{Contributions: ks, Next: next})
+	http.SetNext(w, r, next)
+	http.WriteJSON(w, r, nethttp.StatusOK, api.ContributionList{Contributions: ks, Next: next})
 }
 
 // LineagePage is one page of lineage: the commons' own contributions and
@@ -478,20 +325,20 @@ func (s *Server) apiCommonsContributions(w nethttp.ResponseWriter, r *nethttp.Re
 // ID), after q's cursor. Each source is read from the cursor on with the
 // store's keyset cursor, so a page costs a few queries however long the
 // history; the first q.Limit of their merge are the page.
-func (s *Server) LineagePage(o *Objects, c *commons.Commons, status string, withUpstream bool, q PageQuery) ([]api.Contribution, string, error) {
+func (s Model) LineagePage(o *http.Objects, c *commons.Commons, status string, withUpstream bool, q http.PageQuery) ([]api.Contribution, string, error) {
 	type source struct {
 		id   string
 		keep func(*commons.Contribution) bool
 	}
 	sources := []source{{id: c.ID}}
 	if withUpstream && (status == "" || status == commons.Accepted) {
-		ups, err := Ancestry(o, c)
+		ups, err := http.Ancestry(o, c)
 		if err != nil {
 			return nil, "", err
 		}
 		for _, up := range ups {
-			before := up.before
-			sources = append(sources, source{id: up.c.ID, keep: func(k *commons.Contribution) bool { return k.Decided < before }})
+			before := up.Before
+			sources = append(sources, source{id: up.Commons.ID, keep: func(k *commons.Contribution) bool { return k.Decided < before }})
 		}
 	}
 	type item struct {
@@ -505,7 +352,7 @@ func (s *Server) LineagePage(o *Objects, c *commons.Commons, status string, with
 		if i > 0 {
 			st = commons.Accepted
 		}
-		ks, next, err := PageObjects(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: src.id, Status: st, Desc: true}, q, "contributions", src.keep)
+		ks, next, err := http.PageObjects(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: src.id, Status: st, Desc: true}, q, "contributions", src.keep)
 		if err != nil {
 			return nil, "", err
 		}
@@ -533,54 +380,54 @@ func (s *Server) LineagePage(o *Objects, c *commons.Commons, status string, with
 	next := ""
 	if more && len(all) > 0 {
 		last := all[len(all)-1].k
-		next = cursor("contributions", strconv.FormatInt(last.Submitted, 10), last.ID)
+		next = http.Cursor("contributions", strconv.FormatInt(last.Submitted, 10), last.ID)
 	}
 	return out, next, nil
 }
 
-func (s *Server) apiAgentContributions(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiAgentContributions(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "agent"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "agent"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
 	status, withLineage, limit, err := contributionQuery(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	if withLineage {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "lineage applies to a commons' contributions"))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "lineage applies to a commons' contributions"))
 		return
 	}
-	if _, err := s.node.Store().Agent(r.Context(), id); err != nil {
-		s.writeError(w, r, err)
+	if _, err := s.Node().Store().Agent(r.Context(), id); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
-	q, err := queryPage(r, "agent-contributions")
+	q, err := http.QueryPage(r, "agent-contributions")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	q.Limit = limit
-	o := NewObjects(r.Context(), s.node.Store())
-	ks, next, err := PageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: id, Status: status, Desc: true}, q, "agent-contributions", nil)
+	o := http.NewObjects(r.Context(), s.Node().Store())
+	ks, next, err := http.PageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: id, Status: status, Desc: true}, q, "agent-contributions", nil)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	out := api.ContributionList{Contributions: make([]api.Contribution, 0, len(ks)), Next: next}
 	for _, k := range ks {
 		out.Contributions = append(out.Contributions, ContributionOf(k))
 	}
-	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.SetNext(w, r, next)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // ContributionDetail returns a contribution with its full history, each
 // step with the hash of its event.
-func (s *Server) ContributionDetail(ctx context.Context, o *Objects, id string) (api.Contribution, error) {
-	if err := ParseID(id, "contribution"); err != nil {
+func (s Model) ContributionDetail(ctx context.Context, o *http.Objects, id string) (api.Contribution, error) {
+	if err := http.ParseID(id, "contribution"); err != nil {
 		return api.Contribution{}, err
 	}
 	k, err := o.Contribution(id)
@@ -591,7 +438,7 @@ func (s *Server) ContributionDetail(ctx context.Context, o *Objects, id string) 
 	out.History = make([]api.Step, 0, len(k.History))
 	for _, st := range k.History {
 		step := api.Step{Index: st.Index, Time: api.Timestamp(st.Time), Agent: st.Agent, Action: st.Action, Reason: st.Reason}
-		if rec, err := s.node.Store().RecordByIndex(ctx, st.Index); err == nil {
+		if rec, err := s.Node().Store().RecordByIndex(ctx, st.Index); err == nil {
 			step.Event = ledger.Hash(rec.Hash).String()
 		} else if meent.ErrorCode(err) != meent.ENOTFOUND {
 			return api.Contribution{}, err
@@ -601,51 +448,39 @@ func (s *Server) ContributionDetail(ctx context.Context, o *Objects, id string) 
 	return out, nil
 }
 
-func (s *Server) apiContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
-	out, err := s.ContributionDetail(r.Context(), NewObjects(r.Context(), s.node.Store()), r.PathValue("id"))
+func (s server) apiContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+	out, err := s.ContributionDetail(r.Context(), http.NewObjects(r.Context(), s.Node().Store()), r.PathValue("id"))
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
-// CommonsOf reads the {id} of a request about one commons, checks that the
-// commons exists, and returns the objects reader it was found with.
-func (s *Server) CommonsOf(r *nethttp.Request) (string, *Objects, error) {
-	id := r.PathValue("id")
-	if err := ParseID(id, "commons"); err != nil {
-		return id, nil, err
-	}
-	o := NewObjects(r.Context(), s.node.Store())
-	_, err := o.Commons(id)
-	return id, o, err
-}
-
-func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
 	b, err := ParseBoardQuery(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	id, o, err := s.CommonsOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	q, err := queryPage(r, "needs")
+	q, err := http.QueryPage(r, "needs")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	q.Limit = b.Limit
 	ns, next, err := s.BoardPage(o, id, b, q)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, api.NeedList{Sort: b.Sort, Needs: ns, Next: next})
+	http.SetNext(w, r, next)
+	http.WriteJSON(w, r, nethttp.StatusOK, api.NeedList{Sort: b.Sort, Needs: ns, Next: next})
 }
 
 // BoardPage is one page of a needs board. The board is sorted in memory
@@ -654,7 +489,7 @@ func (s *Server) apiNeeds(w nethttp.ResponseWriter, r *nethttp.Request) {
 // orders by signals, priority and pledges change as members act, so a
 // need that moved may show twice or not at all across pages; newest and
 // age are fixed orders. A cursor whose need left the board is refused.
-func (s *Server) BoardPage(o *Objects, commonsID string, b BoardQuery, q PageQuery) ([]api.Need, string, error) {
+func (s Model) BoardPage(o *http.Objects, commonsID string, b BoardQuery, q http.PageQuery) ([]api.Need, string, error) {
 	f := meent.ObjectFilter{Kind: commons.KindNeed, Commons: commonsID, Status: b.Status, Desc: true}
 	if b.Status == "all" {
 		f.Status = ""
@@ -662,7 +497,7 @@ func (s *Server) BoardPage(o *Objects, commonsID string, b BoardQuery, q PageQue
 	now := s.Now()
 	var out []api.Need
 	// Every need of the status: a page of the board can be anywhere in it.
-	if _, _, err := PageObjects(o, f, PageQuery{Limit: math.MaxInt}, "", func(n *commons.Need) bool {
+	if _, _, err := http.PageObjects(o, f, http.PageQuery{Limit: math.MaxInt}, "", func(n *commons.Need) bool {
 		v := NeedOf(n, now)
 		if !(b.Claimed == "1" && len(v.ActiveClaims) == 0 || b.Claimed == "0" && len(v.ActiveClaims) > 0) {
 			out = append(out, v)
@@ -673,11 +508,11 @@ func (s *Server) BoardPage(o *Objects, commonsID string, b BoardQuery, q PageQue
 	}
 	sortNeeds(out, b.Sort)
 	start := 0
-	if q.after != nil {
-		if len(q.after) != 2 || q.after[0] != b.Sort {
+	if q.After() != nil {
+		if len(q.After()) != 2 || q.After()[0] != b.Sort {
 			return nil, "", meent.Errorf(meent.EINVALID, "cursor is not one this list gave; start again without it")
 		}
-		i := slices.IndexFunc(out, func(n api.Need) bool { return n.ID == q.after[1] })
+		i := slices.IndexFunc(out, func(n api.Need) bool { return n.ID == q.After()[1] })
 		if i < 0 {
 			return nil, "", meent.Errorf(meent.ECONFLICT, "the need the cursor names left the board; start again without it")
 		}
@@ -686,21 +521,53 @@ func (s *Server) BoardPage(o *Objects, commonsID string, b BoardQuery, q PageQue
 	end := min(start+q.Limit, len(out))
 	next := ""
 	if end < len(out) {
-		next = cursor("needs", b.Sort, out[end-1].ID)
+		next = http.Cursor("needs", b.Sort, out[end-1].ID)
 	}
-	return nonNil(out[start:end]), next, nil
+	return http.NonNil(out[start:end]), next, nil
 }
 
-func (s *Server) apiNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "need"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "need"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
-	n, err := NewObjects(r.Context(), s.node.Store()).Need(id)
+	n, err := http.NewObjects(r.Context(), s.Node().Store()).Need(id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, NeedOf(n, s.Now()))
+	http.WriteJSON(w, r, nethttp.StatusOK, NeedOf(n, s.Now()))
+}
+
+func (s server) apiCommonsActivity(w nethttp.ResponseWriter, r *nethttp.Request) {
+	before, limit, err := http.ActivityQuery(r)
+	if err != nil {
+		s.WriteError(w, r, err)
+		return
+	}
+	id, o, err := s.CommonsOf(r)
+	if err != nil {
+		s.WriteError(w, r, err)
+		return
+	}
+	recs, next, err := s.CommonsActivity(o, id, before, limit)
+	if err != nil {
+		s.WriteError(w, r, err)
+		return
+	}
+	http.WriteJSON(w, r, nethttp.StatusOK, http.ActivityList(w, r, s.ActivityOf(o, http.NewNames(r.Context(), s.Node().Store()), s.LineLocale(w, r), recs), next))
+}
+
+// CommonsActivity returns the events of a commons, newest first, below
+// before (0: from the end of the log): the events the store's event index
+// records for it (state.State.Refs: its creation, updates, maintainer
+// changes and forks, every event on its contributions and needs, its
+// imports, identity claims, value and licensing events). A fork's creation
+// is in both the fork's and the upstream's stream; events on upstream
+// contributions stay in the upstream's stream, even those the fork
+// recognises. A page is one range of the index: exact and as cheap at
+// millions of events as at a hundred.
+func (s Model) CommonsActivity(o *http.Objects, id string, before int64, limit int) ([]meent.Record, *int64, error) {
+	return s.ActivityPage(o.Context(), meent.EventFilter{Commons: id, Before: before, Limit: limit, Desc: true})
 }
