@@ -85,6 +85,7 @@ var packages = map[string]string{
 	"api/commonsapi": "adapter",
 	"api/licenseapi": "adapter",
 	"api/privateapi": "adapter",
+	"api/valueapi":   "adapter",
 	"api/apitest":    "test",
 	"web":            "adapter",
 	"storetest":      "adapter",
@@ -116,9 +117,10 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	"api/commonsapi": {adapters: []string{"http"}},
 	"api/licenseapi": {adapters: []string{"http"}},
 	"api/privateapi": {adapters: []string{"http"}},
+	"api/valueapi":   {adapters: []string{"http"}},
 	// The web core: the pages, over the http core like an API area,
 	// reading through the API areas' read models (never the reverse).
-	"web": {adapters: []string{"http", "api/commonsapi"}},
+	"web": {adapters: []string{"http", "api/commonsapi", "api/valueapi"}},
 }
 
 // goPackage is what go list says of a package.

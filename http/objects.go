@@ -24,12 +24,12 @@ import (
 // memory reads from the store (the store's own maximum).
 const ScanLimit = 1000
 
-// maxLineage bounds how far up a chain of forks lineage looks.
-const maxLineage = 100
+// MaxLineage bounds how far up a chain of forks lineage looks.
+const MaxLineage = 100
 
-// decodeObject decodes a stored object's document as the rules package
+// DecodeObject decodes a stored object's document as the rules package
 // wrote it.
-func decodeObject[T any](o meent.Object) (*T, error) {
+func DecodeObject[T any](o meent.Object) (*T, error) {
 	v := new(T)
 	if err := jsonv2.Unmarshal(o.Data, v); err != nil {
 		return nil, &meent.Error{Code: meent.EINTERNAL, Message: "internal error", Err: err}
@@ -52,6 +52,9 @@ type Objects struct {
 	store meent.Store
 	cache map[[2]string]any // (kind, id) -> *T, or nil when missing
 }
+
+// Store is the store the objects are read from.
+func (o *Objects) Store() meent.Store { return o.store }
 
 // Context is the request's context the objects are read in.
 func (o *Objects) Context() context.Context { return o.ctx }
@@ -78,7 +81,7 @@ func Get[T any](o *Objects, kind, id string) (*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	v, err := decodeObject[T](obj)
+	v, err := DecodeObject[T](obj)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +115,7 @@ func List[T any](o *Objects, f meent.ObjectFilter) ([]*T, error) {
 	}
 	out := make([]*T, 0, len(objs))
 	for _, obj := range objs {
-		v, err := decodeObject[T](obj)
+		v, err := DecodeObject[T](obj)
 		if err != nil {
 			return nil, err
 		}
@@ -137,12 +140,12 @@ type Upstream struct {
 	Before  int64
 }
 
-// Ancestry walks the fork chain above c, at most maxLineage deep; a
+// Ancestry walks the fork chain above c, at most MaxLineage deep; a
 // missing upstream ends it.
 func Ancestry(o *Objects, c *commons.Commons) ([]Upstream, error) {
 	var out []Upstream
 	limit := int64(-1)
-	for cur, depth := c, 0; cur.ForkOf != "" && depth < maxLineage; depth++ {
+	for cur, depth := c, 0; cur.ForkOf != "" && depth < MaxLineage; depth++ {
 		if limit < 0 || cur.ForkedAt < limit {
 			limit = cur.ForkedAt
 		}
@@ -153,7 +156,7 @@ func Ancestry(o *Objects, c *commons.Commons) ([]Upstream, error) {
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, Upstream{up, limit})
+		out = append(out, Upstream{Commons: up, Before: limit})
 		cur = up
 	}
 	return out, nil

@@ -137,7 +137,7 @@ func PageObjects[T any](o *Objects, f meent.ObjectFilter, q PageQuery, list stri
 			return nil, "", err
 		}
 		for _, obj := range objs {
-			v, err := decodeObject[T](obj)
+			v, err := DecodeObject[T](obj)
 			if err != nil {
 				return nil, "", err
 			}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/meent/meent/api/commonsapi"
+	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 )
 
@@ -9,5 +10,6 @@ import (
 // use to set up and check what the pages show.
 func withAreas(s *http.Server) {
 	commonsapi.Register(s)
+	valueapi.Register(s)
 	Register(s)
 }

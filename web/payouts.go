@@ -7,6 +7,7 @@ import (
 	nethttp "net/http"
 
 	"github.com/meent/meent/api"
+	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/value"
@@ -53,12 +54,12 @@ func (s server) renderPayouts(w nethttp.ResponseWriter, r *nethttp.Request, stat
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	info, _, err := s.Payouts(o, http.NewNames(r.Context(), s.Node().Store()), c.ID)
+	info, _, err := s.value.Payouts(o, http.NewNames(r.Context(), s.Node().Store()), c.ID)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	a0, a1, b0, b1, next, err := http.PageTwo(q, "payouts", len(info.Pay), len(info.Carried), http.PayoutKey(info.Pay), http.PayoutKey(info.Carried))
+	a0, a1, b0, b1, next, err := http.PageTwo(q, "payouts", len(info.Pay), len(info.Carried), valueapi.PayoutKey(info.Pay), valueapi.PayoutKey(info.Carried))
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return

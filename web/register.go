@@ -12,6 +12,7 @@ import (
 	"io/fs"
 
 	"github.com/meent/meent/api/commonsapi"
+	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 )
 
@@ -25,12 +26,13 @@ type server struct {
 	*http.Server
 	pages   *pages
 	commons commonsapi.Model // the commons' read model, as the API reads it
+	value   valueapi.Model   // the value cycle's
 }
 
 // Register adds the pages, the feeds, the static files and their OpenAPI
 // fragments to s, and makes s render its errors on pages as HTML.
 func Register(s *http.Server) {
-	w := server{Server: s, pages: loadPages(s.Options().TimeZone), commons: commonsapi.Model{Server: s}}
+	w := server{Server: s, pages: loadPages(s.Options().TimeZone), commons: commonsapi.Model{Server: s}, value: valueapi.Model{Server: s}}
 	s.SetErrorPage(w.errorPage)
 	s.Handle("GET /{$}", w.pageHome)
 	s.Handle("GET /events/{hash}", w.pageEvent)

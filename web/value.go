@@ -14,6 +14,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/api"
+	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
@@ -142,7 +143,7 @@ func viewPolicy(doc []byte) (policyView, error) {
 
 // currentPolicy returns the policy a commons runs on now, for a page.
 func (s server) currentPolicy(o *http.Objects, commonsID string, q http.PageQuery) (policyView, api.PolicyInfo, error) {
-	info, err := s.PolicyInfo(o, commonsID, q, true)
+	info, err := s.value.PolicyInfo(o, commonsID, q, true)
 	if err != nil {
 		return policyView{}, info, err
 	}
@@ -185,13 +186,13 @@ func (s server) valueOf(o *http.Objects, nm *http.Names, commonsID string, q htt
 	if v.Policy, _, err = s.currentPolicy(o, commonsID, http.PageQuery{Limit: 1}); err != nil {
 		return nil, err
 	}
-	if v.Incomes, err = http.Incomes(o, commonsID, "", 20); err != nil {
+	if v.Incomes, err = valueapi.Incomes(o, commonsID, "", 20); err != nil {
 		return nil, err
 	}
-	if v.Distributions, err = http.Distributions(o, commonsID, 20); err != nil {
+	if v.Distributions, err = valueapi.Distributions(o, commonsID, 20); err != nil {
 		return nil, err
 	}
-	open, next, err := http.BalancePage(o, commonsID, "", "open", q)
+	open, next, err := valueapi.BalancePage(o, commonsID, "", "open", q)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +260,7 @@ func (s server) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no income has that ID"), 0)
 		return
 	}
-	inc, err := o.Income(id)
+	inc, err := valueapi.Income(o, id)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -271,9 +272,9 @@ func (s server) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	if inc.Distributed != "" {
-		data.Distribution, _ = o.Distribution(inc.Distributed)
+		data.Distribution, _ = valueapi.Distribution(o, inc.Distributed)
 	} else {
-		res, err := s.PreviewDistribution(id, s.Now().UnixMilli())
+		res, err := s.value.PreviewDistribution(id, s.Now().UnixMilli())
 		switch {
 		case err == nil:
 			data.Preview = &res
@@ -323,7 +324,7 @@ func (s server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no distribution has that ID"), 0)
 		return
 	}
-	d, err := o.Distribution(id)
+	d, err := valueapi.Distribution(o, id)
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -334,7 +335,7 @@ func (s server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	data.Income, _ = o.Income(d.Income)
+	data.Income, _ = valueapi.Income(o, d.Income)
 	for _, p := range d.Result.Pools {
 		if p.Recipient == value.PoolContributors {
 			data.Contributors = p.Amount
@@ -400,7 +401,7 @@ func (s server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, s
 		return
 	}
 	data := identitiesPage{Commons: c, Names: http.NewNames(r.Context(), s.Node().Store()), Error: errMsg, Left: map[string]int64{}}
-	if data.Imports, err = s.Imports(c.ID); err != nil {
+	if data.Imports, err = s.value.Imports(c.ID); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -500,7 +501,7 @@ type allocationRef struct {
 // agent, each balance with the distributions (among each commons'
 // http.ScanLimit newest) that added to it, and the cursor of the next page.
 func (s server) agentBalances(o *http.Objects, agentID string, q http.PageQuery) ([]balanceRow, string, error) {
-	page, next, err := http.BalancePage(o, "", agentID, "", q)
+	page, next, err := valueapi.BalancePage(o, "", agentID, "", q)
 	if err != nil {
 		return nil, "", err
 	}
@@ -514,7 +515,7 @@ func (s server) agentBalances(o *http.Objects, agentID string, q http.PageQuery)
 		}
 		ds, ok := byCommons[b.Commons]
 		if !ok {
-			if ds, err = http.Distributions(o, b.Commons, http.ScanLimit); err != nil {
+			if ds, err = valueapi.Distributions(o, b.Commons, http.ScanLimit); err != nil {
 				return nil, "", err
 			}
 			byCommons[b.Commons] = ds

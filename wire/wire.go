@@ -9,6 +9,7 @@ import (
 	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/api/licenseapi"
 	"github.com/meent/meent/api/privateapi"
+	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
 )
@@ -20,6 +21,7 @@ var Areas = []func(*http.Server){
 	commonsapi.Register,
 	licenseapi.Register,
 	privateapi.Register,
+	valueapi.Register,
 	web.Register,
 }
 

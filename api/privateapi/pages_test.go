@@ -2,14 +2,16 @@ package privateapi
 
 import (
 	"github.com/meent/meent/api/commonsapi"
+	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
 )
 
-// withPages registers this area, the commons API the tests set up and
+// withPages registers this area, the commons and value APIs the tests set up and
 // check with, and the web pages, which the tests read too (the payouts page and its settle form).
 func withPages(s *http.Server) {
 	commonsapi.Register(s)
+	valueapi.Register(s)
 	Register(s)
 	web.Register(s)
 }

@@ -1,4 +1,4 @@
-package http
+package valueapi
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+
+	"github.com/meent/meent/http"
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
@@ -78,10 +80,10 @@ func (v *rulesView) orDefault() error {
 }
 
 // Imports computes ImportsInfo from the rules' state.
-func (s *Server) Imports(commonsID string) (api.ImportsInfo, error) {
+func (s Model) Imports(commonsID string) (api.ImportsInfo, error) {
 	out := api.ImportsInfo{Commits: []string{}, NoStats: []string{}, Identities: []api.IdentityInfo{}}
 	found := false
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		cs := st.Commons
 		if cs.Commons(commonsID) == nil {
 			return
@@ -120,7 +122,7 @@ func (s *Server) Imports(commonsID string) (api.ImportsInfo, error) {
 		// A mapping in the commons itself counts first, then one made
 		// upstream (where the commits were imported).
 		mapped := map[string]commons.Mapping{}
-		for c, depth := cs.Commons(commonsID), 0; c != nil && depth < maxLineage; c, depth = cs.Commons(c.ForkOf), depth+1 {
+		for c, depth := cs.Commons(commonsID), 0; c != nil && depth < http.MaxLineage; c, depth = cs.Commons(c.ForkOf), depth+1 {
 			for _, m := range cs.Mappings(c.ID) {
 				if _, ok := mapped[m.Identity]; !ok {
 					mapped[m.Identity] = m
@@ -154,36 +156,36 @@ func (s *Server) Imports(commonsID string) (api.ImportsInfo, error) {
 	return out, nil
 }
 
-func (s *Server) apiImports(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiImports(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "commons"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
-	q, err := queryPage(r, "imports")
+	q, err := http.QueryPage(r, "imports")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	out, err := s.Imports(id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	out, err = pageImports(out, q)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	setNext(w, r, out.Next)
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.SetNext(w, r, out.Next)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // pageImports cuts one page out of a commons' imports: up to q.Limit
 // commits (by hash) with the no_stats among them, and up to q.Limit
 // identities (by identity).
-func pageImports(in api.ImportsInfo, q PageQuery) (api.ImportsInfo, error) {
-	a0, a1, b0, b1, next, err := PageTwo(q, "imports", len(in.Commits), len(in.Identities),
+func pageImports(in api.ImportsInfo, q http.PageQuery) (api.ImportsInfo, error) {
+	a0, a1, b0, b1, next, err := http.PageTwo(q, "imports", len(in.Commits), len(in.Identities),
 		func(i int) string { return in.Commits[i] }, func(i int) string { return in.Identities[i].Identity })
 	if err != nil {
 		return in, err
@@ -205,7 +207,7 @@ func pageImports(in api.ImportsInfo, q PageQuery) (api.ImportsInfo, error) {
 // current version is read on its own, the newest stored, so it is right
 // however many versions there are (a listing cut at 1000 once made the
 // 1000th the "current" one).
-func (s *Server) PolicyInfo(o *Objects, commonsID string, q PageQuery, desc bool) (api.PolicyInfo, error) {
+func (s Model) PolicyInfo(o *http.Objects, commonsID string, q http.PageQuery, desc bool) (api.PolicyInfo, error) {
 	if _, err := o.Commons(commonsID); err != nil {
 		return api.PolicyInfo{}, err
 	}
@@ -214,7 +216,7 @@ func (s *Server) PolicyInfo(o *Objects, commonsID string, q PageQuery, desc bool
 		name = "policy-history-desc"
 	}
 	f := meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: desc}
-	vs, next, err := PageObjects[value.PolicyVersion](o, f, q, name, nil)
+	vs, next, err := http.PageObjects[value.PolicyVersion](o, f, q, name, nil)
 	if err != nil {
 		return api.PolicyInfo{}, err
 	}
@@ -222,7 +224,7 @@ func (s *Server) PolicyInfo(o *Objects, commonsID string, q PageQuery, desc bool
 	for _, v := range vs {
 		out.History = append(out.History, api.PolicyVersionInfo{Version: v.Version, Author: v.Author, Index: v.Index})
 	}
-	cur, err := List[value.PolicyVersion](o, meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: true, Limit: 1})
+	cur, err := http.List[value.PolicyVersion](o, meent.ObjectFilter{Kind: value.KindPolicy, Commons: commonsID, Desc: true, Limit: 1})
 	if err != nil {
 		return out, err
 	}
@@ -238,29 +240,29 @@ func (s *Server) PolicyInfo(o *Objects, commonsID string, q PageQuery, desc bool
 	return out, nil
 }
 
-func (s *Server) apiPolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiPolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "commons"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
-	q, err := queryPage(r, "policy-history")
+	q, err := http.QueryPage(r, "policy-history")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	out, err := s.PolicyInfo(NewObjects(r.Context(), s.node.Store()), id, q, false)
+	out, err := s.PolicyInfo(http.NewObjects(r.Context(), s.Node().Store()), id, q, false)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	setNext(w, r, out.Next)
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.SetNext(w, r, out.Next)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // previewPolicy compiles a proposed policy and runs it and the current one
 // over the same income, as of now.
-func (s *Server) previewPolicy(commonsID string, doc []byte, income commons.Money) (api.PolicyPreview, error) {
+func (s Model) previewPolicy(commonsID string, doc []byte, income commons.Money) (api.PolicyPreview, error) {
 	p, err := value.DecodePolicy(doc)
 	if err != nil {
 		return api.PolicyPreview{}, err
@@ -271,7 +273,7 @@ func (s *Server) previewPolicy(commonsID string, doc []byte, income commons.Mone
 	}
 	var v rulesView
 	found := false
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		if st.Commons.Commons(commonsID) != nil {
 			found = true
 			v, err = readRules(st, commonsID, income, s.Now().UnixMilli())
@@ -293,43 +295,43 @@ func (s *Server) previewPolicy(commonsID string, doc []byte, income commons.Mone
 	return api.PolicyPreview{Current: v.version, Income: income, Changes: changes}, nil
 }
 
-func (s *Server) apiPolicyPreview(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiPolicyPreview(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "commons"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
 	q := r.URL.Query()
-	amount, err := QueryInt(r, "amount", defaultPreviewAmount)
+	amount, err := http.QueryInt(r, "amount", defaultPreviewAmount)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	income := commons.Money{Amount: amount, Currency: cmp.Or(q.Get("currency"), defaultPreviewCurrency)}
 	if err := commons.CheckMoney(income, false); err != nil {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "%s", meent.ErrorMessage(err)))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "%s", meent.ErrorMessage(err)))
 		return
 	}
 	if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); err != nil || mt != "application/json" {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "Content-Type must be application/json"))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "Content-Type must be application/json"))
 		return
 	}
 	doc, err := io.ReadAll(io.LimitReader(r.Body, value.MaxPolicySize+1))
 	if err != nil {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "could not read the policy"))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "could not read the policy"))
 		return
 	}
 	out, err := s.previewPolicy(id, doc, income)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // Incomes lists a commons' incomes, newest first.
-func Incomes(o *Objects, commonsID, status string, limit int) ([]value.Income, error) {
-	is, err := List[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID, Status: status, Limit: limit, Desc: true})
+func Incomes(o *http.Objects, commonsID, status string, limit int) ([]value.Income, error) {
+	is, err := http.List[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID, Status: status, Limit: limit, Desc: true})
 	if err != nil {
 		return nil, err
 	}
@@ -340,69 +342,69 @@ func Incomes(o *Objects, commonsID, status string, limit int) ([]value.Income, e
 	return out, nil
 }
 
-func (s *Server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiIncomes(w nethttp.ResponseWriter, r *nethttp.Request) {
 	status := r.URL.Query().Get("status")
 	if status != "" && status != "open" && status != "distributed" {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "status must be open or distributed"))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "status must be open or distributed"))
 		return
 	}
-	q, err := queryPage(r, "incomes")
+	q, err := http.QueryPage(r, "incomes")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	id, o, err := s.CommonsOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	is, next, err := PageObjects[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: id, Status: status, Desc: true}, q, "incomes", nil)
+	is, next, err := http.PageObjects[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: id, Status: status, Desc: true}, q, "incomes", nil)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	out := api.IncomeList{Incomes: make([]value.Income, 0, len(is)), Next: next}
 	for _, i := range is {
 		out.Incomes = append(out.Incomes, *i)
 	}
-	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.SetNext(w, r, next)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // Income reads an income.
-func (o *Objects) Income(id string) (*value.Income, error) {
-	return Get[value.Income](o, value.KindIncome, id)
+func Income(o *http.Objects, id string) (*value.Income, error) {
+	return http.Get[value.Income](o, value.KindIncome, id)
 }
 
 // Distribution reads a distribution.
-func (o *Objects) Distribution(id string) (*value.Distribution, error) {
-	return Get[value.Distribution](o, value.KindDistribution, id)
+func Distribution(o *http.Objects, id string) (*value.Distribution, error) {
+	return http.Get[value.Distribution](o, value.KindDistribution, id)
 }
 
-func (s *Server) apiIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "income"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "income"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
-	inc, err := NewObjects(r.Context(), s.node.Store()).Income(id)
+	inc, err := Income(http.NewObjects(r.Context(), s.Node().Store()), id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, inc)
+	http.WriteJSON(w, r, nethttp.StatusOK, inc)
 }
 
 // PreviewDistribution returns what distribution.run would compute for an
 // income if it were signed with time asOf now: the current policy over the
 // contributions the commons recognises now. An income already distributed
 // is ECONFLICT: the rules would refuse to run it again.
-func (s *Server) PreviewDistribution(incomeID string, asOf int64) (value.Result, error) {
+func (s Model) PreviewDistribution(incomeID string, asOf int64) (value.Result, error) {
 	var inc value.Income
 	var v rulesView
 	var err error
 	found := false
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		i := st.Value.Income(incomeID)
 		if i == nil {
 			return
@@ -425,34 +427,34 @@ func (s *Server) PreviewDistribution(incomeID string, asOf int64) (value.Result,
 		return value.Result{}, err
 	}
 	res, err := value.Distribute(v.compiled, v.input)
-	if err != nil && CodeOf(err) != meent.EINTERNAL {
+	if err != nil && http.CodeOf(err) != meent.EINTERNAL {
 		// As the rules word their refusal of the run.
 		return res, meent.Errorf(meent.ERULE, "distribution: %s", meent.ErrorMessage(err))
 	}
 	return res, err
 }
 
-func (s *Server) apiIncomePreview(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiIncomePreview(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "income"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "income"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
-	asOf, err := QueryInt(r, "as_of", s.Now().UnixMilli())
+	asOf, err := http.QueryInt(r, "as_of", s.Now().UnixMilli())
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	if asOf > value.MaxTime {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "as_of must be at most %d", value.MaxTime))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "as_of must be at most %d", value.MaxTime))
 		return
 	}
 	res, err := s.PreviewDistribution(id, asOf)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, res)
+	http.WriteJSON(w, r, nethttp.StatusOK, res)
 }
 
 // distributionHead is a stored distribution read without its
@@ -476,14 +478,14 @@ type distributionHead struct {
 
 // Distributions lists a commons' distributions, newest first, without
 // their explanations.
-func Distributions(o *Objects, commonsID string, limit int) ([]value.Distribution, error) {
-	objs, err := o.store.Objects(o.ctx, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID, Limit: limit, Desc: true})
+func Distributions(o *http.Objects, commonsID string, limit int) ([]value.Distribution, error) {
+	objs, err := o.Store().Objects(o.Context(), meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID, Limit: limit, Desc: true})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]value.Distribution, 0, len(objs))
 	for _, obj := range objs {
-		h, err := decodeObject[distributionHead](obj)
+		h, err := http.DecodeObject[distributionHead](obj)
 		if err != nil {
 			return nil, err
 		}
@@ -496,14 +498,14 @@ func Distributions(o *Objects, commonsID string, limit int) ([]value.Distributio
 func (h *distributionHead) distribution() value.Distribution {
 	r := h.Result
 	return value.Distribution{ID: h.ID, Commons: h.Commons, Income: h.Income, PolicyVersion: h.PolicyVersion, Index: h.Index,
-		Result: value.Result{Digest: r.Digest, Income: r.Income, AsOf: r.AsOf, Allocations: nonNil(r.Allocations), Pools: nonNil(r.Pools),
+		Result: value.Result{Digest: r.Digest, Income: r.Income, AsOf: r.AsOf, Allocations: http.NonNil(r.Allocations), Pools: http.NonNil(r.Pools),
 			TotalWeight: r.TotalWeight, Explanations: []value.Explanation{}}}
 }
 
 // BalancePage is one page of balances, oldest first; empty commonsID or
 // agentID do not filter.
-func BalancePage(o *Objects, commonsID, agentID, status string, q PageQuery) (api.BalanceList, string, error) {
-	bs, next, err := PageObjects[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Agent: agentID, Status: status}, q, "balances", nil)
+func BalancePage(o *http.Objects, commonsID, agentID, status string, q http.PageQuery) (api.BalanceList, string, error) {
+	bs, next, err := http.PageObjects[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID, Agent: agentID, Status: status}, q, "balances", nil)
 	if err != nil {
 		return api.BalanceList{}, "", err
 	}
@@ -514,51 +516,51 @@ func BalancePage(o *Objects, commonsID, agentID, status string, q PageQuery) (ap
 	return out, next, nil
 }
 
-func (s *Server) apiDistributions(w nethttp.ResponseWriter, r *nethttp.Request) {
-	q, err := queryPage(r, "distributions")
+func (s server) apiDistributions(w nethttp.ResponseWriter, r *nethttp.Request) {
+	q, err := http.QueryPage(r, "distributions")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	id, o, err := s.CommonsOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	hs, next, err := PageObjects[distributionHead](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: id, Desc: true}, q, "distributions", nil)
+	hs, next, err := http.PageObjects[distributionHead](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: id, Desc: true}, q, "distributions", nil)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	out := api.DistributionList{Distributions: make([]value.Distribution, 0, len(hs)), Next: next}
 	for _, h := range hs {
 		out.Distributions = append(out.Distributions, h.distribution())
 	}
-	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.SetNext(w, r, next)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
-func (s *Server) apiDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "distribution"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "distribution"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
-	d, err := NewObjects(r.Context(), s.node.Store()).Distribution(id)
+	d, err := Distribution(http.NewObjects(r.Context(), s.Node().Store()), id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	if rc := r.URL.Query().Get("recipient"); rc != "" {
 		d.Result.Explanations = slices.DeleteFunc(d.Result.Explanations, func(e value.Explanation) bool { return e.Recipient != rc })
 	}
-	writeJSON(w, r, nethttp.StatusOK, d)
+	http.WriteJSON(w, r, nethttp.StatusOK, d)
 }
 
 // recipientNames names the recipients of allocations and balances for a
 // share file or a payout: agents by their names, upstream pools by their
 // commons' names, and the commons itself.
-func recipientNames(o *Objects, nm *Names, commonsID string, kinds, recipients []string) map[string]string {
+func recipientNames(o *http.Objects, nm *http.Names, commonsID string, kinds, recipients []string) map[string]string {
 	out := map[string]string{}
 	if c, err := o.Commons(commonsID); err == nil {
 		out[commonsID] = c.Name
@@ -578,26 +580,26 @@ func recipientNames(o *Objects, nm *Names, commonsID string, kinds, recipients [
 	return out
 }
 
-func (s *Server) apiShares(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiShares(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "distribution"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "distribution"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
-	o := NewObjects(r.Context(), s.node.Store())
-	d, err := o.Distribution(id)
+	o := http.NewObjects(r.Context(), s.Node().Store())
+	d, err := Distribution(o, id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	var kinds, recipients []string
 	for _, a := range d.Result.Allocations {
 		kinds, recipients = append(kinds, a.Kind), append(recipients, a.Recipient)
 	}
-	names := recipientNames(o, NewNames(r.Context(), s.node.Store()), d.Commons, kinds, recipients)
+	names := recipientNames(o, http.NewNames(r.Context(), s.Node().Store()), d.Commons, kinds, recipients)
 	var buf bytes.Buffer
 	if err := valueflows.ShareFile(&buf, d, names); err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	h := w.Header()
@@ -619,63 +621,63 @@ func balanceStatus(r *nethttp.Request) (string, error) {
 	return st, nil
 }
 
-func (s *Server) apiBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
 	status, err := balanceStatus(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	q, err := queryPage(r, "balances")
+	q, err := http.QueryPage(r, "balances")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	id, o, err := s.CommonsOf(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	out, next, err := BalancePage(o, id, "", status, q)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.SetNext(w, r, next)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
-func (s *Server) apiAgentBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiAgentBalances(w nethttp.ResponseWriter, r *nethttp.Request) {
 	v, err := s.Agent(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	status, err := balanceStatus(r)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	q, err := queryPage(r, "balances")
+	q, err := http.QueryPage(r, "balances")
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	out, next, err := BalancePage(NewObjects(r.Context(), s.node.Store()), "", v.ID, status, q)
+	out, next, err := BalancePage(http.NewObjects(r.Context(), s.Node().Store()), "", v.ID, status, q)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
-	setNext(w, r, next)
-	writeJSON(w, r, nethttp.StatusOK, out)
+	http.SetNext(w, r, next)
+	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // Payouts selects the open balances of a commons to pay now. It reads the
 // rules' state, so no balance is missed however many there are.
-func (s *Server) Payouts(o *Objects, nm *Names, commonsID string) (api.PayoutsInfo, []payout.Line, error) {
+func (s Model) Payouts(o *http.Objects, nm *http.Names, commonsID string) (api.PayoutsInfo, []payout.Line, error) {
 	var open []payout.Balance
 	var doc []byte
 	found := false
-	s.node.State(func(st *state.State) {
+	s.Node().State(func(st *state.State) {
 		if st.Commons.Commons(commonsID) == nil {
 			return
 		}
@@ -743,28 +745,28 @@ func payoutLines(ls []payout.Line) []api.PayoutLine {
 	return out
 }
 
-func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "commons"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
 	format := r.URL.Query().Get("format")
 	if format != "" && format != "json" && format != "csv" {
-		s.writeError(w, r, meent.Errorf(meent.EINVALID, "format must be json or csv"))
+		s.WriteError(w, r, meent.Errorf(meent.EINVALID, "format must be json or csv"))
 		return
 	}
-	var q PageQuery
+	var q http.PageQuery
 	if format != "csv" {
 		var err error
-		if q, err = queryPage(r, "payouts"); err != nil {
-			s.writeError(w, r, err)
+		if q, err = http.QueryPage(r, "payouts"); err != nil {
+			s.WriteError(w, r, err)
 			return
 		}
 	}
-	out, pay, err := s.Payouts(NewObjects(r.Context(), s.node.Store()), NewNames(r.Context(), s.node.Store()), id)
+	out, pay, err := s.Payouts(http.NewObjects(r.Context(), s.Node().Store()), http.NewNames(r.Context(), s.Node().Store()), id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	if format != "csv" {
@@ -772,20 +774,20 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 		// recipient: payoutKey). The CSV stays whole: it
 		// is the file a treasurer pays from, and a part of it would pay
 		// some recipients and silently not others.
-		a0, a1, b0, b1, next, err := PageTwo(q, "payouts", len(out.Pay), len(out.Carried), PayoutKey(out.Pay), PayoutKey(out.Carried))
+		a0, a1, b0, b1, next, err := http.PageTwo(q, "payouts", len(out.Pay), len(out.Carried), PayoutKey(out.Pay), PayoutKey(out.Carried))
 		if err != nil {
-			s.writeError(w, r, err)
+			s.WriteError(w, r, err)
 			return
 		}
 		out.Pay, out.Carried, out.Next = out.Pay[a0:a1], out.Carried[b0:b1], next
-		setNext(w, r, next)
-		writeJSON(w, r, nethttp.StatusOK, out)
+		http.SetNext(w, r, next)
+		http.WriteJSON(w, r, nethttp.StatusOK, out)
 		return
 	}
 	// The payee columns stay empty: account details never reach the node.
 	var buf bytes.Buffer
 	if err := payout.WriteCSV(&buf, pay, nil); err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	h := w.Header()
@@ -800,33 +802,33 @@ func (s *Server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 // its incomes, distributions and balances, every one of them (an export
 // is a document: it once stopped silently at 1000 of each), and the
 // agents they name.
-func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error) {
-	o := NewObjects(r.Context(), s.node.Store())
+func (s Model) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error) {
+	o := http.NewObjects(r.Context(), s.Node().Store())
 	c, err := o.Commons(commonsID)
 	if err != nil {
 		return nil, err
 	}
-	in := valueflows.Input{BaseURL: s.baseURL(r), Commons: c, Agents: map[string]*agent.Agent{}}
-	ups, err := Ancestry(o, c)
+	in := valueflows.Input{BaseURL: s.BaseURL(r), Commons: c, Agents: map[string]*agent.Agent{}}
+	ups, err := http.Ancestry(o, c)
 	if err != nil {
 		return nil, err
 	}
-	for _, up := range append([]Upstream{{c, -1}}, ups...) {
+	for _, up := range append([]http.Upstream{{Commons: c, Before: -1}}, ups...) {
 		before := up.Before
-		ks, err := Every(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.Commons.ID, Status: commons.Accepted, Desc: true},
+		ks, err := http.Every(o, meent.ObjectFilter{Kind: commons.KindContribution, Commons: up.Commons.ID, Status: commons.Accepted, Desc: true},
 			func(k *commons.Contribution) bool { return before < 0 || k.Decided < before })
 		if err != nil {
 			return nil, err
 		}
 		in.Contributions = append(in.Contributions, ks...)
 	}
-	if in.Incomes, err = Every[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID}, nil); err != nil {
+	if in.Incomes, err = http.Every[value.Income](o, meent.ObjectFilter{Kind: value.KindIncome, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
-	if in.Distributions, err = Every[value.Distribution](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID}, nil); err != nil {
+	if in.Distributions, err = http.Every[value.Distribution](o, meent.ObjectFilter{Kind: value.KindDistribution, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
-	if in.Balances, err = Every[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID}, nil); err != nil {
+	if in.Balances, err = http.Every[value.Balance](o, meent.ObjectFilter{Kind: value.KindBalance, Commons: commonsID}, nil); err != nil {
 		return nil, err
 	}
 	ids := map[string]bool{c.Creator: true}
@@ -852,7 +854,7 @@ func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error
 		if id == "" {
 			continue
 		}
-		v, err := s.node.Store().Agent(r.Context(), id)
+		v, err := s.Node().Store().Agent(r.Context(), id)
 		if meent.ErrorCode(err) == meent.ENOTFOUND {
 			continue
 		}
@@ -868,15 +870,15 @@ func (s *Server) valueFlows(r *nethttp.Request, commonsID string) ([]byte, error
 	return buf.Bytes(), nil
 }
 
-func (s *Server) apiValueFlows(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s server) apiValueFlows(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
-	if err := ParseID(id, "commons"); err != nil {
-		s.writeError(w, r, err)
+	if err := http.ParseID(id, "commons"); err != nil {
+		s.WriteError(w, r, err)
 		return
 	}
 	out, err := s.valueFlows(r, id)
 	if err != nil {
-		s.writeError(w, r, err)
+		s.WriteError(w, r, err)
 		return
 	}
 	h := w.Header()
