@@ -32,7 +32,7 @@ type server struct {
 // Register adds the pages, the feeds, the static files and their OpenAPI
 // fragments to s, and makes s render its errors on pages as HTML.
 func Register(s *http.Server) {
-	w := server{Server: s, pages: loadPages(s.Options().TimeZone), commons: commonsapi.Model{Server: s}, value: valueapi.Model{Server: s}}
+	w := newServer(s)
 	s.SetErrorPage(w.errorPage)
 	s.Handle("GET /{$}", w.pageHome)
 	s.Handle("GET /events/{hash}", w.pageEvent)

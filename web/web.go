@@ -120,21 +120,60 @@ func workTime(m int64) string {
 // languages takes about 50 ms, and parsed templates are safe to share.
 var parsed sync.Map // zone name -> *pages
 
-// loadPages parses every page once per language; zone is the IANA time
-// zone pages show times in ("" is i18n.DefaultZone).
+// areaPages are the templates the areas' web packages added (Templates).
+var areaPages struct {
+	sync.Mutex
+	sets   []areaSet
+	sealed bool // pages were parsed: a set added now would be missing
+}
+
+type areaSet struct {
+	fsys  fs.FS
+	funcs func(*i18n.Locale) template.FuncMap
+}
+
+// Templates adds an area's pages: every *.html at the top of fsys is a
+// page, named by its file name without .html, that defines "content"
+// (and may define more) and is parsed with the layout and every template
+// function of the web core, plus the area's own from funcs (called once
+// per language; nil for none). Call it from the area's package-level
+// variables, so it runs before any server is built: adding pages after
+// the first server parsed its templates, or a page name another part
+// already has, panics.
+func Templates(fsys fs.FS, funcs func(*i18n.Locale) template.FuncMap) struct{} {
+	areaPages.Lock()
+	defer areaPages.Unlock()
+	if areaPages.sealed {
+		panic("web.Templates called after the pages were parsed")
+	}
+	areaPages.sets = append(areaPages.sets, areaSet{fsys, funcs})
+	return struct{}{}
+}
+
+// loadPages parses every page once per language, the core's and the
+// areas'; zone is the IANA time zone pages show times in ("" is
+// i18n.DefaultZone).
 func loadPages(zone string) *pages {
 	if p, ok := parsed.Load(zone); ok {
 		return p.(*pages)
 	}
+	areaPages.Lock()
+	areaPages.sealed = true
+	sets := areaPages.sets
+	areaPages.Unlock()
 	z, err := i18n.LoadZone(zone)
 	if err != nil {
 		panic(fmt.Sprintf("time zone %q: %v", zone, err))
 	}
-	p := &pages{t: map[i18n.Lang]map[string]*template.Template{}}
-	names, err := fs.Glob(templateFS, "templates/*.html")
+	layout, err := fs.ReadFile(templateFS, "templates/layout.html")
 	if err != nil {
 		panic(err)
 	}
+	core, err := fs.Sub(templateFS, "templates")
+	if err != nil {
+		panic(err)
+	}
+	p := &pages{t: map[i18n.Lang]map[string]*template.Template{}}
 	for _, l := range i18n.Langs {
 		loc := i18n.New(l, z)
 		loc.ISOMoney = l == i18n.EN // see i18n.Locale.ISOMoney
@@ -143,13 +182,27 @@ func loadPages(zone string) *pages {
 		maps.Copy(funcs, i18n.Funcs(loc))
 		maps.Copy(funcs, localFuncs(loc))
 		p.t[l] = map[string]*template.Template{}
-		for _, n := range names {
-			base := path.Base(n)
-			if base == "layout.html" {
-				continue
+		for _, set := range append([]areaSet{{fsys: core}}, sets...) {
+			fm := funcs
+			if set.funcs != nil {
+				fm = maps.Clone(funcs)
+				maps.Copy(fm, set.funcs(loc))
 			}
-			name := strings.TrimSuffix(base, ".html")
-			p.t[l][name] = template.Must(template.New(base).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", n))
+			names, err := fs.Glob(set.fsys, "*.html")
+			if err != nil {
+				panic(err)
+			}
+			for _, n := range names {
+				if n == "layout.html" {
+					continue
+				}
+				name := strings.TrimSuffix(n, ".html")
+				if _, dup := p.t[l][name]; dup {
+					panic(fmt.Sprintf("two pages are named %q", name))
+				}
+				t := template.Must(template.New("layout.html").Funcs(fm).Parse(string(layout)))
+				p.t[l][name] = template.Must(t.ParseFS(set.fsys, n))
+			}
 		}
 	}
 	parsed.Store(zone, p)

@@ -45,6 +45,18 @@ func templates(t *testing.T) map[string]string {
 		}
 		out[n] = string(b)
 	}
+	// The areas' pages (web/<area>web/*.html) are held to the same rules.
+	areas, err := filepath.Glob("*web/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range areas {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[n] = string(b)
+	}
 	return out
 }
 
@@ -122,11 +134,13 @@ func TestCatalogueMatchesTemplates(t *testing.T) {
 			prefixes = append(prefixes, m[1])
 		}
 	}
-	// Keys the Go code names: this package's, and web/i18n's own
+	// Keys the Go code names: this package's and the areas' web packages',
+	// and web/i18n's own
 	// (spans of time, uses, rules, labels and error titles by code).
 	prefixes = append(prefixes, "label.", "error.title.", "time.", "use.", "license.rule.band", "common.policy_quote", "common.at_event")
 	files, _ := filepath.Glob("*.go")
-	for _, f := range files {
+	areaFiles, _ := filepath.Glob("*web/*.go")
+	for _, f := range append(files, areaFiles...) {
 		if strings.HasSuffix(f, "_test.go") {
 			continue
 		}

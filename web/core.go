@@ -1,0 +1,60 @@
+package web
+
+import (
+	nethttp "net/http"
+
+	"github.com/meent/meent"
+	"github.com/meent/meent/api/commonsapi"
+	"github.com/meent/meent/api/valueapi"
+	"github.com/meent/meent/http"
+	"github.com/meent/meent/web/i18n"
+)
+
+// Core is the web core as an area's pages see it (web/<area>web): the
+// http core (embedded, so Node, Now, Fail, ... are there), rendering in
+// the shared layout and language, errors as pages, and the sessions of
+// forms. An area's page handlers are methods on a type that embeds Core;
+// its templates are added with Templates.
+type Core struct {
+	*http.Server
+	w server
+}
+
+// New is the web core over s. It parses the pages on the first call for
+// s's time zone; the areas' templates must have been added by then.
+func New(s *http.Server) Core { return Core{Server: s, w: newServer(s)} }
+
+func newServer(s *http.Server) server {
+	return server{Server: s, pages: loadPages(s.Options().TimeZone),
+		commons: commonsapi.Model{Server: s}, value: valueapi.Model{Server: s}}
+}
+
+// Render writes page name (a template added with Templates, or the
+// core's) in the layout, in the request's language, with the page title
+// and data; a template error is a clean 500, never half a page.
+func (c Core) Render(w nethttp.ResponseWriter, r *nethttp.Request, status int, name, title string, data any) {
+	c.w.render(w, r, status, name, title, data)
+}
+
+// Error answers err as an HTML error page, with status (0: the error's
+// own), and logs its cause.
+func (c Core) Error(w nethttp.ResponseWriter, r *nethttp.Request, err error, status int) {
+	c.w.errorPage(w, r, err, status)
+}
+
+// Session returns the browser's session (by cookie only), or nil.
+func (c Core) Session(r *nethttp.Request) *meent.Session {
+	sess, _ := c.w.webSession(r)
+	return sess
+}
+
+// FormSession reads a posted form (at most 64 KiB) and returns its
+// session, after checking the form's CSRF token against it: every form
+// that changes something starts here.
+func (c Core) FormSession(w nethttp.ResponseWriter, r *nethttp.Request) (*meent.Session, error) {
+	sess, _, err := c.w.formSession(w, r)
+	return sess, err
+}
+
+// Locale is the language and formats the request's page is written in.
+func (c Core) Locale(r *nethttp.Request) *i18n.Locale { return c.w.PageLocale(r) }
