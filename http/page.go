@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math"
 	nethttp "net/http"
 	"net/url"
@@ -247,3 +248,8 @@ func (q PageQuery) After() []string { return q.after }
 
 // First says whether q asks for the first page of its list.
 func (q PageQuery) First() bool { return q.after == nil }
+
+// DescKey is a key of PageSlice for a list newest first by a number: keys
+// must ascend along the list, so the number is counted down from the
+// largest and zero-padded.
+func DescKey(n int64) string { return fmt.Sprintf("%019d", math.MaxInt64-n) }

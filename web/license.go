@@ -3,7 +3,6 @@ package web
 import (
 	"cmp"
 	"fmt"
-	"math"
 	nethttp "net/http"
 	"slices"
 	"strconv"
@@ -312,7 +311,7 @@ func (s server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	versions, data.NextHistory, err = http.PageSlice(versions, hq, "license-history-desc", func(v license.PolicyVersion) string { return descKey(int64(v.Version)) })
+	versions, data.NextHistory, err = http.PageSlice(versions, hq, "license-history-desc", func(v license.PolicyVersion) string { return http.DescKey(int64(v.Version)) })
 	if err != nil {
 		s.errorPage(w, r, err, 0)
 		return
@@ -456,7 +455,7 @@ func (s server) agentGrants(agentID string, q http.PageQuery) ([]grantRow, strin
 	var gs []*license.Grant
 	s.Node().State(func(st *state.State) { gs = slices.Clone(st.License.Grants(agentID)) })
 	slices.Reverse(gs)
-	gs, next, err := http.PageSlice(gs, q, "agent-grants", func(g *license.Grant) string { return descKey(g.Index) })
+	gs, next, err := http.PageSlice(gs, q, "agent-grants", func(g *license.Grant) string { return http.DescKey(g.Index) })
 	if err != nil {
 		return nil, "", err
 	}
@@ -464,8 +463,3 @@ func (s server) agentGrants(agentID string, q http.PageQuery) ([]grantRow, strin
 	s.Node().State(func(st *state.State) { out = grantRows(st, gs, s.Now().UnixMilli()) })
 	return out, next, nil
 }
-
-// descKey is a key of pageSlice for a list newest first by a number: keys
-// must ascend along the list, so the number is counted down from the
-// largest and zero-padded.
-func descKey(n int64) string { return fmt.Sprintf("%019d", math.MaxInt64-n) }
