@@ -1,69 +1,33 @@
-package http
+package http_test
 
 import (
 	"fmt"
 	"io"
 	nethttp "net/http"
-	"net/http/httptest"
-	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api/apitest"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/node"
 )
 
 const trustPW = "correct horse battery"
 
 // signUpAndLogin makes an account and returns its agent, cookie and CSRF.
-func (e *env) signUpAndLogin(username string) (agentID, cookie, csrf string) {
-	e.t.Helper()
-	acct, err := e.accounts.SignUp(e.t.Context(), node.SignUp{Username: username, Password: trustPW})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	cookie, csrf = e.login(username, trustPW)
-	return acct.Agent, cookie, csrf
-}
-
-// serveFrom runs one request through the server's handler as if it came
-// from addr, so tests can be several clients.
-func (e *env) serveFrom(addr, method, path string, body string, header ...string) response {
-	e.t.Helper()
-	req := httptest.NewRequestWithContext(e.t.Context(), method, path, strings.NewReader(body))
-	req.RemoteAddr = addr
-	for i := 0; i+1 < len(header); i += 2 {
-		req.Header.Set(header[i], header[i+1])
-	}
-	rec := httptest.NewRecorder()
-	e.server.Handler().ServeHTTP(rec, req)
-	return response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
-}
-
-func TestThrottleTablesAreBounded(t *testing.T) {
-	t.Parallel()
-	bs := newBuckets(pairLimit)
-	now := time.Now()
-	for i := range maxThrottleKeys + 500 {
-		bs.take(strconv.Itoa(i), now)
-	}
-	if len(bs.m) > maxThrottleKeys {
-		t.Fatalf("%d keys, bound %d", len(bs.m), maxThrottleKeys)
-	}
-	// The newest key, the one with least tokens, is kept.
-	if _, ok := bs.m[strconv.Itoa(maxThrottleKeys+499)]; !ok {
-		t.Error("the newest bucket was dropped")
-	}
+func signUpAndLogin(e *apitest.Env, username string) (agentID, cookie, csrf string) {
+	e.T.Helper()
+	return e.SignUpAndLogin(username, trustPW)
 }
 
 // Item 6: a flood of logins hashes on at most half the cores at once.
 func TestLoginHashingBounded(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	if _, err := e.accounts.SignUp(t.Context(), node.SignUp{Username: "ada", Password: trustPW}); err != nil {
+	e := apitest.New(t, nil)
+	if _, err := e.Accounts.SignUp(t.Context(), node.SignUp{Username: "ada", Password: trustPW}); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -72,8 +36,8 @@ func TestLoginHashingBounded(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			r := e.serveFrom(fmt.Sprintf("10.1.%d.1:1", i), "POST", "/api/v1/sessions", `{"username":"ada","password":"wrong password!"}`, "Content-Type", "application/json")
-			if r.status != 401 {
+			r := e.ServeFrom(fmt.Sprintf("10.1.%d.1:1", i), "POST", "/api/v1/sessions", `{"username":"ada","password":"wrong password!"}`, "Content-Type", "application/json")
+			if r.Status != 401 {
 				bad.Add(1)
 			}
 		}()
@@ -82,7 +46,7 @@ func TestLoginHashingBounded(t *testing.T) {
 	if bad.Load() != 0 {
 		t.Errorf("%d logins not answered 401", bad.Load())
 	}
-	seen, limit := e.accounts.MaxConcurrentHashes()
+	seen, limit := e.Accounts.MaxConcurrentHashes()
 	if seen < 1 || seen > limit {
 		t.Fatalf("%d hashes ran at once; the bound is %d", seen, limit)
 	}
@@ -115,15 +79,15 @@ func (c *countingReader) Read(p []byte) (int, error) {
 // it is read, with or without a declared length.
 func TestHugeBodiesRefusedUnread(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	_, cookie, _ := e.signUpAndLogin("ada")
+	e := apitest.New(t, nil)
+	_, cookie, _ := signUpAndLogin(e, "ada")
 	const huge = 1 << 30
 	for _, path := range []string{"/api/v1/actions", "/api/v1/tokens", "/api/v1/sessions", "/login", "/account"} {
 		for _, chunked := range []bool{false, true} {
 			t.Run(fmt.Sprintf("%s chunked=%v", path, chunked), func(t *testing.T) {
 				body := &countingReader{n: huge}
 				var rd io.Reader = body
-				req, err := nethttp.NewRequestWithContext(t.Context(), "POST", e.http.URL+path, rd)
+				req, err := nethttp.NewRequestWithContext(t.Context(), "POST", e.HTTP.URL+path, rd)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -155,7 +119,7 @@ func TestHugeBodiesRefusedUnread(t *testing.T) {
 		}
 	}
 	t.Run("a declared oversize body is 413 at once", func(t *testing.T) {
-		r := e.do("POST", "/api/v1/events", make([]byte, DefaultMaxBody+1), "Content-Type", "application/vnd.meent.event")
-		wantProblem(t, r, 413, meent.ETOOLARGE)
+		r := e.Do("POST", "/api/v1/events", make([]byte, http.DefaultMaxBody+1), "Content-Type", "application/vnd.meent.event")
+		apitest.WantProblem(t, r, 413, meent.ETOOLARGE)
 	})
 }

@@ -23,12 +23,7 @@ const trustPW = "correct horse battery"
 // signUpAndLogin makes an account and returns its agent, cookie and CSRF.
 func signUpAndLogin(e *apitest.Env, username string) (agentID, cookie, csrf string) {
 	e.T.Helper()
-	acct, err := e.Accounts.SignUp(e.T.Context(), node.SignUp{Username: username, Password: trustPW})
-	if err != nil {
-		e.T.Fatal(err)
-	}
-	cookie, csrf = e.Login(username, trustPW)
-	return acct.Agent, cookie, csrf
+	return e.SignUpAndLogin(username, trustPW)
 }
 
 // Item 5: tokens expire, are listed without their secret, and revocation

@@ -592,3 +592,14 @@ func (e *Env) Checkpoint() ledger.Checkpoint {
 	}
 	return cp
 }
+
+// SignUpAndLogin makes an account and returns its agent, cookie and CSRF.
+func (e *Env) SignUpAndLogin(username, password string) (agentID, cookie, csrf string) {
+	e.T.Helper()
+	acct, err := e.Accounts.SignUp(e.T.Context(), node.SignUp{Username: username, Password: password})
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	cookie, csrf = e.Login(username, password)
+	return acct.Agent, cookie, csrf
+}
