@@ -17,12 +17,6 @@ import (
 
 const trustPW = "correct horse battery"
 
-// signUpAndLogin makes an account and returns its agent, cookie and CSRF.
-func signUpAndLogin(e *apitest.Env, username string) (agentID, cookie, csrf string) {
-	e.T.Helper()
-	return e.SignUpAndLogin(username, trustPW)
-}
-
 // Item 6: a flood of logins hashes on at most half the cores at once.
 func TestLoginHashingBounded(t *testing.T) {
 	t.Parallel()
@@ -80,7 +74,7 @@ func (c *countingReader) Read(p []byte) (int, error) {
 func TestHugeBodiesRefusedUnread(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, nil)
-	_, cookie, _ := signUpAndLogin(e, "ada")
+	_, cookie, _ := e.SignUpAndLogin("ada", trustPW)
 	const huge = 1 << 30
 	for _, path := range []string{"/api/v1/actions", "/api/v1/tokens", "/api/v1/sessions", "/login", "/account"} {
 		for _, chunked := range []bool{false, true} {

@@ -20,18 +20,12 @@ import (
 
 const trustPW = "correct horse battery"
 
-// signUpAndLogin makes an account and returns its agent, cookie and CSRF.
-func signUpAndLogin(e *apitest.Env, username string) (agentID, cookie, csrf string) {
-	e.T.Helper()
-	return e.SignUpAndLogin(username, trustPW)
-}
-
 // Item 5: tokens expire, are listed without their secret, and revocation
 // takes effect at the very next request.
 func TestTokenLifecycle(t *testing.T) {
 	t.Parallel()
 	e := apitest.New(t, Register)
-	agentID, cookie, csrf := signUpAndLogin(e, "ada")
+	agentID, cookie, csrf := e.SignUpAndLogin("ada", trustPW)
 	session := []string{"Content-Type", "application/json", "Cookie", cookie, api.CSRFHeader, csrf}
 	act := func(token string) apitest.Response {
 		return e.Do("POST", "/api/v1/actions", []byte(`{"type":"agent.update","data":{"name":"Ada"}}`),
@@ -122,7 +116,7 @@ func TestTokenLifecycle(t *testing.T) {
 	})
 
 	t.Run("another agent's token cannot be revoked", func(t *testing.T) {
-		_, cb, csrfb := signUpAndLogin(e, "bob")
+		_, cb, csrfb := e.SignUpAndLogin("bob", trustPW)
 		r := e.Do("POST", "/api/v1/tokens", []byte(`{"name":"bob's"}`), "Content-Type", "application/json", "Cookie", cb, api.CSRFHeader, csrfb)
 		apitest.WantStatus(t, r, 201)
 		var bobs api.TokenResponse
