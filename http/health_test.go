@@ -23,6 +23,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/api/apitest"
+	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/client"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/node"
@@ -126,6 +127,7 @@ func TestPostgresEdges(t *testing.T) {
 	t.Cleanup(func() { n.Close() })
 	sealer, _ := node.NewSealer(bytes.Repeat([]byte("s"), 32))
 	s := http.NewServer(http.Options{Node: n, Accounts: node.NewAccounts(n, sealer), Origin: apitest.Origin, VerifierKey: vkey, Registry: reg, Logger: logger})
+	commonsapi.Register(s) // for a commons path the guards refuse
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	e := &apitest.Env{T: t, Store: store, Node: n, Server: s, HTTP: hs, Client: client.New(hs.URL, hs.Client())}
