@@ -88,6 +88,7 @@ var packages = map[string]string{
 	"api/valueapi":   "adapter",
 	"api/apitest":    "test",
 	"web":            "adapter",
+	"web/licenseweb": "adapter",
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
@@ -121,6 +122,9 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// The web core: the pages, over the http core like an API area,
 	// reading through the API areas' read models (never the reverse).
 	"web": {adapters: []string{"http", "api/commonsapi", "api/valueapi"}},
+	// An area's pages: over the http and web cores, reading its own API
+	// area's read model (licensing's pages read the rules' state).
+	"web/licenseweb": {adapters: []string{"http", "web"}},
 }
 
 // goPackage is what go list says of a package.

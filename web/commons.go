@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	nethttp "net/http"
 	"path"
 	"slices"
@@ -77,7 +78,7 @@ type commonsPage struct {
 	Post                         needForm
 	Feed                         string
 	Value                        *valueSection
-	License                      *licenseSection
+	Parts                        []template.HTML // what other areas add (web.AddPart): licensing
 }
 
 // FeedURL names the page's Atom feed for the layout.
@@ -144,7 +145,7 @@ func (s server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, stat
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	if data.License, err = s.licensingOf(o, id); err != nil {
+	if data.Parts, err = s.partsOf("commons", r, o, id); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}

@@ -1,11 +1,16 @@
 package web
 
 import (
+	"bytes"
+	"html/template"
 	nethttp "net/http"
+	"reflect"
+	"sync"
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/api/valueapi"
+	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web/i18n"
 )
@@ -58,3 +63,66 @@ func (c Core) FormSession(w nethttp.ResponseWriter, r *nethttp.Request) (*meent.
 
 // Locale is the language and formats the request's page is written in.
 func (c Core) Locale(r *nethttp.Request) *i18n.Locale { return c.w.PageLocale(r) }
+
+// A Part is what an area adds to a page another package writes: the
+// commons page (Page "commons", id the commons) or an agent's page (Page
+// "agent", id the agent). Read reads its data for one request (nil leaves
+// the part out); Template, defined in one of the area's "_*.html" files,
+// writes it. Parts show on their page in the order they were added.
+type Part struct {
+	Page     string
+	Template string
+	Read     func(c Core, r *nethttp.Request, o *http.Objects, id string) (any, error)
+}
+
+// parts are the Parts the areas added, by page.
+var parts struct {
+	sync.Mutex
+	byPage map[string][]Part
+}
+
+// AddPart adds an area's part of another page. Call it from the area's
+// package-level variables, like Templates.
+func AddPart(p Part) struct{} {
+	parts.Lock()
+	defer parts.Unlock()
+	if parts.byPage == nil {
+		parts.byPage = map[string][]Part{}
+	}
+	parts.byPage[p.Page] = append(parts.byPage[p.Page], p)
+	return struct{}{}
+}
+
+// partsOf reads and writes the parts of page for the thing id, in the
+// request's language.
+func (s server) partsOf(page string, r *nethttp.Request, o *http.Objects, id string) ([]template.HTML, error) {
+	parts.Lock()
+	ps := parts.byPage[page]
+	parts.Unlock()
+	var out []template.HTML
+	for _, p := range ps {
+		data, err := p.Read(Core{Server: s.Server, w: s}, r, o, id)
+		if err != nil {
+			return nil, err
+		}
+		if data == nil || reflect.ValueOf(data).Kind() == reflect.Pointer && reflect.ValueOf(data).IsNil() {
+			continue
+		}
+		var b bytes.Buffer
+		if err := s.pages.parts[s.PageLocale(r).Lang].ExecuteTemplate(&b, p.Template, data); err != nil {
+			return nil, err
+		}
+		out = append(out, template.HTML(b.String()))
+	}
+	return out, nil
+}
+
+// EventHash is the hash of the event at a log index, "" if unknown: the
+// link from a figure to the event it comes from.
+func (c Core) EventHash(o *http.Objects, idx int64) string { return c.w.eventHash(o, idx) }
+
+// Commons reads the commons a page's {id} names; a malformed ID is simply
+// not found.
+func (c Core) Commons(o *http.Objects, id string) (*commons.Commons, error) {
+	return c.w.webCommons(o, id)
+}

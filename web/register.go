@@ -50,8 +50,6 @@ func Register(s *http.Server) {
 	s.Handle("POST /commons/{id}/identities/decide", w.postIdentityDecision)
 	s.Handle("GET /commons/{id}/payouts", w.pagePayouts)
 	s.Handle("POST /commons/{id}/payouts/settle", w.postSettle)
-	s.Handle("GET /commons/{id}/license", w.pageLicense)
-	s.Handle("GET /grants/{id}", w.pageGrant)
 	s.Handle("GET /incomes/{id}", w.pageIncome)
 	s.Handle("GET /distributions/{id}", w.pageDistribution)
 	s.Handle("GET /contributions/{id}", w.pageContribution)

@@ -44,7 +44,8 @@ var staticFS embed.FS
 // plus the page's "content" block, parsed with that language's functions
 // (web/i18n.Funcs): {{t "key"}} needs no locale threaded through the data.
 type pages struct {
-	t map[i18n.Lang]map[string]*template.Template
+	t     map[i18n.Lang]map[string]*template.Template
+	parts map[i18n.Lang]*template.Template // the layout and every "_*.html": the parts areas add to others' pages
 }
 
 var pageFuncs = template.FuncMap{
@@ -64,7 +65,7 @@ var pageFuncs = template.FuncMap{
 		}
 		return v
 	},
-	"label": label,
+	"label": Label,
 	"money": func(v any) string {
 		switch m := v.(type) {
 		case api.Money:
@@ -84,8 +85,7 @@ var pageFuncs = template.FuncMap{
 	"stamp":   func(ms int64) api.Timestamp { return api.Timestamp(ms) },
 	"minutes": workTime,
 	"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n\n") },
-	"use":     useWords,
-	"plural":  plural,
+	"plural":  Plural,
 }
 
 // timeLeft writes a duration in seconds for people: "6 days 23 h", "5 h 10 min".
@@ -135,8 +135,10 @@ type areaSet struct {
 // Templates adds an area's pages: every *.html at the top of fsys is a
 // page, named by its file name without .html, that defines "content"
 // (and may define more) and is parsed with the layout and every template
-// function of the web core, plus the area's own from funcs (called once
-// per language; nil for none). Call it from the area's package-level
+// function of the web core and the areas (an area's own come from funcs,
+// called once per language; nil for none; two functions of one name
+// panic). A file whose name starts with "_" is not a page: it defines the
+// templates of the area's Parts of other pages. Call it from the area's package-level
 // variables, so it runs before any server is built: adding pages after
 // the first server parsed its templates, or a page name another part
 // already has, panics.
@@ -173,7 +175,8 @@ func loadPages(zone string) *pages {
 	if err != nil {
 		panic(err)
 	}
-	p := &pages{t: map[i18n.Lang]map[string]*template.Template{}}
+	p := &pages{t: map[i18n.Lang]map[string]*template.Template{}, parts: map[i18n.Lang]*template.Template{}}
+	all := append([]areaSet{{fsys: core}}, sets...)
 	for _, l := range i18n.Langs {
 		loc := i18n.New(l, z)
 		loc.ISOMoney = l == i18n.EN // see i18n.Locale.ISOMoney
@@ -181,13 +184,20 @@ func loadPages(zone string) *pages {
 		maps.Copy(funcs, pageFuncs)
 		maps.Copy(funcs, i18n.Funcs(loc))
 		maps.Copy(funcs, localFuncs(loc))
-		p.t[l] = map[string]*template.Template{}
-		for _, set := range append([]areaSet{{fsys: core}}, sets...) {
-			fm := funcs
-			if set.funcs != nil {
-				fm = maps.Clone(funcs)
-				maps.Copy(fm, set.funcs(loc))
+		for _, set := range sets {
+			if set.funcs == nil {
+				continue
 			}
+			for k, f := range set.funcs(loc) {
+				if _, dup := funcs[k]; dup {
+					panic(fmt.Sprintf("two template functions are named %q", k))
+				}
+				funcs[k] = f
+			}
+		}
+		p.t[l] = map[string]*template.Template{}
+		p.parts[l] = template.Must(template.New("layout.html").Funcs(funcs).Parse(string(layout)))
+		for _, set := range all {
 			names, err := fs.Glob(set.fsys, "*.html")
 			if err != nil {
 				panic(err)
@@ -196,11 +206,15 @@ func loadPages(zone string) *pages {
 				if n == "layout.html" {
 					continue
 				}
+				if strings.HasPrefix(n, "_") {
+					template.Must(p.parts[l].ParseFS(set.fsys, n))
+					continue
+				}
 				name := strings.TrimSuffix(n, ".html")
 				if _, dup := p.t[l][name]; dup {
 					panic(fmt.Sprintf("two pages are named %q", name))
 				}
-				t := template.Must(template.New("layout.html").Funcs(fm).Parse(string(layout)))
+				t := template.Must(template.New("layout.html").Funcs(funcs).Parse(string(layout)))
 				p.t[l][name] = template.Must(t.ParseFS(set.fsys, n))
 			}
 		}
@@ -469,7 +483,7 @@ type agentPage struct {
 	Activity      []api.Activity
 	Contributions []contributionRow
 	Balances      []balanceRow
-	Grants        []grantRow
+	Parts         []template.HTML // what other areas add (web.AddPart): licenses
 	Names         *http.Names
 	// Touching shows every event the index records for the agent (what
 	// others did about it too), not only what it signed.
@@ -478,7 +492,6 @@ type agentPage struct {
 	// NextContributions is the cursor of the contributions' next page.
 	NextContributions string
 	NextBalances      string // the cursor of the balances' next page
-	NextGrants        string // the cursor of the grants' next page
 }
 
 // contributionRow is a contribution listed with the name of its commons.
@@ -553,12 +566,7 @@ func (s server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.errorPage(w, r, err, 0)
 		return
 	}
-	gq, err := http.CursorQuery(r.URL.Query().Get("grants"), "agent-grants", 100)
-	if err != nil {
-		s.errorPage(w, r, err, 0)
-		return
-	}
-	if data.Grants, data.NextGrants, err = s.agentGrants(v.ID, gq); err != nil {
+	if data.Parts, err = s.partsOf("agent", r, o, v.ID); err != nil {
 		s.errorPage(w, r, err, 0)
 		return
 	}
@@ -730,11 +738,11 @@ func (s server) static(w nethttp.ResponseWriter, r *nethttp.Request) {
 	w.Write(data)
 }
 
-// label turns a code into words: "changes_requested" -> "changes requested".
-func label(s string) string { return strings.ReplaceAll(s, "_", " ") }
+// Label turns a code into words: "changes_requested" -> "changes requested".
+func Label(s string) string { return strings.ReplaceAll(s, "_", " ") }
 
-// plural writes a count of things: "1 commit", "3 commits".
-func plural(n int, thing string) string {
+// Plural writes a count of things: "1 commit", "3 commits".
+func Plural(n int, thing string) string {
 	if n == 1 {
 		return "1 " + thing
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
+	"github.com/meent/meent/web/licenseweb"
 )
 
 // Areas lists every area's registration, in the order they register.
@@ -23,6 +24,7 @@ var Areas = []func(*http.Server){
 	privateapi.Register,
 	valueapi.Register,
 	web.Register,
+	licenseweb.Register,
 }
 
 // Register adds every area to s.

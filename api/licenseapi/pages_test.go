@@ -5,6 +5,7 @@ import (
 	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
+	"github.com/meent/meent/web/licenseweb"
 )
 
 // withPages registers this area, the commons and value APIs the tests set up and
@@ -14,4 +15,5 @@ func withPages(s *http.Server) {
 	valueapi.Register(s)
 	Register(s)
 	web.Register(s)
+	licenseweb.Register(s)
 }

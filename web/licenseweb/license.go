@@ -1,4 +1,4 @@
-package web
+package licenseweb
 
 import (
 	"cmp"
@@ -14,6 +14,7 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/state"
+	"github.com/meent/meent/web"
 )
 
 // The licensing pages: a commons' license policy in words, with its price
@@ -43,7 +44,7 @@ func ruleLabel(rule string) string {
 			return "price band " + strconv.Itoa(i+1)
 		}
 	}
-	return label(rule)
+	return web.Label(rule)
 }
 
 // freeRuleWords says in a sentence who a free rule lets use the commons.
@@ -53,17 +54,17 @@ func freeRuleWords(r license.Rule) string {
 		return "Any use that is not commercial is free, and the license does not end."
 	case license.Contributor:
 		return fmt.Sprintf("Anyone with at least %s accepted in the last %d days uses it free, for as long as that holds.",
-			plural(int(r.MinAccepted), "contribution"), r.WindowDays)
+			web.Plural(int(r.MinAccepted), "contribution"), r.WindowDays)
 	case license.Cooperative:
 		return "Cooperatives and worker-owned enterprises use it free, a year at a time, once a maintainer or a node admin has attested what they are."
 	case license.Nonprofit:
 		return "Non-profits and associations use it free, a year at a time, once a maintainer or a node admin has attested what they are."
 	case license.SmallOrganisation:
-		return fmt.Sprintf("Organisations with at most %s use it free, a year at a time.", plural(int(r.MaxEmployees), "employee"))
+		return fmt.Sprintf("Organisations with at most %s use it free, a year at a time.", web.Plural(int(r.MaxEmployees), "employee"))
 	case license.Member:
 		return "Members of the node's cooperative use it free, for as long as they are members."
 	}
-	return label(r.Kind)
+	return web.Label(r.Kind)
 }
 
 // bandRow is one price band as a page shows it.
@@ -86,11 +87,11 @@ func bandWords(s license.Schedule, b license.Band) string {
 	}
 	switch {
 	case b.To == 0:
-		return plural(int(b.From), "employee") + " or more"
+		return web.Plural(int(b.From), "employee") + " or more"
 	case b.From == 0:
-		return "fewer than " + plural(int(b.To), "employee")
+		return "fewer than " + web.Plural(int(b.To), "employee")
 	}
-	return fmt.Sprintf("from %d to %s", b.From, plural(int(b.To-1), "employee"))
+	return fmt.Sprintf("from %d to %s", b.From, web.Plural(int(b.To-1), "employee"))
 }
 
 // licenseView is a license policy version as a page shows it.
@@ -178,7 +179,7 @@ type licenseSection struct {
 }
 
 // licensingOf reads what the commons page shows of its licensing.
-func (s server) licensingOf(o *http.Objects, commonsID string) (*licenseSection, error) {
+func (s pages) licensingOf(o *http.Objects, commonsID string) (*licenseSection, error) {
 	sec := &licenseSection{}
 	now := s.Now().UnixMilli()
 	s.Node().State(func(st *state.State) {
@@ -260,11 +261,11 @@ type licenseHistoryRow struct {
 // is checked by ID.
 const maxListedAgents = 200
 
-func (s server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 	o := http.NewObjects(r.Context(), s.Node().Store())
-	c, err := s.webCommons(o, r.PathValue("id"))
+	c, err := s.Commons(o, r.PathValue("id"))
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	nm := http.NewNames(r.Context(), s.Node().Store())
@@ -293,7 +294,7 @@ func (s server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 		ch.WhyGrant, ch.Status, _ = grantInReason(why)
 	}
 	if data.Policy != nil {
-		data.Policy.Event = s.eventHash(o, data.Policy.Index)
+		data.Policy.Event = s.EventHash(o, data.Policy.Index)
 		data.Exports = []exportLink{
 			{"well-known", "Well-known file", "the JSON a project commits at " + license.WellKnownPath},
 			{"odrl", "ODRL offer", "the policy as an ODRL 2.2 offer, JSON-LD"},
@@ -308,20 +309,20 @@ func (s server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 	slices.Reverse(versions)
 	hq, err := http.CursorQuery(r.URL.Query().Get("history"), "license-history-desc", 100)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	versions, data.NextHistory, err = http.PageSlice(versions, hq, "license-history-desc", func(v license.PolicyVersion) string { return http.DescKey(int64(v.Version)) })
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	for _, v := range versions {
-		data.History = append(data.History, licenseHistoryRow{Version: v.Version, Author: v.Author, Index: v.Index, Event: s.eventHash(o, v.Index)})
+		data.History = append(data.History, licenseHistoryRow{Version: v.Version, Author: v.Author, Index: v.Index, Event: s.EventHash(o, v.Index)})
 	}
 	views, err := s.Node().Store().Agents(r.Context(), meent.AgentFilter{Limit: maxListedAgents})
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	for _, v := range views {
@@ -331,17 +332,17 @@ func (s server) pageLicense(w nethttp.ResponseWriter, r *nethttp.Request) {
 	// The grants, newest first, 100 a page (?grants= the next).
 	gq, err := http.CursorQuery(r.URL.Query().Get("grants"), "grants", 100)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	gs, next, err := http.PageObjects[license.Grant](o, meent.ObjectFilter{Kind: license.KindGrant, Commons: c.ID, Desc: true}, gq, "grants", nil)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	data.Next = next
 	s.Node().State(func(st *state.State) { data.Grants = grantRows(st, gs, now) })
-	s.render(w, r, nethttp.StatusOK, "license", "License of "+c.Name, data)
+	s.Render(w, r, nethttp.StatusOK, "license", "License of "+c.Name, data)
 }
 
 // checkOf reads the check form from the query.
@@ -393,7 +394,7 @@ func checkReason(nm *http.Names, commonsName, who, why string) string {
 	if _, st, ok := grantInReason(why); ok {
 		what := map[string]string{"expired": "has expired", "revoked": "was revoked", "not_yet": "has not started yet",
 			"membership_ended": "ended with " + name + "’s membership of the cooperative"}[st]
-		return name + "’s license for " + commonsName + " that would cover this use " + cmp.Or(what, "is "+label(st)) + "."
+		return name + "’s license for " + commonsName + " that would cover this use " + cmp.Or(what, "is "+web.Label(st)) + "."
 	}
 	return why
 }
@@ -409,10 +410,10 @@ type grantPage struct {
 	Names       *http.Names
 }
 
-func (s server) pageGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pageGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	if http.ParseID(id, "grant") != nil {
-		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no grant has that ID"), 0)
+		s.Error(w, r, meent.Errorf(meent.ENOTFOUND, "no grant has that ID"), 0)
 		return
 	}
 	o := http.NewObjects(r.Context(), s.Node().Store())
@@ -434,24 +435,24 @@ func (s server) pageGrant(w nethttp.ResponseWriter, r *nethttp.Request) {
 		}
 	})
 	if !found {
-		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no grant has that ID"), 0)
+		s.Error(w, r, meent.Errorf(meent.ENOTFOUND, "no grant has that ID"), 0)
 		return
 	}
 	var err error
 	if data.Commons, err = o.Commons(data.Grant.Commons); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	if rv := data.Grant.Revoked; rv != nil {
-		data.Revocation = s.eventHash(o, rv.Index)
+		data.Revocation = s.EventHash(o, rv.Index)
 	}
 	title := "License of " + data.Names.Name(data.Grant.Licensee) + " for " + data.Commons.Name
-	s.render(w, r, nethttp.StatusOK, "grant", title, data)
+	s.Render(w, r, nethttp.StatusOK, "grant", title, data)
 }
 
 // agentGrants lists one page (from q) of an agent's grants, newest first,
 // with their status now, and the cursor of the next page.
-func (s server) agentGrants(agentID string, q http.PageQuery) ([]grantRow, string, error) {
+func (s pages) agentGrants(agentID string, q http.PageQuery) ([]grantRow, string, error) {
 	var gs []*license.Grant
 	s.Node().State(func(st *state.State) { gs = slices.Clone(st.License.Grants(agentID)) })
 	slices.Reverse(gs)
