@@ -2,9 +2,11 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"html/template"
 	nethttp "net/http"
 	"reflect"
+	"slices"
 	"sync"
 
 	"github.com/meent/meent"
@@ -68,9 +70,11 @@ func (c Core) Locale(r *nethttp.Request) *i18n.Locale { return c.w.PageLocale(r)
 // commons page (Page "commons", id the commons) or an agent's page (Page
 // "agent", id the agent). Read reads its data for one request (nil leaves
 // the part out); Template, defined in one of the area's "_*.html" files,
-// writes it. Parts show on their page in the order they were added.
+// writes it. Parts show on their page by Order, lowest first (packages
+// are initialised in an order no area chooses, so the order is stated).
 type Part struct {
 	Page     string
+	Order    int
 	Template string
 	Read     func(c Core, r *nethttp.Request, o *http.Objects, id string) (any, error)
 }
@@ -89,7 +93,9 @@ func AddPart(p Part) struct{} {
 	if parts.byPage == nil {
 		parts.byPage = map[string][]Part{}
 	}
-	parts.byPage[p.Page] = append(parts.byPage[p.Page], p)
+	ps := append(parts.byPage[p.Page], p)
+	slices.SortStableFunc(ps, func(a, b Part) int { return cmp.Compare(a.Order, b.Order) })
+	parts.byPage[p.Page] = ps
 	return struct{}{}
 }
 

@@ -23,10 +23,11 @@ var openAPI []byte
 
 var _ = web.Templates(templates, nil)
 
-// The licensing part of a commons page and the licenses on an agent's.
+// The licensing part of a commons page and the licenses on an agent's,
+// each after the value cycle's (Order 20 where value's is 10).
 var (
-	_ = web.AddPart(web.Part{Page: "commons", Template: "commons.license", Read: commonsPart})
-	_ = web.AddPart(web.Part{Page: "agent", Template: "agent.grants", Read: agentPart})
+	_ = web.AddPart(web.Part{Page: "commons", Order: 20, Template: "commons.license", Read: commonsPart})
+	_ = web.AddPart(web.Part{Page: "agent", Order: 20, Template: "agent.grants", Read: agentPart})
 )
 
 // pages is the web core seen from licensing's pages.
