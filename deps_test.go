@@ -89,6 +89,7 @@ var packages = map[string]string{
 	"api/apitest":    "test",
 	"web":            "adapter",
 	"web/licenseweb": "adapter",
+	"web/valueweb":   "adapter",
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
@@ -121,10 +122,11 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	"api/valueapi":   {adapters: []string{"http"}},
 	// The web core: the pages, over the http core like an API area,
 	// reading through the API areas' read models (never the reverse).
-	"web": {adapters: []string{"http", "api/commonsapi", "api/valueapi"}},
+	"web": {adapters: []string{"http", "api/commonsapi"}},
 	// An area's pages: over the http and web cores, reading its own API
 	// area's read model (licensing's pages read the rules' state).
 	"web/licenseweb": {adapters: []string{"http", "web"}},
+	"web/valueweb":   {adapters: []string{"http", "web", "api/valueapi"}},
 }
 
 // goPackage is what go list says of a package.

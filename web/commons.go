@@ -77,8 +77,7 @@ type commonsPage struct {
 	Contribute                   contributeForm
 	Post                         needForm
 	Feed                         string
-	Value                        *valueSection
-	Parts                        []template.HTML // what other areas add (web.AddPart): licensing
+	Parts                        []template.HTML // what other areas add (web.AddPart): value, licensing
 }
 
 // FeedURL names the page's Atom feed for the layout.
@@ -136,15 +135,6 @@ func (s server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, stat
 		return
 	}
 	data.Activity, data.MoreActivity = s.ActivityOf(o, data.Names, s.PageLocale(r), recs), next
-	bq, err := http.CursorQuery(r.URL.Query().Get("balances"), "balances", 100)
-	if err != nil {
-		s.errorPage(w, r, err, 0)
-		return
-	}
-	if data.Value, err = s.valueOf(o, data.Names, id, bq); err != nil {
-		s.errorPage(w, r, err, 0)
-		return
-	}
 	if data.Parts, err = s.partsOf("commons", r, o, id); err != nil {
 		s.errorPage(w, r, err, 0)
 		return

@@ -10,10 +10,12 @@ import (
 	"sync"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api"
 	"github.com/meent/meent/api/commonsapi"
-	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
+	"github.com/meent/meent/ledger"
+	"github.com/meent/meent/node"
 	"github.com/meent/meent/web/i18n"
 )
 
@@ -33,7 +35,7 @@ func New(s *http.Server) Core { return Core{Server: s, w: newServer(s)} }
 
 func newServer(s *http.Server) server {
 	return server{Server: s, pages: loadPages(s.Options().TimeZone),
-		commons: commonsapi.Model{Server: s}, value: valueapi.Model{Server: s}}
+		commons: commonsapi.Model{Server: s}}
 }
 
 // Render writes page name (a template added with Templates, or the
@@ -131,4 +133,22 @@ func (c Core) EventHash(o *http.Objects, idx int64) string { return c.w.eventHas
 // not found.
 func (c Core) Commons(o *http.Objects, id string) (*commons.Commons, error) {
 	return c.w.webCommons(o, id)
+}
+
+// eventHash returns the hash of the event at a log index, "" if unknown.
+func (s server) eventHash(o *http.Objects, idx int64) string {
+	rec, err := s.Node().Store().RecordByIndex(o.Context(), idx)
+	if err != nil {
+		return ""
+	}
+	return ledger.Hash(rec.Hash).String()
+}
+
+// Act is a form that signs one event for the logged-in person: it checks
+// the form's session (answering an error page itself, ok false), then
+// reads the event's type and data from the form and has the accounts sign
+// and submit it. A refusal by the rules comes back as p, to show in the
+// form.
+func (c Core) Act(w nethttp.ResponseWriter, r *nethttp.Request, read func() (string, any)) (rc node.Receipt, p *api.Problem, ok bool) {
+	return c.w.actWith(w, r, read)
 }

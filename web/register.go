@@ -12,7 +12,6 @@ import (
 	"io/fs"
 
 	"github.com/meent/meent/api/commonsapi"
-	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 )
 
@@ -26,7 +25,6 @@ type server struct {
 	*http.Server
 	pages   *pages
 	commons commonsapi.Model // the commons' read model, as the API reads it
-	value   valueapi.Model   // the value cycle's
 }
 
 // Register adds the pages, the feeds, the static files and their OpenAPI
@@ -44,14 +42,6 @@ func Register(s *http.Server) {
 	s.Handle("GET /commons/{id}/feed.atom", w.commonsFeed)
 	s.Handle("POST /commons/{id}/contributions", w.postContribute)
 	s.Handle("POST /commons/{id}/needs", w.postNeed)
-	s.Handle("GET /commons/{id}/policy", w.pagePolicy)
-	s.Handle("GET /commons/{id}/identities", w.pageIdentities)
-	s.Handle("POST /commons/{id}/identities/claim", w.postIdentityClaim)
-	s.Handle("POST /commons/{id}/identities/decide", w.postIdentityDecision)
-	s.Handle("GET /commons/{id}/payouts", w.pagePayouts)
-	s.Handle("POST /commons/{id}/payouts/settle", w.postSettle)
-	s.Handle("GET /incomes/{id}", w.pageIncome)
-	s.Handle("GET /distributions/{id}", w.pageDistribution)
 	s.Handle("GET /contributions/{id}", w.pageContribution)
 	s.Handle("GET /needs/{id}", w.pageNeed)
 	s.Handle("POST /needs/{id}/signal", w.postNeedAction)

@@ -9,7 +9,6 @@ import (
 	"html/template"
 	"io/fs"
 	"maps"
-	"math/big"
 	"mime"
 	nethttp "net/http"
 	"path"
@@ -78,10 +77,6 @@ var pageFuncs = template.FuncMap{
 		return ""
 	},
 	"left":    timeLeft,
-	"amount":  formatAmount,
-	"decay":   decayPercent,
-	"points":  weightPoints,
-	"weighs":  weighs,
 	"stamp":   func(ms int64) api.Timestamp { return api.Timestamp(ms) },
 	"minutes": workTime,
 	"lines":   func(s string) []string { return strings.Split(strings.TrimSpace(s), "\n\n") },
@@ -226,7 +221,6 @@ func loadPages(zone string) *pages {
 // localFuncs are the template functions over this package's own types,
 // in a locale.
 func localFuncs(loc *i18n.Locale) template.FuncMap {
-	num := func(s string) string { return loc.Number(s) }
 	return template.FuncMap{
 		"money": func(v any) string {
 			switch m := v.(type) {
@@ -239,11 +233,6 @@ func localFuncs(loc *i18n.Locale) template.FuncMap {
 			}
 			return ""
 		},
-		"decay":       func(f uint64) string { return num(strings.TrimSuffix(decayPercent(f), "%")) + "%" },
-		"points":      func(w *big.Int) string { return num(weightPoints(w)) },
-		"weighs":      func(p int64, d uint64) string { return num(weighs(p, d)) },
-		"recipient":   func(rs recipients, kind, id string) template.HTML { return recipientLink(loc, rs, kind, id) },
-		"shareChart":  func(p distributionPage) template.HTML { return shareChart(loc, p) },
 		"pledgeChart": func(n api.Need, nm *http.Names) template.HTML { return pledgeChart(loc, n, nm) },
 	}
 }
@@ -482,8 +471,7 @@ type agentPage struct {
 	Agent         api.Agent
 	Activity      []api.Activity
 	Contributions []contributionRow
-	Balances      []balanceRow
-	Parts         []template.HTML // what other areas add (web.AddPart): licenses
+	Parts         []template.HTML // what other areas add (web.AddPart): balances, licenses
 	Names         *http.Names
 	// Touching shows every event the index records for the agent (what
 	// others did about it too), not only what it signed.
@@ -491,7 +479,6 @@ type agentPage struct {
 	NextBefore int64 // the "before" of the next page of events; 0 at the end
 	// NextContributions is the cursor of the contributions' next page.
 	NextContributions string
-	NextBalances      string // the cursor of the balances' next page
 }
 
 // contributionRow is a contribution listed with the name of its commons.
@@ -556,15 +543,6 @@ func (s server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 			row.CommonsName = c.Name
 		}
 		data.Contributions = append(data.Contributions, row)
-	}
-	bq, err := http.CursorQuery(r.URL.Query().Get("balances"), "balances", 100)
-	if err != nil {
-		s.errorPage(w, r, err, 0)
-		return
-	}
-	if data.Balances, data.NextBalances, err = s.agentBalances(o, v.ID, bq); err != nil {
-		s.errorPage(w, r, err, 0)
-		return
 	}
 	if data.Parts, err = s.partsOf("agent", r, o, v.ID); err != nil {
 		s.errorPage(w, r, err, 0)

@@ -13,6 +13,7 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
 	"github.com/meent/meent/web/licenseweb"
+	"github.com/meent/meent/web/valueweb"
 )
 
 // Areas lists every area's registration, in the order they register.
@@ -25,6 +26,7 @@ var Areas = []func(*http.Server){
 	valueapi.Register,
 	web.Register,
 	licenseweb.Register,
+	valueweb.Register,
 }
 
 // Register adds every area to s.

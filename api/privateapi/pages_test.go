@@ -6,6 +6,7 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
 	"github.com/meent/meent/web/licenseweb"
+	"github.com/meent/meent/web/valueweb"
 )
 
 // withPages registers this area, the commons and value APIs the tests set up and
@@ -16,4 +17,5 @@ func withPages(s *http.Server) {
 	Register(s)
 	web.Register(s)
 	licenseweb.Register(s)
+	valueweb.Register(s)
 }

@@ -1,4 +1,4 @@
-package web
+package valueweb
 
 import (
 	"bytes"
@@ -17,7 +17,6 @@ import (
 	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
-	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/payout"
 	"github.com/meent/meent/value"
 )
@@ -142,7 +141,7 @@ func viewPolicy(doc []byte) (policyView, error) {
 }
 
 // currentPolicy returns the policy a commons runs on now, for a page.
-func (s server) currentPolicy(o *http.Objects, commonsID string, q http.PageQuery) (policyView, api.PolicyInfo, error) {
+func (s pages) currentPolicy(o *http.Objects, commonsID string, q http.PageQuery) (policyView, api.PolicyInfo, error) {
 	info, err := s.value.PolicyInfo(o, commonsID, q, true)
 	if err != nil {
 		return policyView{}, info, err
@@ -153,18 +152,9 @@ func (s server) currentPolicy(o *http.Objects, commonsID string, q http.PageQuer
 	}
 	v.Version, v.Author, v.Index = info.Version, info.Author, info.Index
 	if info.Version > 0 {
-		v.Event = s.eventHash(o, info.Index)
+		v.Event = s.EventHash(o, info.Index)
 	}
 	return v, info, nil
-}
-
-// eventHash returns the hash of the event at a log index, "" if unknown.
-func (s server) eventHash(o *http.Objects, idx int64) string {
-	rec, err := s.Node().Store().RecordByIndex(o.Context(), idx)
-	if err != nil {
-		return ""
-	}
-	return ledger.Hash(rec.Hash).String()
 }
 
 // valueSection is the "Value" part of a commons page.
@@ -180,7 +170,7 @@ type valueSection struct {
 // valueOf reads what the commons page shows of the value cycle.
 // The open balances come 100 a page (oldest first, from cursor q), the
 // largest first within a page.
-func (s server) valueOf(o *http.Objects, nm *http.Names, commonsID string, q http.PageQuery) (*valueSection, error) {
+func (s pages) valueOf(o *http.Objects, nm *http.Names, commonsID string, q http.PageQuery) (*valueSection, error) {
 	v := &valueSection{Recipients: recipients{n: nm, o: o, commons: commonsID}}
 	var err error
 	if v.Policy, _, err = s.currentPolicy(o, commonsID, http.PageQuery{Limit: 1}); err != nil {
@@ -216,30 +206,30 @@ type historyRow struct {
 	Event string
 }
 
-func (s server) pagePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pagePolicy(w nethttp.ResponseWriter, r *nethttp.Request) {
 	o := http.NewObjects(r.Context(), s.Node().Store())
-	c, err := s.webCommons(o, r.PathValue("id"))
+	c, err := s.Commons(o, r.PathValue("id"))
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	data := policyPage{Commons: c, Names: http.NewNames(r.Context(), s.Node().Store())}
 	// The history newest first, 100 versions a page.
 	q, err := http.CursorQuery(r.URL.Query().Get("cursor"), "policy-history-desc", 100)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	var info api.PolicyInfo
 	if data.Policy, info, err = s.currentPolicy(o, c.ID, q); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	for _, h := range info.History {
-		data.History = append(data.History, historyRow{PolicyVersionInfo: h, Event: s.eventHash(o, h.Index)})
+		data.History = append(data.History, historyRow{PolicyVersionInfo: h, Event: s.EventHash(o, h.Index)})
 	}
 	data.Next = info.Next
-	s.render(w, r, nethttp.StatusOK, "policy", "Value policy of "+c.Name, data)
+	s.Render(w, r, nethttp.StatusOK, "policy", "Value policy of "+c.Name, data)
 }
 
 type incomePage struct {
@@ -253,22 +243,22 @@ type incomePage struct {
 	Names        *http.Names
 }
 
-func (s server) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	o := http.NewObjects(r.Context(), s.Node().Store())
 	if http.ParseID(id, "income") != nil {
-		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no income has that ID"), 0)
+		s.Error(w, r, meent.Errorf(meent.ENOTFOUND, "no income has that ID"), 0)
 		return
 	}
 	inc, err := valueapi.Income(o, id)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	nm := http.NewNames(r.Context(), s.Node().Store())
 	data := incomePage{Income: inc, Names: nm, Event: id, Recipients: recipients{n: nm, o: o, commons: inc.Commons}}
 	if data.Commons, err = o.Commons(inc.Commons); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	if inc.Distributed != "" {
@@ -279,13 +269,13 @@ func (s server) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		case err == nil:
 			data.Preview = &res
 		case http.CodeOf(err) == meent.EINTERNAL:
-			s.errorPage(w, r, err, 0)
+			s.Error(w, r, err, 0)
 			return
 		default:
 			data.PreviewError = meent.ErrorMessage(err)
 		}
 	}
-	s.render(w, r, nethttp.StatusOK, "income", "Income of "+formatAmount(inc.Amount.Amount, inc.Amount.Currency), data)
+	s.Render(w, r, nethttp.StatusOK, "income", "Income of "+formatAmount(inc.Amount.Amount, inc.Amount.Currency), data)
 }
 
 type distributionPage struct {
@@ -317,22 +307,22 @@ type countedRow struct {
 	Title string
 }
 
-func (s server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	o := http.NewObjects(r.Context(), s.Node().Store())
 	if http.ParseID(id, "distribution") != nil {
-		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no distribution has that ID"), 0)
+		s.Error(w, r, meent.Errorf(meent.ENOTFOUND, "no distribution has that ID"), 0)
 		return
 	}
 	d, err := valueapi.Distribution(o, id)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	nm := http.NewNames(r.Context(), s.Node().Store())
 	data := distributionPage{Distribution: d, Names: nm, Recipients: recipients{n: nm, o: o, commons: d.Commons}}
 	if data.Commons, err = o.Commons(d.Commons); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	data.Income, _ = valueapi.Income(o, d.Income)
@@ -368,14 +358,14 @@ func (s server) pageDistribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 		data.Explanations = append(data.Explanations, v)
 	}
 	if data.Recipient != "" && len(data.Explanations) == 0 {
-		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "this distribution explains no recipient %q", data.Recipient), 0)
+		s.Error(w, r, meent.Errorf(meent.ENOTFOUND, "this distribution explains no recipient %q", data.Recipient), 0)
 		return
 	}
 	title := "Distribution in " + data.Commons.Name
 	if data.Income != nil {
 		title = fmt.Sprintf("Distribution of %s in %s", formatAmount(data.Income.Amount.Amount, data.Income.Amount.Currency), data.Commons.Name)
 	}
-	s.render(w, r, nethttp.StatusOK, "distribution", title, data)
+	s.Render(w, r, nethttp.StatusOK, "distribution", title, data)
 }
 
 type identitiesPage struct {
@@ -389,34 +379,34 @@ type identitiesPage struct {
 	Next       string           // the cursor of the identities' next page; "" on the last
 }
 
-func (s server) pageIdentities(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pageIdentities(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.renderIdentities(w, r, nethttp.StatusOK, "")
 }
 
-func (s server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
+func (s pages) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
 	o := http.NewObjects(r.Context(), s.Node().Store())
-	c, err := s.webCommons(o, r.PathValue("id"))
+	c, err := s.Commons(o, r.PathValue("id"))
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	data := identitiesPage{Commons: c, Names: http.NewNames(r.Context(), s.Node().Store()), Error: errMsg, Left: map[string]int64{}}
 	if data.Imports, err = s.value.Imports(c.ID); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	// The identities 100 a page (?cursor=), by identity; the count of
 	// commits stays the whole commons'.
 	q, err := http.CursorQuery(r.URL.Query().Get("cursor"), "identities", 100)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	if data.Imports.Identities, data.Next, err = http.PageSlice(data.Imports.Identities, q, "identities", func(i api.IdentityInfo) string { return i.Identity }); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
-	if sess, _ := s.webSession(r); sess != nil {
+	if sess := s.Session(r); sess != nil {
 		data.Me, data.Maintainer = sess.Agent, slices.Contains(c.Maintainers, sess.Agent)
 	}
 	now := s.Now().UnixMilli()
@@ -427,12 +417,12 @@ func (s server) renderIdentities(w nethttp.ResponseWriter, r *nethttp.Request, s
 			}
 		}
 	}
-	s.render(w, r, status, "identities", "Identities in "+c.Name, data)
+	s.Render(w, r, status, "identities", "Identities in "+c.Name, data)
 }
 
 // postIdentityClaim answers the "this is me" form: it signs an
 // identity.claim for the logged-in person.
-func (s server) postIdentityClaim(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) postIdentityClaim(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	read := func() (string, any) {
 		return commons.TypeIdentityClaim, commons.IdentityData{Commons: id, Identity: strings.TrimSpace(r.PostFormValue("identity"))}
@@ -442,8 +432,8 @@ func (s server) postIdentityClaim(w nethttp.ResponseWriter, r *nethttp.Request) 
 
 // identityAction signs the event read gives for the logged-in person and
 // goes back to the identities page, which shows a refusal in place.
-func (s server) identityAction(w nethttp.ResponseWriter, r *nethttp.Request, id string, read func() (string, any)) {
-	_, p, ok := s.actWith(w, r, read)
+func (s pages) identityAction(w nethttp.ResponseWriter, r *nethttp.Request, id string, read func() (string, any)) {
+	_, p, ok := s.Act(w, r, read)
 	if !ok {
 		return
 	}
@@ -458,7 +448,7 @@ func (s server) identityAction(w nethttp.ResponseWriter, r *nethttp.Request, id 
 // page: a maintainer confirms it (identity.attest naming the claimant),
 // rejects or contests it; anyone finalizes a proven claim whose contest
 // window has passed.
-func (s server) postIdentityDecision(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) postIdentityDecision(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	read := func() (string, any) {
 		identity, agentID := strings.TrimSpace(r.PostFormValue("identity")), strings.TrimSpace(r.PostFormValue("agent"))
@@ -475,7 +465,7 @@ func (s server) postIdentityDecision(w nethttp.ResponseWriter, r *nethttp.Reques
 	}
 	r.Body = nethttp.MaxBytesReader(w, r.Body, 64<<10) // as formSession does, before the form is read
 	if a := r.PostFormValue("action"); a != "confirm" && a != "reject" && a != "contest" && a != "finalize" {
-		s.errorPage(w, r, meent.Errorf(meent.EINVALID, "action must be confirm, reject, contest or finalize"), 0)
+		s.Error(w, r, meent.Errorf(meent.EINVALID, "action must be confirm, reject, contest or finalize"), 0)
 		return
 	}
 	s.identityAction(w, r, id, read)
@@ -500,7 +490,7 @@ type allocationRef struct {
 // agentBalances lists one page (from cursor q) of what the commons owe an
 // agent, each balance with the distributions (among each commons'
 // http.ScanLimit newest) that added to it, and the cursor of the next page.
-func (s server) agentBalances(o *http.Objects, agentID string, q http.PageQuery) ([]balanceRow, string, error) {
+func (s pages) agentBalances(o *http.Objects, agentID string, q http.PageQuery) ([]balanceRow, string, error) {
 	page, next, err := valueapi.BalancePage(o, "", agentID, "", q)
 	if err != nil {
 		return nil, "", err

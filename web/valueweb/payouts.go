@@ -1,4 +1,4 @@
-package web
+package valueweb
 
 import (
 	"slices"
@@ -36,32 +36,32 @@ type payoutRow struct {
 	Decimal string // the open amount as a form value, "12.34"
 }
 
-func (s server) pagePayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pagePayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.renderPayouts(w, r, nethttp.StatusOK, "")
 }
 
-func (s server) renderPayouts(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
+func (s pages) renderPayouts(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
 	o := http.NewObjects(r.Context(), s.Node().Store())
-	c, err := s.webCommons(o, r.PathValue("id"))
+	c, err := s.Commons(o, r.PathValue("id"))
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	// 100 lines of each list a page (?cursor=), as in the JSON; each line
 	// has a form of its own, so a page is as good as the whole to settle.
 	q, err := http.CursorQuery(r.URL.Query().Get("cursor"), "payouts", 100)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	info, _, err := s.value.Payouts(o, http.NewNames(r.Context(), s.Node().Store()), c.ID)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	a0, a1, b0, b1, next, err := http.PageTwo(q, "payouts", len(info.Pay), len(info.Carried), valueapi.PayoutKey(info.Pay), valueapi.PayoutKey(info.Carried))
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	info.Pay, info.Carried = info.Pay[a0:a1], info.Carried[b0:b1]
@@ -73,20 +73,20 @@ func (s server) renderPayouts(w nethttp.ResponseWriter, r *nethttp.Request, stat
 		return out
 	}
 	data := payoutsPage{Commons: c, MinPayout: info.MinPayout, Pay: rows(info.Pay), Carried: rows(info.Carried), Error: errMsg, Later: !q.First(), Next: next}
-	if sess, _ := s.webSession(r); sess != nil {
+	if sess := s.Session(r); sess != nil {
 		data.Maintainer = slices.Contains(c.Maintainers, sess.Agent)
 	}
 	if h := r.URL.Query().Get("settled"); http.ParseID(h, "settlement") == nil {
 		data.Settled = h
 	}
-	s.render(w, r, status, "payouts", "Payouts of "+c.Name, data)
+	s.Render(w, r, status, "payouts", "Payouts of "+c.Name, data)
 }
 
 // postSettle answers a payouts form: it records a payment made.
-func (s server) postSettle(w nethttp.ResponseWriter, r *nethttp.Request) {
-	sess, _, err := s.formSession(w, r)
+func (s pages) postSettle(w nethttp.ResponseWriter, r *nethttp.Request) {
+	sess, err := s.FormSession(w, r)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	id := r.PathValue("id")
