@@ -88,6 +88,7 @@ var packages = map[string]string{
 	"api/valueapi":   "adapter",
 	"api/apitest":    "test",
 	"web":            "adapter",
+	"web/commonsweb": "adapter",
 	"web/licenseweb": "adapter",
 	"web/valueweb":   "adapter",
 	"storetest":      "adapter",
@@ -125,6 +126,7 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	"web": {adapters: []string{"http", "api/commonsapi"}},
 	// An area's pages: over the http and web cores, reading its own API
 	// area's read model (licensing's pages read the rules' state).
+	"web/commonsweb": {adapters: []string{"http", "web", "api/commonsapi"}},
 	"web/licenseweb": {adapters: []string{"http", "web"}},
 	"web/valueweb":   {adapters: []string{"http", "web", "api/valueapi"}},
 }

@@ -152,3 +152,38 @@ func (s server) eventHash(o *http.Objects, idx int64) string {
 func (c Core) Act(w nethttp.ResponseWriter, r *nethttp.Request, read func() (string, any)) (rc node.Receipt, p *api.Problem, ok bool) {
 	return c.w.actWith(w, r, read)
 }
+
+// webCommons loads a commons for a page: a malformed ID is simply not found.
+func (s server) webCommons(o *http.Objects, id string) (*commons.Commons, error) {
+	if http.ParseID(id, "commons") != nil {
+		return nil, meent.Errorf(meent.ENOTFOUND, "no commons has that ID")
+	}
+	return o.Commons(id)
+}
+
+// actWith answers a form post: it checks the session and the form's CSRF
+// token, lets read turn the form into an event's type and data, and signs
+// and submits that event for the logged-in person. ok is false when an
+// answer was already written; p is the refusal to show on the page again.
+func (s server) actWith(w nethttp.ResponseWriter, r *nethttp.Request, read func() (string, any)) (rc node.Receipt, p *api.Problem, ok bool) {
+	sess, _, err := s.formSession(w, r)
+	if err != nil {
+		s.errorPage(w, r, err, 0)
+		return rc, nil, false
+	}
+	typ, data := read()
+	rc, err = s.Accounts().Act(r.Context(), sess.Agent, typ, data)
+	if err != nil {
+		s.LogError(r, err)
+		pr := http.ProblemOf(err)
+		return rc, &pr, true
+	}
+	return rc, nil, true
+}
+
+// Parts writes the parts the areas add (AddPart) to page, for the thing
+// id: a page an area writes that others add to (the commons page) shows
+// them where its template says {{range .Parts}}.
+func (c Core) Parts(page string, r *nethttp.Request, o *http.Objects, id string) ([]template.HTML, error) {
+	return c.w.partsOf(page, r, o, id)
+}

@@ -1,10 +1,14 @@
-// Package web is the web core of a meent node: the server-rendered pages,
-// their layout and templates (embedded, parsed once per language with
-// web/i18n's functions), the error page the http core shows on every path
-// that is not the API's, the forms' sessions and CSRF check, the static
-// files and the Atom feeds. It registers on the http core like an API
-// area (package wire) and reads through the core's exported helpers and
-// the areas' read models; no API area imports it.
+// Package web is the web core of a meent node: the layout and the core's
+// own pages (the log, an event, the agents and an agent, sign-up, login
+// and the account), the error page the http core shows on every path that
+// is not the API's, the forms' sessions and CSRF check, the static files
+// and the Atom feeds; and what an area's pages (web/<area>web) are built
+// on: Templates (their templates, parsed once per language with
+// web/i18n's functions and the layout), Core (rendering, errors, forms)
+// and AddPart (what an area shows on a page another package writes). It
+// registers on the http core like an API area (package wire) and reads
+// through the core's exported helpers and the commons API's read model
+// (for the feeds); no API area imports it.
 package web
 
 import (
@@ -37,16 +41,7 @@ func Register(s *http.Server) {
 	s.Handle("GET /agents", w.pageAgents)
 	s.Handle("GET /agents/{id}", w.pageAgent)
 	s.Handle("GET /agents/{id}/feed.atom", w.agentFeed)
-	s.Handle("GET /commons", w.pageCommonsList)
-	s.Handle("GET /commons/{id}", w.pageCommons)
 	s.Handle("GET /commons/{id}/feed.atom", w.commonsFeed)
-	s.Handle("POST /commons/{id}/contributions", w.postContribute)
-	s.Handle("POST /commons/{id}/needs", w.postNeed)
-	s.Handle("GET /contributions/{id}", w.pageContribution)
-	s.Handle("GET /needs/{id}", w.pageNeed)
-	s.Handle("POST /needs/{id}/signal", w.postNeedAction)
-	s.Handle("POST /needs/{id}/claim", w.postNeedAction)
-	s.Handle("POST /needs/{id}/release", w.postNeedAction)
 	s.Handle("GET /login", w.pageLogin)
 	s.Handle("POST /login", w.postLogin)
 	s.Handle("POST /logout", w.postLogout)

@@ -20,7 +20,6 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
-	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/ledger"
@@ -233,7 +232,6 @@ func localFuncs(loc *i18n.Locale) template.FuncMap {
 			}
 			return ""
 		},
-		"pledgeChart": func(n api.Need, nm *http.Names) template.HTML { return pledgeChart(loc, n, nm) },
 	}
 }
 
@@ -468,23 +466,14 @@ func (s server) pageAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 type agentPage struct {
-	Agent         api.Agent
-	Activity      []api.Activity
-	Contributions []contributionRow
-	Parts         []template.HTML // what other areas add (web.AddPart): balances, licenses
-	Names         *http.Names
+	Agent    api.Agent
+	Activity []api.Activity
+	Parts    []template.HTML // what the areas add (web.AddPart): contributions, balances, licenses
+	Names    *http.Names
 	// Touching shows every event the index records for the agent (what
 	// others did about it too), not only what it signed.
 	Touching   bool
 	NextBefore int64 // the "before" of the next page of events; 0 at the end
-	// NextContributions is the cursor of the contributions' next page.
-	NextContributions string
-}
-
-// contributionRow is a contribution listed with the name of its commons.
-type contributionRow struct {
-	api.Contribution
-	CommonsName string
 }
 
 // FeedURL names the page's Atom feed for the layout.
@@ -525,25 +514,6 @@ func (s server) pageAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
 		data.NextBefore = *next
 	}
 	data.Activity = s.ActivityOf(o, data.Names, s.PageLocale(r), recs)
-	// The contributions page with a cursor of their own (?contributions=).
-	kq, err := http.CursorQuery(r.URL.Query().Get("contributions"), "agent-contributions", 50)
-	if err != nil {
-		s.errorPage(w, r, err, 0)
-		return
-	}
-	ks, knext, err := http.PageObjects[commons.Contribution](o, meent.ObjectFilter{Kind: commons.KindContribution, Agent: v.ID, Desc: true}, kq, "agent-contributions", nil)
-	if err != nil {
-		s.errorPage(w, r, err, 0)
-		return
-	}
-	data.NextContributions = knext
-	for _, k := range ks {
-		row := contributionRow{Contribution: commonsapi.ContributionOf(k), CommonsName: http.ShortID(k.Commons)}
-		if c, err := o.Commons(k.Commons); err == nil {
-			row.CommonsName = c.Name
-		}
-		data.Contributions = append(data.Contributions, row)
-	}
 	if data.Parts, err = s.partsOf("agent", r, o, v.ID); err != nil {
 		s.errorPage(w, r, err, 0)
 		return

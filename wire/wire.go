@@ -12,6 +12,7 @@ import (
 	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
+	"github.com/meent/meent/web/commonsweb"
 	"github.com/meent/meent/web/licenseweb"
 	"github.com/meent/meent/web/valueweb"
 )
@@ -25,6 +26,7 @@ var Areas = []func(*http.Server){
 	privateapi.Register,
 	valueapi.Register,
 	web.Register,
+	commonsweb.Register,
 	licenseweb.Register,
 	valueweb.Register,
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
+	"github.com/meent/meent/web/commonsweb"
 	"github.com/meent/meent/web/licenseweb"
 	"github.com/meent/meent/web/valueweb"
 )
@@ -16,6 +17,7 @@ func withPages(s *http.Server) {
 	valueapi.Register(s)
 	Register(s)
 	web.Register(s)
+	commonsweb.Register(s)
 	licenseweb.Register(s)
 	valueweb.Register(s)
 }

@@ -1,4 +1,4 @@
-package web
+package commonsweb
 
 import (
 	"html/template"

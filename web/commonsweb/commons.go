@@ -1,4 +1,4 @@
-package web
+package commonsweb
 
 import (
 	"html/template"
@@ -13,21 +13,12 @@ import (
 	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
-	"github.com/meent/meent/node"
 )
 
 // The peer-production pages: commons, contributions with their history,
 // and the needs board, with agents named. A logged-in person gets a few
 // forms (contribute, post a need, +1, claim, release); each signs one
 // event with the key the node holds for them and ends in node.Submit.
-
-// webCommons loads a commons for a page: a malformed ID is simply not found.
-func (s server) webCommons(o *http.Objects, id string) (*commons.Commons, error) {
-	if http.ParseID(id, "commons") != nil {
-		return nil, meent.Errorf(meent.ENOTFOUND, "no commons has that ID")
-	}
-	return o.Commons(id)
-}
 
 type commonsListPage struct {
 	Commons []api.Commons
@@ -37,13 +28,13 @@ type commonsListPage struct {
 	Next    string // the cursor of the next page; "" on the last
 }
 
-func (s server) pageCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pageCommonsList(w nethttp.ResponseWriter, r *nethttp.Request) {
 	cs, next, err := s.commons.CommonsList(r)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
-	s.render(w, r, nethttp.StatusOK, "commonslist", "Commons", commonsListPage{
+	s.Render(w, r, nethttp.StatusOK, "commonslist", "Commons", commonsListPage{
 		Commons: cs, Kind: r.URL.Query().Get("kind"), Kinds: commons.CommonsKinds, Names: http.NewNames(r.Context(), s.Node().Store()), Next: next,
 	})
 }
@@ -83,21 +74,21 @@ type commonsPage struct {
 // FeedURL names the page's Atom feed for the layout.
 func (p commonsPage) FeedURL() string { return p.Feed }
 
-func (s server) pageCommons(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pageCommons(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.renderCommons(w, r, nethttp.StatusOK, contributeForm{Kind: "code"}, needForm{})
 }
 
-func (s server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, status int, cf contributeForm, nf needForm) {
+func (s pages) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, status int, cf contributeForm, nf needForm) {
 	id := r.PathValue("id")
 	o := http.NewObjects(r.Context(), s.Node().Store())
-	c, err := s.webCommons(o, id)
+	c, err := s.Commons(o, id)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	b, err := commonsapi.ParseBoardQuery(r)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	b.Limit = 100
@@ -109,40 +100,40 @@ func (s server) renderCommons(w nethttp.ResponseWriter, r *nethttp.Request, stat
 	// own (?contributions=, ?needs=), as in the API.
 	kq, err := http.CursorQuery(r.URL.Query().Get("contributions"), "contributions", 100)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	if data.Contributions, data.NextContributions, err = s.commons.LineagePage(o, c, "", true, kq); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	nq, err := http.CursorQuery(r.URL.Query().Get("needs"), "needs", b.Limit)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	if data.Needs, data.NextNeeds, err = s.commons.BoardPage(o, id, b, nq); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	if data.OpenNeeds, err = s.commons.Board(o, id, commonsapi.BoardQuery{Status: commons.NeedOpen, Sort: api.SortNewest, Limit: 100}); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	recs, next, err := s.commons.CommonsActivity(o, id, 0, 20)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	data.Activity, data.MoreActivity = s.ActivityOf(o, data.Names, s.PageLocale(r), recs), next
-	if data.Parts, err = s.partsOf("commons", r, o, id); err != nil {
-		s.errorPage(w, r, err, 0)
+	if data.Parts, err = s.Parts("commons", r, o, id); err != nil {
+		s.Error(w, r, err, 0)
 		return
 	}
-	s.render(w, r, status, "commons", c.Name, data)
+	s.Render(w, r, status, "commons", c.Name, data)
 }
 
-func (s server) postContribute(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) postContribute(w nethttp.ResponseWriter, r *nethttp.Request) {
 	// The form is read by act (formSession); these reads come after.
 	var f contributeForm
 	read := func() (string, any) {
@@ -157,7 +148,7 @@ func (s server) postContribute(w nethttp.ResponseWriter, r *nethttp.Request) {
 		}
 		return commons.TypeSubmit, d
 	}
-	rc, p, ok := s.actWith(w, r, read)
+	rc, p, ok := s.Act(w, r, read)
 	if !ok {
 		return
 	}
@@ -169,13 +160,13 @@ func (s server) postContribute(w nethttp.ResponseWriter, r *nethttp.Request) {
 	nethttp.Redirect(w, r, "/contributions/"+rc.Hash.String(), nethttp.StatusSeeOther)
 }
 
-func (s server) postNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) postNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 	var f needForm
 	read := func() (string, any) {
 		f = needForm{Title: strings.TrimSpace(r.PostFormValue("title")), Description: strings.TrimSpace(r.PostFormValue("description"))}
 		return commons.TypeNeedPost, commons.NeedData{Commons: r.PathValue("id"), Title: f.Title, Description: f.Description}
 	}
-	rc, p, ok := s.actWith(w, r, read)
+	rc, p, ok := s.Act(w, r, read)
 	if !ok {
 		return
 	}
@@ -187,26 +178,6 @@ func (s server) postNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 	nethttp.Redirect(w, r, "/needs/"+rc.Hash.String(), nethttp.StatusSeeOther)
 }
 
-// actWith answers a form post: it checks the session and the form's CSRF
-// token, lets read turn the form into an event's type and data, and signs
-// and submits that event for the logged-in person. ok is false when an
-// answer was already written; p is the refusal to show on the page again.
-func (s server) actWith(w nethttp.ResponseWriter, r *nethttp.Request, read func() (string, any)) (rc node.Receipt, p *api.Problem, ok bool) {
-	sess, _, err := s.formSession(w, r)
-	if err != nil {
-		s.errorPage(w, r, err, 0)
-		return rc, nil, false
-	}
-	typ, data := read()
-	rc, err = s.Accounts().Act(r.Context(), sess.Agent, typ, data)
-	if err != nil {
-		s.LogError(r, err)
-		pr := http.ProblemOf(err)
-		return rc, &pr, true
-	}
-	return rc, nil, true
-}
-
 type contributionPage struct {
 	Contribution api.Contribution
 	Commons      *commons.Commons
@@ -214,25 +185,25 @@ type contributionPage struct {
 	Names        *http.Names
 }
 
-func (s server) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 	o := http.NewObjects(r.Context(), s.Node().Store())
 	k, err := s.commons.ContributionDetail(r.Context(), o, r.PathValue("id"))
 	if meent.ErrorCode(err) == meent.EINVALID {
 		err = meent.Errorf(meent.ENOTFOUND, "no contribution has that ID")
 	}
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	data := contributionPage{Contribution: k, Names: http.NewNames(r.Context(), s.Node().Store())}
 	if data.Commons, err = o.Commons(k.Commons); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	if k.Need != "" {
 		data.Need, _ = o.Need(k.Need)
 	}
-	s.render(w, r, nethttp.StatusOK, "contribution", k.Title, data)
+	s.Render(w, r, nethttp.StatusOK, "contribution", k.Title, data)
 }
 
 type needPage struct {
@@ -245,31 +216,31 @@ type needPage struct {
 	Error    string
 }
 
-func (s server) pageNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) pageNeed(w nethttp.ResponseWriter, r *nethttp.Request) {
 	s.renderNeed(w, r, nethttp.StatusOK, "")
 }
 
-func (s server) renderNeed(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
+func (s pages) renderNeed(w nethttp.ResponseWriter, r *nethttp.Request, status int, errMsg string) {
 	id := r.PathValue("id")
 	o := http.NewObjects(r.Context(), s.Node().Store())
 	if http.ParseID(id, "need") != nil {
-		s.errorPage(w, r, meent.Errorf(meent.ENOTFOUND, "no need has that ID"), 0)
+		s.Error(w, r, meent.Errorf(meent.ENOTFOUND, "no need has that ID"), 0)
 		return
 	}
 	n, err := o.Need(id)
 	if err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	data := needPage{Need: commonsapi.NeedOf(n, s.Now()), Names: http.NewNames(r.Context(), s.Node().Store()), Error: errMsg}
 	if data.Commons, err = o.Commons(n.Commons); err != nil {
-		s.errorPage(w, r, err, 0)
+		s.Error(w, r, err, 0)
 		return
 	}
 	if n.ClosedBy != "" {
 		data.ClosedBy, _ = o.Contribution(n.ClosedBy)
 	}
-	if sess, _ := s.webSession(r); sess != nil {
+	if sess := s.Session(r); sess != nil {
 		for i, c := range data.Need.ActiveClaims {
 			if c.Agent == sess.Agent {
 				data.Mine = &data.Need.ActiveClaims[i]
@@ -277,11 +248,11 @@ func (s server) renderNeed(w nethttp.ResponseWriter, r *nethttp.Request, status 
 		}
 		data.PlusOned = slices.Contains(n.PlusOnes, sess.Agent)
 	}
-	s.render(w, r, status, "need", n.Title, data)
+	s.Render(w, r, status, "need", n.Title, data)
 }
 
 // postNeedAction answers the +1, claim and release forms of a need.
-func (s server) postNeedAction(w nethttp.ResponseWriter, r *nethttp.Request) {
+func (s pages) postNeedAction(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id := r.PathValue("id")
 	action := path.Base(r.URL.Path)
 	read := func() (string, any) {
@@ -302,7 +273,7 @@ func (s server) postNeedAction(w nethttp.ResponseWriter, r *nethttp.Request) {
 		}
 		return commons.TypeNeedRelease, commons.RefData{Need: id}
 	}
-	_, p, ok := s.actWith(w, r, read)
+	_, p, ok := s.Act(w, r, read)
 	if !ok {
 		return
 	}
