@@ -603,3 +603,13 @@ func (e *Env) SignUpAndLogin(username, password string) (agentID, cookie, csrf s
 	cookie, csrf = e.Login(username, password)
 	return acct.Agent, cookie, csrf
 }
+
+// Registers is one registration of all of rs, in order: the areas a test
+// serves besides its own (New takes one).
+func Registers(rs ...func(*http.Server)) func(*http.Server) {
+	return func(s *http.Server) {
+		for _, r := range rs {
+			r(s)
+		}
+	}
+}
