@@ -180,7 +180,7 @@ func (s *Server) LineLocale(w nethttp.ResponseWriter, r *nethttp.Request) *i18n.
 func (s *Server) ActivityOf(o *Objects, nm *Names, loc *i18n.Locale, recs []meent.Record) []api.Activity {
 	out := make([]api.Activity, 0, len(recs))
 	for _, rec := range recs {
-		out = append(out, api.Activity{Event: EventOf(rec), Summary: Summarize(o, nm, loc, rec)})
+		out = append(out, api.Activity{Event: eventOf(rec), Summary: Summarize(o, nm, loc, rec)})
 	}
 	return out
 }
@@ -218,7 +218,7 @@ func QueryFlag(r *nethttp.Request, name string) (bool, error) {
 func ActivityList(w nethttp.ResponseWriter, r *nethttp.Request, events []api.Activity, next *int64) api.ActivityList {
 	out := api.ActivityList{Events: events, NextBefore: next}
 	if next != nil {
-		out.Next = IndexCursor("activity", *next)
+		out.Next = indexCursor("activity", *next)
 		setNext(w, r, out.Next)
 	}
 	return out

@@ -174,12 +174,12 @@ func (s *Server) apiEvents(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	out := api.EventList{Events: make([]api.Event, 0, len(recs))}
 	for _, rec := range recs {
-		out.Events = append(out.Events, EventOf(rec))
+		out.Events = append(out.Events, eventOf(rec))
 	}
 	if len(recs) == f.Limit && recs[len(recs)-1].Index > 0 {
 		next := recs[len(recs)-1].Index
 		out.NextBefore = &next
-		out.Next = IndexCursor("events", next)
+		out.Next = indexCursor("events", next)
 		setNext(w, r, out.Next)
 	}
 	writeJSON(w, r, nethttp.StatusOK, out)
@@ -226,8 +226,8 @@ func eventFilter(r *nethttp.Request) (meent.EventFilter, error) {
 	return f, nil
 }
 
-// EventOf is the API's view of a record of the log.
-func EventOf(rec meent.Record) api.Event {
+// eventOf is the API's view of a record of the log.
+func eventOf(rec meent.Record) api.Event {
 	data := json.RawMessage(rec.Data)
 	if len(data) == 0 {
 		data = json.RawMessage("{}")
@@ -247,7 +247,7 @@ func EventOf(rec meent.Record) api.Event {
 // EventDetail is eventOf plus what a single-event view adds: the
 // signature checked again now, from the stored bytes, and the leaf hash.
 func EventDetail(rec meent.Record) api.Event {
-	e := EventOf(rec)
+	e := eventOf(rec)
 	_, err := ledger.Decode(rec.Entry)
 	valid := err == nil
 	leaf := ledger.LeafHash(rec.Entry)
@@ -460,7 +460,7 @@ func (s *Server) apiAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 	if len(views) == f.Limit {
 		next := views[len(views)-1].Created + 1
 		out.NextAfter = &next
-		out.Next = IndexCursor("agents", next)
+		out.Next = indexCursor("agents", next)
 		setNext(w, r, out.Next)
 	}
 	writeJSON(w, r, nethttp.StatusOK, out)

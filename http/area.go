@@ -10,8 +10,12 @@ import (
 // This file is the core as the areas see it (api/..., web/...): an area's
 // handlers are methods on a type that embeds *Server and reach the node,
 // errors, auth, paging and JSON through these names, the way the core's
-// own handlers reach the unexported ones. Adding to it is adding to what
-// every area may depend on; keep it small.
+// own handlers reach the unexported ones. The rest of what areas use sits
+// with what it belongs to: the paging helpers in page.go, the per-request
+// object cache and what every area reads of the commons in objects.go, the
+// name cache and activity lines in activity.go, Fail and SetErrorPage in
+// server.go. Adding to any of it is adding to what every area may depend
+// on; keep it small.
 
 // Node returns the node the server serves.
 func (s *Server) Node() *node.Node { return s.node }

@@ -92,8 +92,8 @@ func (q PageQuery) objectKey() (*meent.ObjectKey, error) {
 	return &meent.ObjectKey{Created: n, ID: q.after[1]}, nil
 }
 
-// ObjectCursor is the cursor after an object in a listing of objects.
-func ObjectCursor(list string, o meent.Object) string {
+// objectCursor is the cursor after an object in a listing of objects.
+func objectCursor(list string, o meent.Object) string {
 	return Cursor(list, strconv.FormatInt(o.Created, 10), o.ID)
 }
 
@@ -113,8 +113,8 @@ func (q PageQuery) index() (int64, bool, error) {
 	return n, true, nil
 }
 
-// IndexCursor is the cursor of a listing by log index.
-func IndexCursor(list string, n int64) string { return Cursor(list, strconv.FormatInt(n, 10)) }
+// indexCursor is the cursor of a listing by log index.
+func indexCursor(list string, n int64) string { return Cursor(list, strconv.FormatInt(n, 10)) }
 
 // PageObjects reads the page q of the objects f selects, in f's order,
 // decoded as T, keeping those keep accepts (all when keep is nil). It reads
@@ -148,7 +148,7 @@ func PageObjects[T any](o *Objects, f meent.ObjectFilter, q PageQuery, list stri
 			}
 			out = append(out, v)
 			if len(out) == q.Limit {
-				return out, ObjectCursor(list, obj), nil
+				return out, objectCursor(list, obj), nil
 			}
 		}
 		if len(objs) < f.Limit {
