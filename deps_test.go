@@ -33,7 +33,7 @@ var layers = map[string]layer{
 	// the new state. No I/O, so no database, network or adapter; CEL for
 	// the formulas policies hold.
 	"rules": {noIO: true, imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/go-json-experiment/json", "cel.dev/cel-go"}},
-	"core":  {imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb"}},
+	"core":  {imports: []string{"root", "ledger", "rules"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb", "github.com/jackc/pgx/v5"}},
 	// The view helpers of the web pages (web/i18n, web/chart): what a page
 	// says and draws, in each language, as pure functions. No I/O (the HTTP
 	// adapter reads the request and hands them strings), so they are
@@ -47,6 +47,11 @@ var layers = map[string]layer{
 	// web layer's areas over the http core).
 	"adapter": {imports: []string{"root", "ledger", "rules", "core", "view", "wire"}},
 	"wiring":  {imports: []string{"root", "ledger", "rules", "core", "view", "wire", "adapter", "wiring"}, modules: []string{""}},
+	// Helpers for tests (api/apitest): they start a real node and server,
+	// so they may import what the wiring does, but no layer lists them:
+	// go list's Imports leave out _test.go files, so only tests can
+	// import them.
+	"test": {imports: []string{"root", "ledger", "rules", "core", "view", "wire", "adapter"}, modules: []string{"github.com/prometheus/client_golang", "golang.org/x/crypto/bcrypt", "golang.org/x/mod/sumdb", "github.com/jackc/pgx/v5"}},
 }
 
 // packages gives every package of the module its layer. A package not
@@ -80,9 +85,16 @@ var packages = map[string]string{
 	"client":       "adapter",
 	// The web layer's areas: the JSON API and the pages of each area,
 	// adapters over the http core (see adapterUses).
+	"api/commonsapi": "adapter",
 	"api/licenseapi": "adapter",
 	"api/privateapi": "adapter",
 	"api/budgetapi":  "adapter",
+	"api/valueapi":   "adapter",
+	"api/apitest":    "test",
+	"web":            "adapter",
+	"web/commonsweb": "adapter",
+	"web/licenseweb": "adapter",
+	"web/valueweb":   "adapter",
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
@@ -115,11 +127,21 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// An area of the web layer registers its routes on the http core and
 	// uses its errors, auth and paging; the core never imports an area,
 	// and areas do not import each other.
+	"api/commonsapi": {adapters: []string{"http"}},
 	"api/licenseapi": {adapters: []string{"http"}},
 	"api/privateapi": {adapters: []string{"http"}},
 	// governance's JSON API.
 	"api/governanceapi": {adapters: []string{"http"}},
 	"api/budgetapi":     {adapters: []string{"http"}},
+	"api/valueapi":      {adapters: []string{"http"}},
+	// The web core: the pages, over the http core like an API area,
+	// reading through the API areas' read models (never the reverse).
+	"web": {adapters: []string{"http", "api/commonsapi"}},
+	// An area's pages: over the http and web cores, reading its own API
+	// area's read model (licensing's pages read the rules' state).
+	"web/commonsweb": {adapters: []string{"http", "web", "api/commonsapi"}},
+	"web/licenseweb": {adapters: []string{"http", "web"}},
+	"web/valueweb":   {adapters: []string{"http", "web", "api/valueapi"}},
 }
 
 // goPackage is what go list says of a package.
@@ -230,6 +252,8 @@ func TestDependencyRulesBite(t *testing.T) {
 		"a rule area importing a view":       {ImportPath: module + "/commons", Imports: []string{module + "/web/i18n"}},
 		"the client importing the server":    {ImportPath: module + "/client", Imports: []string{module + "/http"}},
 		"the wire types importing the core":  {ImportPath: module + "/api", Imports: []string{module + "/node"}},
+		"an area importing the test helpers": {ImportPath: module + "/api/licenseapi", Imports: []string{module + "/api/apitest"}},
+		"the wiring importing test helpers":  {ImportPath: module + "/cmd/meent", Imports: []string{module + "/api/apitest"}},
 	}
 	for name, p := range cases {
 		if v := violations([]goPackage{p}, std); len(v) == 0 {

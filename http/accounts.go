@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	nethttp "net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/meent/meent"
@@ -29,9 +28,9 @@ func tokenInfo(t meent.Token, now time.Time) api.TokenInfo {
 	return ti
 }
 
-// tokenTTL turns a number of days asked for into a lifetime; 0 is the
+// TokenTTL turns a number of days asked for into a lifetime; 0 is the
 // default.
-func tokenTTL(days int) (time.Duration, error) {
+func TokenTTL(days int) (time.Duration, error) {
 	max := int(node.MaxTokenTTL / (24 * time.Hour))
 	if days < 0 || days > max {
 		return 0, meent.Errorf(meent.EINVALID, "expires_in_days must be between 1 and %d", max)
@@ -54,7 +53,7 @@ func (s *Server) apiCreateToken(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	ttl, err := tokenTTL(req.ExpiresInDays)
+	ttl, err := TokenTTL(req.ExpiresInDays)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -78,7 +77,7 @@ func (s *Server) apiTokens(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	now := s.now()
+	now := s.Now()
 	out := api.TokenList{Tokens: make([]api.TokenInfo, 0, len(ts))}
 	for _, t := range ts {
 		out.Tokens = append(out.Tokens, tokenInfo(t, now))
@@ -110,17 +109,17 @@ func (s *Server) apiRevokeToken(w nethttp.ResponseWriter, r *nethttp.Request) {
 	w.WriteHeader(nethttp.StatusNoContent)
 }
 
-// login is Accounts.Login behind the login throttle (see
+// Login is Accounts.Login behind the login throttle (see
 // accounts_throttle.go). A refused attempt has set Retry-After on w.
-func (s *Server) login(w nethttp.ResponseWriter, r *nethttp.Request, username, password string) (string, meent.Session, error) {
+func (s *Server) Login(w nethttp.ResponseWriter, r *nethttp.Request, username, password string) (string, meent.Session, error) {
 	addr := clientAddress(r)
-	if wait := s.throttle.begin(username, addr, s.now()); wait > 0 {
+	if wait := s.throttle.begin(username, addr, s.Now()); wait > 0 {
 		s.logins.WithLabelValues("throttled").Inc()
 		w.Header().Set("Retry-After", retryAfter(wait))
 		return "", meent.Session{}, meent.Errorf(meent.ETOOMANY, "too many failed logins for this account from your address; try again in %s", waitText(wait))
 	}
 	token, sess, err := s.accounts.Login(r.Context(), username, password)
-	s.throttle.end(username, addr, meent.ErrorCode(err) == meent.EUNAUTHORIZED, err == nil, s.now())
+	s.throttle.end(username, addr, meent.ErrorCode(err) == meent.EUNAUTHORIZED, err == nil, s.Now())
 	switch meent.ErrorCode(err) {
 	case "":
 		s.logins.WithLabelValues("ok").Inc()
@@ -148,62 +147,16 @@ func waitText(d time.Duration) string {
 	}
 }
 
-// accountTokens fills the account page's list of tokens.
-func (s *Server) accountTokens(r *nethttp.Request, agentID string) ([]api.TokenInfo, error) {
+// AccountTokens fills the account page's list of tokens.
+func (s *Server) AccountTokens(r *nethttp.Request, agentID string) ([]api.TokenInfo, error) {
 	ts, err := s.accounts.Tokens(r.Context(), agentID)
 	if err != nil {
 		return nil, err
 	}
-	now := s.now()
+	now := s.Now()
 	out := make([]api.TokenInfo, 0, len(ts))
 	for _, t := range ts {
 		out = append(out, tokenInfo(t, now))
 	}
 	return out, nil
-}
-
-// postAccountToken makes an API token from the account page and shows its
-// secret this once, in the page itself (never in a redirect's URL).
-func (s *Server) postAccountToken(w nethttp.ResponseWriter, r *nethttp.Request) {
-	sess, _, err := s.formSession(w, r)
-	if err != nil {
-		s.errorPage(w, r, err, 0)
-		return
-	}
-	name := strings.TrimSpace(r.PostFormValue("token_name"))
-	days := 0
-	if v := r.PostFormValue("days"); v != "" {
-		if days, err = strconv.Atoi(v); err != nil || days < 1 {
-			s.renderAccount(w, r, sess, accountPage{TokenError: "choose how many days the token lives"}, nethttp.StatusBadRequest)
-			return
-		}
-	}
-	ttl, err := tokenTTL(days)
-	if err == nil {
-		var token string
-		var t meent.Token
-		token, t, err = s.accounts.IssueToken(r.Context(), sess.Agent, name, ttl)
-		if err == nil {
-			w.Header().Set("Cache-Control", "no-store")
-			s.renderAccount(w, r, sess, accountPage{NewToken: token, NewTokenName: t.Name}, nethttp.StatusCreated)
-			return
-		}
-	}
-	s.logError(r, err)
-	p := problemOf(err)
-	s.renderAccount(w, r, sess, accountPage{TokenError: p.Detail}, p.Status)
-}
-
-// postAccountRevoke revokes a token from the account page.
-func (s *Server) postAccountRevoke(w nethttp.ResponseWriter, r *nethttp.Request) {
-	sess, _, err := s.formSession(w, r)
-	if err != nil {
-		s.errorPage(w, r, err, 0)
-		return
-	}
-	if err := s.accounts.RevokeToken(r.Context(), sess.Agent, r.PathValue("id")); err != nil {
-		s.errorPage(w, r, err, 0)
-		return
-	}
-	nethttp.Redirect(w, r, "/account?revoked=1", nethttp.StatusSeeOther)
 }

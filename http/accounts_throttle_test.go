@@ -2,6 +2,7 @@ package http
 
 import (
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -79,5 +80,21 @@ func TestThrottleAccountAcrossAddresses(t *testing.T) {
 	}
 	if want := int(time.Minute / accountLimit.every); admitted != want {
 		t.Fatalf("%d guesses admitted a minute later, want %d", admitted, want)
+	}
+}
+
+func TestThrottleTablesAreBounded(t *testing.T) {
+	t.Parallel()
+	bs := newBuckets(pairLimit)
+	now := time.Now()
+	for i := range maxThrottleKeys + 500 {
+		bs.take(strconv.Itoa(i), now)
+	}
+	if len(bs.m) > maxThrottleKeys {
+		t.Fatalf("%d keys, bound %d", len(bs.m), maxThrottleKeys)
+	}
+	// The newest key, the one with least tokens, is kept.
+	if _, ok := bs.m[strconv.Itoa(maxThrottleKeys+499)]; !ok {
+		t.Error("the newest bucket was dropped")
 	}
 }

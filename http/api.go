@@ -74,8 +74,8 @@ func decodeJSON(w nethttp.ResponseWriter, r *nethttp.Request, v any) error {
 	return nil
 }
 
-// queryInt reads an optional non-negative integer query parameter.
-func queryInt(r *nethttp.Request, name string, def int64) (int64, error) {
+// QueryInt reads an optional non-negative integer query parameter.
+func QueryInt(r *nethttp.Request, name string, def int64) (int64, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		return def, nil
@@ -87,8 +87,9 @@ func queryInt(r *nethttp.Request, name string, def int64) (int64, error) {
 	return n, nil
 }
 
-func queryLimit(r *nethttp.Request) (int, error) {
-	n, err := queryInt(r, "limit", defaultLimit)
+// QueryLimit reads ?limit= (1 to api.MaxLimit, the default when absent).
+func QueryLimit(r *nethttp.Request) (int, error) {
+	n, err := QueryInt(r, "limit", defaultLimit)
 	if err != nil {
 		return 0, err
 	}
@@ -206,10 +207,10 @@ func eventFilter(r *nethttp.Request) (meent.EventFilter, error) {
 			return f, meent.Errorf(meent.EINVALID, "touches must be an agent ID (64 lowercase hex digits)")
 		}
 	}
-	if f.Before, err = queryInt(r, "before", 0); err != nil {
+	if f.Before, err = QueryInt(r, "before", 0); err != nil {
 		return f, err
 	}
-	if f.After, err = queryInt(r, "after", 0); err != nil {
+	if f.After, err = QueryInt(r, "after", 0); err != nil {
 		return f, err
 	}
 	pq, err := queryPage(r, "events")
@@ -225,6 +226,7 @@ func eventFilter(r *nethttp.Request) (meent.EventFilter, error) {
 	return f, nil
 }
 
+// eventOf is the API's view of a record of the log.
 func eventOf(rec meent.Record) api.Event {
 	data := json.RawMessage(rec.Data)
 	if len(data) == 0 {
@@ -242,9 +244,9 @@ func eventOf(rec meent.Record) api.Event {
 	}
 }
 
-// eventDetail is eventOf plus what a single-event view adds: the
+// EventDetail is eventOf plus what a single-event view adds: the
 // signature checked again now, from the stored bytes, and the leaf hash.
-func eventDetail(rec meent.Record) api.Event {
+func EventDetail(rec meent.Record) api.Event {
 	e := eventOf(rec)
 	_, err := ledger.Decode(rec.Entry)
 	valid := err == nil
@@ -264,7 +266,7 @@ func (s *Server) apiEventByHash(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, eventDetail(rec))
+	writeJSON(w, r, nethttp.StatusOK, EventDetail(rec))
 }
 
 func (s *Server) apiEventByIndex(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -278,7 +280,7 @@ func (s *Server) apiEventByIndex(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, eventDetail(rec))
+	writeJSON(w, r, nethttp.StatusOK, EventDetail(rec))
 }
 
 func (s *Server) apiInclusion(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -309,7 +311,7 @@ func (s *Server) inclusion(r *nethttp.Request) (api.InclusionProof, error) {
 			return api.InclusionProof{}, err
 		}
 	case q.Has("index"):
-		idx, err := queryInt(r, "index", 0)
+		idx, err := QueryInt(r, "index", 0)
 		if err != nil {
 			return api.InclusionProof{}, err
 		}
@@ -320,17 +322,18 @@ func (s *Server) inclusion(r *nethttp.Request) (api.InclusionProof, error) {
 	default:
 		return api.InclusionProof{}, meent.Errorf(meent.EINVALID, "index or hash is required")
 	}
-	size, err := queryInt(r, "size", 0)
+	size, err := QueryInt(r, "size", 0)
 	if err != nil {
 		return api.InclusionProof{}, err
 	}
 	if size == 0 && q.Has("size") {
 		return api.InclusionProof{}, meent.Errorf(meent.EINVALID, "size must be at least 1")
 	}
-	return s.proveInclusion(r, rec, size)
+	return s.ProveInclusion(r, rec, size)
 }
 
-func (s *Server) proveInclusion(r *nethttp.Request, rec meent.Record, size int64) (api.InclusionProof, error) {
+// ProveInclusion proves rec is in the tree of size (0: the latest checkpoint's).
+func (s *Server) ProveInclusion(r *nethttp.Request, rec meent.Record, size int64) (api.InclusionProof, error) {
 	proof, size, err := s.node.InclusionProof(r.Context(), rec.Index, size)
 	if err != nil {
 		return api.InclusionProof{}, err
@@ -353,12 +356,12 @@ func (s *Server) apiConsistency(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, meent.Errorf(meent.EINVALID, "old is required"))
 		return
 	}
-	old, err := queryInt(r, "old", 0)
+	old, err := QueryInt(r, "old", 0)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	size, err := queryInt(r, "new", 0)
+	size, err := QueryInt(r, "new", 0)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -423,7 +426,7 @@ func (s *Server) stateDigest(r *nethttp.Request) (*api.StateDigest, error) {
 	c := &s.digests
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.out != nil && s.now().Sub(c.at) < digestMaxAge {
+	if c.out != nil && s.Now().Sub(c.at) < digestMaxAge {
 		return c.out, nil
 	}
 	size, d, err := audit.ProjectionDigest(r.Context(), s.node.Store())
@@ -434,13 +437,13 @@ func (s *Server) stateDigest(r *nethttp.Request) (*api.StateDigest, error) {
 	for name, p := range d.Parts {
 		out.Parts[name] = api.StatePart{Lines: p.Lines, SHA256: hex.EncodeToString(p.SHA256[:])}
 	}
-	c.out, c.at = out, s.now()
+	c.out, c.at = out, s.Now()
 	c.computed++
 	return out, nil
 }
 
 func (s *Server) apiAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
-	f, err := agentFilter(r)
+	f, err := AgentFilter(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
@@ -452,7 +455,7 @@ func (s *Server) apiAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	out := api.AgentList{Agents: make([]api.Agent, 0, len(views))}
 	for _, v := range views {
-		out.Agents = append(out.Agents, agentOf(v, false))
+		out.Agents = append(out.Agents, AgentOf(v, false))
 	}
 	if len(views) == f.Limit {
 		next := views[len(views)-1].Created + 1
@@ -463,7 +466,8 @@ func (s *Server) apiAgents(w nethttp.ResponseWriter, r *nethttp.Request) {
 	writeJSON(w, r, nethttp.StatusOK, out)
 }
 
-func agentFilter(r *nethttp.Request) (meent.AgentFilter, error) {
+// AgentFilter reads the agents list's query: ?members=, ?after=, ?limit=.
+func AgentFilter(r *nethttp.Request) (meent.AgentFilter, error) {
 	q := r.URL.Query()
 	f := meent.AgentFilter{Kind: q.Get("kind")}
 	switch q.Get("members") {
@@ -474,7 +478,7 @@ func agentFilter(r *nethttp.Request) (meent.AgentFilter, error) {
 		return f, meent.Errorf(meent.EINVALID, "members must be 1 or 0")
 	}
 	var err error
-	if f.After, err = queryInt(r, "after", 0); err != nil {
+	if f.After, err = QueryInt(r, "after", 0); err != nil {
 		return f, err
 	}
 	pq, err := queryPage(r, "agents")
@@ -490,7 +494,8 @@ func agentFilter(r *nethttp.Request) (meent.AgentFilter, error) {
 	return f, nil
 }
 
-func agentOf(v meent.AgentView, keys bool) api.Agent {
+// AgentOf is the API's view of an agent, with its keys when keys is set.
+func AgentOf(v meent.AgentView, keys bool) api.Agent {
 	a := api.Agent{ID: v.ID, Kind: v.Kind, Name: v.Name, Created: v.Created, Role: v.Role}
 	if keys {
 		a.Keys = make([]api.Key, 0, len(v.Keys))
@@ -507,15 +512,16 @@ func agentOf(v meent.AgentView, keys bool) api.Agent {
 }
 
 func (s *Server) apiAgent(w nethttp.ResponseWriter, r *nethttp.Request) {
-	v, err := s.agent(r)
+	v, err := s.Agent(r)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	writeJSON(w, r, nethttp.StatusOK, agentOf(v, true))
+	writeJSON(w, r, nethttp.StatusOK, AgentOf(v, true))
 }
 
-func (s *Server) agent(r *nethttp.Request) (meent.AgentView, error) {
+// Agent reads the agent a request's {id} names.
+func (s *Server) Agent(r *nethttp.Request) (meent.AgentView, error) {
 	id := r.PathValue("id")
 	if _, err := ledger.ParseHash(id); err != nil {
 		return meent.AgentView{}, meent.Errorf(meent.EINVALID, "an agent ID is 64 lowercase hex digits")
@@ -524,7 +530,7 @@ func (s *Server) agent(r *nethttp.Request) (meent.AgentView, error) {
 }
 
 func (s *Server) apiSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
-	if err := s.accountsEnabled(); err != nil {
+	if err := s.AccountsEnabled(); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -543,7 +549,7 @@ func (s *Server) apiSignUp(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 func (s *Server) apiLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
-	if err := s.accountsEnabled(); err != nil {
+	if err := s.AccountsEnabled(); err != nil {
 		s.writeError(w, r, err)
 		return
 	}
@@ -552,12 +558,12 @@ func (s *Server) apiLogin(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	token, sess, err := s.login(w, r, req.Username, req.Password)
+	token, sess, err := s.Login(w, r, req.Username, req.Password)
 	if err != nil {
 		s.writeError(w, r, err)
 		return
 	}
-	s.setSessionCookie(w, token, sess.Expires)
+	s.SetSessionCookie(w, token, sess.Expires)
 	writeJSON(w, r, nethttp.StatusOK, api.LoginResponse{Agent: sess.Agent, CSRF: sess.CSRF, Expires: api.Timestamp(sess.Expires)})
 }
 
@@ -575,7 +581,7 @@ func (s *Server) apiLogout(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.clearSessionCookie(w)
+	s.ClearSessionCookie(w)
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(nethttp.StatusNoContent)
 }

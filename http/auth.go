@@ -17,7 +17,8 @@ type caller struct {
 	cookie  string         // the session cookie value, for logout
 }
 
-func (s *Server) accountsEnabled() error {
+// AccountsEnabled refuses with EUNAVAILABLE when the node keeps no accounts.
+func (s *Server) AccountsEnabled() error {
 	if s.accounts == nil {
 		return meent.Errorf(meent.EUNAVAILABLE, "accounts are not enabled on this node")
 	}
@@ -29,7 +30,7 @@ func (s *Server) accountsEnabled() error {
 // Authorization header is judged by it alone, so a bad token never falls
 // back to a cookie the browser happened to send.
 func (s *Server) authenticate(r *nethttp.Request) (caller, error) {
-	if err := s.accountsEnabled(); err != nil {
+	if err := s.AccountsEnabled(); err != nil {
 		return caller{}, err
 	}
 	if h := r.Header.Get("Authorization"); h != "" {
@@ -82,10 +83,10 @@ func csrfFromRequest(r *nethttp.Request) string {
 	return r.Header.Get(api.CSRFHeader)
 }
 
-// setSessionCookie hands the browser its session. HttpOnly keeps it from
+// SetSessionCookie hands the browser its session. HttpOnly keeps it from
 // scripts, SameSite=Lax keeps it off cross-site posts, and Secure (behind
 // TLS) off plain HTTP.
-func (s *Server) setSessionCookie(w nethttp.ResponseWriter, token string, expires int64) {
+func (s *Server) SetSessionCookie(w nethttp.ResponseWriter, token string, expires int64) {
 	nethttp.SetCookie(w, &nethttp.Cookie{
 		Name:     api.SessionCookie,
 		Value:    token,
@@ -98,7 +99,8 @@ func (s *Server) setSessionCookie(w nethttp.ResponseWriter, token string, expire
 	})
 }
 
-func (s *Server) clearSessionCookie(w nethttp.ResponseWriter) {
+// ClearSessionCookie tells the browser to forget its session.
+func (s *Server) ClearSessionCookie(w nethttp.ResponseWriter) {
 	nethttp.SetCookie(w, &nethttp.Cookie{
 		Name:     api.SessionCookie,
 		Value:    "",

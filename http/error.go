@@ -13,10 +13,10 @@ import (
 	"github.com/meent/meent/api"
 )
 
-// codeOf returns the error code of err. A request abandoned by its client
+// CodeOf returns the error code of err. A request abandoned by its client
 // or cut by a deadline is reported as unavailable, not as an internal
 // fault.
-func codeOf(err error) string {
+func CodeOf(err error) string {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		var e *meent.Error
 		if !errors.As(err, &e) {
@@ -65,10 +65,10 @@ func driverCode(err error) string {
 	return meent.EINTERNAL
 }
 
-// problemOf builds the problem document for err. Detail is the user-safe
+// ProblemOf builds the problem document for err. Detail is the user-safe
 // message; the cause is never shown.
-func problemOf(err error) api.Problem {
-	code := codeOf(err)
+func ProblemOf(err error) api.Problem {
+	code := CodeOf(err)
 	detail := meent.ErrorMessage(err)
 	if meent.ErrorCode(err) == meent.EINTERNAL {
 		switch {
@@ -92,12 +92,12 @@ func problemOf(err error) api.Problem {
 	}
 }
 
-// logError logs the cause of err when there is one worth an operator's
+// LogError logs the cause of err when there is one worth an operator's
 // attention: every internal or unavailable error, and any error that
 // carries a cause. Refusals of bad input are the client's business and
 // are only counted (node metrics), not logged.
-func (s *Server) logError(r *nethttp.Request, err error) {
-	code := codeOf(err)
+func (s *Server) LogError(r *nethttp.Request, err error) {
+	code := CodeOf(err)
 	var e *meent.Error
 	hasCause := errors.As(err, &e) && e.Err != nil
 	switch {
@@ -110,8 +110,8 @@ func (s *Server) logError(r *nethttp.Request, err error) {
 
 // writeError logs err as needed and writes it as problem+json.
 func (s *Server) writeError(w nethttp.ResponseWriter, r *nethttp.Request, err error) {
-	s.logError(r, err)
-	writeProblem(w, problemOf(err))
+	s.LogError(r, err)
+	writeProblem(w, ProblemOf(err))
 }
 
 func writeProblem(w nethttp.ResponseWriter, p api.Problem) {

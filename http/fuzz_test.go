@@ -1,4 +1,4 @@
-package http
+package http_test
 
 import (
 	"net/http/httptest"
@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meent/meent/api/apitest"
 	"github.com/meent/meent/ledger"
 )
 
@@ -19,11 +20,11 @@ func FuzzLogPaths(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	e := newEnv(f)
+	e := apitest.New(f, nil)
 	for range 3 {
-		e.createAgent("A")
+		e.CreateAgent("A")
 	}
-	h := e.server.Handler()
+	h := e.Server.Handler()
 	f.Fuzz(func(t *testing.T, p string) {
 		if _, err := url.ParseRequestURI("/log/tile/" + p); err != nil || strings.ContainsAny(p, " #?") {
 			return // not a path a client can send as such

@@ -51,7 +51,7 @@ func (s *Server) health(w nethttp.ResponseWriter, r *nethttp.Request) {
 			return name + ": ok\n"
 		}
 		s.log.WarnContext(r.Context(), "health check failed", "check", name, "err", err)
-		return name + ": " + problemOf(err).Detail + "\n"
+		return name + ": " + ProblemOf(err).Detail + "\n"
 	}
 	if readErr != nil || appendErr != nil {
 		w.WriteHeader(nethttp.StatusServiceUnavailable)

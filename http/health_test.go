@@ -1,4 +1,4 @@
-package http
+package http_test
 
 import (
 	"bytes"
@@ -22,7 +22,10 @@ import (
 	"golang.org/x/mod/sumdb/note"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/api/apitest"
+	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/client"
+	"github.com/meent/meent/http"
 	"github.com/meent/meent/node"
 	"github.com/meent/meent/postgres"
 )
@@ -30,15 +33,15 @@ import (
 // Item 8: health says whether the node can append, not only read.
 func TestHealthWhenAppendsCannot(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	e.createAgent("Ada")
+	e := apitest.New(t, nil)
+	e.CreateAgent("Ada")
 	// Something else holds the append lock (on SQLite, the one writer
 	// connection): reads still work, appends cannot.
 	held, release := make(chan struct{}), make(chan struct{})
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		e.store.Sequence(context.Background(), func(meent.SeqTx) error {
+		e.Store.Sequence(context.Background(), func(meent.SeqTx) error {
 			close(held)
 			<-release
 			return errors.New("roll back")
@@ -46,18 +49,18 @@ func TestHealthWhenAppendsCannot(t *testing.T) {
 	}()
 	<-held
 	start := time.Now()
-	r := e.get("/healthz")
-	if r.status != 503 || !strings.HasPrefix(string(r.body), "unavailable\n") || !strings.Contains(string(r.body), "store: ok\n") || strings.Contains(string(r.body), "append: ok") {
-		t.Errorf("healthz with the append lock held: %d %q", r.status, r.body)
+	r := e.Get("/healthz")
+	if r.Status != 503 || !strings.HasPrefix(string(r.Body), "unavailable\n") || !strings.Contains(string(r.Body), "store: ok\n") || strings.Contains(string(r.Body), "append: ok") {
+		t.Errorf("healthz with the append lock held: %d %q", r.Status, r.Body)
 	}
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("healthz took %s", d)
 	}
 	close(release)
 	<-done
-	r = e.get("/healthz")
-	if r.status != 200 || string(r.body) != "ok\nstore: ok\nappend: ok\n" {
-		t.Errorf("healthz after: %d %q", r.status, r.body)
+	r = e.Get("/healthz")
+	if r.Status != 200 || string(r.Body) != "ok\nstore: ok\nappend: ok\n" {
+		t.Errorf("healthz after: %d %q", r.Status, r.Body)
 	}
 }
 
@@ -113,48 +116,49 @@ func TestPostgresEdges(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	skey, vkey, _ := note.GenerateKey(rand.Reader, testOrigin)
+	skey, vkey, _ := note.GenerateKey(rand.Reader, apitest.Origin)
 	signer, _ := note.NewSigner(skey)
 	reg := prometheus.NewRegistry()
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelError}))
-	n, err := node.Open(ctx, store, node.Config{Origin: testOrigin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost})
+	n, err := node.Open(ctx, store, node.Config{Origin: apitest.Origin, Signer: signer, Metrics: node.NewMetrics(reg), Logger: logger, PasswordCost: bcrypt.MinCost})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { n.Close() })
 	sealer, _ := node.NewSealer(bytes.Repeat([]byte("s"), 32))
-	s := NewServer(Options{Node: n, Accounts: node.NewAccounts(n, sealer), Origin: testOrigin, VerifierKey: vkey, Registry: reg, Logger: logger})
+	s := http.NewServer(http.Options{Node: n, Accounts: node.NewAccounts(n, sealer), Origin: apitest.Origin, VerifierKey: vkey, Registry: reg, Logger: logger})
+	commonsapi.Register(s) // for a commons path the guards refuse
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
-	e := &env{t: t, store: store, node: n, server: s, http: hs, client: client.New(hs.URL, hs.Client())}
-	e.createAgent("Ada")
+	e := &apitest.Env{T: t, Store: store, Node: n, Server: s, HTTP: hs, Client: client.New(hs.URL, hs.Client())}
+	e.CreateAgent("Ada")
 
 	for _, path := range []string{"/api/v1/events?type=%00", "/api/v1/agents?kind=%ff", "/api/v1/commons/%00"} {
-		wantProblem(t, e.get(path), 400, meent.EINVALID)
+		apitest.WantProblem(t, e.Get(path), 400, meent.EINVALID)
 	}
 	// The backstop behind the edge check: PostgreSQL's own refusal of a
 	// NUL (SQLSTATE 22021) is mapped by its code to invalid, not internal.
 	_, err = store.Records(ctx, meent.EventFilter{Type: "a\x00b", Limit: 1})
-	if err == nil || codeOf(err) != meent.EINVALID {
-		t.Errorf("Records with a NUL: %v, code %s", err, codeOf(err))
+	if err == nil || http.CodeOf(err) != meent.EINVALID {
+		t.Errorf("Records with a NUL: %v, code %s", err, http.CodeOf(err))
 	}
 
 	setDown(true)
-	wantProblem(t, e.get("/api/v1/node"), 503, meent.EUNAVAILABLE)
-	wantProblem(t, e.get("/api/v1/events"), 503, meent.EUNAVAILABLE)
-	r := e.get("/healthz")
-	if r.status != 503 || !strings.HasPrefix(string(r.body), "unavailable\n") {
-		t.Errorf("healthz while PostgreSQL is down: %d %q", r.status, r.body)
+	apitest.WantProblem(t, e.Get("/api/v1/node"), 503, meent.EUNAVAILABLE)
+	apitest.WantProblem(t, e.Get("/api/v1/events"), 503, meent.EUNAVAILABLE)
+	r := e.Get("/healthz")
+	if r.Status != 503 || !strings.HasPrefix(string(r.Body), "unavailable\n") {
+		t.Errorf("healthz while PostgreSQL is down: %d %q", r.Status, r.Body)
 	}
-	if _, err := e.client.Submit(ctx, newSigner(t).createEntry(t, "Bob")); meent.ErrorCode(err) != meent.EUNAVAILABLE {
+	if _, err := e.Client.Submit(ctx, apitest.NewSigner(t).CreateEntry(t, "Bob")); meent.ErrorCode(err) != meent.EUNAVAILABLE {
 		t.Errorf("submit while down: %v", err)
 	}
 
 	setDown(false)
-	r = e.get("/healthz")
-	if r.status != 200 {
-		t.Errorf("healthz after PostgreSQL is back: %d %q", r.status, r.body)
+	r = e.Get("/healthz")
+	if r.Status != 200 {
+		t.Errorf("healthz after PostgreSQL is back: %d %q", r.Status, r.Body)
 	}
-	wantStatus(t, e.get("/api/v1/node"), 200)
-	e.createAgent("Carol")
+	apitest.WantStatus(t, e.Get("/api/v1/node"), 200)
+	e.CreateAgent("Carol")
 }

@@ -36,14 +36,14 @@ func (s *Server) guard(w nethttp.ResponseWriter, r *nethttp.Request, pattern str
 		// Close the connection: reading the rest to keep it alive would
 		// be the very cost this refusal saves.
 		w.Header().Set("Connection", "close")
-		s.fail(w, r, meent.Errorf(meent.ETOOLARGE, "request body is %d bytes; the limit here is %d", r.ContentLength, limit))
+		s.Fail(w, r, meent.Errorf(meent.ETOOLARGE, "request body is %d bytes; the limit here is %d", r.ContentLength, limit))
 		return false
 	}
 	if r.Body != nil && r.Body != nethttp.NoBody {
 		r.Body = nethttp.MaxBytesReader(w, r.Body, limit)
 	}
 	if err := checkRequestText(r); err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return false
 	}
 	return true

@@ -1,4 +1,4 @@
-package http
+package http_test
 
 import (
 	"bytes"
@@ -7,7 +7,9 @@ import (
 	nethttp "net/http"
 	"testing"
 
+	"github.com/meent/meent/api/apitest"
 	"github.com/meent/meent/client"
+	"github.com/meent/meent/http"
 )
 
 // TestEntryBundleGzip: entry bundles are gzip-compressed for clients that
@@ -16,25 +18,25 @@ import (
 // compressed; and the Go client (meent verify) still reads bundles.
 func TestEntryBundleGzip(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	entries := e.fill(300)
+	e := apitest.New(t, nil)
+	entries := e.Fill(300)
 
-	plain := e.get("/log/tile/entries/000", "Accept-Encoding", "identity")
-	wantStatus(t, plain, 200)
-	if ce := plain.header.Get("Content-Encoding"); ce != "" {
+	plain := e.Get("/log/tile/entries/000", "Accept-Encoding", "identity")
+	apitest.WantStatus(t, plain, 200)
+	if ce := plain.Header.Get("Content-Encoding"); ce != "" {
 		t.Fatalf("identity asked, Content-Encoding %q", ce)
 	}
-	if plain.header.Get("Vary") != "Accept-Encoding" {
-		t.Errorf("Vary = %q on an entry bundle", plain.header.Get("Vary"))
+	if plain.Header.Get("Vary") != "Accept-Encoding" {
+		t.Errorf("Vary = %q on an entry bundle", plain.Header.Get("Vary"))
 	}
 
 	for _, ae := range []string{"gzip", "gzip, deflate, br", "br;q=1.0, gzip;q=0.8", "*", "GZIP"} {
-		r := e.get("/log/tile/entries/000", "Accept-Encoding", ae)
-		wantStatus(t, r, 200)
-		if r.header.Get("Content-Encoding") != "gzip" || r.header.Get("Vary") != "Accept-Encoding" {
-			t.Fatalf("Accept-Encoding %q: headers %v", ae, r.header)
+		r := e.Get("/log/tile/entries/000", "Accept-Encoding", ae)
+		apitest.WantStatus(t, r, 200)
+		if r.Header.Get("Content-Encoding") != "gzip" || r.Header.Get("Vary") != "Accept-Encoding" {
+			t.Fatalf("Accept-Encoding %q: headers %v", ae, r.Header)
 		}
-		zr, err := gzip.NewReader(bytes.NewReader(r.body))
+		zr, err := gzip.NewReader(bytes.NewReader(r.Body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -42,37 +44,37 @@ func TestEntryBundleGzip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !bytes.Equal(got, plain.body) {
+		if !bytes.Equal(got, plain.Body) {
 			t.Fatalf("Accept-Encoding %q: decompressed bundle differs from the plain one", ae)
 		}
 		if ae == "gzip" {
-			t.Logf("full bundle: %d bytes, %d gzipped (%.1fx)", len(plain.body), len(r.body), float64(len(plain.body))/float64(len(r.body)))
-			if len(r.body)*2 > len(plain.body) {
-				t.Errorf("gzip saved less than half: %d of %d bytes", len(r.body), len(plain.body))
+			t.Logf("full bundle: %d bytes, %d gzipped (%.1fx)", len(plain.Body), len(r.Body), float64(len(plain.Body))/float64(len(r.Body)))
+			if len(r.Body)*2 > len(plain.Body) {
+				t.Errorf("gzip saved less than half: %d of %d bytes", len(r.Body), len(plain.Body))
 			}
 		}
 	}
 	for _, ae := range []string{"gzip;q=0", "br", "*;q=0", "identity, *;q=0"} {
-		r := e.get("/log/tile/entries/000", "Accept-Encoding", ae)
-		if r.header.Get("Content-Encoding") != "" || !bytes.Equal(r.body, plain.body) {
-			t.Errorf("Accept-Encoding %q: got Content-Encoding %q", ae, r.header.Get("Content-Encoding"))
+		r := e.Get("/log/tile/entries/000", "Accept-Encoding", ae)
+		if r.Header.Get("Content-Encoding") != "" || !bytes.Equal(r.Body, plain.Body) {
+			t.Errorf("Accept-Encoding %q: got Content-Encoding %q", ae, r.Header.Get("Content-Encoding"))
 		}
 	}
 	// A partial bundle too.
-	r := e.get("/log/tile/entries/001.p/44", "Accept-Encoding", "gzip")
-	if r.header.Get("Content-Encoding") != "gzip" {
-		t.Errorf("partial bundle not compressed: %v", r.header)
+	r := e.Get("/log/tile/entries/001.p/44", "Accept-Encoding", "gzip")
+	if r.Header.Get("Content-Encoding") != "gzip" {
+		t.Errorf("partial bundle not compressed: %v", r.Header)
 	}
 
 	// Hash tiles are random bytes: never compressed, whatever is asked.
-	r = e.get("/log/tile/0/000", "Accept-Encoding", "gzip")
-	if r.header.Get("Content-Encoding") != "" || len(r.body) != 256*32 {
-		t.Errorf("hash tile: Content-Encoding %q, %d bytes", r.header.Get("Content-Encoding"), len(r.body))
+	r = e.Get("/log/tile/0/000", "Accept-Encoding", "gzip")
+	if r.Header.Get("Content-Encoding") != "" || len(r.Body) != 256*32 {
+		t.Errorf("hash tile: Content-Encoding %q, %d bytes", r.Header.Get("Content-Encoding"), len(r.Body))
 	}
 
 	// The Go client asks for gzip itself (the transport's default) and
 	// gets the entries back decompressed: what meent verify URL does.
-	es, err := client.New(e.http.URL, &nethttp.Client{}).Entries(t.Context(), 0, 256)
+	es, err := client.New(e.HTTP.URL, &nethttp.Client{}).Entries(t.Context(), 0, 256)
 	if err != nil || len(es) != 256 {
 		t.Fatalf("client: %d entries, %v", len(es), err)
 	}
@@ -84,49 +86,24 @@ func TestEntryBundleGzip(t *testing.T) {
 	// Any Go client that leaves Accept-Encoding to the transport gets the
 	// same: compressed on the wire, decompressed transparently. (A client
 	// that set the header itself would get gzip bytes to decompress.)
-	req, _ := nethttp.NewRequestWithContext(t.Context(), "GET", e.http.URL+"/log/tile/entries/000", nil)
+	req, _ := nethttp.NewRequestWithContext(t.Context(), "GET", e.HTTP.URL+"/log/tile/entries/000", nil)
 	resp, err := nethttp.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	body, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
-	if !resp.Uncompressed || !bytes.Equal(body, plain.body) {
-		t.Errorf("transparent decompression: uncompressed=%v, equal=%v", resp.Uncompressed, bytes.Equal(body, plain.body))
-	}
-}
-
-func TestAcceptsGzip(t *testing.T) {
-	for _, c := range []struct {
-		in   []string
-		want bool
-	}{
-		{nil, false},
-		{[]string{""}, false},
-		{[]string{"gzip"}, true},
-		{[]string{"deflate", "gzip"}, true},
-		{[]string{"gzip;q=0"}, false},
-		{[]string{"gzip; q=0.001"}, true},
-		{[]string{"gzip;q=0.000"}, false},
-		{[]string{"gzip;q=bogus"}, false},
-		{[]string{"*"}, true},
-		{[]string{"*;q=0"}, false},
-		{[]string{"gzip;q=0, *"}, false},
-		{[]string{"x-gzip"}, true},
-		{[]string{"identity"}, false},
-	} {
-		if got := acceptsGzip(c.in); got != c.want {
-			t.Errorf("acceptsGzip(%q) = %v, want %v", c.in, got, c.want)
-		}
+	if !resp.Uncompressed || !bytes.Equal(body, plain.Body) {
+		t.Errorf("transparent decompression: uncompressed=%v, equal=%v", resp.Uncompressed, bytes.Equal(body, plain.Body))
 	}
 }
 
 func BenchmarkGzipBundle(b *testing.B) {
-	e := newEnv(b)
-	e.fill(256)
-	plain := e.get("/log/tile/entries/000", "Accept-Encoding", "identity").body
+	e := apitest.New(b, nil)
+	e.Fill(256)
+	plain := e.Get("/log/tile/entries/000", "Accept-Encoding", "identity").Body
 	b.SetBytes(int64(len(plain)))
 	for range b.N {
-		gzipBytes(plain)
+		http.GzipBytes(plain)
 	}
 }

@@ -1,4 +1,4 @@
-package http
+package http_test
 
 import (
 	"encoding/json"
@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/meent/meent/api"
+	"github.com/meent/meent/api/apitest"
+	"github.com/meent/meent/http"
 )
 
 // routeKeys turns mux patterns into "METHOD /path" in OpenAPI's spelling:
@@ -39,7 +41,7 @@ type openAPIDoc struct {
 
 func loadOpenAPI(t *testing.T) (openAPIDoc, map[string]any) {
 	t.Helper()
-	openAPI := NewServer(Options{}).OpenAPI()
+	openAPI := http.NewServer(http.Options{}).OpenAPI()
 	var doc openAPIDoc
 	if err := json.Unmarshal(openAPI, &doc); err != nil {
 		t.Fatalf("openapi.json: %v", err)
@@ -53,7 +55,7 @@ func loadOpenAPI(t *testing.T) (openAPIDoc, map[string]any) {
 
 func TestOpenAPIRoutes(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
+	e := apitest.New(t, nil)
 	doc, _ := loadOpenAPI(t)
 	if !strings.HasPrefix(doc.OpenAPI, "3.1.") {
 		t.Errorf("openapi %q, want 3.1.x", doc.OpenAPI)
@@ -65,7 +67,7 @@ func TestOpenAPIRoutes(t *testing.T) {
 		}
 	}
 	slices.Sort(documented)
-	routes := routeKeys(e.server.Routes())
+	routes := routeKeys(e.Server.Routes())
 	for _, r := range routes {
 		if !slices.Contains(documented, r) {
 			t.Errorf("route %s is not in openapi.json", r)
@@ -78,9 +80,9 @@ func TestOpenAPIRoutes(t *testing.T) {
 	}
 
 	// The server serves the same bytes.
-	r := e.get("/api/v1/openapi.json")
-	wantStatus(t, r, 200)
-	if string(r.body) != string(e.server.OpenAPI()) || r.header.Get("Content-Type") != "application/json" {
+	r := e.Get("/api/v1/openapi.json")
+	apitest.WantStatus(t, r, 200)
+	if string(r.Body) != string(e.Server.OpenAPI()) || r.Header.Get("Content-Type") != "application/json" {
 		t.Error("GET /api/v1/openapi.json does not serve the embedded document")
 	}
 }
@@ -175,8 +177,8 @@ func TestAPIDoc(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := newEnv(t)
-	for _, r := range routeKeys(e.server.Routes()) {
+	e := apitest.New(t, nil)
+	for _, r := range routeKeys(e.Server.Routes()) {
 		if !strings.Contains(string(md), r) {
 			t.Errorf("docs/api.md does not mention %s", r)
 		}

@@ -3,6 +3,7 @@ package http
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"math"
 	nethttp "net/http"
 	"net/url"
@@ -26,25 +27,25 @@ import (
 // is the kind of list it belongs to, so a cursor of one list is refused by
 // another. Clients must treat it as opaque: its form may change.
 
-// pageQuery is the page a request asks for.
-type pageQuery struct {
+// PageQuery is the page a request asks for.
+type PageQuery struct {
 	Limit int
 	after []string // the decoded position; nil on the first page
 }
 
 // queryPage reads ?limit= and ?cursor= for a list of kind list.
-func queryPage(r *nethttp.Request, list string) (pageQuery, error) {
-	limit, err := queryLimit(r)
+func queryPage(r *nethttp.Request, list string) (PageQuery, error) {
+	limit, err := QueryLimit(r)
 	if err != nil {
-		return pageQuery{}, err
+		return PageQuery{}, err
 	}
-	return cursorQuery(r.URL.Query().Get("cursor"), list, limit)
+	return CursorQuery(r.URL.Query().Get("cursor"), list, limit)
 }
 
-// cursorQuery is the page of limit items after cursor c of list; a web
+// CursorQuery is the page of limit items after cursor c of list; a web
 // page with two lists reads each one's cursor from a parameter of its own.
-func cursorQuery(c, list string, limit int) (pageQuery, error) {
-	q := pageQuery{Limit: limit}
+func CursorQuery(c, list string, limit int) (PageQuery, error) {
+	q := PageQuery{Limit: limit}
 	if c == "" {
 		return q, nil
 	}
@@ -69,15 +70,15 @@ func cursorQuery(c, list string, limit int) (pageQuery, error) {
 	return q, nil
 }
 
-// cursor encodes the position after which the next page of list starts.
-func cursor(list string, pos ...string) string {
+// Cursor encodes the position after which the next page of list starts.
+func Cursor(list string, pos ...string) string {
 	b, _ := json.Marshal(append([]string{list}, pos...))
 	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 // objectKey reads the position of an object listing from a page query:
 // its creation index and ID.
-func (q pageQuery) objectKey() (*meent.ObjectKey, error) {
+func (q PageQuery) objectKey() (*meent.ObjectKey, error) {
 	if q.after == nil {
 		return nil, nil
 	}
@@ -93,12 +94,12 @@ func (q pageQuery) objectKey() (*meent.ObjectKey, error) {
 
 // objectCursor is the cursor after an object in a listing of objects.
 func objectCursor(list string, o meent.Object) string {
-	return cursor(list, strconv.FormatInt(o.Created, 10), o.ID)
+	return Cursor(list, strconv.FormatInt(o.Created, 10), o.ID)
 }
 
 // index reads the position of a listing by log index (events, activity,
 // agents): one integer.
-func (q pageQuery) index() (int64, bool, error) {
+func (q PageQuery) index() (int64, bool, error) {
 	if q.after == nil {
 		return 0, false, nil
 	}
@@ -113,14 +114,14 @@ func (q pageQuery) index() (int64, bool, error) {
 }
 
 // indexCursor is the cursor of a listing by log index.
-func indexCursor(list string, n int64) string { return cursor(list, strconv.FormatInt(n, 10)) }
+func indexCursor(list string, n int64) string { return Cursor(list, strconv.FormatInt(n, 10)) }
 
-// pageObjects reads the page q of the objects f selects, in f's order,
+// PageObjects reads the page q of the objects f selects, in f's order,
 // decoded as T, keeping those keep accepts (all when keep is nil). It reads
 // the store in batches from the cursor on until the page is full or the
 // objects end, and returns the cursor of the next page ("" at the end).
 // A keep that returns false for all visits every object once.
-func pageObjects[T any](o *objects, f meent.ObjectFilter, q pageQuery, list string, keep func(*T) bool) ([]*T, string, error) {
+func PageObjects[T any](o *Objects, f meent.ObjectFilter, q PageQuery, list string, keep func(*T) bool) ([]*T, string, error) {
 	after, err := q.objectKey()
 	if err != nil {
 		return nil, "", err
@@ -128,7 +129,7 @@ func pageObjects[T any](o *objects, f meent.ObjectFilter, q pageQuery, list stri
 	f.After = after
 	f.Limit = q.Limit
 	if keep != nil {
-		f.Limit = scanLimit
+		f.Limit = ScanLimit
 	}
 	var out []*T
 	for {
@@ -137,11 +138,11 @@ func pageObjects[T any](o *objects, f meent.ObjectFilter, q pageQuery, list stri
 			return nil, "", err
 		}
 		for _, obj := range objs {
-			v, err := decodeObject[T](obj)
+			v, err := DecodeObject[T](obj)
 			if err != nil {
 				return nil, "", err
 			}
-			o.put(obj.Kind, obj.ID, v)
+			o.Put(obj.Kind, obj.ID, v)
 			if keep != nil && !keep(v) {
 				continue
 			}
@@ -161,7 +162,7 @@ func pageObjects[T any](o *objects, f meent.ObjectFilter, q pageQuery, list stri
 // pageSlice pages a list built in memory, sorted by a unique key: the page
 // holds the items after the cursor's key. keyOf must be strictly monotonic
 // along items (ascending by its string).
-func pageSlice[T any](items []T, q pageQuery, list string, keyOf func(T) string) ([]T, string, error) {
+func pageSlice[T any](items []T, q PageQuery, list string, keyOf func(T) string) ([]T, string, error) {
 	start := 0
 	if q.after != nil {
 		if len(q.after) != 1 {
@@ -174,7 +175,7 @@ func pageSlice[T any](items []T, q pageQuery, list string, keyOf func(T) string)
 	end := min(start+q.Limit, len(items))
 	next := ""
 	if end < len(items) {
-		next = cursor(list, keyOf(items[end-1]))
+		next = Cursor(list, keyOf(items[end-1]))
 	}
 	return items[start:end], next, nil
 }
@@ -191,14 +192,14 @@ func setNext(w nethttp.ResponseWriter, r *nethttp.Request, next string) {
 	w.Header().Add("Link", "<"+(&url.URL{Path: u.Path, RawQuery: u.RawQuery}).String()+`>; rel="next"`)
 }
 
-// pageTwo pages a document made of two lists built in memory, each sorted
+// PageTwo pages a document made of two lists built in memory, each sorted
 // ascending by a unique key (an import's commits and identities, a
 // payout's lines to pay and to carry): one cursor holds the position in
 // both, each page holds at most q.Limit items of each, and the document
 // has a next page while either list has more. Each list on its own is a
 // keyset listing, so following the cursors gives every item of both
 // exactly once. It returns the bounds of the page in a and in b.
-func pageTwo(q pageQuery, list string, na, nb int, keyA, keyB func(int) string) (a0, a1, b0, b1 int, next string, err error) {
+func PageTwo(q PageQuery, list string, na, nb int, keyA, keyB func(int) string) (a0, a1, b0, b1 int, next string, err error) {
 	var posA, posB string
 	if q.after != nil {
 		if len(q.after) != 2 {
@@ -222,18 +223,18 @@ func pageTwo(q pageQuery, list string, na, nb int, keyA, keyB func(int) string) 
 		if b1 > b0 {
 			posB = keyB(b1 - 1)
 		}
-		next = cursor(list, posA, posB)
+		next = Cursor(list, posA, posB)
 	}
 	return a0, a1, b0, b1, next, nil
 }
 
-// every reads every object f selects that keep accepts (all when keep is
+// Every reads every object f selects that keep accepts (all when keep is
 // nil), in f's order, in batches through the store's keyset cursor. It is
 // for documents that must be complete, such as an export, never for a
 // page: a list that stopped at a batch would be silently short.
-func every[T any](o *objects, f meent.ObjectFilter, keep func(*T) bool) ([]*T, error) {
+func Every[T any](o *Objects, f meent.ObjectFilter, keep func(*T) bool) ([]*T, error) {
 	var out []*T
-	_, _, err := pageObjects(o, f, pageQuery{Limit: math.MaxInt}, "", func(v *T) bool {
+	_, _, err := PageObjects(o, f, PageQuery{Limit: math.MaxInt}, "", func(v *T) bool {
 		if keep == nil || keep(v) {
 			out = append(out, v)
 		}
@@ -241,3 +242,14 @@ func every[T any](o *objects, f meent.ObjectFilter, keep func(*T) bool) ([]*T, e
 	})
 	return out, err
 }
+
+// After is the position q's cursor names, nil on the first page.
+func (q PageQuery) After() []string { return q.after }
+
+// First says whether q asks for the first page of its list.
+func (q PageQuery) First() bool { return q.after == nil }
+
+// DescKey is a key of PageSlice for a list newest first by a number: keys
+// must ascend along the list, so the number is counted down from the
+// largest and zero-padded.
+func DescKey(n int64) string { return fmt.Sprintf("%019d", math.MaxInt64-n) }

@@ -7,16 +7,18 @@ import (
 	"github.com/meent/meent/state"
 )
 
-func (s *Server) privateStore() (private.Store, error) {
+// PrivateStore returns the private records, or EUNAVAILABLE when the
+// node keeps none.
+func (s *Server) PrivateStore() (private.Store, error) {
 	if s.opts.Private == nil {
 		return nil, meent.Errorf(meent.EUNAVAILABLE, "this node keeps no private records")
 	}
 	return s.opts.Private, nil
 }
 
-// reader says what agent may do with private records: whether it is an
+// Reader says what agent may do with private records: whether it is an
 // admin, and which commons it maintains among the one given.
-func (s *Server) reader(agentID, commonsID string) private.Reader {
+func (s *Server) Reader(agentID, commonsID string) private.Reader {
 	rd := private.Reader{Agent: agentID}
 	s.node.State(func(st *state.State) {
 		if a := st.Agents.Agent(agentID); a != nil && a.Role == agent.RoleAdmin {

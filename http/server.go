@@ -1,16 +1,19 @@
 // Package http is the server core of a meent node: Server, the Router
 // every route is registered through, middleware, auth (sessions, API
-// tokens, CSRF), errors, limits, /healthz and /metrics, paging and JSON
-// helpers, the state digest cache, and the OpenAPI document assembled
-// from the base (openapi.json) and each area's fragment. The areas
-// register on it (api/..., see package wire) and reach the core through
-// area.go; the core imports none of them. It still serves the log as
-// C2SP tlog-tiles under /log/, the log, agent, commons and value parts of
-// the JSON API under /api/v1, the blob store, the server-rendered web
-// pages with a few forms and the Atom feeds, until those move to their
-// areas (docs/architecture.md). Every write, from any of these doors,
-// ends in node.Submit (blob uploads aside, which only store bytes the log
-// may later name).
+// tokens, CSRF), errors (problem documents, and HTML pages through the
+// ErrorPage the web core sets), limits, /healthz and /metrics, paging and
+// JSON helpers, the per-request object and name caches and activity
+// lines the areas and pages share, the state digest cache, and the
+// OpenAPI document assembled from the base (openapi.json) and each area's
+// fragment. The areas register on it (api/..., web/..., see package wire)
+// and reach the core through its exported names; the core imports none of
+// them. It serves the log itself, as C2SP tlog-tiles under /log/ and its
+// JSON API (events, proofs, checkpoints, the state digest), the accounts
+// (sign-up, sessions, tokens, actions), the agents and the blob store;
+// the commons and value parts of the JSON API are still here until they
+// move to their areas (docs/architecture.md). Every write, from any of
+// these doors, ends in node.Submit (blob uploads aside, which only store
+// bytes the log may later name).
 package http
 
 import (
@@ -77,15 +80,15 @@ type Options struct {
 
 // Server is the HTTP face of a node.
 type Server struct {
-	node     *node.Node
-	accounts *node.Accounts
-	opts     Options
-	log      *slog.Logger
-	router   *Router
-	openAPI  openAPI // the document served at /api/v1/openapi.json; see openapi.go
-	pages    *pages
-	throttle *loginThrottle // failed logins; see accounts_throttle.go
-	digests  digestCache    // the last state digest; see apiStateDigest
+	node      *node.Node
+	accounts  *node.Accounts
+	opts      Options
+	log       *slog.Logger
+	router    *Router
+	openAPI   openAPI        // the document served at /api/v1/openapi.json; see openapi.go
+	errorPage ErrorPage      // renders errors on pages; see SetErrorPage
+	throttle  *loginThrottle // failed logins; see accounts_throttle.go
+	digests   digestCache    // the last state digest; see apiStateDigest
 
 	requests *prometheus.CounterVec
 	latency  *prometheus.HistogramVec
@@ -108,7 +111,6 @@ func NewServer(o Options) *Server {
 		accounts: o.Accounts,
 		opts:     o,
 		log:      o.Logger,
-		pages:    loadPages(o.TimeZone),
 		throttle: newLoginThrottle(),
 	}
 	s.router = newRouter(s.wrap)
@@ -198,71 +200,13 @@ func (s *Server) registerRoutes() {
 	s.handle("PUT /api/v1/blobs/{hash}", s.apiPutBlob)
 	s.handle("POST /api/v1/blobs", s.apiPostBlob)
 	s.handle("GET /api/v1/blobs/{hash}", s.apiGetBlob)
-	s.handle("GET /api/v1/commons", s.apiCommonsList)
-	s.handle("GET /api/v1/commons/{id}", s.apiCommons)
-	s.handle("GET /api/v1/commons/{id}/contributions", s.apiCommonsContributions)
-	s.handle("GET /api/v1/commons/{id}/needs", s.apiNeeds)
-	s.handle("GET /api/v1/commons/{id}/activity", s.apiCommonsActivity)
-	s.handle("GET /api/v1/contributions/{id}", s.apiContribution)
-	s.handle("GET /api/v1/needs/{id}", s.apiNeed)
-	s.handle("GET /api/v1/agents/{id}/contributions", s.apiAgentContributions)
 	s.handle("GET /api/v1/agents/{id}/activity", s.apiAgentActivity)
-	s.handle("GET /api/v1/commons/{id}/imports", s.apiImports)
-	s.handle("GET /api/v1/commons/{id}/policy", s.apiPolicy)
-	s.handle("POST /api/v1/commons/{id}/policy/preview", s.apiPolicyPreview)
-	s.handle("GET /api/v1/commons/{id}/incomes", s.apiIncomes)
-	s.handle("GET /api/v1/incomes/{id}", s.apiIncome)
-	s.handle("GET /api/v1/incomes/{id}/preview", s.apiIncomePreview)
-	s.handle("GET /api/v1/commons/{id}/distributions", s.apiDistributions)
-	s.handle("GET /api/v1/distributions/{id}", s.apiDistribution)
-	s.handle("GET /api/v1/distributions/{id}/shares", s.apiShares)
-	s.handle("GET /api/v1/commons/{id}/balances", s.apiBalances)
-	s.handle("GET /api/v1/agents/{id}/balances", s.apiAgentBalances)
-	s.handle("GET /api/v1/commons/{id}/payouts", s.apiPayouts)
-	s.handle("GET /api/v1/commons/{id}/valueflows", s.apiValueFlows)
 	s.handle("GET /api/v1/openapi.json", s.apiOpenAPI)
 
 	// Operations.
 	s.handle("GET /healthz", s.healthz)
 	metrics := promhttp.HandlerFor(s.opts.Registry, promhttp.HandlerOpts{})
 	s.handle("GET /metrics", metrics.ServeHTTP)
-
-	// Web pages.
-	s.handle("GET /{$}", s.pageHome)
-	s.handle("GET /events/{hash}", s.pageEvent)
-	s.handle("GET /agents", s.pageAgents)
-	s.handle("GET /agents/{id}", s.pageAgent)
-	s.handle("GET /agents/{id}/feed.atom", s.agentFeed)
-	s.handle("GET /commons", s.pageCommonsList)
-	s.handle("GET /commons/{id}", s.pageCommons)
-	s.handle("GET /commons/{id}/feed.atom", s.commonsFeed)
-	s.handle("POST /commons/{id}/contributions", s.postContribute)
-	s.handle("POST /commons/{id}/needs", s.postNeed)
-	s.handle("GET /commons/{id}/policy", s.pagePolicy)
-	s.handle("GET /commons/{id}/identities", s.pageIdentities)
-	s.handle("POST /commons/{id}/identities/claim", s.postIdentityClaim)
-	s.handle("POST /commons/{id}/identities/decide", s.postIdentityDecision)
-	s.handle("GET /commons/{id}/payouts", s.pagePayouts)
-	s.handle("POST /commons/{id}/payouts/settle", s.postSettle)
-	s.handle("GET /commons/{id}/license", s.pageLicense)
-	s.handle("GET /grants/{id}", s.pageGrant)
-	s.handle("GET /incomes/{id}", s.pageIncome)
-	s.handle("GET /distributions/{id}", s.pageDistribution)
-	s.handle("GET /contributions/{id}", s.pageContribution)
-	s.handle("GET /needs/{id}", s.pageNeed)
-	s.handle("POST /needs/{id}/signal", s.postNeedAction)
-	s.handle("POST /needs/{id}/claim", s.postNeedAction)
-	s.handle("POST /needs/{id}/release", s.postNeedAction)
-	s.handle("GET /login", s.pageLogin)
-	s.handle("POST /login", s.postLogin)
-	s.handle("POST /logout", s.postLogout)
-	s.handle("GET /signup", s.pageSignUp)
-	s.handle("POST /signup", s.postSignUp)
-	s.handle("GET /account", s.pageAccount)
-	s.handle("POST /account", s.postAccount)
-	s.handle("POST /account/tokens", s.postAccountToken)
-	s.handle("POST /account/tokens/{id}/revoke", s.postAccountRevoke)
-	s.handle("GET /static/{file}", s.static)
 
 	// The areas' OpenAPI fragments, until each area registers its own.
 	for _, f := range must(fs.Glob(openAPIFragments, "openapi/*.json")) {
@@ -290,7 +234,7 @@ func (s *Server) Handler() nethttp.Handler {
 	// send neither header and pass.
 	cop := nethttp.NewCrossOriginProtection()
 	cop.SetDenyHandler(nethttp.HandlerFunc(func(w nethttp.ResponseWriter, r *nethttp.Request) {
-		s.fail(w, r, meent.Errorf(meent.EFORBIDDEN, "cross-origin request refused"))
+		s.Fail(w, r, meent.Errorf(meent.EFORBIDDEN, "cross-origin request refused"))
 	}))
 	return s.observe(s.recover(securityHeaders(cop.Handler(nethttp.HandlerFunc(s.route)))))
 }
@@ -320,29 +264,53 @@ func (s *Server) route(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.failStatus(w, r, meent.Errorf(meent.EINVALID, "method %s is not allowed here", r.Method), nethttp.StatusMethodNotAllowed)
 		return
 	}
-	s.fail(w, r, meent.Errorf(meent.ENOTFOUND, "no such page: %s", r.URL.Path))
+	s.Fail(w, r, meent.Errorf(meent.ENOTFOUND, "no such page: %s", r.URL.Path))
 }
 
-// fail answers err as problem+json for machine paths and as an HTML page
-// for the web.
-func (s *Server) fail(w nethttp.ResponseWriter, r *nethttp.Request, err error) {
+// Fail answers err as problem+json on machine paths (the API, the log,
+// /healthz, /metrics) and as an HTML error page elsewhere.
+func (s *Server) Fail(w nethttp.ResponseWriter, r *nethttp.Request, err error) {
 	if isMachinePath(r.URL.Path) {
 		s.writeError(w, r, err)
 		return
 	}
-	s.errorPage(w, r, err, 0)
+	s.pageError(w, r, err, 0)
+}
+
+// ErrorPage renders err as an HTML page, with status (0: the error's
+// own), and logs its cause.
+type ErrorPage func(w nethttp.ResponseWriter, r *nethttp.Request, err error, status int)
+
+// SetErrorPage sets how errors on paths that are not the API's are
+// answered: the web core (package web) renders them in the pages'
+// layout, so the core holds no templates. Until one is set they are
+// answered as problem documents.
+func (s *Server) SetErrorPage(f ErrorPage) { s.errorPage = f }
+
+// pageError answers an error on a page's path.
+func (s *Server) pageError(w nethttp.ResponseWriter, r *nethttp.Request, err error, status int) {
+	if s.errorPage != nil {
+		s.errorPage(w, r, err, status)
+		return
+	}
+	p := ProblemOf(err)
+	if status != 0 {
+		p.Status, p.Title = status, nethttp.StatusText(status)
+	}
+	s.LogError(r, err)
+	writeProblem(w, p)
 }
 
 // failStatus is fail with the status forced (for 405, which has no code).
 func (s *Server) failStatus(w nethttp.ResponseWriter, r *nethttp.Request, err error, status int) {
 	if isMachinePath(r.URL.Path) {
-		p := problemOf(err)
+		p := ProblemOf(err)
 		p.Status = status
 		p.Title = nethttp.StatusText(status)
 		writeProblem(w, p)
 		return
 	}
-	s.errorPage(w, r, err, status)
+	s.pageError(w, r, err, status)
 }
 
 func isMachinePath(p string) bool {
@@ -475,7 +443,7 @@ func (s *Server) recover(next nethttp.Handler) nethttp.Handler {
 			if sw, ok := w.(*statusWriter); ok && sw.status != 0 {
 				return // too late to answer; the client sees a cut response
 			}
-			s.fail(w, r, meent.Errorf(meent.EINTERNAL, "internal error"))
+			s.Fail(w, r, meent.Errorf(meent.EINTERNAL, "internal error"))
 		}()
 		next.ServeHTTP(w, r)
 	})

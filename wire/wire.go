@@ -7,20 +7,32 @@ package wire
 
 import (
 	"github.com/meent/meent/api/budgetapi"
+	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/api/governanceapi"
 	"github.com/meent/meent/api/licenseapi"
 	"github.com/meent/meent/api/privateapi"
+	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
+	"github.com/meent/meent/web"
+	"github.com/meent/meent/web/commonsweb"
+	"github.com/meent/meent/web/licenseweb"
+	"github.com/meent/meent/web/valueweb"
 )
 
 // Areas lists every area's registration, in the order they register.
 // Order matters only for the listing of routes: a pattern two areas claim
 // panics at start whatever the order.
 var Areas = []func(*http.Server){
+	commonsapi.Register,
+	valueapi.Register,
 	licenseapi.Register,
 	privateapi.Register,
 	governanceapi.Register,
 	budgetapi.Register,
+	web.Register,
+	commonsweb.Register,
+	valueweb.Register,
+	licenseweb.Register,
 }
 
 // Register adds every area to s.

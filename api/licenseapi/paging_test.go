@@ -10,6 +10,7 @@ import (
 
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
+	"github.com/meent/meent/api/apitest"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/license"
 )
@@ -18,20 +19,20 @@ import (
 // the "next page" links, 100 a page: each grant is listed exactly once.
 func TestLicenseGrantsPage(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	ada := e.createAgent("Ada")
-	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
-	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
-	e.act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)})
+	e := apitest.New(t, withPages)
+	ada := e.CreateAgent("Ada")
+	e.Act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.ID, Role: agent.RoleAdmin})
+	lib := e.Act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	e.Act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)})
 	var grants []string
 	for i := range 105 {
-		s := e.createAgent(fmt.Sprint("user ", i))
+		s := e.CreateAgent(fmt.Sprint("user ", i))
 		asOf := time.Now().UnixMilli()
-		ld, err := e.client.EvaluateLicense(t.Context(), lib, s.id, license.RequestData{}, asOf)
+		ld, err := e.Client.EvaluateLicense(t.Context(), lib, s.ID, license.RequestData{}, asOf)
 		if err != nil || ld.Grant == nil {
 			t.Fatalf("evaluate: %+v, %v", ld, err)
 		}
-		grants = append(grants, e.post(s.signAt(t, license.TypeRequest, license.RequestData{Commons: lib, Grant: ld.Grant}, time.UnixMilli(asOf))))
+		grants = append(grants, e.Post(s.SignAt(t, license.TypeRequest, license.RequestData{Commons: lib, Grant: ld.Grant}, time.UnixMilli(asOf))))
 	}
 	seen := map[string]int{}
 	path, pages := "/commons/"+lib+"/license", 0
@@ -39,9 +40,9 @@ func TestLicenseGrantsPage(t *testing.T) {
 		if pages > 5 {
 			t.Fatal("the next links do not end")
 		}
-		r := e.get(path)
-		wantStatus(t, r, 200)
-		body := string(r.body)
+		r := e.Get(path)
+		apitest.WantStatus(t, r, 200)
+		body := string(r.Body)
 		for _, g := range grants {
 			if strings.Contains(body, `href="/grants/`+g+`"`) {
 				seen[g]++
@@ -67,12 +68,12 @@ func TestLicenseGrantsPage(t *testing.T) {
 // versions are added; the current version is the newest on every page.
 func TestLicensePolicyHistoryPages(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	ada := e.createAgent("Ada")
-	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
-	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	e := apitest.New(t, withPages)
+	ada := e.CreateAgent("Ada")
+	e.Act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.ID, Role: agent.RoleAdmin})
+	lib := e.Act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
 	set := func() {
-		e.act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)})
+		e.Act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)})
 	}
 	for range 5 {
 		set()
@@ -87,7 +88,7 @@ func TestLicensePolicyHistoryPages(t *testing.T) {
 		if cursor != "" {
 			path += "&cursor=" + cursor
 		}
-		p := getJSONAs[api.LicensePolicyInfo](t, e, path)
+		p := apitest.GetJSONAs[api.LicensePolicyInfo](t, e, path)
 		if p.Version != 5+added {
 			t.Fatalf("current version %d on a page, want %d", p.Version, 5+added)
 		}
@@ -109,7 +110,7 @@ func TestLicensePolicyHistoryPages(t *testing.T) {
 	if len(got) != 5+added {
 		t.Fatalf("%d versions listed, %d made", len(got), 5+added)
 	}
-	p, err := e.client.LicensePolicy(t.Context(), lib)
+	p, err := e.Client.LicensePolicy(t.Context(), lib)
 	if err != nil || len(p.History) != 5+added || p.Next != "" {
 		t.Fatalf("client: %d versions, next %q, %v", len(p.History), p.Next, err)
 	}
@@ -117,7 +118,7 @@ func TestLicensePolicyHistoryPages(t *testing.T) {
 
 // webPages follows the "next page" links that start with next from path,
 // and fails unless each of want is linked as link+ID on exactly one page.
-func webPages(t *testing.T, e *env, path, next, link string, want []string) int {
+func webPages(t *testing.T, e *apitest.Env, path, next, link string, want []string) int {
 	t.Helper()
 	seen := map[string]int{}
 	pages := 0
@@ -125,9 +126,9 @@ func webPages(t *testing.T, e *env, path, next, link string, want []string) int 
 		if pages > 10 {
 			t.Fatal("the next links do not end")
 		}
-		r := e.get(path)
-		wantStatus(t, r, 200)
-		body := string(r.body)
+		r := e.Get(path)
+		apitest.WantStatus(t, r, 200)
+		body := string(r.Body)
 		for _, id := range want {
 			if strings.Contains(body, link+id+`"`) {
 				seen[id]++
@@ -151,29 +152,33 @@ func webPages(t *testing.T, e *env, path, next, link string, want []string) int 
 // page and an agent's grants on its page, 100 a page.
 func TestLicenseWebPages(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t)
-	ada := e.createAgent("Ada")
-	e.act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.id, Role: agent.RoleAdmin})
+	e := apitest.New(t, withPages)
+	ada := e.CreateAgent("Ada")
+	e.Act(ada, agent.TypeMemberSet, agent.MemberData{Agent: ada.ID, Role: agent.RoleAdmin})
 	var sets, grants []string
-	eve := e.createAgent("Eve")
+	eve := e.CreateAgent("Eve")
 	for i := range 105 {
-		lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: fmt.Sprint("lib ", i), Kind: "software"})
-		sets = append(sets, e.act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)}))
+		lib := e.Act(ada, commons.TypeCreate, commons.CreateData{Name: fmt.Sprint("lib ", i), Kind: "software"})
+		sets = append(sets, e.Act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)}))
 		asOf := time.Now().UnixMilli()
-		ld, err := e.client.EvaluateLicense(t.Context(), lib, eve.id, license.RequestData{}, asOf)
+		ld, err := e.Client.EvaluateLicense(t.Context(), lib, eve.ID, license.RequestData{}, asOf)
 		if err != nil || ld.Grant == nil {
 			t.Fatalf("evaluate: %+v, %v", ld, err)
 		}
-		grants = append(grants, e.post(eve.signAt(t, license.TypeRequest, license.RequestData{Commons: lib, Grant: ld.Grant}, time.UnixMilli(asOf))))
+		grants = append(grants, e.Post(eve.SignAt(t, license.TypeRequest, license.RequestData{Commons: lib, Grant: ld.Grant}, time.UnixMilli(asOf))))
 	}
-	if n := webPages(t, e, "/agents/"+eve.id, "/agents/"+eve.id+"?grants=", "/grants/", grants); n != 2 {
+	if n := webPages(t, e, "/agents/"+eve.ID, "/agents/"+eve.ID+"?grants=", "/grants/", grants); n != 2 {
 		t.Errorf("%d pages of grants", n)
 	}
 	// One commons' history, by versions.
-	lib := e.act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
+	lib := e.Act(ada, commons.TypeCreate, commons.CreateData{Name: "lib", Kind: "software"})
 	sets = sets[:0]
-	for range 105 {
-		sets = append(sets, e.act(ada, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)}))
+	// Each signed a millisecond apart: two equal events signed in the same
+	// millisecond are one event, refused the second time.
+	start := time.Now()
+	for i := range 105 {
+		at := start.Add(time.Duration(i) * time.Millisecond)
+		sets = append(sets, e.Post(ada.SignAt(t, license.TypePolicySet, license.PolicySetData{Commons: lib, Policy: jsontext.Value(licensePolicy)}, at)))
 	}
 	if n := webPages(t, e, "/commons/"+lib+"/license", "/commons/"+lib+"/license?history=", "/events/", sets[:len(sets)-1]); n != 2 {
 		t.Errorf("%d pages of history", n)
