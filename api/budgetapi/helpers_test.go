@@ -27,6 +27,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
+	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/blob"
 	"github.com/meent/meent/client"
 	"github.com/meent/meent/commons"
@@ -108,6 +109,7 @@ func newEnvOn(t testing.TB, store meent.Store, opts ...envOption) *env {
 	}
 	s := http.NewServer(o)
 	Register(s)
+	valueapi.Register(s) // the payouts a funded bucket makes are the value API's
 	hs := httptest.NewServer(s.Handler())
 	t.Cleanup(hs.Close)
 	return &env{
