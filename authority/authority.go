@@ -57,6 +57,11 @@ const (
 	RevokeLicense          Action = "license.revoke"            // end a grant before its term
 	AttestOrganisation     Action = "license.attest"            // state what kind of organisation an agent is
 	VouchOrganisation      Action = "license.vouch"             // be counted by a commons when attesting an organisation
+	CreateCurrency         Action = "credit.currency.create"    // create a mutual-credit currency
+	PayCredit              Action = "credit.transfer"           // pay from an agent's credit account
+	PayFromCommons         Action = "credit.transfer.commons"   // pay from a commons' credit account
+	SetCreditLimit         Action = "credit.limit.set"          // set one account's credit limits (a decision may grant it)
+	ApplyDemurrage         Action = "credit.demurrage"          // apply a period's demurrage
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -116,6 +121,14 @@ var table = map[Action]Rule{
 	AttestOrganisation: {[]Role{Admin, AnyMaintainer, Attestor}, "only a node admin, a maintainer of a commons or an attestor a license policy names attests organisations"},
 	// Parties: the attestors the commons' license policy names.
 	VouchOrganisation: {[]Role{Maintainer, Admin, Party}, "only a maintainer of {commons}, a node admin or an attestor its license policy names vouches for an organisation"},
+	CreateCurrency:    {[]Role{Admin}, "only a node admin creates a currency"},
+	// Party: the payer. Nobody signs for another agent's account.
+	PayCredit:      {[]Role{Party}, "only the payer signs a transfer from their account"},
+	PayFromCommons: {[]Role{Maintainer}, "only a maintainer of {commons} pays from its account"},
+	// A governance decision grants it through an authority.Granter
+	// (Place: the node, Subject: the account's holder).
+	SetCreditLimit: {[]Role{Admin}, "only a node admin, or whom a decision names, sets the credit limit of {subject}"},
+	ApplyDemurrage: {[]Role{Member}, "only members of the community apply demurrage"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

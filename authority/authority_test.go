@@ -97,6 +97,11 @@ func TestTable(t *testing.T) {
 		authority.RevokeLicense:          {"maint"},
 		authority.AttestOrganisation:     {"admin", "maint", "other", "attestor"},
 		authority.VouchOrganisation:      {"admin", "maint", "party"},
+		authority.CreateCurrency:         {"admin"},
+		authority.PayCredit:              {"party"},
+		authority.PayFromCommons:         {"maint"},
+		authority.SetCreditLimit:         {"admin"},
+		authority.ApplyDemurrage:         {"admin", "member"},
 	}
 	_, au := newWorld()
 	table := authority.Table()

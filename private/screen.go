@@ -18,23 +18,25 @@ import (
 // commitment member (Commitments). Types not listed have no free text, or
 // are exempt for the reason given in Exempt.
 var FreeText = map[string][]string{
-	"agent.create":         {"name"},
-	"agent.update":         {"name"},
-	"commons.create":       {"name", "description", "links[]"},
-	"commons.update":       {"name", "description", "links[]"},
-	"commons.fork":         {"name", "description"},
-	"contribution.submit":  {"title", "description", "evidence[].url", "evidence[].note"},
-	"contribution.revise":  {"title", "description", "evidence[].url", "evidence[].note"},
-	"contribution.review":  {"reason"},
-	"contribution.dispute": {"reason"},
-	"contribution.resolve": {"reason"},
-	"need.post":            {"title", "description"},
-	"need.close":           {"reason"},
-	"income.record":        {"reference"},
-	"payout.settle":        {"reference"},
-	"license.request":      {"scope"},
-	"license.pay":          {"reference", "scope"},
-	"license.revoke":       {"reason"},
+	"agent.create":           {"name"},
+	"agent.update":           {"name"},
+	"commons.create":         {"name", "description", "links[]"},
+	"commons.update":         {"name", "description", "links[]"},
+	"commons.fork":           {"name", "description"},
+	"contribution.submit":    {"title", "description", "evidence[].url", "evidence[].note"},
+	"contribution.revise":    {"title", "description", "evidence[].url", "evidence[].note"},
+	"contribution.review":    {"reason"},
+	"contribution.dispute":   {"reason"},
+	"contribution.resolve":   {"reason"},
+	"need.post":              {"title", "description"},
+	"need.close":             {"reason"},
+	"income.record":          {"reference"},
+	"payout.settle":          {"reference"},
+	"license.request":        {"scope"},
+	"license.pay":            {"reference", "scope"},
+	"license.revoke":         {"reason"},
+	"credit.currency.create": {"name"},
+	"credit.transfer":        {"reference"},
 }
 
 // Exempt lists event types that carry text Screen does not check, and why.
@@ -54,7 +56,8 @@ var CommitmentMembers = map[string][]string{
 
 // where tells the person refused where the detail belongs instead.
 var where = map[string]string{
-	"payout.settle": "store it as a private reference instead (meent payout settle --private-reference, or POST /api/v1/private and put the commitment in ref_commitment)",
+	"credit.transfer": "write what was traded, not who or where: a bank account or an address belongs in a private record (POST /api/v1/private), never in a transfer's reference",
+	"payout.settle":   "store it as a private reference instead (meent payout settle --private-reference, or POST /api/v1/private and put the commitment in ref_commitment)",
 }
 
 // Screen refuses personal data (an IBAN, an e-mail address) in the public

@@ -19,6 +19,7 @@ import (
 
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/state"
@@ -34,7 +35,7 @@ const eventsDoc = "../docs/events.md"
 // rules package without a line in the catalogue (and so in
 // docs/events.md) fails here.
 func TestEventTypesComplete(t *testing.T) {
-	owns := map[string]func(string) bool{"agent": agent.Owns, "commons": commons.Owns, "value": value.Owns, "license": license.Owns}
+	owns := map[string]func(string) bool{"agent": agent.Owns, "commons": commons.Owns, "value": value.Owns, "license": license.Owns, "credit": credit.Owns}
 	type decl struct{ area, data string }
 	found := map[string]decl{}
 	for area := range owns {

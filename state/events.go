@@ -3,6 +3,7 @@ package state
 import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
 )
@@ -61,4 +62,9 @@ var EventTypes = []EventType{
 	{license.TypeRequest, "license", license.RequestData{}},
 	{license.TypePay, "license", license.PayData{}},
 	{license.TypeRevoke, "license", license.RevokeData{}},
+
+	{credit.TypeCurrencyCreate, "credit", credit.CurrencyData{}},
+	{credit.TypeTransfer, "credit", credit.TransferData{}},
+	{credit.TypeLimitSet, "credit", credit.LimitData{}},
+	{credit.TypeDemurrage, "credit", credit.DemurrageData{}},
 }

@@ -69,6 +69,13 @@ func TestRefsCatalogue(t *testing.T) {
 		"license.request":    {"coop is licensed for free", []string{"lib"}, []string{"coop"}},
 		"license.pay":        {"admin records acme's payment", []string{"lib"}, []string{"admin", "acme"}},
 		"license.revoke":     {"maya revokes the grant", []string{"lib"}, []string{"maya", "acme"}},
+
+		// A currency and a demurrage period touch its dust and receiving
+		// accounts only; every account's share is read from the period.
+		"credit.currency.create": {"admin creates the MEE currency", []string{"lib"}, []string{"admin"}},
+		"credit.transfer":        {"maya pays ada from the commons", []string{"lib"}, []string{"maya", "ada"}},
+		"credit.limit.set":       {"admin raises ada's limit", nil, []string{"admin", "ada"}},
+		"credit.demurrage":       {"ben applies December's demurrage", []string{"lib"}, []string{"ben"}},
 	}
 	for _, et := range state.EventTypes {
 		if _, ok := cases[et.Type]; !ok {
