@@ -9,6 +9,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/private"
 	"github.com/meent/meent/value"
@@ -241,6 +242,7 @@ func TestMembersExist(t *testing.T) {
 		commons.TypeNeedPost: commons.NeedData{}, commons.TypeNeedClose: commons.CloseData{},
 		value.TypeIncomeRecord: value.IncomeData{}, value.TypePayoutSettle: value.SettleData{},
 		license.TypeRequest: license.RequestData{}, license.TypePay: license.PayData{}, license.TypeRevoke: license.RevokeData{},
+		credit.TypeCurrencyCreate: credit.CurrencyData{}, credit.TypeTransfer: credit.TransferData{},
 	}
 	check := func(typ string, paths []string) {
 		v, ok := types[typ]
