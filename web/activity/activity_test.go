@@ -8,6 +8,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
@@ -58,6 +59,7 @@ var world = lookup{
 		{commons.KindNeed, mould}:         commons.Need{ID: mould, Title: "Mal voor de wiek"},
 		{value.KindIncome, inc}:           value.Income{ID: inc, Commons: atlas, Amount: commons.Money{Amount: 1001, Currency: "EUR"}},
 		{license.KindGrant, grant}:        license.Grant{ID: grant, Commons: atlas, Licensee: bo},
+		{credit.KindCurrency, "UUR"}:      credit.Currency{CurrencyData: credit.CurrencyData{Code: "UUR", Exponent: 0}},
 	},
 }
 
@@ -198,6 +200,9 @@ func TestGoldenDutch(t *testing.T) {
 			"Ada heeft een gratis licentie gekregen voor niet-commercieel gebruik van Windatlas (niet-commercieel)"},
 		{record(license.TypeRevoke, map[string]any{"grant": grant, "reason": "gebruikt voor een gesloten model"}),
 			"Ada heeft de licentie van Bo voor Windatlas ingetrokken: gebruikt voor een gesloten model"},
+		{record(credit.TypeTransfer, map[string]any{"currency": "UUR", "from": atlas, "to": bo, "amount": 1234, "reference": "twee dagen de boor"}),
+			"Ada heeft UUR 1.234 van Windatlas betaald aan Bo: twee dagen de boor"},
+		{record(credit.TypeDemurrage, map[string]any{"currency": "UUR", "period": "2026-11"}), "Ada heeft de omloopheffing over 2026-11 op UUR toegepast"},
 		{record("member.set", map[string]any{"role": "admin"}), "Ada heeft Bo nodebeheerder gemaakt"},
 		{record("poll.open", nil), "Ada heeft poll.open ondertekend"},
 	} {
