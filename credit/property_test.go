@@ -128,6 +128,28 @@ func TestProperties(t *testing.T) {
 				halfSize = int64(len(w.log))
 			}
 		}
+		// Every account's statement, folded from the log alone, ends at
+		// its balance.
+		var posted []credit.Posted
+		var periods []*credit.Period
+		for i, ev := range w.log {
+			switch ev.Type {
+			case credit.TypeTransfer:
+				var d credit.TransferData
+				ev.DecodeData(&d)
+				posted = append(posted, credit.Posted{Index: int64(i), Time: ev.Time, Data: d})
+			case credit.TypeDemurrage:
+				var d credit.DemurrageData
+				ev.DecodeData(&d)
+				periods = append(periods, w.st.Credit.Period(d.Currency, d.Period))
+			}
+		}
+		for _, id := range w.st.Credit.Accounts("MEE") {
+			a := w.st.Credit.AccountByID(id)
+			if _, err := credit.Statement(a, posted, periods, nil, a.Balance); err != nil {
+				rt.Fatal(err)
+			}
+		}
 		// Replay from the first event, and from the snapshot.
 		replay := state.New()
 		for _, ev := range w.log {
