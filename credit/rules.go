@@ -289,3 +289,21 @@ func mustMarshal(v any) []byte {
 	}
 	return b
 }
+
+// Periods returns the demurrage periods applied to a currency, oldest
+// first.
+func (s *State) Periods(code string) []*Period {
+	c := s.currencies[code]
+	if c == nil || c.Demurrage == nil || c.Last == "" {
+		return nil
+	}
+	var out []*Period
+	for p := c.Demurrage.From; ; p = NextPeriod(p) {
+		if x := s.periods[code+"/"+p]; x != nil {
+			out = append(out, x)
+		}
+		if p == c.Last || p == "" {
+			return out
+		}
+	}
+}

@@ -6,6 +6,7 @@
 package wire
 
 import (
+	"github.com/meent/meent/api/creditapi"
 	"github.com/meent/meent/api/licenseapi"
 	"github.com/meent/meent/api/privateapi"
 	"github.com/meent/meent/http"
@@ -16,6 +17,7 @@ import (
 // panics at start whatever the order.
 var Areas = []func(*http.Server){
 	licenseapi.Register,
+	creditapi.Register,
 	privateapi.Register,
 }
 
