@@ -10,6 +10,7 @@ import (
 
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
@@ -63,6 +64,7 @@ func TestDemoPerArea(t *testing.T) {
 		{"commons", commons.TypeCreate},
 		{"value", value.TypeDistributionRun},
 		{"license", license.TypeRequest},
+		{"credit", credit.TypeDemurrage},
 	}
 	last := -1
 	for _, p := range parts {

@@ -37,6 +37,7 @@ func init() {
 		valueArea,    // valuecmd.go: value policies, incomes, distributions
 		payoutArea,   // payoutcmd.go: payouts and exports
 		licenseArea,  // licensecmd.go: copyfair licensing
+		creditArea,   // creditcmd.go: mutual credit
 	}
 }
 
