@@ -191,3 +191,28 @@ func TestCharge(t *testing.T) {
 		}
 	}
 }
+
+// TestFee: a fee another area charges goes through the same checks as a
+// transfer, and moves the money exactly.
+func TestFee(t *testing.T) {
+	w := market(t)
+	a := credit.Area{State: w.st.Credit, Agents: w.st.Agents, Commons: w.st.Commons}
+	fee := credit.Payment{Currency: "MEE", From: w.ids["ada"], To: w.ids["fablab"], Amount: 10_001, Reference: "drill, one day"}
+	if _, err := a.CanPay(w.st.Authority(), w.ids["ada"], fee); meent.ErrorCode(err) != meent.ERULE {
+		t.Fatalf("beyond the hard limit: %v", err)
+	}
+	if _, err := a.CanPay(w.st.Authority(), w.ids["cy"], fee); meent.ErrorCode(err) != meent.EFORBIDDEN {
+		t.Fatalf("signed by another: %v", err)
+	}
+	fee.Amount = 1_200
+	if _, err := a.CanPay(w.st.Authority(), w.ids["ada"], fee); err != nil {
+		t.Fatal(err)
+	}
+	a.Handle(w.st.Size, fee)
+	if got := w.balances("MEE"); got["MEE/"+w.ids["ada"]] != -1_200 || got["MEE/"+w.ids["fablab"]] != 1_200 || sum(got) != 0 {
+		t.Fatalf("balances %v", got)
+	}
+	if (credit.Payment{}).EffectName() != credit.EffectPayment {
+		t.Fatal("effect name")
+	}
+}
