@@ -1,6 +1,7 @@
 package creditapi
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	nethttp "net/http"
@@ -11,10 +12,12 @@ import (
 	"encoding/json"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/credit"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/state"
+	"github.com/meent/meent/valueflows"
 )
 
 func notFound(code string) error {
@@ -315,4 +318,75 @@ func decimal(v int64, exp int) string {
 		return "-" + u
 	}
 	return u
+}
+
+// apiValueFlows writes the currency's whole ledger as ValueFlows JSON-LD
+// (valueflows.CreditJSONLD): an export, complete, never a page. It reads
+// every credit.transfer of the log up to the state's size when the request
+// started.
+func (s server) apiValueFlows(w nethttp.ResponseWriter, r *nethttp.Request) {
+	code := r.PathValue("code")
+	in := valueflows.CreditInput{BaseURL: s.BaseURL(r), Agents: map[string]*agent.Agent{}, CommonsNames: map[string]string{}, Times: map[int64]int64{}}
+	var size int64
+	var err error
+	s.Node().State(func(st *state.State) {
+		c := st.Credit.Currency(code)
+		if c == nil {
+			err = notFound(code)
+			return
+		}
+		cc := *c
+		in.Currency, size = &cc, st.Size
+		for _, id := range st.Credit.Accounts(code) {
+			a := *st.Credit.AccountByID(id)
+			in.Accounts = append(in.Accounts, &a)
+			if a.Kind == credit.HolderCommons {
+				if cm := st.Commons.Commons(a.Holder); cm != nil {
+					in.CommonsNames[a.Holder] = cm.Name
+				}
+			} else if ag := st.Agents.Agent(a.Holder); ag != nil {
+				cp := *ag
+				in.Agents[a.Holder] = &cp
+			}
+		}
+		for _, p := range st.Credit.Periods(code) {
+			cp := *p
+			in.Periods = append(in.Periods, &cp)
+		}
+	})
+	if err != nil {
+		s.WriteError(w, r, err)
+		return
+	}
+	ctx := r.Context()
+	f := meent.EventFilter{Type: credit.TypeTransfer, Before: size, Limit: 1000}
+	for {
+		recs, err := s.Node().Store().Records(ctx, f)
+		if err != nil {
+			s.WriteError(w, r, err)
+			return
+		}
+		for _, rec := range recs {
+			var d credit.TransferData
+			if json.Unmarshal(rec.Data, &d) == nil && d.Currency == code {
+				in.Transfers = append(in.Transfers, credit.Posted{Index: rec.Index, Time: rec.Time, Data: d})
+			}
+		}
+		if len(recs) < f.Limit {
+			break
+		}
+		f.After = recs[len(recs)-1].Index + 1
+	}
+	for _, p := range in.Periods {
+		if rec, err := s.Node().Store().RecordByIndex(ctx, p.Index); err == nil {
+			in.Times[p.Index] = rec.Time
+		}
+	}
+	var buf bytes.Buffer
+	if err := valueflows.CreditJSONLD(&buf, in); err != nil {
+		s.WriteError(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/ld+json")
+	w.Write(buf.Bytes())
 }

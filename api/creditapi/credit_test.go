@@ -127,6 +127,16 @@ func TestCreditAPI(t *testing.T) {
 		}
 	})
 
+	t.Run("valueflows", func(t *testing.T) {
+		r := e.get("/api/v1/credit/currencies/MEE/valueflows")
+		wantStatus(t, r, 200)
+		for _, want := range []string{`"vf:note": "bread"`, "#charge:" + c.dee.id, "#share:" + c.cy.id, `"vf:hasNumericalValue": "0.90"`} {
+			if !strings.Contains(string(r.body), want) {
+				t.Errorf("no %s in\n%s", want, r.body)
+			}
+		}
+	})
+
 	t.Run("not found", func(t *testing.T) {
 		wantProblem(t, e.get("/api/v1/credit/currencies/XXX"), 404, meent.ENOTFOUND)
 		wantProblem(t, e.get("/api/v1/credit/currencies/MEE/accounts/nobody"), 404, meent.ENOTFOUND)

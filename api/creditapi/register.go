@@ -1,7 +1,8 @@
 // Package creditapi serves the mutual-credit part of the JSON API: the
 // node's currencies, their accounts with balances after demurrage and
 // limits as the rules apply them, the demurrage periods, a check of a
-// transfer before anyone signs it, and an account's statement as CSV.
+// transfer before anyone signs it, an account's statement as CSV and the
+// whole ledger as ValueFlows JSON-LD.
 // Every write is a signed event (POST /api/v1/events or /api/v1/actions).
 package creditapi
 
@@ -30,5 +31,6 @@ func Register(s *http.Server) {
 	s.Handle("GET /api/v1/credit/currencies/{code}/accounts/{holder}/statement", a.apiStatement)
 	s.Handle("GET /api/v1/credit/currencies/{code}/periods", a.apiPeriods)
 	s.Handle("GET /api/v1/credit/currencies/{code}/check", a.apiCheck)
+	s.Handle("GET /api/v1/credit/currencies/{code}/valueflows", a.apiValueFlows)
 	s.AddOpenAPI(openAPI)
 }
