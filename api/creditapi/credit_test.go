@@ -97,6 +97,35 @@ func TestCreditAPI(t *testing.T) {
 		}
 	})
 
+	// Walking the accounts a page at a time while new accounts open: each
+	// is listed exactly once, the new ones at the end.
+	t.Run("accounts page while opening", func(t *testing.T) {
+		seen := map[string]int{}
+		next, opened := "", 0
+		for range 20 {
+			p := getJSONAs[api.CreditAccounts](t, e, "/api/v1/credit/currencies/MEE/accounts?limit=1&cursor="+next)
+			for _, a := range p.Accounts {
+				seen[a.Holder]++
+			}
+			if opened < 2 {
+				s := e.createAgent(fmt.Sprintf("Newcomer %d", opened))
+				e.act(c.ada, credit.TypeLimitSet, credit.LimitData{Currency: "MEE", Account: s.id, Limit: 100})
+				opened++
+			}
+			if next = p.Next; next == "" {
+				break
+			}
+		}
+		if len(seen) != 6 {
+			t.Fatalf("%d accounts seen: %v", len(seen), seen)
+		}
+		for h, n := range seen {
+			if n != 1 {
+				t.Errorf("%s listed %d times", h, n)
+			}
+		}
+	})
+
 	t.Run("statement", func(t *testing.T) {
 		r := e.get("/api/v1/credit/currencies/MEE/accounts/" + c.dee.id + "/statement")
 		wantStatus(t, r, 200)
