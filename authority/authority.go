@@ -58,6 +58,7 @@ const (
 	AttestOrganisation     Action = "license.attest"            // state what kind of organisation an agent is
 	VouchOrganisation      Action = "license.vouch"             // be counted by a commons when attesting an organisation
 	CreateCurrency         Action = "credit.currency.create"    // create a mutual-credit currency
+	UpdateCurrency         Action = "credit.currency.update"    // change a currency's limits and demurrage (a decision may grant it)
 	PayCredit              Action = "credit.transfer"           // pay from an agent's credit account
 	PayFromCommons         Action = "credit.transfer.commons"   // pay from a commons' credit account
 	SetCreditLimit         Action = "credit.limit.set"          // set one account's credit limits (a decision may grant it)
@@ -122,6 +123,7 @@ var table = map[Action]Rule{
 	// Parties: the attestors the commons' license policy names.
 	VouchOrganisation: {[]Role{Maintainer, Admin, Party}, "only a maintainer of {commons}, a node admin or an attestor its license policy names vouches for an organisation"},
 	CreateCurrency:    {[]Role{Admin}, "only a node admin creates a currency"},
+	UpdateCurrency:    {[]Role{Admin}, "only a node admin, or whom a decision names, changes the currency {subject}"},
 	// Party: the payer. Nobody signs for another agent's account.
 	PayCredit:      {[]Role{Party}, "only the payer signs a transfer from their account"},
 	PayFromCommons: {[]Role{Maintainer}, "only a maintainer of {commons} pays from its account"},

@@ -98,6 +98,7 @@ func TestTable(t *testing.T) {
 		authority.AttestOrganisation:     {"admin", "maint", "other", "attestor"},
 		authority.VouchOrganisation:      {"admin", "maint", "party"},
 		authority.CreateCurrency:         {"admin"},
+		authority.UpdateCurrency:         {"admin"},
 		authority.PayCredit:              {"party"},
 		authority.PayFromCommons:         {"maint"},
 		authority.SetCreditLimit:         {"admin"},

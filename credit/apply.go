@@ -33,46 +33,8 @@ func (s *State) currencyCreate(x op) error {
 	if s.currencies[d.Code] != nil {
 		return meent.Errorf(meent.ECONFLICT, "the currency %s exists already", d.Code)
 	}
-	if err := checkText("a currency's name", d.Name, MaxName, true); err != nil {
+	if err := checkCurrency(x, d); err != nil {
 		return err
-	}
-	if d.Exponent < 0 || d.Exponent > MaxExponent {
-		return refuse("a currency's exponent is 0 to %d, not %d", MaxExponent, d.Exponent)
-	}
-	l := d.Limits
-	for _, v := range []int64{l.Default, l.Soft, l.Commons, l.GrowthCap} {
-		if v < 0 || v > MaxBalance {
-			return refuse("a limit is 0 to %d minor units, not %d", int64(MaxBalance), v)
-		}
-	}
-	if l.Soft > l.Default {
-		return refuse("the soft limit %d is beyond the hard limit %d: a soft limit warns before the hard one refuses", l.Soft, l.Default)
-	}
-	if l.GrowthPerMille < 0 || l.GrowthPerMille > 1000 {
-		return refuse("growth_per_mille is 0 to 1000, not %d", l.GrowthPerMille)
-	}
-	if l.GrowthPerMille > 0 && l.GrowthCap <= l.Default {
-		return refuse("a limit that grows with sales needs a growth_cap above the default limit %d", l.Default)
-	}
-	if l.GrowthPerMille == 0 && l.GrowthCap != 0 {
-		return refuse("growth_cap without growth_per_mille")
-	}
-	if dm := d.Demurrage; dm != nil {
-		if dm.RatePPM <= 0 || dm.RatePPM >= PPM {
-			return refuse("a demurrage rate is 1 to %d parts per million per period, not %d", PPM-1, dm.RatePPM)
-		}
-		if dm.Grace < 0 || dm.Grace > MaxBalance {
-			return refuse("a grace amount is 0 to %d minor units", int64(MaxBalance))
-		}
-		if _, _, err := ParsePeriod(dm.From); err != nil {
-			return err
-		}
-		if x.holderKind(dm.Dust) == "" {
-			return refuse("the dust account %q is no agent or commons", dm.Dust)
-		}
-		if dm.To != "" && x.holderKind(dm.To) == "" {
-			return refuse("the demurrage account %q is no agent or commons", dm.To)
-		}
 	}
 	c := &Currency{CurrencyData: d, Creator: x.me, Index: x.Index, Updated: x.Index}
 	s.currencies[d.Code] = c
@@ -254,8 +216,10 @@ func (s *State) demurrage(x op) error {
 	if s.periods[c.Code+"/"+d.Period] != nil {
 		return meent.Errorf(meent.ECONFLICT, "demurrage of %s for %s was applied already", c.Code, d.Period)
 	}
+	// The next month after the last applied, or the first the currency
+	// charges when that is later (demurrage started again after a pause).
 	want := dm.From
-	if c.Last != "" {
+	if c.Last != "" && NextPeriod(c.Last) > want {
 		want = NextPeriod(c.Last)
 	}
 	if d.Period != want {
@@ -331,4 +295,83 @@ func isHash(s string) bool {
 		}
 	}
 	return true
+}
+
+// checkCurrency checks what a currency's creation and updates state
+// besides its code.
+func checkCurrency(x op, d CurrencyData) error {
+	if err := checkText("a currency's name", d.Name, MaxName, true); err != nil {
+		return err
+	}
+	if d.Exponent < 0 || d.Exponent > MaxExponent {
+		return refuse("a currency's exponent is 0 to %d, not %d", MaxExponent, d.Exponent)
+	}
+	l := d.Limits
+	for _, v := range []int64{l.Default, l.Soft, l.Commons, l.GrowthCap} {
+		if v < 0 || v > MaxBalance {
+			return refuse("a limit is 0 to %d minor units, not %d", int64(MaxBalance), v)
+		}
+	}
+	if l.Soft > l.Default {
+		return refuse("the soft limit %d is beyond the hard limit %d: a soft limit warns before the hard one refuses", l.Soft, l.Default)
+	}
+	if l.GrowthPerMille < 0 || l.GrowthPerMille > 1000 {
+		return refuse("growth_per_mille is 0 to 1000, not %d", l.GrowthPerMille)
+	}
+	if l.GrowthPerMille > 0 && l.GrowthCap <= l.Default {
+		return refuse("a limit that grows with sales needs a growth_cap above the default limit %d", l.Default)
+	}
+	if l.GrowthPerMille == 0 && l.GrowthCap != 0 {
+		return refuse("growth_cap without growth_per_mille")
+	}
+	if dm := d.Demurrage; dm != nil {
+		if dm.RatePPM <= 0 || dm.RatePPM >= PPM {
+			return refuse("a demurrage rate is 1 to %d parts per million per period, not %d", PPM-1, dm.RatePPM)
+		}
+		if dm.Grace < 0 || dm.Grace > MaxBalance {
+			return refuse("a grace amount is 0 to %d minor units", int64(MaxBalance))
+		}
+		if _, _, err := ParsePeriod(dm.From); err != nil {
+			return err
+		}
+		if x.holderKind(dm.Dust) == "" {
+			return refuse("the dust account %q is no agent or commons", dm.Dust)
+		}
+		if dm.To != "" && x.holderKind(dm.To) == "" {
+			return refuse("the demurrage account %q is no agent or commons", dm.To)
+		}
+	}
+	return nil
+}
+
+func (s *State) currencyUpdate(x op) error {
+	var d CurrencyData
+	if err := x.ev.DecodeData(&d); err != nil {
+		return err
+	}
+	c := s.currencies[d.Code]
+	if c == nil {
+		return refuse("there is no credit currency %q on this node", d.Code)
+	}
+	if err := x.Auth.May(x.me, authority.UpdateCurrency, authority.Node().About(d.Code)); err != nil {
+		return err
+	}
+	if d.Exponent != c.Exponent {
+		return refuse("the exponent of %s is %d and never changes: every amount of its log is in those minor units", c.Code, c.Exponent)
+	}
+	if err := checkCurrency(x, d); err != nil {
+		return err
+	}
+	if dm := d.Demurrage; dm != nil && c.Last != "" && dm.From <= c.Last {
+		return refuse("demurrage of %s was applied up to %s; it starts again from a later month, not %s", c.Code, c.Last, dm.From)
+	}
+	c.CurrencyData, c.Updated = d, x.Index
+	s.dirty[[2]string{KindCurrency, d.Code}] = true
+	if dm := d.Demurrage; dm != nil {
+		s.open(c, dm.Dust, x.holderKind(dm.Dust), x.Index)
+		if dm.To != "" {
+			s.open(c, dm.To, x.holderKind(dm.To), x.Index)
+		}
+	}
+	return nil
 }

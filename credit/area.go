@@ -32,6 +32,7 @@ type op struct {
 // and applies it; on error nothing changes.
 var handlers = map[string]func(s *State, x op) error{
 	TypeCurrencyCreate: (*State).currencyCreate,
+	TypeCurrencyUpdate: (*State).currencyUpdate,
 	TypeTransfer:       (*State).transfer,
 	TypeLimitSet:       (*State).limitSet,
 	TypeDemurrage:      (*State).demurrage,

@@ -88,6 +88,18 @@ func TestProperties(t *testing.T) {
 				if err != nil && (w.st.Digest() != before || w.st.Size != size) {
 					rt.Fatalf("refused (%v), but the state changed", err)
 				}
+			case 6: // the currency's rules change: limits, rate, grace
+				d.Limits.Default = rapid.Int64Range(0, 20_000).Draw(rt, "new_default")
+				d.Limits.Soft = min(d.Limits.Soft, d.Limits.Default)
+				if d.Limits.GrowthPerMille > 0 && d.Limits.GrowthCap <= d.Limits.Default {
+					d.Limits.GrowthCap = d.Limits.Default + 1
+				}
+				d.Demurrage.RatePPM = rapid.Int64Range(1, credit.PPM-1).Draw(rt, "new_rate")
+				d.Demurrage.Grace = rapid.Int64Range(0, 3_000).Draw(rt, "new_grace")
+				if w.st.Credit.Currency("MEE").Last != "" {
+					d.Demurrage.From = period // the next month to charge
+				}
+				w.must("admin", credit.TypeCurrencyUpdate, d)
 			case 7: // a limit
 				who := rapid.SampledFrom(holders).Draw(rt, "holder")
 				w.must("admin", credit.TypeLimitSet, credit.LimitData{Currency: "MEE", Account: w.ids[who], Limit: rapid.Int64Range(0, 30_000).Draw(rt, "limit")})

@@ -14,7 +14,7 @@ func (s *State) Refs(ev *ledger.Event) (commons, agents []string) {
 	var hs []string
 	var code string
 	switch ev.Type {
-	case TypeCurrencyCreate:
+	case TypeCurrencyCreate, TypeCurrencyUpdate:
 		var d CurrencyData
 		ev.DecodeData(&d)
 		if d.Demurrage != nil {

@@ -1,6 +1,7 @@
 package credit
 
 import (
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -19,12 +20,16 @@ import (
 //   - credit.transfer: the payer (the agent, or a maintainer for a
 //     commons' account) pays an amount to another account, with a public
 //     reference.
+//   - credit.currency.update: a node admin (or whom a decision grants
+//     authority.UpdateCurrency) changes a currency's name, limits and
+//     demurrage from the next event on; its code and exponent never change.
 //   - credit.limit.set: an admin (or whoever a decision grants
 //     authority.SetCreditLimit) sets one account's hard and soft limits.
 //   - credit.demurrage: a member applies the demurrage of one period; the
 //     rules compute every charge.
 const (
 	TypeCurrencyCreate = "credit.currency.create" // CurrencyData
+	TypeCurrencyUpdate = "credit.currency.update" // CurrencyData
 	TypeTransfer       = "credit.transfer"        // TransferData
 	TypeLimitSet       = "credit.limit.set"       // LimitData
 	TypeDemurrage      = "credit.demurrage"       // DemurrageData
@@ -293,17 +298,12 @@ func mustMarshal(v any) []byte {
 // Periods returns the demurrage periods applied to a currency, oldest
 // first.
 func (s *State) Periods(code string) []*Period {
-	c := s.currencies[code]
-	if c == nil || c.Demurrage == nil || c.Last == "" {
-		return nil
-	}
 	var out []*Period
-	for p := c.Demurrage.From; ; p = NextPeriod(p) {
-		if x := s.periods[code+"/"+p]; x != nil {
-			out = append(out, x)
-		}
-		if p == c.Last || p == "" {
-			return out
+	for _, p := range s.periods {
+		if p.Currency == code {
+			out = append(out, p)
 		}
 	}
+	slices.SortFunc(out, func(a, b *Period) int { return strings.Compare(a.Period, b.Period) })
+	return out
 }

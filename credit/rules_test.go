@@ -216,3 +216,42 @@ func TestFee(t *testing.T) {
 		t.Fatal("effect name")
 	}
 }
+
+// TestCurrencyUpdate: new rules apply from the update on; what was
+// applied stays as it was, and each period keeps the rate it charged.
+func TestCurrencyUpdate(t *testing.T) {
+	w := market(t)
+	w.must("ada", credit.TypeTransfer, pay(w, "ada", "ben", 10_000, "a table"))
+	w.after("2025-12")
+	w.must("cy", credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000})
+	d := mee(w)
+	d.Limits.Default, d.Limits.Soft = 20_000, 1_000
+	d.Demurrage.RatePPM, d.Demurrage.From = 10_000, "2025-12"
+	if _, err := w.do("admin", credit.TypeCurrencyUpdate, d); meent.ErrorCode(err) != meent.ERULE || !strings.Contains(err.Error(), "later month") {
+		t.Fatalf("restarting at an applied month: %v", err)
+	}
+	d.Demurrage.From = "2026-01"
+	w.must("admin", credit.TypeCurrencyUpdate, d)
+	// Ada may now go to -200.00; beyond -10.00 it warns.
+	w.must("ada", credit.TypeTransfer, pay(w, "ada", "ben", 9_000, "chairs"))
+	if w.st.Credit.Account("MEE", w.ids["ada"]).Warnings != 2 { // one before, at the old soft limit
+		t.Fatal("no warning beyond the new soft limit")
+	}
+	if _, err := w.do("ada", credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2026-01", RatePPM: 20_000, Grace: 1_000}); meent.ErrorCode(err) != meent.ERULE {
+		t.Fatalf("the old rate: %v", err)
+	}
+	w.after("2026-01")
+	w.must("ada", credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2026-01", RatePPM: 10_000, Grace: 1_000})
+	ps := w.st.Credit.Periods("MEE")
+	if len(ps) != 2 || ps[0].RatePPM != 20_000 || ps[1].RatePPM != 10_000 {
+		t.Fatalf("periods %+v", ps)
+	}
+	e := d
+	e.Exponent = 0
+	if _, err := w.do("admin", credit.TypeCurrencyUpdate, e); meent.ErrorCode(err) != meent.ERULE || !strings.Contains(err.Error(), "never changes") {
+		t.Fatalf("a new exponent: %v", err)
+	}
+	if sum(w.balances("MEE")) != 0 {
+		t.Fatal("not zero-sum")
+	}
+}

@@ -242,7 +242,7 @@ func TestMembersExist(t *testing.T) {
 		commons.TypeNeedPost: commons.NeedData{}, commons.TypeNeedClose: commons.CloseData{},
 		value.TypeIncomeRecord: value.IncomeData{}, value.TypePayoutSettle: value.SettleData{},
 		license.TypeRequest: license.RequestData{}, license.TypePay: license.PayData{}, license.TypeRevoke: license.RevokeData{},
-		credit.TypeCurrencyCreate: credit.CurrencyData{}, credit.TypeTransfer: credit.TransferData{},
+		credit.TypeCurrencyCreate: credit.CurrencyData{}, credit.TypeCurrencyUpdate: credit.CurrencyData{}, credit.TypeTransfer: credit.TransferData{},
 	}
 	check := func(typ string, paths []string) {
 		v, ok := types[typ]

@@ -36,6 +36,7 @@ var FreeText = map[string][]string{
 	"license.pay":            {"reference", "scope"},
 	"license.revoke":         {"reason"},
 	"credit.currency.create": {"name"},
+	"credit.currency.update": {"name"},
 	"credit.transfer":        {"reference"},
 }
 

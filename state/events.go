@@ -64,6 +64,7 @@ var EventTypes = []EventType{
 	{license.TypeRevoke, "license", license.RevokeData{}},
 
 	{credit.TypeCurrencyCreate, "credit", credit.CurrencyData{}},
+	{credit.TypeCurrencyUpdate, "credit", credit.CurrencyData{}},
 	{credit.TypeTransfer, "credit", credit.TransferData{}},
 	{credit.TypeLimitSet, "credit", credit.LimitData{}},
 	{credit.TypeDemurrage, "credit", credit.DemurrageData{}},

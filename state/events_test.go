@@ -357,6 +357,10 @@ func generate(t *testing.T) vectorFile {
 		Demurrage: &credit.Demurrage{RatePPM: 20_000, Grace: 1_000, From: "2025-12", Dust: lib}})
 	g.ok("admin creates the UUR currency", "admin", credit.TypeCurrencyCreate, credit.CurrencyData{Code: "UUR", Name: "Uren", Exponent: 0,
 		Limits: credit.Limits{Default: 40}, Demurrage: &credit.Demurrage{RatePPM: 10_000, From: "2025-12", To: lib, Dust: lib}})
+	g.bad("ada cannot change a currency", "ada", credit.TypeCurrencyUpdate, credit.CurrencyData{Code: "UUR", Name: "Uren", Limits: credit.Limits{Default: 400}}, meent.EFORBIDDEN)
+	g.bad("an exponent never changes", "admin", credit.TypeCurrencyUpdate, credit.CurrencyData{Code: "UUR", Name: "Uren", Exponent: 2, Limits: credit.Limits{Default: 40}}, meent.ERULE)
+	g.ok("admin lowers the soft limit of UUR", "admin", credit.TypeCurrencyUpdate, credit.CurrencyData{Code: "UUR", Name: "Uren (tijdbank)", Exponent: 0,
+		Limits: credit.Limits{Default: 40, Soft: 20}, Demurrage: &credit.Demurrage{RatePPM: 5_000, Grace: 2, From: "2025-12", To: lib, Dust: lib}})
 	g.ok("ada pays maya", "ada", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: g.ids["ada"], To: g.ids["maya"], Amount: 8_000, Reference: "bread and a bike repair"})
 	g.bad("ada goes beyond her hard limit", "ada", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: g.ids["ada"], To: g.ids["maya"], Amount: 5_000, Reference: "more bread"}, meent.ERULE)
 	g.bad("ada signs a transfer from maya", "ada", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: g.ids["maya"], To: g.ids["ada"], Amount: 100, Reference: "taken"}, meent.EFORBIDDEN)

@@ -73,6 +73,7 @@ func TestRefsCatalogue(t *testing.T) {
 		// A currency and a demurrage period touch its dust and receiving
 		// accounts only; every account's share is read from the period.
 		"credit.currency.create": {"admin creates the MEE currency", []string{"lib"}, []string{"admin"}},
+		"credit.currency.update": {"admin lowers the soft limit of UUR", []string{"lib"}, []string{"admin"}},
 		"credit.transfer":        {"maya pays ada from the commons", []string{"lib"}, []string{"maya", "ada"}},
 		"credit.limit.set":       {"admin raises ada's limit", nil, []string{"admin", "ada"}},
 		"credit.demurrage":       {"ben applies December's demurrage", []string{"lib"}, []string{"ben"}},

@@ -24,7 +24,7 @@ var creditArea = area{
 }
 
 var creditCommands = []command{
-	{name: "credit currency", summary: "create a mutual-credit currency (a node admin)", flags: func(fs *flag.FlagSet) action {
+	{name: "credit currency", summary: "create a mutual-credit currency, or change its rules with --update (a node admin)", flags: func(fs *flag.FlagSet) action {
 		var s signer
 		s.bind(fs)
 		var d credit.CurrencyData
@@ -42,9 +42,13 @@ var creditCommands = []command{
 		fs.StringVar(&dm.From, "from", "", "the first month demurrage charges, YYYY-MM")
 		fs.StringVar(&dm.To, "to", "", "the agent or commons that receives the demurrage; empty: shared among the members")
 		fs.StringVar(&dm.Dust, "dust", "", "the agent or commons that receives the rounding dust")
+		update := fs.Bool("update", false, "change an existing currency's name, limits and demurrage (every flag states the new rule; the exponent stays)")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
 			if dm.RatePPM != 0 {
 				d.Demurrage = &dm
+			}
+			if *update {
+				return s.submit(ctx, stdout, credit.TypeCurrencyUpdate, d)
 			}
 			return s.submit(ctx, stdout, credit.TypeCurrencyCreate, d)
 		}

@@ -131,7 +131,7 @@ func TestCommandFlags(t *testing.T) {
 		"payout export":        read + "commons format payees out debtor-name debtor-iban debtor-bic execution-date message-id",
 		"payout settle":        sign + "commons recipient amount currency reference private-reference",
 		"export valueflows":    read + "commons",
-		"credit currency":      sign + "code name exponent limit soft commons-limit growth growth-cap demurrage grace from to dust",
+		"credit currency":      sign + "code name exponent limit soft commons-limit growth growth-cap demurrage grace from to dust update",
 		"credit show":          read,
 		"credit transfer":      sign + "currency from to amount reference",
 		"credit limit":         sign + "currency limit soft decision",

@@ -26,6 +26,7 @@ type creditRefs struct {
 func init() {
 	Messages(map[string]i18n.Text{
 		"credit.currency.create": {i18n.EN: "{who} created the currency {name} ({code})", i18n.NL: "{who} heeft de munt {name} ({code}) ingesteld"},
+		"credit.currency.update": {i18n.EN: "{who} changed the rules of the currency {name} ({code})", i18n.NL: "{who} heeft de regels van de munt {name} ({code}) gewijzigd"},
 		"credit.transfer":        {i18n.EN: "{who} paid {amount} to {to}", i18n.NL: "{who} heeft {amount} betaald aan {to}"},
 		"credit.transfer.for":    {i18n.EN: "{who} paid {amount} from {from} to {to}", i18n.NL: "{who} heeft {amount} van {from} betaald aan {to}"},
 		"credit.limit.set":       {i18n.EN: "{who} set the credit limit of {account} to {limit}", i18n.NL: "{who} heeft de kredietlimiet van {account} op {limit} gezet"},
@@ -51,6 +52,10 @@ func init() {
 	Register(credit.TypeCurrencyCreate, func(e *Event) string {
 		r := d(e)
 		return e.T("credit.currency.create", "who", e.Who(), "name", r.Name, "code", r.Code)
+	})
+	Register(credit.TypeCurrencyUpdate, func(e *Event) string {
+		r := d(e)
+		return e.T("credit.currency.update", "who", e.Who(), "name", r.Name, "code", r.Code)
 	})
 	Register(credit.TypeTransfer, func(e *Event) string {
 		r := d(e)
