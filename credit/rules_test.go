@@ -99,6 +99,8 @@ func TestPersonalData(t *testing.T) {
 		{credit.TypeTransfer, `{"currency":"MEE","from":"a","to":"b","amount":5,"reference":"rent NL91ABNA0417164300"}`},
 		{credit.TypeTransfer, `{"currency":"MEE","from":"a","to":"b","amount":5,"reference":"mail ada@example.org"}`},
 		{credit.TypeCurrencyCreate, `{"code":"MEE","name":"ask maya@example.org","limits":{"default":0}}`},
+		{credit.TypeTransfer, `{"currency":"MEE","from":"a","to":"b","amount":5,"reference":"bel 06-12345678"}`},
+		{credit.TypeTransfer, `{"currency":"MEE","from":"a","to":"b","amount":5,"reference":"call +31 6 1234 5678"}`},
 	} {
 		err := private.Screen(c.typ, []byte(c.data))
 		if meent.ErrorCode(err) != meent.ERULE || !strings.Contains(err.Error(), "personal data never goes into it") {

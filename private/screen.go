@@ -86,8 +86,8 @@ func Screen(typ string, data []byte) error {
 			if hint == "" {
 				hint = "leave it out: personal detail belongs in a private record (POST /api/v1/private), never in public text"
 			}
-			err = meent.Errorf(meent.ERULE, "%s %s looks like it holds an %s (at byte %d): the log is public and permanent, and personal data never goes into it; %s",
-				typ, path, f.Kind, f.Start, hint)
+			err = meent.Errorf(meent.ERULE, "%s %s looks like it holds %s (at byte %d): the log is public and permanent, and personal data never goes into it; %s",
+				typ, path, Article(f.Kind), f.Start, hint)
 			return false
 		})
 		if err != nil {
