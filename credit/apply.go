@@ -186,6 +186,11 @@ func (s *State) limitSet(x op) error {
 	if d.Decision != "" && !isHash(d.Decision) {
 		return refuse("a decision is named by its event's hash (64 lowercase hex digits), not %q", d.Decision)
 	}
+	// Whoever acts by a decision (a Granter, not the admin role) names it,
+	// so that the log says why this account's limit changed.
+	if d.Decision == "" && !x.Auth.Is(x.me, authority.Admin, authority.Node()) {
+		return refuse("a limit set by a decision names the decision")
+	}
 	a := s.open(c, d.Account, kind, x.Index)
 	lim, soft := d.Limit, d.Soft
 	a.Limit, a.Soft, a.Decision, a.Updated = &lim, &soft, d.Decision, x.Index

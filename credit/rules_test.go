@@ -7,6 +7,7 @@ import (
 	"github.com/go-json-experiment/json"
 
 	"github.com/meent/meent"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/credit"
 	"github.com/meent/meent/private"
 )
@@ -109,6 +110,32 @@ func TestPersonalData(t *testing.T) {
 	}
 	if err := private.Screen(credit.TypeTransfer, []byte(`{"reference":"three loaves, week 49"}`)); err != nil {
 		t.Errorf("a plain reference: %v", err)
+	}
+}
+
+// decided is a stand-in for governance: it grants cy the setting of limits.
+type decided struct{ who string }
+
+func (g decided) Grants(agent string, a authority.Action, _ authority.Place) bool {
+	return agent == g.who && a == authority.SetCreditLimit
+}
+
+// TestLimitByDecision: the hook governance uses. A Granter lets a
+// non-admin set a limit, and such a limit names its decision.
+func TestLimitByDecision(t *testing.T) {
+	w := market(t)
+	set := credit.LimitData{Currency: "MEE", Account: w.ids["ada"], Limit: 50_000}
+	if _, err := w.do("cy", credit.TypeLimitSet, set); meent.ErrorCode(err) != meent.EFORBIDDEN {
+		t.Fatalf("before the decision: %v", err)
+	}
+	w.st.Authority().Grant(decided{w.ids["cy"]})
+	if _, err := w.do("cy", credit.TypeLimitSet, set); meent.ErrorCode(err) != meent.ERULE || !strings.Contains(err.Error(), "names the decision") {
+		t.Fatalf("by a decision, without naming it: %v", err)
+	}
+	set.Decision = strings.Repeat("d", 64)
+	w.must("cy", credit.TypeLimitSet, set)
+	if a := w.st.Credit.Account("MEE", w.ids["ada"]); *a.Limit != 50_000 || a.Decision != set.Decision {
+		t.Fatalf("account %+v", a)
 	}
 }
 
