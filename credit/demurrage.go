@@ -59,7 +59,7 @@ type Outcome struct {
 
 // Preview computes the demurrage of the next period of a currency at the
 // current balances, as credit.demurrage would apply it. The recipients
-// of an equal share are the member (agent) accounts open now, in the
+// of an equal share are the agents' accounts open now (not the commons'), in the
 // order they were opened; accounts with a charge are in the same order.
 func (s *State) Preview(code string) Outcome {
 	c := s.currencies[code]

@@ -22,7 +22,7 @@
 // grace amount, per calendar month in UTC) applied by one credit.demurrage
 // event per period, in order, never twice. Each account's charge is
 // rounded toward zero; the sum collected goes to one named account, or is
-// shared equally among the member accounts as a dividend, and the
+// shared equally among the agents' accounts as a dividend, and the
 // remainder of that equal split (the dust) goes to the currency's dust
 // account. Debits = dust + credits, exactly.
 //

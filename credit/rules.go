@@ -81,7 +81,7 @@ type Demurrage struct {
 	RatePPM int64  `json:"rate_ppm"`        // per period, parts per million of the balance above Grace (10000 = 1%)
 	Grace   int64  `json:"grace,omitempty"` // the first Grace minor units of every balance are not charged
 	From    string `json:"from"`            // the first period charged, "YYYY-MM"
-	To      string `json:"to,omitempty"`    // the holder that receives what is collected; "" shares it among the member accounts
+	To      string `json:"to,omitempty"`    // the holder that receives what is collected; "" shares it among the agents' accounts
 	Dust    string `json:"dust"`            // the holder that receives the remainder of the equal split
 }
 

@@ -40,7 +40,7 @@ var creditCommands = []command{
 		fs.Int64Var(&dm.RatePPM, "demurrage", 0, "demurrage per month, in parts per million of the balance above --grace (10000 = 1%); 0: none")
 		fs.Int64Var(&dm.Grace, "grace", 0, "minor units of every balance demurrage never charges")
 		fs.StringVar(&dm.From, "from", "", "the first month demurrage charges, YYYY-MM")
-		fs.StringVar(&dm.To, "to", "", "the agent or commons that receives the demurrage; empty: shared among the members")
+		fs.StringVar(&dm.To, "to", "", "the agent or commons that receives the demurrage; empty: shared among the agents' accounts")
 		fs.StringVar(&dm.Dust, "dust", "", "the agent or commons that receives the rounding dust")
 		update := fs.Bool("update", false, "change an existing currency's name, limits and demurrage (every flag states the new rule; the exponent stays)")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
