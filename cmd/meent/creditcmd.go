@@ -153,6 +153,18 @@ var creditCommands = []command{
 			return err
 		}
 	}},
+	{name: "credit valueflows", args: "CODE", summary: "write a currency's whole ledger as ValueFlows JSON-LD", flags: func(fs *flag.FlagSet) action {
+		var r remote
+		r.bind(fs)
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			body, err := fetch(ctx, r.base()+"/api/v1/credit/currencies/"+url.PathEscape(fs.Arg(0))+"/valueflows")
+			if err != nil {
+				return err
+			}
+			_, err = stdout.Write(body)
+			return err
+		}
+	}},
 }
 
 // demoCredit gives the demo community its own money: MEE, with limits of

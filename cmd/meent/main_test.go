@@ -138,6 +138,7 @@ func TestCommandFlags(t *testing.T) {
 		"credit demurrage":     sign + "currency period",
 		"credit balance":       read + "currency",
 		"credit statement":     read + "currency",
+		"credit valueflows":    read,
 		"license policy":       sign + "commons file",
 		"license attest":       sign + "agent kind",
 		"license request":      sign + "commons commercial scope employees revenue currency",
