@@ -65,6 +65,7 @@ var packages = map[string]string{
 	"commons":    "rules",
 	"value":      "rules",
 	"license":    "rules",
+	"credit":     "rules",
 	"private":    "rules",
 	"state":      "rules",
 	"payout":     "rules",
@@ -95,6 +96,7 @@ var packages = map[string]string{
 	"web/commonsweb": "adapter",
 	"web/licenseweb": "adapter",
 	"web/valueweb":   "adapter",
+	"api/creditapi":  "adapter",
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
@@ -142,6 +144,7 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	"web/commonsweb": {adapters: []string{"http", "web", "api/commonsapi"}},
 	"web/licenseweb": {adapters: []string{"http", "web"}},
 	"web/valueweb":   {adapters: []string{"http", "web", "api/valueapi"}},
+	"api/creditapi":  {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.

@@ -68,6 +68,12 @@ const (
 	CancelBucket           Action = "budget.bucket.cancel"      // cancel a bucket, refunding its givers
 	WithdrawAllocation     Action = "budget.withdraw"           // take an allocation back
 	RecordSpending         Action = "budget.spend"              // record what a funded bucket spent
+	CreateCurrency         Action = "credit.currency.create"    // create a mutual-credit currency
+	UpdateCurrency         Action = "credit.currency.update"    // change a currency's limits and demurrage (a decision may grant it)
+	PayCredit              Action = "credit.transfer"           // pay from an agent's credit account
+	PayFromCommons         Action = "credit.transfer.commons"   // pay from a commons' credit account
+	SetCreditLimit         Action = "credit.limit.set"          // set one account's credit limits (a decision may grant it)
+	ApplyDemurrage         Action = "credit.demurrage"          // apply a period's demurrage
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -144,6 +150,15 @@ var table = map[Action]Rule{
 	WithdrawAllocation: {[]Role{Party}, "only the giver withdraws an allocation"},
 	// Parties: the bucket's recipients.
 	RecordSpending: {[]Role{Party, Maintainer}, "only a recipient of the bucket or a maintainer of {commons} records its spending"},
+	CreateCurrency: {[]Role{Admin}, "only a node admin creates a currency"},
+	UpdateCurrency: {[]Role{Admin}, "only a node admin, or whom a decision names, changes the currency {subject}"},
+	// Party: the payer. Nobody signs for another agent's account.
+	PayCredit:      {[]Role{Party}, "only the payer signs a transfer from their account"},
+	PayFromCommons: {[]Role{Maintainer}, "only a maintainer of {commons} pays from its account"},
+	// A governance decision grants it through an authority.Granter
+	// (Place: the node, Subject: the account's holder).
+	SetCreditLimit: {[]Role{Admin}, "only a node admin, or whom a decision names, sets the credit limit of {subject}"},
+	ApplyDemurrage: {[]Role{Member}, "only members of the community apply demurrage"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

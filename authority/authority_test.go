@@ -108,6 +108,12 @@ func TestTable(t *testing.T) {
 		authority.CancelBucket:           {"maint", "party"},
 		authority.WithdrawAllocation:     {"party"},
 		authority.RecordSpending:         {"maint", "party"},
+		authority.CreateCurrency:         {"admin"},
+		authority.UpdateCurrency:         {"admin"},
+		authority.PayCredit:              {"party"},
+		authority.PayFromCommons:         {"maint"},
+		authority.SetCreditLimit:         {"admin"},
+		authority.ApplyDemurrage:         {"admin", "member"},
 	}
 	_, au := newWorld()
 	table := authority.Table()

@@ -4,7 +4,7 @@ import "strings"
 
 // Finding is personal data found in a text: its kind and where it is.
 type Finding struct {
-	Kind       string // KindIBAN or KindEmail
+	Kind       string // KindIBAN, KindEmail or KindPhone
 	Start, End int    // byte offsets in the text
 }
 
@@ -12,10 +12,21 @@ type Finding struct {
 const (
 	KindIBAN  = "IBAN"
 	KindEmail = "e-mail address"
+	KindPhone = "telephone number"
 )
 
-// Detect returns the first IBAN or e-mail address in s, if any. It is
-// the one check every public free-text member passes (see Screen).
+// Article returns kind with its indefinite article: "an IBAN", "a
+// telephone number".
+func Article(kind string) string {
+	if kind != "" && strings.IndexByte("AEIOUaeiou", kind[0]) >= 0 {
+		return "an " + kind
+	}
+	return "a " + kind
+}
+
+// Detect returns the first IBAN, e-mail address or telephone number in s,
+// if any. It is the one check every public free-text member passes (see
+// Screen).
 //
 // An IBAN is two letters, two check digits and the account, written
 // compact or in groups separated by single spaces, of the length the
@@ -29,6 +40,16 @@ const (
 // ("ssh://git@host/...") and a git remote ("git@host:org/repo") are not
 // addresses: they name an account on a host, not a person's mailbox.
 //
+// A telephone number is written internationally, "+" and 8 to 15 digits
+// (E.164) in groups separated by single spaces, hyphens, dots or a
+// parenthesised group ("+31 6 1234 5678", "+44 (0)20 7946 0958"), or as a
+// Dutch mobile number, "06" and 8 digits, with at most one space or hyphen
+// after the 06 ("06-12345678"). Both start at a word boundary (the 06
+// form not after a hyphen, dot, slash or underscore, which join numbers)
+// and end before anything but a digit. Other national forms (a landline
+// "020-1234567") are not taken: they cannot be told from the reference
+// numbers people write in the same fields.
+//
 // The detector catches accidents and habits (pasting the payment line of
 // a bank statement), not someone determined to publish ("maya at example
 // dot org"): those the docs ask people not to do, and moderation handles.
@@ -36,7 +57,77 @@ func Detect(s string) (Finding, bool) {
 	if f, ok := detectIBAN(s); ok {
 		return f, true
 	}
-	return detectEmail(s)
+	if f, ok := detectEmail(s); ok {
+		return f, true
+	}
+	return detectPhone(s)
+}
+
+// detectPhone looks for a telephone number (see Detect).
+func detectPhone(s string) (Finding, bool) {
+	for i := 0; i < len(s); i++ {
+		if i > 0 && (isAlnum(s[i-1]) || s[i-1] == '+') {
+			continue
+		}
+		if s[i] == '+' {
+			if end, digits := phoneDigits(s, i+1); digits >= 8 && digits <= 15 && s[i+1] != '0' {
+				return Finding{Kind: KindPhone, Start: i, End: end}, true
+			}
+			continue
+		}
+		// 06 starts a number only after a space or punctuation that does
+		// not join numbers ("2026-0612345678" is one reference).
+		if strings.HasPrefix(s[i:], "06") && (i == 0 || strings.IndexByte("-./_", s[i-1]) < 0) {
+			j := i + 2
+			if j < len(s) && (s[j] == ' ' || s[j] == '-') {
+				j++
+			}
+			k := j
+			for k < len(s) && isDigit(s[k]) {
+				k++
+			}
+			if k-j == 8 && (k == len(s) || !isAlnum(s[k])) {
+				return Finding{Kind: KindPhone, Start: i, End: k}, true
+			}
+		}
+	}
+	return Finding{}, false
+}
+
+// phoneDigits reads digit groups from s[i:], separated by one space,
+// hyphen or dot, or a parenthesised group, and returns where they end and
+// how many digits they hold; the number must run up to a non-digit.
+func phoneDigits(s string, i int) (end, digits int) {
+	end = i
+	for i < len(s) {
+		switch c := s[i]; {
+		case isDigit(c):
+			digits++
+			i++
+			end = i
+		case (c == ' ' || c == '-' || c == '.') && digits > 0 && i+1 < len(s) && (isDigit(s[i+1]) || s[i+1] == '('):
+			i++
+		case c == '(' && digits > 0:
+			j := i + 1
+			for j < len(s) && isDigit(s[j]) {
+				j++
+			}
+			if j == i+1 || j >= len(s) || s[j] != ')' || j+1 >= len(s) || !(isDigit(s[j+1]) || s[j+1] == ' ') {
+				return end, digits
+			}
+			// The (0) of a national prefix is not dialled: not counted.
+			if s[i+1:j] != "0" {
+				digits += j - i - 1
+			}
+			i = j + 1
+		default:
+			if isAlnum(c) {
+				return end, 0 // runs on into a word: not a number
+			}
+			return end, digits
+		}
+	}
+	return end, digits
 }
 
 func isAlnum(c byte) bool {

@@ -9,6 +9,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/private"
 	"github.com/meent/meent/value"
@@ -135,6 +136,23 @@ func TestDetect(t *testing.T) {
 		{"v1.2@3.4", "", ""},
 		{"", "", ""},
 		{"diagnosis: broken arm", "", ""}, // prose is for people to avoid: docs/privacy.md
+		{"call +31 6 1234 5678 after six", private.KindPhone, "+31 6 1234 5678"},
+		{"+31612345678", private.KindPhone, "+31612345678"},
+		{"tel.+44 (0)20 7946 0958.", private.KindPhone, "+44 (0)20 7946 0958"},
+		{"+1-202-555-0173", private.KindPhone, "+1-202-555-0173"},
+		{"bel 06-12345678", private.KindPhone, "06-12345678"},
+		{"0612345678", private.KindPhone, "0612345678"},
+		{"06 12345678, avonds", private.KindPhone, "06 12345678"},
+		{"+5 votes", "", ""},                // too few digits
+		{"+1234567 points", "", ""},         // seven digits
+		{"+1234567890123456", "", ""},       // sixteen digits: no E.164 number
+		{"+31 6 1234 5678ab", "", ""},       // runs on into a word
+		{"invoice 2026-0612345678", "", ""}, // 06 inside a number
+		{"061234567", "", ""},               // 06 and seven digits
+		{"0612345678901", "", ""},           // runs on
+		{"room 06-1234", "", ""},
+		{"SEPA 2026-0041, batch 06", "", ""},
+		{"+0 800 1234 5678", "", ""}, // no country code starts with 0
 	}
 	for _, tt := range tests {
 		f, ok := private.Detect(tt.in)
@@ -150,7 +168,8 @@ func TestDetect(t *testing.T) {
 
 func FuzzDetect(f *testing.F) {
 	for _, s := range []string{"NL91ABNA0417164300", "NL91 ABNA 0417 1643 00", "maya@example.org", "git@github.com:x/y",
-		"ssh://git@h.example/x", "a@b..c", "@@@", "nl91 abna 0417 1643 00 1", "x@y.zz:", "'@a.bc", ".@a.bc", "-@-.bc"} {
+		"ssh://git@h.example/x", "a@b..c", "@@@", "nl91 abna 0417 1643 00 1", "x@y.zz:", "'@a.bc", ".@a.bc", "-@-.bc",
+		"+31 6 1234 5678", "06-12345678", "+44 (0)20 7946 0958", "+1-202-555-0173", "2026-0612345678"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -170,6 +189,16 @@ func FuzzDetect(f *testing.F) {
 		case private.KindEmail:
 			if strings.Count(hit, "@") != 1 || !strings.Contains(hit[strings.IndexByte(hit, '@'):], ".") {
 				t.Fatalf("Detect(%q) found address %q without local@domain.tld", s, hit)
+			}
+		case private.KindPhone:
+			digits := 0
+			for _, c := range hit {
+				if c >= '0' && c <= '9' {
+					digits++
+				}
+			}
+			if digits < 8 || digits > 17 || !(hit[0] == '+' || strings.HasPrefix(hit, "06")) {
+				t.Fatalf("Detect(%q) found telephone number %q", s, hit)
 			}
 		default:
 			t.Fatalf("unknown kind %q", fd.Kind)
@@ -192,6 +221,7 @@ func TestScreen(t *testing.T) {
 		{"payout.settle", `{"reference":"SEPA MEENT-1"}`, ""},
 		{"payout.settle", `{"recipient":"git:maya@example.org","reference":"batch 3"}`, ""}, // a recipient identity is public
 		{"need.post", `{"title":"call me: maya@example.org"}`, "need.post title looks like it holds an e-mail address"},
+		{"need.post", `{"title":"call me: +31 6 1234 5678"}`, "need.post title looks like it holds a telephone number"},
 		{"contribution.submit", `{"title":"x","evidence":[{"url":"https://x"},{"note":"ask maya@example.org"}]}`, "evidence[].note"},
 		{"contribution.submit", `{"title":"x","evidence":[{"url":"mailto:maya@example.org"}]}`, "evidence[].url"},
 		{"commons.create", `{"name":"x","links":["git@github.com:a/b.git","https://a.example"]}`, ""},
@@ -241,6 +271,7 @@ func TestMembersExist(t *testing.T) {
 		commons.TypeNeedPost: commons.NeedData{}, commons.TypeNeedClose: commons.CloseData{},
 		value.TypeIncomeRecord: value.IncomeData{}, value.TypePayoutSettle: value.SettleData{},
 		license.TypeRequest: license.RequestData{}, license.TypePay: license.PayData{}, license.TypeRevoke: license.RevokeData{},
+		credit.TypeCurrencyCreate: credit.CurrencyData{}, credit.TypeCurrencyUpdate: credit.CurrencyData{}, credit.TypeTransfer: credit.TransferData{},
 	}
 	check := func(typ string, paths []string) {
 		v, ok := types[typ]

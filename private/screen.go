@@ -18,23 +18,26 @@ import (
 // commitment member (Commitments). Types not listed have no free text, or
 // are exempt for the reason given in Exempt.
 var FreeText = map[string][]string{
-	"agent.create":         {"name"},
-	"agent.update":         {"name"},
-	"commons.create":       {"name", "description", "links[]"},
-	"commons.update":       {"name", "description", "links[]"},
-	"commons.fork":         {"name", "description"},
-	"contribution.submit":  {"title", "description", "evidence[].url", "evidence[].note"},
-	"contribution.revise":  {"title", "description", "evidence[].url", "evidence[].note"},
-	"contribution.review":  {"reason"},
-	"contribution.dispute": {"reason"},
-	"contribution.resolve": {"reason"},
-	"need.post":            {"title", "description"},
-	"need.close":           {"reason"},
-	"income.record":        {"reference"},
-	"payout.settle":        {"reference"},
-	"license.request":      {"scope"},
-	"license.pay":          {"reference", "scope"},
-	"license.revoke":       {"reason"},
+	"agent.create":           {"name"},
+	"agent.update":           {"name"},
+	"commons.create":         {"name", "description", "links[]"},
+	"commons.update":         {"name", "description", "links[]"},
+	"commons.fork":           {"name", "description"},
+	"contribution.submit":    {"title", "description", "evidence[].url", "evidence[].note"},
+	"contribution.revise":    {"title", "description", "evidence[].url", "evidence[].note"},
+	"contribution.review":    {"reason"},
+	"contribution.dispute":   {"reason"},
+	"contribution.resolve":   {"reason"},
+	"need.post":              {"title", "description"},
+	"need.close":             {"reason"},
+	"income.record":          {"reference"},
+	"payout.settle":          {"reference"},
+	"license.request":        {"scope"},
+	"license.pay":            {"reference", "scope"},
+	"license.revoke":         {"reason"},
+	"credit.currency.create": {"name"},
+	"credit.currency.update": {"name"},
+	"credit.transfer":        {"reference"},
 }
 
 // Exempt lists event types that carry text Screen does not check, and why.
@@ -54,7 +57,8 @@ var CommitmentMembers = map[string][]string{
 
 // where tells the person refused where the detail belongs instead.
 var where = map[string]string{
-	"payout.settle": "store it as a private reference instead (meent payout settle --private-reference, or POST /api/v1/private and put the commitment in ref_commitment)",
+	"credit.transfer": "write what was traded, not who or where: a bank account or an address belongs in a private record (POST /api/v1/private), never in a transfer's reference",
+	"payout.settle":   "store it as a private reference instead (meent payout settle --private-reference, or POST /api/v1/private and put the commitment in ref_commitment)",
 }
 
 // Screen refuses personal data (an IBAN, an e-mail address) in the public
@@ -82,8 +86,8 @@ func Screen(typ string, data []byte) error {
 			if hint == "" {
 				hint = "leave it out: personal detail belongs in a private record (POST /api/v1/private), never in public text"
 			}
-			err = meent.Errorf(meent.ERULE, "%s %s looks like it holds an %s (at byte %d): the log is public and permanent, and personal data never goes into it; %s",
-				typ, path, f.Kind, f.Start, hint)
+			err = meent.Errorf(meent.ERULE, "%s %s looks like it holds %s (at byte %d): the log is public and permanent, and personal data never goes into it; %s",
+				typ, path, Article(f.Kind), f.Start, hint)
 			return false
 		})
 		if err != nil {

@@ -3,6 +3,7 @@ package state
 import (
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
@@ -21,5 +22,6 @@ func (s *State) areas() []Area {
 		license.Area{State: s.License, Agents: s.Agents, Commons: s.Commons},
 		governance.Area{State: s.Govern, Agents: s.Agents, Commons: s.Commons},
 		budget.Area{State: s.Budget, Agents: s.Agents, Commons: s.Commons, Value: s.Value},
+		credit.Area{State: s.Credit, Agents: s.Agents, Commons: s.Commons},
 	}
 }

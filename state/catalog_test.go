@@ -20,6 +20,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
@@ -43,6 +44,7 @@ func TestEventTypesComplete(t *testing.T) {
 		"license":    license.Owns,
 		"governance": governance.Owns,
 		"budget":     budget.Owns,
+		"credit":     credit.Owns,
 	}
 	type decl struct{ area, data string }
 	found := map[string]decl{}

@@ -4,6 +4,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
@@ -81,4 +82,9 @@ var EventTypes = []EventType{
 	{budget.TypeApprove, "budget", budget.ApproveData{}},
 	{budget.TypeRoundClose, "budget", budget.CloseData{}},
 	{budget.TypeSpend, "budget", budget.SpendData{}},
+	{credit.TypeCurrencyCreate, "credit", credit.CurrencyData{}},
+	{credit.TypeCurrencyUpdate, "credit", credit.CurrencyData{}},
+	{credit.TypeTransfer, "credit", credit.TransferData{}},
+	{credit.TypeLimitSet, "credit", credit.LimitData{}},
+	{credit.TypeDemurrage, "credit", credit.DemurrageData{}},
 }

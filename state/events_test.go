@@ -20,6 +20,7 @@ import (
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/budget/allot"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/governance/tally"
 	"github.com/meent/meent/ledger"
@@ -481,6 +482,29 @@ func generate(t *testing.T) vectorFile {
 	// approval left. 3000 roll over to the next round.
 	g.ok("maya closes the Equal Shares round", "maya", budget.TypeRoundClose, budget.CloseData{Round: shares})
 
+	// Mutual credit: a currency with limits that grow with sales and a
+	// dividend of demurrage, one whose demurrage goes to the commons.
+	g.bad("maya cannot create a currency", "maya", credit.TypeCurrencyCreate, credit.CurrencyData{Code: "MEE", Name: "Meent", Exponent: 2, Limits: credit.Limits{Default: 10_000}}, meent.EFORBIDDEN)
+	g.ok("admin creates the MEE currency", "admin", credit.TypeCurrencyCreate, credit.CurrencyData{Code: "MEE", Name: "Meent credit", Exponent: 2,
+		Limits:    credit.Limits{Default: 10_000, Soft: 5_000, Commons: 1_000, GrowthPerMille: 100, GrowthCap: 30_000},
+		Demurrage: &credit.Demurrage{RatePPM: 20_000, Grace: 1_000, From: "2025-12", Dust: lib}})
+	g.ok("admin creates the UUR currency", "admin", credit.TypeCurrencyCreate, credit.CurrencyData{Code: "UUR", Name: "Uren", Exponent: 0,
+		Limits: credit.Limits{Default: 40}, Demurrage: &credit.Demurrage{RatePPM: 10_000, From: "2025-12", To: lib, Dust: lib}})
+	g.bad("ada cannot change a currency", "ada", credit.TypeCurrencyUpdate, credit.CurrencyData{Code: "UUR", Name: "Uren", Limits: credit.Limits{Default: 400}}, meent.EFORBIDDEN)
+	g.bad("an exponent never changes", "admin", credit.TypeCurrencyUpdate, credit.CurrencyData{Code: "UUR", Name: "Uren", Exponent: 2, Limits: credit.Limits{Default: 40}}, meent.ERULE)
+	g.ok("admin lowers the soft limit of UUR", "admin", credit.TypeCurrencyUpdate, credit.CurrencyData{Code: "UUR", Name: "Uren (tijdbank)", Exponent: 0,
+		Limits: credit.Limits{Default: 40, Soft: 20}, Demurrage: &credit.Demurrage{RatePPM: 5_000, Grace: 2, From: "2025-12", To: lib, Dust: lib}})
+	g.ok("ada pays maya", "ada", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: g.ids["ada"], To: g.ids["maya"], Amount: 8_000, Reference: "bread and a bike repair"})
+	g.bad("ada goes beyond her hard limit", "ada", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: g.ids["ada"], To: g.ids["maya"], Amount: 5_000, Reference: "more bread"}, meent.ERULE)
+	g.bad("ada signs a transfer from maya", "ada", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: g.ids["maya"], To: g.ids["ada"], Amount: 100, Reference: "taken"}, meent.EFORBIDDEN)
+	g.bad("a transfer in another currency", "ada", credit.TypeTransfer, credit.TransferData{Currency: "EUR", From: g.ids["ada"], To: g.ids["maya"], Amount: 100, Reference: "euro"}, meent.ERULE)
+	g.ok("admin raises ada's limit", "admin", credit.TypeLimitSet, credit.LimitData{Currency: "MEE", Account: g.ids["ada"], Limit: 20_000, Soft: 15_000, Decision: lib})
+	g.ok("ada pays maya beyond her soft limit", "ada", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: g.ids["ada"], To: g.ids["maya"], Amount: 8_000, Reference: "a winter coat"})
+	g.ok("ben pays the commons a tool fee", "ben", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: g.ids["ben"], To: lib, Amount: 2_000, Reference: "drill, two days"})
+	g.bad("ada pays from the commons", "ada", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: lib, To: g.ids["ada"], Amount: 100, Reference: "not hers"}, meent.EFORBIDDEN)
+	g.ok("maya pays ada from the commons", "maya", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: lib, To: g.ids["ada"], Amount: 1_500, Reference: "repairing the drill"})
+	g.ok("ben applies December's demurrage", "ben", credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000})
+	g.bad("December's demurrage again", "ben", credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000}, meent.ECONFLICT)
 	g.bad("an unknown data member", "ada", commons.TypeNeedClaim, map[string]any{"need": need, "days": 3}, meent.EMALFORMED)
 	d := g.st.Summary()
 	g.f.Digest, g.f.Parts = hex.EncodeToString(d.Total[:]), partsOf(d)

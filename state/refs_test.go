@@ -89,6 +89,13 @@ func TestRefsCatalogue(t *testing.T) {
 		// The funded buckets' recipients and the funders a refund pays.
 		"budget.round.close": {"maya closes the round", []string{"lib"}, []string{"maya", "ada", "ben", "acme"}},
 		"budget.spend":       {"ada records what the sprint spent", []string{"lib"}, []string{"ada", "ben"}},
+		// A currency and a demurrage period touch its dust and receiving
+		// accounts only; every account's share is read from the period.
+		"credit.currency.create": {"admin creates the MEE currency", []string{"lib"}, []string{"admin"}},
+		"credit.currency.update": {"admin lowers the soft limit of UUR", []string{"lib"}, []string{"admin"}},
+		"credit.transfer":        {"maya pays ada from the commons", []string{"lib"}, []string{"maya", "ada"}},
+		"credit.limit.set":       {"admin raises ada's limit", nil, []string{"admin", "ada"}},
+		"credit.demurrage":       {"ben applies December's demurrage", []string{"lib"}, []string{"ben"}},
 	}
 	for _, et := range state.EventTypes {
 		if _, ok := cases[et.Type]; !ok {

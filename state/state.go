@@ -16,6 +16,7 @@ import (
 	"github.com/meent/meent/authority"
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
@@ -35,6 +36,7 @@ type State struct {
 	License *license.State
 	Govern  *governance.State
 	Budget  *budget.State
+	Credit  *credit.State
 
 	reg *registry
 	ctx area.Context // reused from event to event
@@ -51,6 +53,7 @@ func New() *State {
 		License: license.NewState(),
 		Govern:  governance.NewState(),
 		Budget:  budget.NewState(),
+		Credit:  credit.NewState(),
 	}
 	s.bind()
 	return s

@@ -8,6 +8,7 @@ package wire
 import (
 	"github.com/meent/meent/api/budgetapi"
 	"github.com/meent/meent/api/commonsapi"
+	"github.com/meent/meent/api/creditapi"
 	"github.com/meent/meent/api/governanceapi"
 	"github.com/meent/meent/api/licenseapi"
 	"github.com/meent/meent/api/privateapi"
@@ -26,6 +27,7 @@ var Areas = []func(*http.Server){
 	commonsapi.Register,
 	valueapi.Register,
 	licenseapi.Register,
+	creditapi.Register,
 	privateapi.Register,
 	governanceapi.Register,
 	budgetapi.Register,

@@ -11,6 +11,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
@@ -68,6 +69,7 @@ func TestDemoPerArea(t *testing.T) {
 		{"license", license.TypeRequest},
 		{"governance", governance.TypeClose},
 		{"budget", budget.TypeRoundClose},
+		{"credit", credit.TypeDemurrage},
 	}
 	last := -1
 	for _, p := range parts {

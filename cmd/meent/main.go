@@ -39,6 +39,7 @@ func init() {
 		licenseArea,  // licensecmd.go: copyfair licensing
 		governArea,   // governcmd.go: polls, votes, delegations, decisions
 		budgetArea,   // budgetcmd.go: budget rounds, buckets, allocations
+		creditArea,   // creditcmd.go: mutual credit
 	}
 }
 

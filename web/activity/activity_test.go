@@ -8,6 +8,7 @@ import (
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/commons"
+	"github.com/meent/meent/credit"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/governance/tally"
 	"github.com/meent/meent/license"
@@ -69,6 +70,7 @@ var world = lookup{
 			Result: &tally.Result{Decides: true}},
 		{governance.KindPoll, rcv}: governance.Poll{ID: rcv, Question: "Welke kleur?", Rule: tally.Rule{Method: "ranked"},
 			Result: &tally.Result{Decides: true, Passed: true, Winners: []string{"groen"}}},
+		{credit.KindCurrency, "UUR"}: credit.Currency{CurrencyData: credit.CurrencyData{Code: "UUR", Exponent: 0}},
 	},
 }
 
@@ -213,6 +215,9 @@ func TestGoldenDutch(t *testing.T) {
 			"Ada heeft een gratis licentie gekregen voor niet-commercieel gebruik van Windatlas (niet-commercieel)"},
 		{record(license.TypeRevoke, map[string]any{"grant": grant, "reason": "gebruikt voor een gesloten model"}),
 			"Ada heeft de licentie van Bo voor Windatlas ingetrokken: gebruikt voor een gesloten model"},
+		{record(credit.TypeTransfer, map[string]any{"currency": "UUR", "from": atlas, "to": bo, "amount": 1234, "reference": "twee dagen de boor"}),
+			"Ada heeft UUR 1.234 van Windatlas betaald aan Bo: twee dagen de boor"},
+		{record(credit.TypeDemurrage, map[string]any{"currency": "UUR", "period": "2026-11"}), "Ada heeft de omloopheffing over 2026-11 op UUR toegepast"},
 		{record("member.set", map[string]any{"role": "admin"}), "Ada heeft Bo nodebeheerder gemaakt"},
 		{record(governance.TypeOpen, map[string]any{"question": "Nieuw waardebeleid?"}), "Ada heeft een peiling geopend in Windatlas: ‘Nieuw waardebeleid?’"},
 		{record(governance.TypeClose, map[string]any{"poll": poll}), "Ada heeft de peiling ‘Nieuw waardebeleid?’ gesloten: aangenomen, en het besluit is uitgevoerd"},
