@@ -86,6 +86,10 @@ var packages = map[string]string{
 	"wire":           "wiring",
 	"cmd/meent":      "wiring",
 	"e2e":            "wiring",
+
+	// The bread fund: its rules, and its JSON API over the http core.
+	"breadfund":        "rules",
+	"api/breadfundapi": "adapter",
 }
 
 // adapterUses lists, per adapter, the third-party modules it wraps and the
@@ -108,6 +112,8 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// and areas do not import each other.
 	"api/licenseapi": {adapters: []string{"http"}},
 	"api/privateapi": {adapters: []string{"http"}},
+
+	"api/breadfundapi": {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.

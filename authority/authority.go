@@ -57,6 +57,10 @@ const (
 	RevokeLicense          Action = "license.revoke"            // end a grant before its term
 	AttestOrganisation     Action = "license.attest"            // state what kind of organisation an agent is
 	VouchOrganisation      Action = "license.vouch"             // be counted by a commons when attesting an organisation
+	SetBreadfundPolicy     Action = "breadfund.policy.set"      // set a bread fund's rules (a decision may grant it)
+	RunBreadfund           Action = "breadfund.board"           // the board's work: admit, compute and approve gifts, costs, buddies
+	ActForFundMember       Action = "breadfund.member"          // deposit, report illness or recovery, leave: the member or the board
+	ObjectToCandidate      Action = "breadfund.object"          // object to a candidate of a bread fund
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -116,6 +120,12 @@ var table = map[Action]Rule{
 	AttestOrganisation: {[]Role{Admin, AnyMaintainer, Attestor}, "only a node admin, a maintainer of a commons or an attestor a license policy names attests organisations"},
 	// Parties: the attestors the commons' license policy names.
 	VouchOrganisation: {[]Role{Maintainer, Admin, Party}, "only a maintainer of {commons}, a node admin or an attestor its license policy names vouches for an organisation"},
+	// A bread fund's board is its commons' maintainers. Parties: the
+	// member the event is about; for an objection, the fund's members.
+	SetBreadfundPolicy: {[]Role{Maintainer}, "only the board of the bread fund of {commons} (its maintainers), or a decision, sets its rules"},
+	RunBreadfund:       {[]Role{Maintainer}, "only the board of the bread fund of {commons} (its maintainers) may do this"},
+	ActForFundMember:   {[]Role{Party, Maintainer}, "only the member, or the board of the bread fund of {commons}, may do this"},
+	ObjectToCandidate:  {[]Role{Party}, "only a member of the bread fund of {commons} objects to a candidate"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

@@ -97,6 +97,10 @@ func TestTable(t *testing.T) {
 		authority.RevokeLicense:          {"maint"},
 		authority.AttestOrganisation:     {"admin", "maint", "other", "attestor"},
 		authority.VouchOrganisation:      {"admin", "maint", "party"},
+		authority.SetBreadfundPolicy:     {"maint"},
+		authority.RunBreadfund:           {"maint"},
+		authority.ActForFundMember:       {"maint", "party"},
+		authority.ObjectToCandidate:      {"party"},
 	}
 	_, au := newWorld()
 	table := authority.Table()

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meent/meent/breadfund"
+
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -34,7 +36,7 @@ const eventsDoc = "../docs/events.md"
 // rules package without a line in the catalogue (and so in
 // docs/events.md) fails here.
 func TestEventTypesComplete(t *testing.T) {
-	owns := map[string]func(string) bool{"agent": agent.Owns, "commons": commons.Owns, "value": value.Owns, "license": license.Owns}
+	owns := map[string]func(string) bool{"agent": agent.Owns, "commons": commons.Owns, "value": value.Owns, "license": license.Owns, "breadfund": breadfund.Owns}
 	type decl struct{ area, data string }
 	found := map[string]decl{}
 	for area := range owns {

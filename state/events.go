@@ -2,6 +2,7 @@ package state
 
 import (
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/breadfund"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/value"
@@ -61,4 +62,20 @@ var EventTypes = []EventType{
 	{license.TypeRequest, "license", license.RequestData{}},
 	{license.TypePay, "license", license.PayData{}},
 	{license.TypeRevoke, "license", license.RevokeData{}},
+
+	{breadfund.TypePolicySet, "breadfund", breadfund.PolicySetData{}},
+	{breadfund.TypeJoin, "breadfund", breadfund.JoinData{}},
+	{breadfund.TypeObject, "breadfund", breadfund.CandidateData{}},
+	{breadfund.TypeAdmit, "breadfund", breadfund.CandidateData{}},
+	{breadfund.TypeDeposit, "breadfund", breadfund.DepositData{}},
+	{breadfund.TypeLevel, "breadfund", breadfund.LevelData{}},
+	{breadfund.TypeSick, "breadfund", breadfund.SickData{}},
+	{breadfund.TypeChange, "breadfund", breadfund.ChangeData{}},
+	{breadfund.TypeRecover, "breadfund", breadfund.RecoverData{}},
+	{breadfund.TypeGifts, "breadfund", breadfund.GiftsData{}},
+	{breadfund.TypeApprove, "breadfund", breadfund.PayoutRef{}},
+	{breadfund.TypeSettle, "breadfund", breadfund.SettleData{}},
+	{breadfund.TypeCost, "breadfund", breadfund.CostData{}},
+	{breadfund.TypeExit, "breadfund", breadfund.ExitData{}},
+	{breadfund.TypeSurplus, "breadfund", breadfund.SurplusData{}},
 }

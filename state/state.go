@@ -13,6 +13,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/area"
 	"github.com/meent/meent/authority"
+	"github.com/meent/meent/breadfund"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
@@ -30,6 +31,8 @@ type State struct {
 	Commons *commons.State
 	Value   *value.State
 	License *license.State
+	// Breadfund is the bread funds (mutual aid in illness).
+	Breadfund *breadfund.State
 
 	reg *registry
 	ctx area.Context // reused from event to event
@@ -39,7 +42,7 @@ type State struct {
 // contradict each other (see newRegistry): a programming error that no
 // node must start with.
 func New() *State {
-	s := &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState()}
+	s := &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState(), Breadfund: breadfund.NewState()}
 	s.bind()
 	return s
 }
