@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meent/meent/breadfund"
+
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
@@ -241,6 +243,7 @@ func TestMembersExist(t *testing.T) {
 		commons.TypeNeedPost: commons.NeedData{}, commons.TypeNeedClose: commons.CloseData{},
 		value.TypeIncomeRecord: value.IncomeData{}, value.TypePayoutSettle: value.SettleData{},
 		license.TypeRequest: license.RequestData{}, license.TypePay: license.PayData{}, license.TypeRevoke: license.RevokeData{},
+		breadfund.TypeCost: breadfund.CostData{}, breadfund.TypeSettle: breadfund.SettleData{}, breadfund.TypeSick: breadfund.SickData{},
 	}
 	check := func(typ string, paths []string) {
 		v, ok := types[typ]
