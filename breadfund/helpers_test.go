@@ -4,7 +4,6 @@ import (
 	"crypto/ed25519"
 	"crypto/sha256"
 	"fmt"
-	"testing"
 	"time"
 
 	"github.com/meent/meent"
@@ -15,6 +14,13 @@ import (
 	"github.com/meent/meent/state"
 )
 
+// tb is what the helpers need of *testing.T, *testing.B and *rapid.T.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+}
+
 type person struct {
 	key ed25519.PrivateKey
 	id  string
@@ -23,7 +29,7 @@ type person struct {
 // world is a node's state with one commons, lib, whose maintainers (the
 // board) are board[0] and board[1], and people who may join its fund.
 type world struct {
-	tb    testing.TB
+	tb    tb
 	st    *state.State
 	tm    int64
 	log   []*ledger.Event
@@ -41,8 +47,8 @@ func date(s string) int64 {
 	return t.UnixMilli()
 }
 
-func newWorld(tb testing.TB, people int) *world {
-	w := &world{tb: tb, st: state.New(), tm: date("2026-01-01")}
+func newWorld(t tb, people int) *world {
+	w := &world{tb: t, st: state.New(), tm: date("2026-01-01")}
 	mk := func(name string) person {
 		seed := sha256.Sum256([]byte("breadfund/" + name))
 		k := ed25519.NewKeyFromSeed(seed[:])
