@@ -1,8 +1,8 @@
 package breadfund_test
 
 import (
-	"time"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
