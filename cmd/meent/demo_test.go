@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/meent/meent/breadfund"
+
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
@@ -49,11 +51,13 @@ func TestDemoPerArea(t *testing.T) {
 	}
 	// The first event of each area's demo part, in the order they came.
 	first := map[string]int{}
+	count := map[string]int{}
 	for i, e := range entries {
 		ev, err := ledger.Parse(e)
 		if err != nil {
 			t.Fatal(err)
 		}
+		count[ev.Type]++
 		if _, ok := first[ev.Type]; !ok {
 			first[ev.Type] = i
 		}
@@ -63,6 +67,7 @@ func TestDemoPerArea(t *testing.T) {
 		{"commons", commons.TypeCreate},
 		{"value", value.TypeDistributionRun},
 		{"license", license.TypeRequest},
+		{"breadfund", breadfund.TypeGifts},
 	}
 	last := -1
 	for _, p := range parts {
@@ -75,6 +80,10 @@ func TestDemoPerArea(t *testing.T) {
 			t.Errorf("the %s area's demo ran before the area listed before it", p.area)
 		}
 		last = i
+	}
+	// The bread fund's claim has run for three months of gifts.
+	if count[breadfund.TypeGifts] != 3 || count[breadfund.TypeSick] != 1 {
+		t.Errorf("the bread fund's demo has %d months of gifts and %d claims, want 3 and 1", count[breadfund.TypeGifts], count[breadfund.TypeSick])
 	}
 	if !bytes.Contains(out.Bytes(), []byte("demo community added")) {
 		t.Errorf("output %q", out.String())

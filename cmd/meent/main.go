@@ -37,6 +37,8 @@ func init() {
 		valueArea,    // valuecmd.go: value policies, incomes, distributions
 		payoutArea,   // payoutcmd.go: payouts and exports
 		licenseArea,  // licensecmd.go: copyfair licensing
+		// breadfundcmd.go: bread funds
+		breadfundArea,
 	}
 }
 
