@@ -531,6 +531,11 @@ func (s *State) gifts(x op) error {
 	if len(due) == 0 {
 		return refuse("no gift is due for %s", d.Period)
 	}
+	for _, g := range due {
+		if len(s.payers(d.Commons, g.Member)) == 0 {
+			return refuse("claim %s is due a gift, but no other member is left to give it", g.Claim)
+		}
+	}
 	// Checked; now apply.
 	po := &Payout{ID: id, Commons: d.Commons, Kind: PayGifts, Period: d.Period, PolicyVersion: f.Version, Currency: f.Currency,
 		Status: PayoutPending, Approvals: []string{}, Created: x.Index, Updated: x.Index}

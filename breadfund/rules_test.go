@@ -195,3 +195,24 @@ func TestPrivacy(t *testing.T) {
 		t.Errorf("a sick report with a reason member: %v, want %s", err, meent.EMALFORMED)
 	}
 }
+
+// TestNobodyLeftToGive: a gift nobody's pot can give is refused, never
+// paid out of thin air (found by TestMoneyConserved).
+func TestNobodyLeftToGive(t *testing.T) {
+	w := newWorld(t, 3)
+	p := small()
+	p.WaitingDays = 0
+	w.at("2026-01-02")
+	w.found(p, 3, 1)
+	w.depositAll("2026-01")
+	a := w.ppl[0]
+	claim := w.must(a, breadfund.TypeSick, breadfund.SickData{Commons: w.lib, Member: a.id, Start: "2026-01-02", Percent: 100})
+	for _, q := range w.ppl[1:] {
+		m := w.st.Breadfund.Member(w.lib, q.id)
+		w.must(q, breadfund.TypeExit, breadfund.ExitData{Commons: w.lib, Member: q.id, Refund: m.Pot})
+	}
+	w.at("2026-02-01")
+	w.refused(meent.ERULE, "no other member is left", w.board[0], breadfund.TypeGifts, breadfund.GiftsData{Commons: w.lib, Period: "2026-02",
+		Gifts: []breadfund.Gift{{Claim: claim, Member: a.id, Amount: 75000}}})
+	w.check()
+}
