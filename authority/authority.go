@@ -61,6 +61,7 @@ const (
 	RunBreadfund           Action = "breadfund.board"           // the board's work: admit, compute and approve gifts, costs, buddies
 	ActForFundMember       Action = "breadfund.member"          // deposit, report illness or recovery, leave: the member or the board
 	ObjectToCandidate      Action = "breadfund.object"          // object to a candidate of a bread fund
+	CheckInOnClaim         Action = "breadfund.checkin"         // check in on a claim, or set the rhythm of check-ins
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -126,6 +127,7 @@ var table = map[Action]Rule{
 	RunBreadfund:       {[]Role{Maintainer}, "only the board of the bread fund of {commons} (its maintainers) may do this"},
 	ActForFundMember:   {[]Role{Party, Maintainer}, "only the member, or the board of the bread fund of {commons}, may do this"},
 	ObjectToCandidate:  {[]Role{Party}, "only a member of the bread fund of {commons} objects to a candidate"},
+	CheckInOnClaim:     {[]Role{Party, Maintainer}, "only the member, the buddy or the board of the bread fund of {commons} checks in on a claim"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

@@ -101,6 +101,7 @@ func TestTable(t *testing.T) {
 		authority.RunBreadfund:           {"maint"},
 		authority.ActForFundMember:       {"maint", "party"},
 		authority.ObjectToCandidate:      {"party"},
+		authority.CheckInOnClaim:         {"maint", "party"},
 	}
 	_, au := newWorld()
 	table := authority.Table()

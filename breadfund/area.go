@@ -41,6 +41,7 @@ var handlers = map[string]func(s *State, x op) error{
 	TypeSick:      (*State).sick,
 	TypeChange:    (*State).change,
 	TypeRecover:   (*State).recovery,
+	TypeCheckin:   (*State).checkin,
 	TypeGifts:     (*State).gifts,
 	TypeApprove:   (*State).approve,
 	TypeSettle:    (*State).settle,

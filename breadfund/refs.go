@@ -35,7 +35,7 @@ func (s *State) Refs(ev *ledger.Event) (commons, agents []string) {
 		var d SickData
 		ev.DecodeData(&d)
 		return one(d.Commons), one(d.Member)
-	case TypeChange, TypeRecover:
+	case TypeChange, TypeRecover, TypeCheckin:
 		var d struct {
 			Claim string `json:"claim"`
 		}

@@ -380,8 +380,16 @@ func (s *State) change(x op) error {
 		return err
 	}
 	p := s.Policy(c.Commons)
-	if d.Percent == 0 && d.Buddy == "" {
-		return refuse("a claim change names a percent and its from day, a buddy, or both")
+	if d.Percent == 0 && d.From == "" && d.Buddy == "" && d.CheckinDays == 0 {
+		return refuse("a claim change names a percent and its from day, a buddy, or a rhythm of check-ins")
+	}
+	if d.CheckinDays != 0 {
+		if err := x.Auth.May(x.me, authority.CheckInOnClaim, x.place(c.Commons).With(c.Member, c.Buddy)); err != nil {
+			return err
+		}
+		if d.CheckinDays < 1 || d.CheckinDays > 366 {
+			return refuse("checkin_days is 1 to 366")
+		}
 	}
 	var from int64
 	if d.Percent != 0 || d.From != "" {
@@ -418,7 +426,27 @@ func (s *State) change(x op) error {
 	if d.Buddy != "" {
 		c.Buddy = d.Buddy
 	}
+	if d.CheckinDays != 0 {
+		c.CheckinDays = d.CheckinDays
+	}
 	c.Updated = x.Index
+	s.mark(KindClaim, c.ID)
+	return nil
+}
+
+func (s *State) checkin(x op) error {
+	var d CheckinData
+	if err := x.ev.DecodeData(&d); err != nil {
+		return err
+	}
+	c, err := s.openClaim(d.Claim)
+	if err != nil {
+		return err
+	}
+	if err := x.Auth.May(x.me, authority.CheckInOnClaim, x.place(c.Commons).With(c.Member, c.Buddy)); err != nil {
+		return err
+	}
+	c.LastCheckin, c.Checkins, c.Updated = DateOf(x.ev.Time), c.Checkins+1, x.Index
 	s.mark(KindClaim, c.ID)
 	return nil
 }

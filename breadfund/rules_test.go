@@ -44,6 +44,15 @@ func TestLifecycle(t *testing.T) {
 	claim := w.must(c, breadfund.TypeSick, breadfund.SickData{Commons: w.lib, Member: c.id, Start: "2026-02-01", Percent: 100})
 	w.refused(meent.ECONFLICT, "open claim", c, breadfund.TypeSick, breadfund.SickData{Commons: w.lib, Member: c.id, Start: "2026-02-01", Percent: 100})
 	w.refused(meent.EFORBIDDEN, "", a, breadfund.TypeSick, breadfund.SickData{Commons: w.lib, Member: b.id, Start: "2026-02-01", Percent: 100})
+	// Care, not control: a buddy, and check-ins at the rhythm they chose.
+	w.refused(meent.EFORBIDDEN, "board", c, breadfund.TypeChange, breadfund.ChangeData{Claim: claim, Buddy: a.id})
+	w.must(w.board[0], breadfund.TypeChange, breadfund.ChangeData{Claim: claim, Buddy: a.id})
+	w.must(c, breadfund.TypeChange, breadfund.ChangeData{Claim: claim, CheckinDays: 7})
+	w.must(a, breadfund.TypeCheckin, breadfund.CheckinData{Claim: claim})
+	w.refused(meent.EFORBIDDEN, "buddy", b, breadfund.TypeCheckin, breadfund.CheckinData{Claim: claim})
+	if cl := w.st.Breadfund.Claim(claim); cl.Buddy != a.id || cl.CheckinDays != 7 || cl.Checkins != 1 || cl.LastCheckin != "2026-02-01" {
+		t.Fatalf("claim %+v", cl)
+	}
 
 	w.at("2026-03-01")
 	w.depositAll("2026-03")

@@ -100,6 +100,9 @@ type Claim struct {
 	Months           int    `json:"months"` // months of gifts, those of the claims it continues included
 	Received         int64  `json:"received"`
 	Buddy            string `json:"buddy,omitempty"`
+	CheckinDays      int    `json:"checkin_days,omitempty"` // the rhythm the member and the buddy chose
+	LastCheckin      string `json:"last_checkin,omitempty"` // the day of the last check-in
+	Checkins         int    `json:"checkins,omitempty"`
 	ReasonCommitment string `json:"reason_commitment,omitempty"`
 	Status           string `json:"status"`
 

@@ -24,6 +24,10 @@ import (
 //     a date, at a percentage; the reason is a private record.
 //   - breadfund.claim.change: the percentage changes from a date (a
 //     return-to-work plan), or the board assigns a buddy.
+//   - breadfund.checkin: the buddy (or the member, or the board) records
+//     that they were in touch, at the rhythm the member and the buddy
+//     chose (checkin_days). Care, not control: a late check-in blocks
+//     nothing; nothing of what was said is written.
 //   - breadfund.recover: the claim ends on a date.
 //   - breadfund.gifts: the board computes a month's gifts, once, from the
 //     events before it (the cut-off): the data states every gift and the
@@ -46,6 +50,7 @@ const (
 	TypeSick      = "breadfund.sick"         // SickData
 	TypeChange    = "breadfund.claim.change" // ChangeData
 	TypeRecover   = "breadfund.recover"      // RecoverData
+	TypeCheckin   = "breadfund.checkin"      // CheckinData
 	TypeGifts     = "breadfund.gifts"        // GiftsData
 	TypeApprove   = "breadfund.approve"      // PayoutRef
 	TypeSettle    = "breadfund.settle"       // SettleData
@@ -135,12 +140,18 @@ type SickData struct {
 }
 
 // ChangeData is the data of breadfund.claim.change: a new percentage from
-// a date, a buddy, or both.
+// a date, a buddy, the rhythm of check-ins, or several of these.
 type ChangeData struct {
-	Claim   string `json:"claim"`
-	Percent int    `json:"percent,omitempty"`
-	From    string `json:"from,omitempty"` // with Percent
-	Buddy   string `json:"buddy,omitempty"`
+	Claim       string `json:"claim"`
+	Percent     int    `json:"percent,omitempty"`
+	From        string `json:"from,omitempty"` // with Percent
+	Buddy       string `json:"buddy,omitempty"`
+	CheckinDays int    `json:"checkin_days,omitempty"` // the member and the buddy check in every so many days
+}
+
+// CheckinData is the data of breadfund.checkin.
+type CheckinData struct {
+	Claim string `json:"claim"`
 }
 
 // RecoverData is the data of breadfund.recover.

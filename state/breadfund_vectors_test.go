@@ -47,7 +47,9 @@ func breadfundVectors(g *gen, lib string) {
 	}
 	g.ok("works deposits for 2026-02", "works", breadfund.TypeDeposit, breadfund.DepositData{Commons: lib, Member: g.ids["works"], Period: "2026-02", Amount: 4500})
 	claim := g.ok("ada reports sick from 2 February", "ada", breadfund.TypeSick, breadfund.SickData{Commons: lib, Member: g.ids["ada"], Start: "2026-02-02", Percent: 100})
-	g.ok("maya makes ben ada's buddy and plans 50% from April", "maya", breadfund.TypeChange, breadfund.ChangeData{Claim: claim, Percent: 50, From: "2026-04-01", Buddy: g.ids["ben"]})
+	g.ok("maya makes ben ada's buddy and plans 50% from April", "maya", breadfund.TypeChange, breadfund.ChangeData{Claim: claim, Percent: 50, From: "2026-04-01", Buddy: g.ids["ben"], CheckinDays: 14})
+	g.bad("a check-in by someone who is not the member, the buddy or the board", "works", breadfund.TypeCheckin, breadfund.CheckinData{Claim: claim}, meent.EFORBIDDEN)
+	g.ok("ben, ada's buddy, checks in", "ben", breadfund.TypeCheckin, breadfund.CheckinData{Claim: claim})
 	at("2026-03-02")
 	g.bad("a gift in the waiting period", "maya", breadfund.TypeGifts, breadfund.GiftsData{Commons: lib, Period: "2026-03",
 		Gifts: []breadfund.Gift{{Claim: claim, Member: g.ids["ada"], Amount: 100000}}}, meent.ERULE)

@@ -72,6 +72,7 @@ var EventTypes = []EventType{
 	{breadfund.TypeSick, "breadfund", breadfund.SickData{}},
 	{breadfund.TypeChange, "breadfund", breadfund.ChangeData{}},
 	{breadfund.TypeRecover, "breadfund", breadfund.RecoverData{}},
+	{breadfund.TypeCheckin, "breadfund", breadfund.CheckinData{}},
 	{breadfund.TypeGifts, "breadfund", breadfund.GiftsData{}},
 	{breadfund.TypeApprove, "breadfund", breadfund.PayoutRef{}},
 	{breadfund.TypeSettle, "breadfund", breadfund.SettleData{}},

@@ -82,6 +82,7 @@ func TestRefsCatalogue(t *testing.T) {
 		"breadfund.sick":         {"ada reports sick from 2 February", []string{"lib"}, []string{"ada"}},
 		"breadfund.claim.change": {"maya makes ben ada's buddy and plans 50% from April", []string{"lib"}, []string{"maya", "ada", "ben"}},
 		"breadfund.recover":      {"ada recovers on 20 April", []string{"lib"}, []string{"ada", "ben"}},
+		"breadfund.checkin":      {"ben, ada's buddy, checks in", []string{"lib"}, []string{"ada", "ben"}},
 		"breadfund.gifts":        {"maya computes April's gifts", []string{"lib"}, []string{"maya", "ben", "ada", "works"}},
 		"breadfund.approve":      {"ben approves April's gifts", []string{"lib"}, []string{"maya", "ben", "ada", "works"}},
 		"breadfund.settle":       {"maya records April's gifts as paid", []string{"lib"}, []string{"maya", "ben", "ada", "works"}},

@@ -176,16 +176,24 @@ var breadfundCommands = []command{
 			return s.submitWithPrivate(ctx, stdout, breadfund.TypeSick, *commonsID, []byte(*reason), func(c string) any { d.ReasonCommitment = c; return d })
 		}
 	}},
-	{name: "breadfund change", args: "CLAIM", summary: "change a claim's percentage from a day, or assign its buddy (the board)", flags: func(fs *flag.FlagSet) action {
+	{name: "breadfund change", args: "CLAIM", summary: "change a claim's percentage from a day, its buddy (the board) or its rhythm of check-ins", flags: func(fs *flag.FlagSet) action {
 		var s signer
 		s.bind(fs)
 		var d breadfund.ChangeData
 		fs.IntVar(&d.Percent, "percent", 0, "the new percentage, with --from")
 		fs.StringVar(&d.From, "from", "", "the day the new percentage applies from")
 		fs.StringVar(&d.Buddy, "buddy", "", "the buddy's agent ID")
+		fs.IntVar(&d.CheckinDays, "checkin-days", 0, "the rhythm of check-ins the member and the buddy chose, in days")
 		return func(ctx context.Context, stdout, stderr io.Writer) error {
 			d.Claim = fs.Arg(0)
 			return s.submit(ctx, stdout, breadfund.TypeChange, d)
+		}
+	}},
+	{name: "breadfund checkin", args: "CLAIM", summary: "record a check-in on a claim (the buddy, the member or the board)", flags: func(fs *flag.FlagSet) action {
+		var s signer
+		s.bind(fs)
+		return func(ctx context.Context, stdout, stderr io.Writer) error {
+			return s.submit(ctx, stdout, breadfund.TypeCheckin, breadfund.CheckinData{Claim: fs.Arg(0)})
 		}
 	}},
 	{name: "breadfund recover", args: "CLAIM", summary: "end a claim: the member works fully again", flags: func(fs *flag.FlagSet) action {

@@ -36,6 +36,7 @@ func init() {
 		"breadfund.level":          {i18n.EN: "{who} moved to level {level} in the bread fund of {commons}", i18n.NL: "{who} is naar niveau {level} gegaan in het broodfonds van {commons}"},
 		"breadfund.sick":           {i18n.EN: "An illness was reported in the bread fund of {commons}", i18n.NL: "Er is ziekte gemeld in het broodfonds van {commons}"},
 		"breadfund.claim.change":   {i18n.EN: "A claim in the bread fund of {commons} was changed", i18n.NL: "Een ziekmelding in het broodfonds van {commons} is aangepast"},
+		"breadfund.checkin":        {i18n.EN: "Someone checked in on a member of the bread fund of {commons}", i18n.NL: "Iemand heeft contact gehad met een zieke deelnemer van het broodfonds van {commons}"},
 		"breadfund.recover":        {i18n.EN: "An illness in the bread fund of {commons} ended", i18n.NL: "Een ziekte in het broodfonds van {commons} is voorbij"},
 		"breadfund.gifts":          {i18n.EN: "{who} computed the gifts of {period} in the bread fund of {commons}: {amount} in all", i18n.NL: "{who} heeft de schenkingen van {period} berekend in het broodfonds van {commons}: {amount} samen"},
 		"breadfund.approve":        {i18n.EN: "{who} approved a payout of the bread fund of {commons}", i18n.NL: "{who} heeft een uitbetaling van het broodfonds van {commons} goedgekeurd"},
@@ -89,6 +90,9 @@ func init() {
 	})
 	Register(breadfund.TypeChange, func(e *Event) string {
 		return e.T("breadfund.claim.change", "commons", e.Commons(claimFund(e, d(e).Claim)))
+	})
+	Register(breadfund.TypeCheckin, func(e *Event) string {
+		return e.T("breadfund.checkin", "commons", e.Commons(claimFund(e, d(e).Claim)))
 	})
 	Register(breadfund.TypeRecover, func(e *Event) string {
 		return e.T("breadfund.recover", "commons", e.Commons(claimFund(e, d(e).Claim)))
