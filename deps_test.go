@@ -109,6 +109,10 @@ var packages = map[string]string{
 	"governance":        "rules",
 	"governance/tally":  "rules",
 	"api/governanceapi": "adapter",
+
+	// The bread fund: its rules, and its JSON API over the http core.
+	"breadfund":        "rules",
+	"api/breadfundapi": "adapter",
 }
 
 // adapterUses lists, per adapter, the third-party modules it wraps and the
@@ -145,6 +149,8 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	"web/licenseweb": {adapters: []string{"http", "web"}},
 	"web/valueweb":   {adapters: []string{"http", "web", "api/valueapi"}},
 	"api/creditapi":  {adapters: []string{"http"}},
+
+	"api/breadfundapi": {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.

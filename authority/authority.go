@@ -74,6 +74,11 @@ const (
 	PayFromCommons         Action = "credit.transfer.commons"   // pay from a commons' credit account
 	SetCreditLimit         Action = "credit.limit.set"          // set one account's credit limits (a decision may grant it)
 	ApplyDemurrage         Action = "credit.demurrage"          // apply a period's demurrage
+	SetBreadfundPolicy     Action = "breadfund.policy.set"      // set a bread fund's rules (a decision may grant it)
+	RunBreadfund           Action = "breadfund.board"           // the board's work: admit, compute and approve gifts, costs, buddies
+	ActForFundMember       Action = "breadfund.member"          // deposit, report illness or recovery, leave: the member or the board
+	ObjectToCandidate      Action = "breadfund.object"          // object to a candidate of a bread fund
+	CheckInOnClaim         Action = "breadfund.checkin"         // check in on a claim, or set the rhythm of check-ins
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -159,6 +164,13 @@ var table = map[Action]Rule{
 	// (Place: the node, Subject: the account's holder).
 	SetCreditLimit: {[]Role{Admin}, "only a node admin, or whom a decision names, sets the credit limit of {subject}"},
 	ApplyDemurrage: {[]Role{Member}, "only members of the community apply demurrage"},
+	// A bread fund's board is its commons' maintainers. Parties: the
+	// member the event is about; for an objection, the fund's members.
+	SetBreadfundPolicy: {[]Role{Maintainer}, "only the board of the bread fund of {commons} (its maintainers), or a decision, sets its rules"},
+	RunBreadfund:       {[]Role{Maintainer}, "only the board of the bread fund of {commons} (its maintainers) may do this"},
+	ActForFundMember:   {[]Role{Party, Maintainer}, "only the member, or the board of the bread fund of {commons}, may do this"},
+	ObjectToCandidate:  {[]Role{Party}, "only a member of the bread fund of {commons} objects to a candidate"},
+	CheckInOnClaim:     {[]Role{Party, Maintainer}, "only the member, the buddy or the board of the bread fund of {commons} checks in on a claim"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

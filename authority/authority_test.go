@@ -114,6 +114,11 @@ func TestTable(t *testing.T) {
 		authority.PayFromCommons:         {"maint"},
 		authority.SetCreditLimit:         {"admin"},
 		authority.ApplyDemurrage:         {"admin", "member"},
+		authority.SetBreadfundPolicy:     {"maint"},
+		authority.RunBreadfund:           {"maint"},
+		authority.ActForFundMember:       {"maint", "party"},
+		authority.ObjectToCandidate:      {"party"},
+		authority.CheckInOnClaim:         {"maint", "party"},
 	}
 	_, au := newWorld()
 	table := authority.Table()

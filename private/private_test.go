@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meent/meent/breadfund"
+
 	"github.com/meent/meent"
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
@@ -272,6 +274,7 @@ func TestMembersExist(t *testing.T) {
 		value.TypeIncomeRecord: value.IncomeData{}, value.TypePayoutSettle: value.SettleData{},
 		license.TypeRequest: license.RequestData{}, license.TypePay: license.PayData{}, license.TypeRevoke: license.RevokeData{},
 		credit.TypeCurrencyCreate: credit.CurrencyData{}, credit.TypeCurrencyUpdate: credit.CurrencyData{}, credit.TypeTransfer: credit.TransferData{},
+		breadfund.TypeCost: breadfund.CostData{}, breadfund.TypeSettle: breadfund.SettleData{}, breadfund.TypeSick: breadfund.SickData{},
 	}
 	check := func(typ string, paths []string) {
 		v, ok := types[typ]

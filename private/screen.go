@@ -38,6 +38,8 @@ var FreeText = map[string][]string{
 	"credit.currency.create": {"name"},
 	"credit.currency.update": {"name"},
 	"credit.transfer":        {"reference"},
+	"breadfund.cost":         {"description"},
+	"breadfund.settle":       {"reference"},
 }
 
 // Exempt lists event types that carry text Screen does not check, and why.
@@ -53,6 +55,8 @@ var Exempt = map[string]string{
 // commitment of a private record.
 var CommitmentMembers = map[string][]string{
 	"payout.settle": {"ref_commitment"},
+	// The reason of a sick report: never in the log (docs/solidarity.md).
+	"breadfund.sick": {"reason_commitment"},
 }
 
 // where tells the person refused where the detail belongs instead.

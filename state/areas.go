@@ -1,6 +1,7 @@
 package state
 
 import (
+	"github.com/meent/meent/breadfund"
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/credit"
@@ -23,5 +24,6 @@ func (s *State) areas() []Area {
 		governance.Area{State: s.Govern, Agents: s.Agents, Commons: s.Commons},
 		budget.Area{State: s.Budget, Agents: s.Agents, Commons: s.Commons, Value: s.Value},
 		credit.Area{State: s.Credit, Agents: s.Agents, Commons: s.Commons},
+		breadfund.Area{State: s.Breadfund, Agents: s.Agents, Commons: s.Commons},
 	}
 }

@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/meent/meent/breadfund"
+
 	"github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
 
@@ -45,6 +47,7 @@ func TestEventTypesComplete(t *testing.T) {
 		"governance": governance.Owns,
 		"budget":     budget.Owns,
 		"credit":     credit.Owns,
+		"breadfund":  breadfund.Owns,
 	}
 	type decl struct{ area, data string }
 	found := map[string]decl{}

@@ -2,6 +2,7 @@ package state
 
 import (
 	"github.com/meent/meent/agent"
+	"github.com/meent/meent/breadfund"
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/credit"
@@ -87,4 +88,20 @@ var EventTypes = []EventType{
 	{credit.TypeTransfer, "credit", credit.TransferData{}},
 	{credit.TypeLimitSet, "credit", credit.LimitData{}},
 	{credit.TypeDemurrage, "credit", credit.DemurrageData{}},
+	{breadfund.TypePolicySet, "breadfund", breadfund.PolicySetData{}},
+	{breadfund.TypeJoin, "breadfund", breadfund.JoinData{}},
+	{breadfund.TypeObject, "breadfund", breadfund.CandidateData{}},
+	{breadfund.TypeAdmit, "breadfund", breadfund.CandidateData{}},
+	{breadfund.TypeDeposit, "breadfund", breadfund.DepositData{}},
+	{breadfund.TypeLevel, "breadfund", breadfund.LevelData{}},
+	{breadfund.TypeSick, "breadfund", breadfund.SickData{}},
+	{breadfund.TypeChange, "breadfund", breadfund.ChangeData{}},
+	{breadfund.TypeRecover, "breadfund", breadfund.RecoverData{}},
+	{breadfund.TypeCheckin, "breadfund", breadfund.CheckinData{}},
+	{breadfund.TypeGifts, "breadfund", breadfund.GiftsData{}},
+	{breadfund.TypeApprove, "breadfund", breadfund.PayoutRef{}},
+	{breadfund.TypeSettle, "breadfund", breadfund.SettleData{}},
+	{breadfund.TypeCost, "breadfund", breadfund.CostData{}},
+	{breadfund.TypeExit, "breadfund", breadfund.ExitData{}},
+	{breadfund.TypeSurplus, "breadfund", breadfund.SurplusData{}},
 }

@@ -505,6 +505,8 @@ func generate(t *testing.T) vectorFile {
 	g.ok("maya pays ada from the commons", "maya", credit.TypeTransfer, credit.TransferData{Currency: "MEE", From: lib, To: g.ids["ada"], Amount: 1_500, Reference: "repairing the drill"})
 	g.ok("ben applies December's demurrage", "ben", credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000})
 	g.bad("December's demurrage again", "ben", credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000}, meent.ECONFLICT)
+	breadfundVectors(g, lib)
+
 	g.bad("an unknown data member", "ada", commons.TypeNeedClaim, map[string]any{"need": need, "days": 3}, meent.EMALFORMED)
 	d := g.st.Summary()
 	g.f.Digest, g.f.Parts = hex.EncodeToString(d.Total[:]), partsOf(d)

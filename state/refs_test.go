@@ -96,6 +96,25 @@ func TestRefsCatalogue(t *testing.T) {
 		"credit.transfer":        {"maya pays ada from the commons", []string{"lib"}, []string{"maya", "ada"}},
 		"credit.limit.set":       {"admin raises ada's limit", nil, []string{"admin", "ada"}},
 		"credit.demurrage":       {"ben applies December's demurrage", []string{"lib"}, []string{"ben"}},
+		// The bread fund lives in lib; a month's gifts touch the sick
+		// member and every pot that gave; a cost touches every member
+		// alike, so it names none.
+		"breadfund.policy.set":   {"maya founds the bread fund", []string{"lib"}, []string{"maya"}},
+		"breadfund.join":         {"works joins, introduced by ada", []string{"lib"}, []string{"works", "ada"}},
+		"breadfund.object":       {"ben objects to acme", []string{"lib"}, []string{"ben", "acme"}},
+		"breadfund.admit":        {"maya admits works after the window", []string{"lib"}, []string{"maya", "works"}},
+		"breadfund.deposit":      {"ada deposits for 2026-02", []string{"lib"}, []string{"ada"}},
+		"breadfund.level":        {"ben moves to level 1 in January", []string{"lib"}, []string{"ben"}},
+		"breadfund.sick":         {"ada reports sick from 2 February", []string{"lib"}, []string{"ada"}},
+		"breadfund.claim.change": {"maya makes ben ada's buddy and plans 50% from April", []string{"lib"}, []string{"maya", "ada", "ben"}},
+		"breadfund.recover":      {"ada recovers on 20 April", []string{"lib"}, []string{"ada", "ben"}},
+		"breadfund.checkin":      {"ben, ada's buddy, checks in", []string{"lib"}, []string{"ada", "ben"}},
+		"breadfund.gifts":        {"maya computes April's gifts", []string{"lib"}, []string{"maya", "ben", "ada", "works"}},
+		"breadfund.approve":      {"ben approves April's gifts", []string{"lib"}, []string{"maya", "ben", "ada", "works"}},
+		"breadfund.settle":       {"maya records April's gifts as paid", []string{"lib"}, []string{"maya", "ben", "ada", "works"}},
+		"breadfund.cost":         {"maya charges the bank's costs", []string{"lib"}, []string{"maya"}},
+		"breadfund.exit":         {"works leaves in July with a pot below 0", []string{"lib"}, []string{"works"}},
+		"breadfund.surplus":      {"maya refunds the buffer above its cap", []string{"lib"}, []string{"maya", "ben"}},
 	}
 	for _, et := range state.EventTypes {
 		if _, ok := cases[et.Type]; !ok {

@@ -14,6 +14,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/area"
 	"github.com/meent/meent/authority"
+	"github.com/meent/meent/breadfund"
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/credit"
@@ -37,6 +38,8 @@ type State struct {
 	Govern  *governance.State
 	Budget  *budget.State
 	Credit  *credit.State
+	// Breadfund is the bread funds (mutual aid in illness).
+	Breadfund *breadfund.State
 
 	reg *registry
 	ctx area.Context // reused from event to event
@@ -47,13 +50,14 @@ type State struct {
 // node must start with.
 func New() *State {
 	s := &State{
-		Agents:  agent.NewState(),
-		Commons: commons.NewState(),
-		Value:   value.NewState(),
-		License: license.NewState(),
-		Govern:  governance.NewState(),
-		Budget:  budget.NewState(),
-		Credit:  credit.NewState(),
+		Agents:    agent.NewState(),
+		Commons:   commons.NewState(),
+		Value:     value.NewState(),
+		License:   license.NewState(),
+		Govern:    governance.NewState(),
+		Budget:    budget.NewState(),
+		Credit:    credit.NewState(),
+		Breadfund: breadfund.NewState(),
 	}
 	s.bind()
 	return s

@@ -6,6 +6,7 @@
 package wire
 
 import (
+	"github.com/meent/meent/api/breadfundapi"
 	"github.com/meent/meent/api/budgetapi"
 	"github.com/meent/meent/api/commonsapi"
 	"github.com/meent/meent/api/creditapi"
@@ -35,6 +36,7 @@ var Areas = []func(*http.Server){
 	commonsweb.Register,
 	valueweb.Register,
 	licenseweb.Register,
+	breadfundapi.Register,
 }
 
 // Register adds every area to s.

@@ -62,8 +62,12 @@ func TestCreditAPI(t *testing.T) {
 	})
 
 	// December's demurrage, signed after the month ended.
-	e.post(c.dee.signAt(t, credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000}, time.Now()))
-	e.refused(t, c.dee.sign(t, credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000}), 409, meent.ECONFLICT)
+	// The second is signed a second later, so that it is a new event (not
+	// the same bytes again, which the log refuses as a duplicate) for the
+	// same period.
+	signed := time.Now()
+	e.post(c.dee.signAt(t, credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000}, signed))
+	e.refused(t, c.dee.signAt(t, credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000}, signed.Add(time.Second)), 409, meent.ECONFLICT)
 
 	cur := getJSONAs[api.CreditCurrency](t, e, "/api/v1/credit/currencies/MEE")
 	if cur.Sum != 0 || cur.Accounts != 4 || cur.Transfers != 3 || cur.Last != "2025-12" || cur.Next == nil || cur.Next.Period != "2026-01" {

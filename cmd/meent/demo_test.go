@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/meent/meent/breadfund"
+
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/budget"
 	"github.com/meent/meent/commons"
@@ -53,11 +55,13 @@ func TestDemoPerArea(t *testing.T) {
 	}
 	// The first event of each area's demo part, in the order they came.
 	first := map[string]int{}
+	count := map[string]int{}
 	for i, e := range entries {
 		ev, err := ledger.Parse(e)
 		if err != nil {
 			t.Fatal(err)
 		}
+		count[ev.Type]++
 		if _, ok := first[ev.Type]; !ok {
 			first[ev.Type] = i
 		}
@@ -70,6 +74,7 @@ func TestDemoPerArea(t *testing.T) {
 		{"governance", governance.TypeClose},
 		{"budget", budget.TypeRoundClose},
 		{"credit", credit.TypeDemurrage},
+		{"breadfund", breadfund.TypeGifts},
 	}
 	last := -1
 	for _, p := range parts {
@@ -114,6 +119,10 @@ func TestDemoPerArea(t *testing.T) {
 			t.Errorf("the demo's buckets: %v", statuses)
 		}
 	})
+	// The bread fund's claim has run for three months of gifts.
+	if count[breadfund.TypeGifts] != 3 || count[breadfund.TypeSick] != 1 {
+		t.Errorf("the bread fund's demo has %d months of gifts and %d claims, want 3 and 1", count[breadfund.TypeGifts], count[breadfund.TypeSick])
+	}
 	if !bytes.Contains(out.Bytes(), []byte("demo community added")) {
 		t.Errorf("output %q", out.String())
 	}

@@ -40,6 +40,8 @@ func init() {
 		governArea,   // governcmd.go: polls, votes, delegations, decisions
 		budgetArea,   // budgetcmd.go: budget rounds, buckets, allocations
 		creditArea,   // creditcmd.go: mutual credit
+		// breadfundcmd.go: bread funds
+		breadfundArea,
 	}
 }
 

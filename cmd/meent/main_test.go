@@ -179,6 +179,22 @@ func TestCommandFlags(t *testing.T) {
 		"bucket spendings":     read + page,
 		"allocate":             sign + "amount currency",
 		"withdraw":             sign,
+
+		"breadfund create":  sign + "commons file",
+		"breadfund join":    sign + "commons level introducer",
+		"breadfund admit":   sign + "commons",
+		"breadfund deposit": sign + "commons member period amount",
+		"breadfund sick":    sign + "commons member start percent reason",
+		"breadfund change":  sign + "percent from buddy checkin-days",
+		"breadfund checkin": sign,
+		"breadfund recover": sign + "end",
+		"breadfund gifts":   sign + "commons period token dry-run",
+		"breadfund approve": sign + "commons",
+		"breadfund settle":  sign + "commons reference",
+		"breadfund cost":    sign + "commons amount description",
+		"breadfund exit":    sign + "commons member refund",
+		"breadfund show":    read + "token",
+		"breadfund export":  read + "commons token format payees out debtor-name debtor-iban debtor-bic execution-date message-id",
 	}
 	for _, c := range allCommands() {
 		w, ok := want[c.name]
