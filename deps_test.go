@@ -60,6 +60,7 @@ var packages = map[string]string{
 	"commons":    "rules",
 	"value":      "rules",
 	"license":    "rules",
+	"sharing":    "rules",
 	"private":    "rules",
 	"state":      "rules",
 	"payout":     "rules",

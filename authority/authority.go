@@ -57,6 +57,12 @@ const (
 	RevokeLicense          Action = "license.revoke"            // end a grant before its term
 	AttestOrganisation     Action = "license.attest"            // state what kind of organisation an agent is
 	VouchOrganisation      Action = "license.vouch"             // be counted by a commons when attesting an organisation
+	SetCatalogue           Action = "catalogue.set"             // open or change a commons' catalogue of shared resources
+	ManageResource         Action = "resource.manage"           // list, change, close and repair resources; trainings, approvals, fees
+	BookResource           Action = "booking.request"           // book a resource open to members
+	HandOver               Action = "booking.hand"              // check an item out or in
+	ChangeBooking          Action = "booking.change"            // cancel a booking or end it early
+	ReportDamage           Action = "item.damage"               // report an item broken
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -70,6 +76,7 @@ const (
 	Maintainer    Role = "maintainer"     // a maintainer of the commons where the action happens (commons area)
 	AnyMaintainer Role = "any_maintainer" // a maintainer of at least one commons (commons area)
 	Attestor      Role = "attestor"       // an attestor that some commons' current license policy names (license area)
+	Steward       Role = "steward"        // a steward of the place's commons' catalogue (sharing area)
 	Party         Role = "party"          // one of the Place's Parties: the poster of a need, the contributor, a rival claimant
 )
 
@@ -116,6 +123,13 @@ var table = map[Action]Rule{
 	AttestOrganisation: {[]Role{Admin, AnyMaintainer, Attestor}, "only a node admin, a maintainer of a commons or an attestor a license policy names attests organisations"},
 	// Parties: the attestors the commons' license policy names.
 	VouchOrganisation: {[]Role{Maintainer, Admin, Party}, "only a maintainer of {commons}, a node admin or an attestor its license policy names vouches for an organisation"},
+	// Sharing: parties are a booking's booker.
+	SetCatalogue:   {[]Role{Maintainer}, "only a maintainer of {commons} opens or changes its catalogue"},
+	ManageResource: {[]Role{Steward, Maintainer}, "only a steward or maintainer of {commons} may do this"},
+	BookResource:   {[]Role{Member}, "only members of the community book this"},
+	HandOver:       {[]Role{Party, Steward, Maintainer}, "only the booker or a steward of {commons} checks an item out or in"},
+	ChangeBooking:  {[]Role{Party, Steward, Maintainer}, "only the booker or a steward of {commons} changes a booking"},
+	ReportDamage:   {[]Role{Party, Member, Steward, Maintainer}, "only members of the community report damage"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

@@ -3,6 +3,7 @@ package state
 import (
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/value"
 )
 
@@ -17,5 +18,6 @@ func (s *State) areas() []Area {
 		commons.Area{State: s.Commons, Agents: s.Agents},
 		value.Area{State: s.Value, Agents: s.Agents, Commons: s.Commons},
 		license.Area{State: s.License, Agents: s.Agents, Commons: s.Commons},
+		sharing.Area{State: s.Sharing, Agents: s.Agents, Commons: s.Commons},
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
 )
@@ -34,7 +35,7 @@ const eventsDoc = "../docs/events.md"
 // rules package without a line in the catalogue (and so in
 // docs/events.md) fails here.
 func TestEventTypesComplete(t *testing.T) {
-	owns := map[string]func(string) bool{"agent": agent.Owns, "commons": commons.Owns, "value": value.Owns, "license": license.Owns}
+	owns := map[string]func(string) bool{"agent": agent.Owns, "commons": commons.Owns, "value": value.Owns, "license": license.Owns, "sharing": sharing.Owns}
 	type decl struct{ area, data string }
 	found := map[string]decl{}
 	for area := range owns {
@@ -409,6 +410,9 @@ func TestEventsDoc(t *testing.T) {
 		"contribution.endorse need":      true,
 		"need.release contribution":      true,
 		"license.pay grant.while_member": true,
+		"resource.add resource":          true,
+		"resource.update commons":        true,
+		"booking.checkout damage":        true,
 	}
 	refusedWith := map[string]bool{}
 	for _, v := range readVectors(t).Events {

@@ -4,6 +4,7 @@ import (
 	"github.com/meent/meent/agent"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/value"
 )
 
@@ -61,4 +62,19 @@ var EventTypes = []EventType{
 	{license.TypeRequest, "license", license.RequestData{}},
 	{license.TypePay, "license", license.PayData{}},
 	{license.TypeRevoke, "license", license.RevokeData{}},
+
+	{sharing.TypeCatalogue, "sharing", sharing.CatalogueData{}},
+	{sharing.TypeResourceAdd, "sharing", sharing.ResourceData{}},
+	{sharing.TypeResourceUpdate, "sharing", sharing.ResourceData{}},
+	{sharing.TypeResourceStatus, "sharing", sharing.StatusData{}},
+	{sharing.TypeTraining, "sharing", sharing.TrainingData{}},
+	{sharing.TypeBook, "sharing", sharing.BookData{}},
+	{sharing.TypeApprove, "sharing", sharing.BookingRef{}},
+	{sharing.TypeCancel, "sharing", sharing.CancelData{}},
+	{sharing.TypeEnd, "sharing", sharing.BookingRef{}},
+	{sharing.TypeCheckOut, "sharing", sharing.HandData{}},
+	{sharing.TypeCheckIn, "sharing", sharing.HandData{}},
+	{sharing.TypePay, "sharing", sharing.PayData{}},
+	{sharing.TypeDamage, "sharing", sharing.DamageData{}},
+	{sharing.TypeRepair, "sharing", sharing.DamageData{}},
 }

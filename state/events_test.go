@@ -348,6 +348,8 @@ func generate(t *testing.T) vectorFile {
 	g.ok("ben finalizes ada's proven claim after the window", "ben", commons.TypeIdentityFinalize,
 		commons.IdentityData{Commons: lib, Identity: "git:ada@example.org", Agent: g.ids["ada"]})
 
+	sharingScenario(g, lib)
+
 	g.bad("an unknown data member", "ada", commons.TypeNeedClaim, map[string]any{"need": need, "days": 3}, meent.EMALFORMED)
 	d := g.st.Summary()
 	g.f.Digest, g.f.Parts = hex.EncodeToString(d.Total[:]), partsOf(d)

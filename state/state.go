@@ -16,6 +16,7 @@ import (
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/value"
 )
 
@@ -30,6 +31,7 @@ type State struct {
 	Commons *commons.State
 	Value   *value.State
 	License *license.State
+	Sharing *sharing.State
 
 	reg *registry
 	ctx area.Context // reused from event to event
@@ -39,7 +41,7 @@ type State struct {
 // contradict each other (see newRegistry): a programming error that no
 // node must start with.
 func New() *State {
-	s := &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState()}
+	s := &State{Agents: agent.NewState(), Commons: commons.NewState(), Value: value.NewState(), License: license.NewState(), Sharing: sharing.NewState()}
 	s.bind()
 	return s
 }
