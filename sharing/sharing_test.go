@@ -160,7 +160,7 @@ func TestLimits(t *testing.T) {
 	if msg := w.refused(meent.ERULE, w.ben, sharing.TypeBook, sharing.BookData{Resource: laser, Start: t0 + day, End: t0 + day + 90*min}); !strings.Contains(msg, "per person") {
 		t.Errorf("cap: %q", msg)
 	}
-	must(w.ben, laser, t0+day, t0+day+hour)   // exactly the cap
+	must(w.ben, laser, t0+day, t0+day+hour)     // exactly the cap
 	must(w.ben, laser, t0+8*day, t0+8*day+hour) // a new week
 	w.refused(meent.EFORBIDDEN, w.eve, sharing.TypeBook, sharing.BookData{Resource: members, Start: t0, End: t0 + hour})
 	must(w.eve, open, t0, t0+hour)
