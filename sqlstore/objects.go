@@ -47,7 +47,7 @@ func (t *seqTx) putObjects(ctx context.Context, objs []meent.Object) error {
 	const cols = 9
 	// Every column but the key is replaced: the object is whatever the
 	// rules computed last, created included.
-	return insertRows(ctx, t.c, `INSERT INTO objects (`+objectColumns+`) VALUES `,
+	err := insertRows(ctx, t.c, `INSERT INTO objects (`+objectColumns+`) VALUES `,
 		` ON CONFLICT (kind, id) DO UPDATE SET commons = excluded.commons, agent = excluded.agent, status = excluded.status,
 		created = excluded.created, updated = excluded.updated, data = excluded.data, parent = excluded.parent`,
 		cols, len(objs), func(i int, args []any) []any {
@@ -60,6 +60,10 @@ func (t *seqTx) putObjects(ctx context.Context, objs []meent.Object) error {
 		}, func(err error) error {
 			return fmt.Errorf("put objects: %w", err)
 		})
+	if err != nil {
+		return err
+	}
+	return putBookings(ctx, t.c, objs) // bookings.go
 }
 
 // checkObject refuses an object the store cannot keep, or could not find
