@@ -80,6 +80,7 @@ var packages = map[string]string{
 	// adapters over the http core (see adapterUses).
 	"api/licenseapi": "adapter",
 	"api/privateapi": "adapter",
+	"api/sharingapi": "adapter",
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
@@ -109,6 +110,7 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// and areas do not import each other.
 	"api/licenseapi": {adapters: []string{"http"}},
 	"api/privateapi": {adapters: []string{"http"}},
+	"api/sharingapi": {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.

@@ -8,6 +8,7 @@ package wire
 import (
 	"github.com/meent/meent/api/licenseapi"
 	"github.com/meent/meent/api/privateapi"
+	"github.com/meent/meent/api/sharingapi"
 	"github.com/meent/meent/http"
 )
 
@@ -17,6 +18,7 @@ import (
 var Areas = []func(*http.Server){
 	licenseapi.Register,
 	privateapi.Register,
+	sharingapi.Register,
 }
 
 // Register adds every area to s.

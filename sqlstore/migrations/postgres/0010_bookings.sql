@@ -44,3 +44,13 @@ CREATE TABLE bookings (
 );
 
 CREATE INDEX bookings_agent ON bookings (agent, start_ms);
+
+-- The secret links of personal calendar feeds (GET /api/v1/agents/{id}/
+-- calendar.ics?token=...): the SHA-256 of the token, one per agent. A new
+-- link replaces the old one; revoking deletes it. Not part of the log:
+-- a secret never is.
+CREATE TABLE calendar_feeds (
+	agent      TEXT   PRIMARY KEY,
+	token_hash TEXT   NOT NULL UNIQUE,
+	created    BIGINT NOT NULL
+);

@@ -39,3 +39,13 @@ BEGIN
 	       WHERE resource = NEW.resource AND item = NEW.item AND held = 1 AND id <> NEW.id AND start_ms < NEW.until_ms
 	       ORDER BY start_ms DESC LIMIT 1) > NEW.start_ms;
 END;
+
+-- The secret links of personal calendar feeds (GET /api/v1/agents/{id}/
+-- calendar.ics?token=...): the SHA-256 of the token, one per agent. A new
+-- link replaces the old one; revoking deletes it. Not part of the log:
+-- a secret never is.
+CREATE TABLE calendar_feeds (
+	agent      TEXT   PRIMARY KEY,
+	token_hash TEXT   NOT NULL UNIQUE,
+	created    BIGINT NOT NULL
+);
