@@ -12,6 +12,7 @@ import (
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/value"
 )
 
@@ -63,6 +64,7 @@ func TestDemoPerArea(t *testing.T) {
 		{"commons", commons.TypeCreate},
 		{"value", value.TypeDistributionRun},
 		{"license", license.TypeRequest},
+		{"sharing", sharing.TypeCheckIn},
 	}
 	last := -1
 	for _, p := range parts {
@@ -76,6 +78,7 @@ func TestDemoPerArea(t *testing.T) {
 		}
 		last = i
 	}
+	checkSharingDemo(t, n)
 	if !bytes.Contains(out.Bytes(), []byte("demo community added")) {
 		t.Errorf("output %q", out.String())
 	}

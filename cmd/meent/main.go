@@ -37,6 +37,7 @@ func init() {
 		valueArea,    // valuecmd.go: value policies, incomes, distributions
 		payoutArea,   // payoutcmd.go: payouts and exports
 		licenseArea,  // licensecmd.go: copyfair licensing
+		sharingArea,  // sharingcmd.go: shared tools and their bookings
 	}
 }
 
