@@ -237,3 +237,49 @@ func Bookings(t *testing.T, attempts int, stores ...meent.Store) {
 	}
 	t.Logf("%d bookings tried by %d submitters on %d nodes: %d accepted, %d refused as overlapping", attempts, submitters, len(nodes), len(accepted), refused)
 }
+
+// feedTokens is what a store with calendar links (migration 0010) keeps.
+type feedTokens interface {
+	SetFeedToken(ctx context.Context, agent string, hash [32]byte, at int64) error
+	DeleteFeedToken(ctx context.Context, agent string) error
+	FeedTokenAgent(ctx context.Context, hash [32]byte) (string, error)
+}
+
+// testFeedTokens: an agent has at most one calendar link; a new one
+// replaces the old, a deleted one is not found, nor is a token never made.
+func testFeedTokens(t *testing.T, s meent.Store) {
+	ctx := t.Context()
+	f, ok := s.(feedTokens)
+	if !ok {
+		t.Fatal("the store keeps no calendar links")
+	}
+	h := func(b byte) [32]byte { var x [32]byte; x[0] = b; return x }
+	if err := f.SetFeedToken(ctx, "ada", h(1), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SetFeedToken(ctx, "bo", h(2), 1); err != nil {
+		t.Fatal(err)
+	}
+	if a, err := f.FeedTokenAgent(ctx, h(1)); err != nil || a != "ada" {
+		t.Fatalf("token 1: %q, %v", a, err)
+	}
+	if err := f.SetFeedToken(ctx, "ada", h(3), 2); err != nil {
+		t.Fatal(err)
+	}
+	_, err := f.FeedTokenAgent(ctx, h(1))
+	wantCode(t, err, meent.ENOTFOUND, "a replaced token")
+	if a, err := f.FeedTokenAgent(ctx, h(3)); err != nil || a != "ada" {
+		t.Fatalf("token 3: %q, %v", a, err)
+	}
+	if err := f.DeleteFeedToken(ctx, "ada"); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.FeedTokenAgent(ctx, h(3))
+	wantCode(t, err, meent.ENOTFOUND, "a deleted token")
+	wantCode(t, f.DeleteFeedToken(ctx, "ada"), meent.ENOTFOUND, "deleting twice")
+	_, err = f.FeedTokenAgent(ctx, h(9))
+	wantCode(t, err, meent.ENOTFOUND, "a token never made")
+	if a, err := f.FeedTokenAgent(ctx, h(2)); err != nil || a != "bo" {
+		t.Fatalf("bo's token: %q, %v", a, err)
+	}
+}
