@@ -11,6 +11,7 @@ import (
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/private"
+	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
 )
 
@@ -241,6 +242,13 @@ func TestMembersExist(t *testing.T) {
 		commons.TypeNeedPost: commons.NeedData{}, commons.TypeNeedClose: commons.CloseData{},
 		value.TypeIncomeRecord: value.IncomeData{}, value.TypePayoutSettle: value.SettleData{},
 		license.TypeRequest: license.RequestData{}, license.TypePay: license.PayData{}, license.TypeRevoke: license.RevokeData{},
+	}
+	// The other areas' types from the catalogue, so a new area's free
+	// text is checked without a line here.
+	for _, et := range state.EventTypes {
+		if _, ok := types[et.Type]; !ok {
+			types[et.Type] = et.Data
+		}
 	}
 	check := func(typ string, paths []string) {
 		v, ok := types[typ]
