@@ -129,7 +129,7 @@ var table = map[Action]Rule{
 	BookResource:   {[]Role{Member}, "only members of the community book this"},
 	HandOver:       {[]Role{Party, Steward, Maintainer}, "only the booker or a steward of {commons} checks an item out or in"},
 	ChangeBooking:  {[]Role{Party, Steward, Maintainer}, "only the booker or a steward of {commons} changes a booking"},
-	ReportDamage:   {[]Role{Party, Member, Steward, Maintainer}, "only members of the community report damage"},
+	ReportDamage:   {[]Role{Member, Steward, Maintainer}, "only members of the community report damage"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

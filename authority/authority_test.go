@@ -111,7 +111,7 @@ func TestTable(t *testing.T) {
 		authority.BookResource:           {"admin", "member"},
 		authority.HandOver:               {"maint", "steward", "party"},
 		authority.ChangeBooking:          {"maint", "steward", "party"},
-		authority.ReportDamage:           {"admin", "member", "maint", "steward", "party"},
+		authority.ReportDamage:           {"admin", "member", "maint", "steward"},
 	}
 	_, au := newWorld()
 	table := authority.Table()
