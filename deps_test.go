@@ -66,6 +66,7 @@ var packages = map[string]string{
 	"value":      "rules",
 	"license":    "rules",
 	"credit":     "rules",
+	"sharing":    "rules",
 	"private":    "rules",
 	"state":      "rules",
 	"payout":     "rules",
@@ -97,6 +98,7 @@ var packages = map[string]string{
 	"web/licenseweb": "adapter",
 	"web/valueweb":   "adapter",
 	"api/creditapi":  "adapter",
+	"api/sharingapi": "adapter",
 	"storetest":      "adapter",
 	"web/i18n":       "view",
 	"web/chart":      "view",
@@ -151,6 +153,7 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	"api/creditapi":  {adapters: []string{"http"}},
 
 	"api/breadfundapi": {adapters: []string{"http"}},
+	"api/sharingapi":   {adapters: []string{"http"}},
 }
 
 // goPackage is what go list says of a package.

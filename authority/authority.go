@@ -79,6 +79,12 @@ const (
 	ActForFundMember       Action = "breadfund.member"          // deposit, report illness or recovery, leave: the member or the board
 	ObjectToCandidate      Action = "breadfund.object"          // object to a candidate of a bread fund
 	CheckInOnClaim         Action = "breadfund.checkin"         // check in on a claim, or set the rhythm of check-ins
+	SetCatalogue           Action = "catalogue.set"             // open or change a commons' catalogue of shared resources
+	ManageResource         Action = "resource.manage"           // list, change, close and repair resources; trainings, approvals, fees
+	BookResource           Action = "booking.request"           // book a resource open to members
+	HandOver               Action = "booking.hand"              // check an item out or in
+	ChangeBooking          Action = "booking.change"            // cancel a booking or end it early
+	ReportDamage           Action = "item.damage"               // report an item broken
 )
 
 // Role is a way of holding a right. A Source answers for each role but
@@ -92,6 +98,7 @@ const (
 	Maintainer    Role = "maintainer"     // a maintainer of the commons where the action happens (commons area)
 	AnyMaintainer Role = "any_maintainer" // a maintainer of at least one commons (commons area)
 	Attestor      Role = "attestor"       // an attestor that some commons' current license policy names (license area)
+	Steward       Role = "steward"        // a steward of the place's commons' catalogue (sharing area)
 	Party         Role = "party"          // one of the Place's Parties: the poster of a need, the contributor, a rival claimant
 )
 
@@ -171,6 +178,13 @@ var table = map[Action]Rule{
 	ActForFundMember:   {[]Role{Party, Maintainer}, "only the member, or the board of the bread fund of {commons}, may do this"},
 	ObjectToCandidate:  {[]Role{Party}, "only a member of the bread fund of {commons} objects to a candidate"},
 	CheckInOnClaim:     {[]Role{Party, Maintainer}, "only the member, the buddy or the board of the bread fund of {commons} checks in on a claim"},
+	// Sharing: parties are a booking's booker.
+	SetCatalogue:   {[]Role{Maintainer}, "only a maintainer of {commons} opens or changes its catalogue"},
+	ManageResource: {[]Role{Steward, Maintainer}, "only a steward or maintainer of {commons} may do this"},
+	BookResource:   {[]Role{Member}, "only members of the community book this"},
+	HandOver:       {[]Role{Party, Steward, Maintainer}, "only the booker or a steward of {commons} checks an item out or in"},
+	ChangeBooking:  {[]Role{Party, Steward, Maintainer}, "only the booker or a steward of {commons} changes a booking"},
+	ReportDamage:   {[]Role{Member, Steward, Maintainer}, "only members of the community report damage"},
 }
 
 // Table returns a copy of the table, for documentation and tests.

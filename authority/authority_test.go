@@ -54,6 +54,15 @@ func (t attestors) Holds(r authority.Role, a string, _ authority.Place) bool {
 	return t.w.attestors[a]
 }
 
+// keepers knows the stewards of catalogues (the sharing area's role): the
+// agent named steward keeps commons c's.
+type keepers struct{}
+
+func (keepers) Roles() []authority.Role { return []authority.Role{authority.Steward} }
+func (keepers) Holds(r authority.Role, a string, p authority.Place) bool {
+	return a == "steward" && p.Commons == "c"
+}
+
 func newWorld() (*world, *authority.Authority) {
 	w := &world{
 		admins:      map[string]bool{"admin": true},
@@ -61,10 +70,10 @@ func newWorld() (*world, *authority.Authority) {
 		maintainers: map[string][]string{"c": {"maint"}, "d": {"other"}},
 		attestors:   map[string]bool{"attestor": true},
 	}
-	return w, authority.New(people{w}, stewards{w}, attestors{w})
+	return w, authority.New(people{w}, stewards{w}, attestors{w}, keepers{})
 }
 
-var everyone = []string{"admin", "member", "maint", "other", "attestor", "party", "stranger"}
+var everyone = []string{"admin", "member", "maint", "other", "attestor", "steward", "party", "stranger"}
 
 // TestTable: for each action, exactly who may do it in commons c (with
 // "party" as the rule's party), and that everyone else gets the action's
@@ -119,6 +128,12 @@ func TestTable(t *testing.T) {
 		authority.ActForFundMember:       {"maint", "party"},
 		authority.ObjectToCandidate:      {"party"},
 		authority.CheckInOnClaim:         {"maint", "party"},
+		authority.SetCatalogue:           {"maint"},
+		authority.ManageResource:         {"maint", "steward"},
+		authority.BookResource:           {"admin", "member"},
+		authority.HandOver:               {"maint", "steward", "party"},
+		authority.ChangeBooking:          {"maint", "steward", "party"},
+		authority.ReportDamage:           {"admin", "member", "maint", "steward"},
 	}
 	_, au := newWorld()
 	table := authority.Table()
@@ -236,10 +251,10 @@ func TestNewRefuses(t *testing.T) {
 			f()
 		}()
 	}
-	if got := authority.New(people{w}).Complete(); !slices.Equal(got, []authority.Role{authority.AnyMaintainer, authority.Attestor, authority.Maintainer}) {
+	if got := authority.New(people{w}).Complete(); !slices.Equal(got, []authority.Role{authority.AnyMaintainer, authority.Attestor, authority.Maintainer, authority.Steward}) {
 		t.Errorf("Complete = %v", got)
 	}
-	if got := authority.New(people{w}, stewards{w}, attestors{w}).Complete(); len(got) != 0 {
+	if got := authority.New(people{w}, stewards{w}, attestors{w}, keepers{}).Complete(); len(got) != 0 {
 		t.Errorf("Complete = %v with every source", got)
 	}
 }

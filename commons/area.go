@@ -135,3 +135,39 @@ func (s *State) Holds(r authority.Role, agentID string, p authority.Place) bool 
 	}
 	return false
 }
+
+// EffectNeedRequested names NeedRequested.
+const EffectNeedRequested = "commons.need_requested"
+
+// NeedRequested is the effect of another area's accepted event that puts a
+// need on a commons' board: a tool reported broken asks for its repair,
+// a machine used for its N hours asks for maintenance (the sharing area).
+// The need is like any posted by hand: signalled, claimed, and closed by
+// the contribution that answers it. ID is derived from the event (a hash,
+// so it looks and sorts like any need's ID) and is new; Poster is the
+// event's signer.
+type NeedRequested struct {
+	ID, Commons, Poster, Title, Description string
+	Time                                    int64 // ms: the event's time
+}
+
+// EffectName names the effect (area.Effect).
+func (NeedRequested) EffectName() string { return EffectNeedRequested }
+
+// Handles declares the effects of other areas' events the commons area
+// takes in.
+func (a Area) Handles() []string { return []string{EffectNeedRequested} }
+
+// Handle applies an effect of an accepted event at log index idx. It
+// cannot fail: the event that had it was accepted, and the emitter
+// checked the commons and the text.
+func (a Area) Handle(idx int64, e area.Effect) {
+	switch e := e.(type) {
+	case NeedRequested:
+		a.needs[e.ID] = &Need{ID: e.ID, Commons: e.Commons, Poster: e.Poster, Title: e.Title, Description: e.Description,
+			MaxClaimants: DefaultClaimants, Status: NeedOpen, Created: idx, CreatedAt: e.Time, Updated: idx}
+		a.touch(KindNeed, e.ID)
+	default:
+		panic("commons: delivered an effect it does not handle: " + e.EffectName())
+	}
+}

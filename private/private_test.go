@@ -14,6 +14,7 @@ import (
 	"github.com/meent/meent/credit"
 	"github.com/meent/meent/license"
 	"github.com/meent/meent/private"
+	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
 )
 
@@ -275,6 +276,13 @@ func TestMembersExist(t *testing.T) {
 		license.TypeRequest: license.RequestData{}, license.TypePay: license.PayData{}, license.TypeRevoke: license.RevokeData{},
 		credit.TypeCurrencyCreate: credit.CurrencyData{}, credit.TypeCurrencyUpdate: credit.CurrencyData{}, credit.TypeTransfer: credit.TransferData{},
 		breadfund.TypeCost: breadfund.CostData{}, breadfund.TypeSettle: breadfund.SettleData{}, breadfund.TypeSick: breadfund.SickData{},
+	}
+	// The other areas' types from the catalogue, so a new area's free
+	// text is checked without a line here.
+	for _, et := range state.EventTypes {
+		if _, ok := types[et.Type]; !ok {
+			types[et.Type] = et.Data
+		}
 	}
 	check := func(typ string, paths []string) {
 		v, ok := types[typ]

@@ -40,6 +40,16 @@ var FreeText = map[string][]string{
 	"credit.transfer":        {"reference"},
 	"breadfund.cost":         {"description"},
 	"breadfund.settle":       {"reference"},
+	"resource.add":           {"name", "description", "location", "manuals[]"},
+	"resource.update":        {"name", "description", "location", "manuals[]"},
+	"resource.status":        {"reason"},
+	"booking.request":        {"note"},
+	"booking.cancel":         {"reason"},
+	"booking.checkout":       {"condition", "damage"},
+	"booking.checkin":        {"condition", "damage"},
+	"booking.pay":            {"reference"},
+	"item.damage":            {"description"},
+	"item.repair":            {"description"},
 }
 
 // Exempt lists event types that carry text Screen does not check, and why.

@@ -65,13 +65,17 @@ func (t *seqTx) putObjects(ctx context.Context, objs []meent.Object) error {
 	// columns differ is then neither inserted nor updated, the statement
 	// reports fewer rows changed than it was given, and the chunk is
 	// written again with every column set (idempotent for the others).
-	return insertRowsChecked(ctx, t.c, `INSERT INTO objects (`+objectColumns+`) VALUES `,
+	err := insertRowsChecked(ctx, t.c, `INSERT INTO objects (`+objectColumns+`) VALUES `,
 		` ON CONFLICT (kind, id) DO UPDATE SET status = excluded.status, updated = excluded.updated, data = excluded.data
 		WHERE objects.commons = excluded.commons AND objects.agent = excluded.agent
 		AND objects.created = excluded.created AND objects.parent = excluded.parent`,
 		` ON CONFLICT (kind, id) DO UPDATE SET commons = excluded.commons, agent = excluded.agent, status = excluded.status,
 		created = excluded.created, updated = excluded.updated, data = excluded.data, parent = excluded.parent`,
 		cols, len(objs), row, fail)
+	if err != nil {
+		return err
+	}
+	return putBookings(ctx, t.c, objs) // bookings.go
 }
 
 // checkObject refuses an object the store cannot keep, or could not find

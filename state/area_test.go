@@ -56,7 +56,7 @@ func (f *fake) Handle(idx int64, e area.Effect) {
 type roles struct{ fake }
 
 func (roles) Roles() []authority.Role {
-	return []authority.Role{authority.Admin, authority.Member, authority.Maintainer, authority.AnyMaintainer, authority.Attestor}
+	return []authority.Role{authority.Admin, authority.Member, authority.Maintainer, authority.AnyMaintainer, authority.Attestor, authority.Steward}
 }
 func (roles) Holds(authority.Role, string, authority.Place) bool { return false }
 

@@ -7,6 +7,7 @@ import (
 	"github.com/meent/meent/credit"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/value"
 )
 
@@ -25,5 +26,6 @@ func (s *State) areas() []Area {
 		budget.Area{State: s.Budget, Agents: s.Agents, Commons: s.Commons, Value: s.Value},
 		credit.Area{State: s.Credit, Agents: s.Agents, Commons: s.Commons},
 		breadfund.Area{State: s.Breadfund, Agents: s.Agents, Commons: s.Commons},
+		sharing.Area{State: s.Sharing, Agents: s.Agents, Commons: s.Commons},
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
 )
@@ -48,6 +49,7 @@ func TestEventTypesComplete(t *testing.T) {
 		"budget":     budget.Owns,
 		"credit":     credit.Owns,
 		"breadfund":  breadfund.Owns,
+		"sharing":    sharing.Owns,
 	}
 	type decl struct{ area, data string }
 	found := map[string]decl{}
@@ -428,6 +430,9 @@ func TestEventsDoc(t *testing.T) {
 		"contribution.endorse need":      true,
 		"need.release contribution":      true,
 		"license.pay grant.while_member": true,
+		"resource.add resource":          true,
+		"resource.update commons":        true,
+		"booking.checkout damage":        true,
 	}
 	refusedWith := map[string]bool{}
 	for _, v := range readVectors(t).Events {

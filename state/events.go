@@ -8,6 +8,7 @@ import (
 	"github.com/meent/meent/credit"
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/value"
 )
 
@@ -104,4 +105,18 @@ var EventTypes = []EventType{
 	{breadfund.TypeCost, "breadfund", breadfund.CostData{}},
 	{breadfund.TypeExit, "breadfund", breadfund.ExitData{}},
 	{breadfund.TypeSurplus, "breadfund", breadfund.SurplusData{}},
+	{sharing.TypeCatalogue, "sharing", sharing.CatalogueData{}},
+	{sharing.TypeResourceAdd, "sharing", sharing.ResourceData{}},
+	{sharing.TypeResourceUpdate, "sharing", sharing.ResourceData{}},
+	{sharing.TypeResourceStatus, "sharing", sharing.StatusData{}},
+	{sharing.TypeTraining, "sharing", sharing.TrainingData{}},
+	{sharing.TypeBook, "sharing", sharing.BookData{}},
+	{sharing.TypeApprove, "sharing", sharing.BookingRef{}},
+	{sharing.TypeCancel, "sharing", sharing.CancelData{}},
+	{sharing.TypeEnd, "sharing", sharing.BookingRef{}},
+	{sharing.TypeCheckOut, "sharing", sharing.HandData{}},
+	{sharing.TypeCheckIn, "sharing", sharing.HandData{}},
+	{sharing.TypePay, "sharing", sharing.PayData{}},
+	{sharing.TypeDamage, "sharing", sharing.DamageData{}},
+	{sharing.TypeRepair, "sharing", sharing.DamageData{}},
 }

@@ -506,6 +506,7 @@ func generate(t *testing.T) vectorFile {
 	g.ok("ben applies December's demurrage", "ben", credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000})
 	g.bad("December's demurrage again", "ben", credit.TypeDemurrage, credit.DemurrageData{Currency: "MEE", Period: "2025-12", RatePPM: 20_000, Grace: 1_000}, meent.ECONFLICT)
 	breadfundVectors(g, lib)
+	sharingScenario(g, lib)
 
 	g.bad("an unknown data member", "ada", commons.TypeNeedClaim, map[string]any{"need": need, "days": 3}, meent.EMALFORMED)
 	d := g.st.Summary()

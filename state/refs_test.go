@@ -115,6 +115,20 @@ func TestRefsCatalogue(t *testing.T) {
 		"breadfund.cost":         {"maya charges the bank's costs", []string{"lib"}, []string{"maya"}},
 		"breadfund.exit":         {"works leaves in July with a pot below 0", []string{"lib"}, []string{"works"}},
 		"breadfund.surplus":      {"maya refunds the buffer above its cap", []string{"lib"}, []string{"maya", "ben"}},
+		"catalogue.set":          {"maya opens lib's catalogue with ada as steward", []string{"lib"}, []string{"maya", "ada"}},
+		"resource.add":           {"ada lists the laser cutter with every rule", []string{"lib"}, []string{"ada"}},
+		"resource.update":        {"ada changes the drills: three now, every field", []string{"lib"}, []string{"ada"}},
+		"resource.status":        {"ada closes the drills for stocktaking", []string{"lib"}, []string{"ada"}},
+		"training.record":        {"ada records ben's laser training", []string{"lib"}, []string{"ada", "ben"}},
+		"booking.request":        {"ben books the laser for two hours", []string{"lib"}, []string{"ben"}},
+		"booking.approve":        {"ada approves ben's booking", []string{"lib"}, []string{"ada", "ben"}},
+		"booking.cancel":         {"acme cancels", []string{"lib"}, []string{"acme"}},
+		"booking.end":            {"ben ends it early", []string{"lib"}, []string{"ben"}},
+		"booking.checkout":       {"ben checks the laser out", []string{"lib"}, []string{"ben"}},
+		"booking.checkin":        {"maya checks it in, damaged: its second use asks for maintenance", []string{"lib"}, []string{"maya"}},
+		"booking.pay":            {"ada records ben's fee", []string{"lib"}, []string{"ada", "ben"}},
+		"item.damage":            {"ada reports drill 2 broken", []string{"lib"}, []string{"ada"}},
+		"item.repair":            {"ada repairs drill 2", []string{"lib"}, []string{"ada"}},
 	}
 	for _, et := range state.EventTypes {
 		if _, ok := cases[et.Type]; !ok {

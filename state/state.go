@@ -21,6 +21,7 @@ import (
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/value"
 )
 
@@ -40,6 +41,7 @@ type State struct {
 	Credit  *credit.State
 	// Breadfund is the bread funds (mutual aid in illness).
 	Breadfund *breadfund.State
+	Sharing   *sharing.State
 
 	reg *registry
 	ctx area.Context // reused from event to event
@@ -58,6 +60,7 @@ func New() *State {
 		Budget:    budget.NewState(),
 		Credit:    credit.NewState(),
 		Breadfund: breadfund.NewState(),
+		Sharing:   sharing.NewState(),
 	}
 	s.bind()
 	return s

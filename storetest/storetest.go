@@ -74,6 +74,8 @@ func Run(t *testing.T, open func(t *testing.T) meent.Store) {
 		{"Private", testPrivate},
 		{"Snapshots", testSnapshots},
 		{"Known", testKnown},
+		{"BookingsSecondLine", testBookingsSecondLine}, // bookings.go
+		{"FeedTokens", testFeedTokens},                 // bookings.go
 		{"Concurrent", func(t *testing.T, s meent.Store) { Concurrent(t, s) }},
 	}
 	for _, tt := range tests {

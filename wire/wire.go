@@ -13,6 +13,7 @@ import (
 	"github.com/meent/meent/api/governanceapi"
 	"github.com/meent/meent/api/licenseapi"
 	"github.com/meent/meent/api/privateapi"
+	"github.com/meent/meent/api/sharingapi"
 	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
@@ -37,6 +38,7 @@ var Areas = []func(*http.Server){
 	valueweb.Register,
 	licenseweb.Register,
 	breadfundapi.Register,
+	sharingapi.Register,
 }
 
 // Register adds every area to s.

@@ -17,6 +17,7 @@ import (
 	"github.com/meent/meent/governance"
 	"github.com/meent/meent/ledger"
 	"github.com/meent/meent/license"
+	"github.com/meent/meent/sharing"
 	"github.com/meent/meent/state"
 	"github.com/meent/meent/value"
 )
@@ -75,6 +76,7 @@ func TestDemoPerArea(t *testing.T) {
 		{"budget", budget.TypeRoundClose},
 		{"credit", credit.TypeDemurrage},
 		{"breadfund", breadfund.TypeGifts},
+		{"sharing", sharing.TypeCheckIn},
 	}
 	last := -1
 	for _, p := range parts {
@@ -123,6 +125,7 @@ func TestDemoPerArea(t *testing.T) {
 	if count[breadfund.TypeGifts] != 3 || count[breadfund.TypeSick] != 1 {
 		t.Errorf("the bread fund's demo has %d months of gifts and %d claims, want 3 and 1", count[breadfund.TypeGifts], count[breadfund.TypeSick])
 	}
+	checkSharingDemo(t, n)
 	if !bytes.Contains(out.Bytes(), []byte("demo community added")) {
 		t.Errorf("output %q", out.String())
 	}

@@ -42,6 +42,7 @@ func init() {
 		creditArea,   // creditcmd.go: mutual credit
 		// breadfundcmd.go: bread funds
 		breadfundArea,
+		sharingArea, // sharingcmd.go: shared tools and their bookings
 	}
 }
 
