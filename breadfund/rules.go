@@ -335,6 +335,9 @@ func (s *State) sick(x op) error {
 			return refuse("reason_commitment: %s", err.(*meent.Error).Message)
 		}
 	}
+	if s.claims[x.ev.Hash.String()] != nil {
+		return meent.Errorf(meent.ECONFLICT, "claim %s exists already", x.ev.Hash)
+	}
 	c := &Claim{ID: x.ev.Hash.String(), Commons: d.Commons, Member: d.Member, Level: m.Level, Start: d.Start, startMs: start,
 		Steps: []Step{{From: d.Start, Percent: d.Percent, fromMs: start}}, ReasonCommitment: d.ReasonCommitment,
 		Status: ClaimOpen, Created: x.Index, Updated: x.Index}

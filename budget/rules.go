@@ -186,6 +186,9 @@ func (s *State) roundOpen(x op) error {
 		return refuse("leftover rule %q is not refund, rollover or commons", d.Leftover)
 	}
 	id := x.ev.Hash.String()
+	if s.rounds[id] != nil {
+		return conflict("budget round %s exists already", id)
+	}
 	r := &Round{ID: id, Commons: c.ID, Title: d.Title, Currency: d.Currency, Opens: d.Opens, Closes: d.Closes,
 		Method: d.Method, Leftover: d.Leftover, Author: x.me, Index: x.Index, Status: "open", Fundings: []Funding{}}
 	members := map[string]bool{}
@@ -333,6 +336,9 @@ func (s *State) bucketPropose(x op) error {
 		return err
 	}
 	id := x.ev.Hash.String()
+	if s.buckets[id] != nil {
+		return conflict("bucket %s exists already", id)
+	}
 	b := &Bucket{ID: id, Round: r.ID, Commons: r.Commons, Title: d.Title, Description: d.Description, Currency: r.Currency,
 		Min: d.Min.Amount, Max: d.Max.Amount, Recipients: rs, Proposer: x.me, Index: x.Index, Updated: x.Index, Status: BucketOpen}
 	s.buckets[id] = b
@@ -479,6 +485,9 @@ func (s *State) allocate(x op) error {
 		s.allow[r.ID] = contributionAllowances(r, s.members[r.ID])
 	}
 	id := x.ev.Hash.String()
+	if s.allocations[id] != nil {
+		return conflict("allocation %s exists already", id)
+	}
 	a := &Allocation{ID: id, Bucket: b.ID, Round: r.ID, Commons: r.Commons, Giver: x.me, Amount: d.Amount.Amount,
 		Currency: r.Currency, Index: x.Index, Status: AllocStanding}
 	s.allocations[id] = a
@@ -727,6 +736,9 @@ func (s *State) spend(x op) error {
 		return refuse("a spending names its invoice or receipt (a reference of 1 to %d bytes)", MaxReference)
 	}
 	id := x.ev.Hash.String()
+	if s.spendings[id] != nil {
+		return conflict("spending %s exists already", id)
+	}
 	s.spendings[id] = &Spending{ID: id, Bucket: b.ID, Amount: d.Amount.Amount, Currency: b.Currency, Reference: d.Reference, By: x.me, Index: x.Index}
 	s.spendingsOf[b.ID] = append(s.spendingsOf[b.ID], id)
 	b.Spent += d.Amount.Amount

@@ -120,6 +120,9 @@ func (s *State) open(x op) error {
 		}
 	}
 	id := x.ev.Hash.String()
+	if s.polls[id] != nil {
+		return meent.Errorf(meent.ECONFLICT, "poll %s exists already", id)
+	}
 	s.polls[id] = &Poll{ID: id, Commons: d.Commons, Question: d.Question, Description: d.Description, Rule: d.Rule, Electorate: d.Electorate,
 		Voters: len(voters), OpensAt: opens, ClosesAt: d.ClosesAt, Effects: d.Effects, Opener: x.me, Index: x.Index, Status: Open}
 	s.electorates[id] = voters

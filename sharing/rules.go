@@ -73,6 +73,9 @@ func (s *State) resourceAdd(x op) error {
 		return err
 	}
 	id := x.ev.Hash.String()
+	if s.resources[id] != nil {
+		return meent.Errorf(meent.ECONFLICT, "resource %s exists already", id)
+	}
 	r := &Resource{ID: id, Commons: d.Commons, Status: Available, Author: x.me, Created: x.Index}
 	r.set(&d, x.Index)
 	r.Items = make([]Item, max(d.Items, 1))
