@@ -5,9 +5,10 @@
 // It is for tests only: deps_test.go puts it in a layer no package may
 // import, so only _test.go files can.
 //
-// The http core's own tests (package http) cannot import it, since it
-// imports http; they keep their own helpers in http/helpers_test.go until
-// what they test moves to an area.
+// An area's tests use it rather than copy it: a helper they need that is
+// missing here is added here. The http core's route tests use it too, from
+// package http_test with New(t, nil); its internal tests (package http)
+// cannot, since apitest imports http.
 package apitest
 
 import (
