@@ -42,7 +42,44 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 		s.keys = v.Keys
 	}
 	s.admins, s.members = v.Admins, v.Members
+	s.compact()
 	return s, nil
+}
+
+// compact makes every reference to an agent ID or a key share the one
+// copy the state holds (the ID in the Agent, the key in the Key), and the
+// short enumerated values (kind, role) one copy each: a decoded snapshot
+// holds a separate copy of each string, the map keys included, and a node
+// holds every agent in memory (docs/benchmarks.md, "Memory (issue 10)").
+func (s *State) compact() {
+	agents := make(map[string]*Agent, len(s.agents))
+	for _, a := range s.agents {
+		agents[a.ID] = a
+	}
+	keys := make(map[string]*Key, len(s.keys))
+	for _, k := range s.keys {
+		keys[k.Key] = k
+		if a := agents[k.Agent]; a != nil {
+			k.Agent = a.ID
+		}
+	}
+	words := map[string]string{}
+	word := func(v string) string {
+		if c, ok := words[v]; ok {
+			return c
+		}
+		words[v] = v
+		return v
+	}
+	for _, a := range agents {
+		a.Kind, a.Role = word(a.Kind), word(a.Role)
+		for i, k := range a.Keys {
+			if kk := keys[k]; kk != nil {
+				a.Keys[i] = kk.Key
+			}
+		}
+	}
+	s.agents, s.keys = agents, keys
 }
 
 // RestoreSnapshot replaces s with the state a snapshot written by

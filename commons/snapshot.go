@@ -66,10 +66,8 @@ func (s *State) MarshalSnapshot(enc *jsontext.Encoder) error {
 		Reviews: map[string][]reviewSnap{},
 	}
 	for id, c := range s.contributions {
-		for k, ok := range c.reviews {
-			if ok {
-				v.Reviews[id] = append(v.Reviews[id], reviewSnap{k.agent, k.verdict, k.revision})
-			}
+		for _, k := range c.reviews {
+			v.Reviews[id] = append(v.Reviews[id], reviewSnap{k.agent, k.verdict, k.revision})
 		}
 	}
 	for k, ids := range s.byIdentity {
@@ -107,9 +105,9 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 		if c == nil {
 			return nil, fmt.Errorf("commons snapshot: reviews of unknown contribution %s", id)
 		}
-		c.reviews = make(map[reviewKey]bool, len(rs))
-		for _, r := range rs {
-			c.reviews[reviewKey{agent: r.Agent, verdict: r.Verdict, revision: r.Revision}] = true
+		c.reviews = make([]reviewKey, len(rs))
+		for i, r := range rs {
+			c.reviews[i] = reviewKey{agent: r.Agent, verdict: r.Verdict, revision: r.Revision}
 		}
 	}
 	for id, n := range v.Needs {

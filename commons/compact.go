@@ -1,0 +1,160 @@
+package commons
+
+import "github.com/go-json-experiment/json/jsontext"
+
+// A node holds its whole live state in memory, so the bytes per object
+// count (docs/benchmarks.md, "Memory (issue 10)"). A decoded snapshot
+// holds a separate copy of every string: a commons' ID once in each of
+// its contributions and needs, an agent's ID once in every step of
+// history, the key of every map once more beside the ID inside its value.
+// A restore therefore makes every reference share the one copy the state
+// already holds (the ID inside the object, the agent state's ID), and
+// every short enumerated value (a status, a kind, an action) share one
+// copy per distinct value. Nothing the rules see changes: the same
+// strings, held once.
+
+// RestoreSnapshot replaces the commons state with the one a snapshot
+// holds, in place, with every ID shared with the object it names and
+// agent IDs shared with the agent state (restored before this area).
+func (a Area) RestoreSnapshot(dec *jsontext.Decoder) error {
+	if err := a.State.RestoreSnapshot(dec); err != nil {
+		return err
+	}
+	agentID := func(id string) string { return id }
+	if a.Agents != nil {
+		agentID = func(id string) string {
+			if g := a.Agents.Agent(id); g != nil {
+				return g.ID
+			}
+			return id
+		}
+	}
+	a.State.compact(agentID)
+	return nil
+}
+
+// words interns short enumerated strings during one compaction.
+type words map[string]string
+
+func (w words) of(v string) string {
+	if v == "" {
+		return ""
+	}
+	if c, ok := w[v]; ok {
+		return c
+	}
+	w[v] = v
+	return v
+}
+
+// compact makes the state's references share one copy of each ID (see
+// above). agentID returns the agent state's copy of an agent ID.
+func (s *State) compact(agentID func(string) string) {
+	w := words{}
+	agents := func(ids []string) {
+		for i, id := range ids {
+			ids[i] = agentID(id)
+		}
+	}
+	commons := make(map[string]*Commons, len(s.commons))
+	for _, c := range s.commons {
+		commons[c.ID] = c
+	}
+	s.commons = commons
+	commonsID := func(id string) string {
+		if c := commons[id]; c != nil {
+			return c.ID
+		}
+		return id
+	}
+	for _, c := range commons {
+		c.Kind = w.of(c.Kind)
+		c.Creator = agentID(c.Creator)
+		c.ForkOf = commonsID(c.ForkOf)
+		agents(c.Maintainers)
+		for i, f := range c.Forks {
+			c.Forks[i] = commonsID(f)
+		}
+	}
+
+	needs := make(map[string]*Need, len(s.needs))
+	for _, n := range s.needs {
+		needs[n.ID] = n
+	}
+	s.needs = needs
+	contributions := make(map[string]*Contribution, len(s.contributions))
+	for _, k := range s.contributions {
+		contributions[k.ID] = k
+	}
+	s.contributions = contributions
+
+	for _, k := range contributions {
+		k.Commons = commonsID(k.Commons)
+		k.Contributor = agentID(k.Contributor)
+		k.Kind, k.Status = w.of(k.Kind), w.of(k.Status)
+		if n := needs[k.Need]; n != nil {
+			k.Need = n.ID
+		}
+		if k.Import != nil {
+			k.Import.By = agentID(k.Import.By)
+		}
+		if q := k.Quantities.Amount; q != nil {
+			q.Currency = w.of(q.Currency)
+		}
+		agents(k.Approvals)
+		agents(k.Rejecters)
+		agents(k.Endorsements)
+		for i := range k.History {
+			h := &k.History[i]
+			h.Agent, h.Action = agentID(h.Agent), w.of(h.Action)
+		}
+		for i := range k.reviews {
+			r := &k.reviews[i]
+			r.agent, r.verdict = agentID(r.agent), w.of(r.verdict)
+		}
+	}
+	for _, n := range needs {
+		n.Commons = commonsID(n.Commons)
+		n.Poster = agentID(n.Poster)
+		n.Status = w.of(n.Status)
+		if k := contributions[n.ClosedBy]; k != nil {
+			n.ClosedBy = k.ID
+		}
+		if n.Bounty != nil {
+			n.Bounty.Currency = w.of(n.Bounty.Currency)
+		}
+		agents(n.PlusOnes)
+		for i := range n.Priorities {
+			n.Priorities[i].Agent = agentID(n.Priorities[i].Agent)
+		}
+		for i := range n.Pledges {
+			p := &n.Pledges[i]
+			p.Agent, p.Currency = agentID(p.Agent), w.of(p.Currency)
+		}
+		for i := range n.Claims {
+			n.Claims[i].Agent = agentID(n.Claims[i].Agent)
+		}
+	}
+	byCommons := make(map[string][]string, len(s.byCommons))
+	for c, ids := range s.byCommons {
+		for i, id := range ids {
+			if k := contributions[id]; k != nil {
+				ids[i] = k.ID
+			}
+		}
+		byCommons[commonsID(c)] = ids
+	}
+	s.byCommons = byCommons
+	for _, ms := range s.mappings {
+		for _, m := range ms {
+			m.Agent = agentID(m.Agent)
+		}
+	}
+	for _, cl := range s.claims {
+		cl.Commons = commonsID(cl.Commons)
+		cl.Agent = agentID(cl.Agent)
+		cl.Status = w.of(cl.Status)
+	}
+}
+
+var verdicts = map[string]string{VerdictAccept: VerdictAccept, VerdictReject: VerdictReject, VerdictChanges: VerdictChanges}
