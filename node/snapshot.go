@@ -100,9 +100,9 @@ func (n *Node) maybeSnapshot() {
 func (n *Node) startSnapshot(size int64) {
 	n.mu.Lock()
 	n.snap.size = size // a failed one is tried again after as many events, not after every batch
-	n.mu.Unlock()
 	n.snap.writing.Store(true)
-	n.snap.wg.Add(1)
+	n.snap.wg.Add(1) // under n.mu, so that waitSnapshots sees it or none
+	n.mu.Unlock()
 	go func() {
 		defer n.snap.wg.Done()
 		defer n.snap.writing.Store(false)

@@ -135,7 +135,7 @@ func TestSnapshotRestart(t *testing.T) {
 	n := openNode(t, store, 100, nil)
 	var sizes []int64
 	feed(t, n, entries[:1000], 37, func(int64) {
-		n.snap.wg.Wait() // let each snapshot land, to see them all
+		n.waitSnapshots() // let each snapshot land, to see them all
 		if s, err := store.Snapshot(ctx); err == nil && (len(sizes) == 0 || sizes[len(sizes)-1] != s.Size) {
 			sizes = append(sizes, s.Size)
 		}
