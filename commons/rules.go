@@ -601,8 +601,8 @@ func (s *State) settle(k *Contribution, idx int64) {
 // needs they answer close deterministically.
 func (s *State) settleAll(commonsID string, idx int64) {
 	var pending []*Contribution
-	for _, k := range s.contributions {
-		if k.Commons == commonsID && k.Status == Pending && len(k.Approvals) > 0 {
+	for _, id := range s.byCommons[commonsID] { // its own, not every contribution of the node
+		if k := s.contributions[id]; k.Status == Pending && len(k.Approvals) > 0 {
 			pending = append(pending, k)
 		}
 	}
