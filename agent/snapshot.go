@@ -52,13 +52,18 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 // holds a separate copy of each string, the map keys included, and a node
 // holds every agent in memory (docs/benchmarks.md, "Memory (issue 10)").
 func (s *State) compact() {
-	agents := make(map[string]*Agent, len(s.agents))
-	for _, a := range s.agents {
-		agents[a.ID] = a
+	// The map's key is the object's ID (the key's bytes): the object
+	// keeps the key's copy.
+	agents, keys := s.agents, s.keys
+	for id, a := range agents {
+		if a.ID == id {
+			a.ID = id
+		}
 	}
-	keys := make(map[string]*Key, len(s.keys))
-	for _, k := range s.keys {
-		keys[k.Key] = k
+	for key, k := range keys {
+		if k.Key == key {
+			k.Key = key
+		}
 		if a := agents[k.Agent]; a != nil {
 			k.Agent = a.ID
 		}
@@ -79,7 +84,6 @@ func (s *State) compact() {
 			}
 		}
 	}
-	s.agents, s.keys = agents, keys
 }
 
 // RestoreSnapshot replaces s with the state a snapshot written by

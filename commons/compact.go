@@ -56,11 +56,13 @@ func (s *State) compact(agentID func(string) string) {
 			ids[i] = agentID(id)
 		}
 	}
-	commons := make(map[string]*Commons, len(s.commons))
-	for _, c := range s.commons {
-		commons[c.ID] = c
+	// The map's key is the object's ID: the object keeps the key's copy.
+	commons := s.commons
+	for id, c := range commons {
+		if c.ID == id {
+			c.ID = id
+		}
 	}
-	s.commons = commons
 	commonsID := func(id string) string {
 		if c := commons[id]; c != nil {
 			return c.ID
@@ -76,17 +78,18 @@ func (s *State) compact(agentID func(string) string) {
 			c.Forks[i] = commonsID(f)
 		}
 	}
-
-	needs := make(map[string]*Need, len(s.needs))
-	for _, n := range s.needs {
-		needs[n.ID] = n
+	needs := s.needs
+	for id, n := range needs {
+		if n.ID == id {
+			n.ID = id
+		}
 	}
-	s.needs = needs
-	contributions := make(map[string]*Contribution, len(s.contributions))
-	for _, k := range s.contributions {
-		contributions[k.ID] = k
+	contributions := s.contributions
+	for id, k := range contributions {
+		if k.ID == id {
+			k.ID = id
+		}
 	}
-	s.contributions = contributions
 
 	for _, k := range contributions {
 		k.Commons = commonsID(k.Commons)
@@ -135,16 +138,13 @@ func (s *State) compact(agentID func(string) string) {
 			n.Claims[i].Agent = agentID(n.Claims[i].Agent)
 		}
 	}
-	byCommons := make(map[string][]string, len(s.byCommons))
-	for c, ids := range s.byCommons {
+	for _, ids := range s.byCommons {
 		for i, id := range ids {
 			if k := contributions[id]; k != nil {
 				ids[i] = k.ID
 			}
 		}
-		byCommons[commonsID(c)] = ids
 	}
-	s.byCommons = byCommons
 	for _, ms := range s.mappings {
 		for _, m := range ms {
 			m.Agent = agentID(m.Agent)

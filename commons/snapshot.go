@@ -94,11 +94,11 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 	}
 	s := NewState()
 	s.clock = v.Clock
-	for id, c := range v.Commons {
-		s.commons[id] = c
+	if v.Commons != nil { // the decoded map itself: a copy would cost a second one
+		s.commons = v.Commons
 	}
-	for id, c := range v.Contributions {
-		s.contributions[id] = c
+	if v.Contributions != nil { // the decoded map itself: a copy would cost a second one
+		s.contributions = v.Contributions
 	}
 	for id, rs := range v.Reviews {
 		c := s.contributions[id]
@@ -110,23 +110,23 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 			c.reviews[i] = reviewKey{agent: r.Agent, verdict: r.Verdict, revision: r.Revision}
 		}
 	}
-	for id, n := range v.Needs {
-		s.needs[id] = n
+	if v.Needs != nil { // the decoded map itself: a copy would cost a second one
+		s.needs = v.Needs
 	}
-	for c, ms := range v.Mappings {
-		s.mappings[c] = ms
+	if v.Mappings != nil { // the decoded map itself: a copy would cost a second one
+		s.mappings = v.Mappings
 	}
 	for _, e := range v.ByIdentity {
 		s.byIdentity[identityKey{e.Commons, e.Identity}] = e.IDs
 	}
-	for c, ids := range v.ByCommons {
-		s.byCommons[c] = ids
+	if v.ByCommons != nil { // the decoded map itself: a copy would cost a second one
+		s.byCommons = v.ByCommons
 	}
-	for id, cl := range v.Claims {
-		s.claims[id] = cl
+	if v.Claims != nil { // the decoded map itself: a copy would cost a second one
+		s.claims = v.Claims
 	}
-	for c, ids := range v.ClaimsBy {
-		s.claimsBy[c] = ids
+	if v.ClaimsBy != nil { // the decoded map itself: a copy would cost a second one
+		s.claimsBy = v.ClaimsBy
 	}
 	for _, e := range v.OpenClaims {
 		s.openClaims[identityKey{e.Commons, e.Identity}] = e.IDs
