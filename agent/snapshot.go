@@ -50,7 +50,8 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 // copy the state holds (the ID in the Agent, the key in the Key), and the
 // short enumerated values (kind, role) one copy each: a decoded snapshot
 // holds a separate copy of each string, the map keys included, and a node
-// holds every agent in memory (docs/benchmarks.md, "Memory (issue 10)").
+// holds every agent in memory (docs/benchmarks.md, "Memory and the
+// snapshot pause").
 func (s *State) compact() {
 	// The map's key is the object's ID (the key's bytes): the object
 	// keeps the key's copy.

@@ -3,12 +3,12 @@ package commons
 import "github.com/go-json-experiment/json/jsontext"
 
 // A node holds its whole live state in memory, so the bytes per object
-// count (docs/benchmarks.md, "Memory (issue 10)"). A decoded snapshot
-// holds a separate copy of every string: a commons' ID once in each of
-// its contributions and needs, an agent's ID once in every step of
-// history, the key of every map once more beside the ID inside its value.
-// A restore therefore makes every reference share the one copy the state
-// already holds (the ID inside the object, the agent state's ID), and
+// count (docs/benchmarks.md, "Memory and the snapshot pause"). A decoded
+// snapshot holds a separate copy of every string: a commons' ID once in
+// each of its contributions and needs, an agent's ID once in every step
+// of history, the key of every map once more beside the ID inside its
+// value. A restore therefore makes every reference share the one copy the
+// state already holds (the object's map key, the agent state's ID), and
 // every short enumerated value (a status, a kind, an action) share one
 // copy per distinct value. Nothing the rules see changes: the same
 // strings, held once.

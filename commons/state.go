@@ -65,7 +65,8 @@ type Contribution struct {
 
 	// reviews is who already gave which verdict on which revision: a
 	// slice, not a map, because a contribution has a handful at most and a
-	// map of one costs about 400 bytes (docs/benchmarks.md, "Memory").
+	// map of one costs about 400 bytes (docs/benchmarks.md, "Memory and
+	// the snapshot pause").
 	reviews []reviewKey
 }
 
