@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -478,5 +479,54 @@ func TestRebuild(t *testing.T) {
 	}
 	if snap, err := store.Snapshot(ctx); err != nil || snap.Size != size || snap.Version != state.SnapshotVersion {
 		t.Fatalf("after Rebuild: snapshot of %d (%q), %v", snap.Size, snap.Version, err)
+	}
+}
+
+// TestSnapshotOffSequencer: a snapshot the node builds while it runs is
+// made from the stored snapshot before it and the committed log, not from
+// the sequencer's state; each one restores to exactly the state of a
+// replay of the log's first Size events, and the next builds on it.
+func TestSnapshotOffSequencer(t *testing.T) {
+	ctx := context.Background()
+	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "meent.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	entries := workloadEntries(t, 900)
+	var log syncBuffer
+	n := openNode(t, store, 100, &log)
+	defer n.Close()
+	checked := map[int64]bool{}
+	feed(t, n, entries, 29, func(int64) {
+		n.waitSnapshots()
+		snap, err := store.Snapshot(ctx)
+		if err != nil || checked[snap.Size] {
+			return
+		}
+		checked[snap.Size] = true
+		got, err := state.Restore(snap.Data)
+		if err != nil {
+			t.Fatalf("restore the snapshot of %d events: %v", snap.Size, err)
+		}
+		want := state.New()
+		for i, e := range entries[:snap.Size] {
+			ev, err := ledger.Parse(e)
+			if err == nil {
+				err = want.Apply(ev)
+			}
+			if err != nil {
+				t.Fatalf("replay entry %d: %v", i, err)
+			}
+		}
+		if got.Size != snap.Size || got.Digest() != want.Digest() {
+			t.Fatalf("snapshot of %d events: size %d, digest %x; a replay of them: %x", snap.Size, got.Size, got.Digest(), want.Digest())
+		}
+	})
+	if len(checked) < 3 {
+		t.Fatalf("snapshots checked at %v: too few", checked)
+	}
+	if !strings.Contains(log.String(), "built a snapshot of the state from the log") || !regexp.MustCompile(`from=[1-9]`).MatchString(log.String()) {
+		t.Fatalf("no snapshot was built on the one before it:\n%s", log.String())
 	}
 }
