@@ -488,11 +488,49 @@ func TestRebuild(t *testing.T) {
 // replay of the log's first Size events, and the next builds on it.
 func TestSnapshotOffSequencer(t *testing.T) {
 	ctx := context.Background()
-	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "meent.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	t.Run("sqlite", func(t *testing.T) {
+		store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "meent.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		testSnapshotOffSequencer(t, store)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := os.Getenv("MEENT_TEST_POSTGRES")
+		if dsn == "" {
+			t.Skip("MEENT_TEST_POSTGRES is not set")
+		}
+		admin, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Close()
+		var b [8]byte
+		rand.Read(b[:])
+		schema := "meent_offseq_" + hex.EncodeToString(b[:])
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		store, err := postgres.Open(ctx, u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		testSnapshotOffSequencer(t, store)
+	})
+}
+
+func testSnapshotOffSequencer(t *testing.T, store meent.Store) {
+	ctx := context.Background()
 	entries := workloadEntries(t, 900)
 	var log syncBuffer
 	n := openNode(t, store, 100, &log)
