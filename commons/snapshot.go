@@ -92,12 +92,15 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 	if err := json.UnmarshalDecode(dec, &v); err != nil {
 		return nil, fmt.Errorf("commons snapshot: %w", err)
 	}
+	// The decoded maps are kept, not copied (a copy would hold a second
+	// map of every contribution until the next collection); a restore
+	// then makes their strings share one copy (compact.go).
 	s := NewState()
 	s.clock = v.Clock
-	if v.Commons != nil { // the decoded map itself: a copy would cost a second one
+	if v.Commons != nil {
 		s.commons = v.Commons
 	}
-	if v.Contributions != nil { // the decoded map itself: a copy would cost a second one
+	if v.Contributions != nil {
 		s.contributions = v.Contributions
 	}
 	for id, rs := range v.Reviews {
@@ -110,22 +113,22 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 			c.reviews[i] = reviewKey{agent: r.Agent, verdict: r.Verdict, revision: r.Revision}
 		}
 	}
-	if v.Needs != nil { // the decoded map itself: a copy would cost a second one
+	if v.Needs != nil {
 		s.needs = v.Needs
 	}
-	if v.Mappings != nil { // the decoded map itself: a copy would cost a second one
+	if v.Mappings != nil {
 		s.mappings = v.Mappings
 	}
 	for _, e := range v.ByIdentity {
 		s.byIdentity[identityKey{e.Commons, e.Identity}] = e.IDs
 	}
-	if v.ByCommons != nil { // the decoded map itself: a copy would cost a second one
+	if v.ByCommons != nil {
 		s.byCommons = v.ByCommons
 	}
-	if v.Claims != nil { // the decoded map itself: a copy would cost a second one
+	if v.Claims != nil {
 		s.claims = v.Claims
 	}
-	if v.ClaimsBy != nil { // the decoded map itself: a copy would cost a second one
+	if v.ClaimsBy != nil {
 		s.claimsBy = v.ClaimsBy
 	}
 	for _, e := range v.OpenClaims {
