@@ -22,8 +22,22 @@ func (a Area) RestoreSnapshot(dec *jsontext.Decoder) error {
 	}
 	agentID := func(id string) string { return id }
 	if a.Agents != nil {
+		// The same agent comes several times in a row (a contributor in
+		// the first step of history, a maintainer in the review, the
+		// approval and the next step): the last few found are compared
+		// first, which spares most lookups in the agent map, each a cache
+		// miss once it holds a few hundred thousand agents.
+		var recent [4]string
+		next := 0
 		agentID = func(id string) string {
+			for _, r := range recent {
+				if r == id {
+					return r
+				}
+			}
 			if g := a.Agents.Agent(id); g != nil {
+				recent[next%len(recent)] = g.ID
+				next++
 				return g.ID
 			}
 			return id
