@@ -14,9 +14,9 @@ import (
 
 // DefaultSnapshotEvery is how many events pass at least between two
 // snapshots by default (a quarter of the log when that is more; see
-// maybeSnapshot). A snapshot encodes the whole state while the sequencer
-// waits, so its cost grows with the state, not with the events since the
-// last one; a start after a crash replays at most the events since.
+// maybeSnapshot). A snapshot costs a restore, a replay of the events since
+// the last one and an encoding of the whole state, off the sequencer; a
+// start after a crash replays at most the events since.
 // docs/benchmarks.md, "Start (issue 10)", has the figures.
 const DefaultSnapshotEvery = 100_000
 
