@@ -42,7 +42,49 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 		s.keys = v.Keys
 	}
 	s.admins, s.members = v.Admins, v.Members
+	s.compact()
 	return s, nil
+}
+
+// compact makes every reference to an agent ID or a key share the one
+// copy the state holds (the ID in the Agent, the key in the Key), and the
+// short enumerated values (kind, role) one copy each: a decoded snapshot
+// holds a separate copy of each string, the map keys included, and a node
+// holds every agent in memory (docs/benchmarks.md, "Memory and the
+// snapshot pause").
+func (s *State) compact() {
+	// The map's key is the object's ID (the key's bytes): the object
+	// keeps the key's copy.
+	agents, keys := s.agents, s.keys
+	for id, a := range agents {
+		if a.ID == id {
+			a.ID = id
+		}
+	}
+	for key, k := range keys {
+		if k.Key == key {
+			k.Key = key
+		}
+		if a := agents[k.Agent]; a != nil {
+			k.Agent = a.ID
+		}
+	}
+	words := map[string]string{}
+	word := func(v string) string {
+		if c, ok := words[v]; ok {
+			return c
+		}
+		words[v] = v
+		return v
+	}
+	for _, a := range agents {
+		a.Kind, a.Role = word(a.Kind), word(a.Role)
+		for i, k := range a.Keys {
+			if kk := keys[k]; kk != nil {
+				a.Keys[i] = kk.Key
+			}
+		}
+	}
 }
 
 // RestoreSnapshot replaces s with the state a snapshot written by

@@ -214,6 +214,7 @@ func (s *State) submit(o op) error {
 		if n == nil || n.Commons != c.ID {
 			return refuse("need %s is not a need of this commons", d.Need)
 		}
+		d.Need = n.ID // the state's copy of the ID, not the event's
 	}
 	id := ev.Hash.String()
 	s.byCommons[c.ID] = append(s.byCommons[c.ID], id)
@@ -275,7 +276,7 @@ func (s *State) review(o op) error {
 		return refuse("contribution is %s; only pending contributions are reviewed", k.Status)
 	}
 	key := reviewKey{me, d.Verdict, k.Revision}
-	if k.reviews[key] {
+	if slices.Contains(k.reviews, key) {
 		return refuse("you already gave the verdict %q on revision %d", d.Verdict, k.Revision)
 	}
 	switch d.Verdict {
@@ -287,10 +288,8 @@ func (s *State) review(o op) error {
 	default:
 		return refuse("verdict %q is not accept, reject or changes", d.Verdict)
 	}
-	if k.reviews == nil {
-		k.reviews = map[reviewKey]bool{}
-	}
-	k.reviews[key] = true
+	key.verdict = verdicts[d.Verdict] // the constant, not the event's copy
+	k.reviews = append(k.reviews, key)
 	switch d.Verdict {
 	case VerdictAccept:
 		k.Approvals = append(k.Approvals, me)
@@ -602,8 +601,8 @@ func (s *State) settle(k *Contribution, idx int64) {
 // needs they answer close deterministically.
 func (s *State) settleAll(commonsID string, idx int64) {
 	var pending []*Contribution
-	for _, k := range s.contributions {
-		if k.Commons == commonsID && k.Status == Pending && len(k.Approvals) > 0 {
+	for _, id := range s.byCommons[commonsID] { // its own, not every contribution of the node
+		if k := s.contributions[id]; k.Status == Pending && len(k.Approvals) > 0 {
 			pending = append(pending, k)
 		}
 	}

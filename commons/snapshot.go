@@ -66,10 +66,8 @@ func (s *State) MarshalSnapshot(enc *jsontext.Encoder) error {
 		Reviews: map[string][]reviewSnap{},
 	}
 	for id, c := range s.contributions {
-		for k, ok := range c.reviews {
-			if ok {
-				v.Reviews[id] = append(v.Reviews[id], reviewSnap{k.agent, k.verdict, k.revision})
-			}
+		for _, k := range c.reviews {
+			v.Reviews[id] = append(v.Reviews[id], reviewSnap{k.agent, k.verdict, k.revision})
 		}
 	}
 	for k, ids := range s.byIdentity {
@@ -94,41 +92,44 @@ func UnmarshalSnapshot(dec *jsontext.Decoder) (*State, error) {
 	if err := json.UnmarshalDecode(dec, &v); err != nil {
 		return nil, fmt.Errorf("commons snapshot: %w", err)
 	}
+	// The decoded maps are kept, not copied (a copy would hold a second
+	// map of every contribution until the next collection); a restore
+	// then makes their strings share one copy (compact.go).
 	s := NewState()
 	s.clock = v.Clock
-	for id, c := range v.Commons {
-		s.commons[id] = c
+	if v.Commons != nil {
+		s.commons = v.Commons
 	}
-	for id, c := range v.Contributions {
-		s.contributions[id] = c
+	if v.Contributions != nil {
+		s.contributions = v.Contributions
 	}
 	for id, rs := range v.Reviews {
 		c := s.contributions[id]
 		if c == nil {
 			return nil, fmt.Errorf("commons snapshot: reviews of unknown contribution %s", id)
 		}
-		c.reviews = make(map[reviewKey]bool, len(rs))
-		for _, r := range rs {
-			c.reviews[reviewKey{agent: r.Agent, verdict: r.Verdict, revision: r.Revision}] = true
+		c.reviews = make([]reviewKey, len(rs))
+		for i, r := range rs {
+			c.reviews[i] = reviewKey{agent: r.Agent, verdict: r.Verdict, revision: r.Revision}
 		}
 	}
-	for id, n := range v.Needs {
-		s.needs[id] = n
+	if v.Needs != nil {
+		s.needs = v.Needs
 	}
-	for c, ms := range v.Mappings {
-		s.mappings[c] = ms
+	if v.Mappings != nil {
+		s.mappings = v.Mappings
 	}
 	for _, e := range v.ByIdentity {
 		s.byIdentity[identityKey{e.Commons, e.Identity}] = e.IDs
 	}
-	for c, ids := range v.ByCommons {
-		s.byCommons[c] = ids
+	if v.ByCommons != nil {
+		s.byCommons = v.ByCommons
 	}
-	for id, cl := range v.Claims {
-		s.claims[id] = cl
+	if v.Claims != nil {
+		s.claims = v.Claims
 	}
-	for c, ids := range v.ClaimsBy {
-		s.claimsBy[c] = ids
+	if v.ClaimsBy != nil {
+		s.claimsBy = v.ClaimsBy
 	}
 	for _, e := range v.OpenClaims {
 		s.openClaims[identityKey{e.Commons, e.Identity}] = e.IDs

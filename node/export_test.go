@@ -19,3 +19,13 @@ func (n *Node) BatchCount() (batches, events uint64) {
 	}
 	return m.GetHistogram().GetSampleCount(), uint64(m.GetHistogram().GetSampleSum())
 }
+
+// waitSnapshots waits for the snapshot being built and written, if one
+// was started. It holds n.mu, under which startSnapshot counts one in:
+// the sequencer, idle once every receipt was sent, either started it
+// before (and it is waited for) or starts it after.
+func (n *Node) waitSnapshots() {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	n.snap.wg.Wait()
+}

@@ -14,9 +14,9 @@ import (
 
 // DefaultSnapshotEvery is how many events pass at least between two
 // snapshots by default (a quarter of the log when that is more; see
-// maybeSnapshot). A snapshot encodes the whole state while the sequencer
-// waits, so its cost grows with the state, not with the events since the
-// last one; a start after a crash replays at most the events since.
+// maybeSnapshot). A snapshot costs a restore, a replay of the events since
+// the last one and an encoding of the whole state, off the sequencer; a
+// start after a crash replays at most the events since.
 // docs/benchmarks.md, "Start (issue 10)", has the figures.
 const DefaultSnapshotEvery = 100_000
 
@@ -73,17 +73,17 @@ func (n *Node) restore(ctx context.Context) *state.State {
 	return st
 }
 
-// maybeSnapshot encodes the state when enough events have passed since
-// the last snapshot, and hands it to a writer. It runs in the sequencer's
-// goroutine between batches, the only goroutine that changes the state,
-// so it reads the state without n.mu: readers (n.State) go on while it
-// encodes; only the next batch waits.
+// maybeSnapshot starts a snapshot when enough events have passed since
+// the last one. It runs in the sequencer's goroutine between batches, and
+// returns at once: the snapshot is built and written by another goroutine
+// (snapshotLog) from the committed log, so the sequencer never waits for
+// an encoding whose cost grows with the whole state.
 //
-// Enough is SnapshotEvery, or a quarter of the log when that is more: the
-// encoding costs in proportion to the whole state, so a fixed interval
-// would make the sequencer spend an ever larger share of its time on
-// snapshots as the log grows; a quarter keeps that share constant, and
-// bounds what a start after a crash replays to a quarter of the log.
+// Enough is SnapshotEvery, or a quarter of the log when that is more: a
+// snapshot costs in proportion to the whole state, so a fixed interval
+// would make the node spend an ever larger share of its time on snapshots
+// as the log grows; a quarter keeps that share constant, and bounds what
+// a start after a crash replays to a quarter of the log.
 func (n *Node) maybeSnapshot() {
 	every := n.cfg.SnapshotEvery
 	if every < 0 || n.stale || n.snap.writing.Load() {
@@ -92,20 +92,59 @@ func (n *Node) maybeSnapshot() {
 	if since := n.st.Size - n.snap.size; since < every || since < n.st.Size/4 {
 		return
 	}
-	snap, ok := n.encodeSnapshot()
+	n.startSnapshot(n.st.Size)
+}
+
+// startSnapshot starts building and writing a snapshot of the log's first
+// size events (all committed) in a goroutine of its own.
+func (n *Node) startSnapshot(size int64) {
 	n.mu.Lock()
-	n.snap.size = n.st.Size // a failed one is tried again after as many events, not after every batch
-	n.mu.Unlock()
-	if !ok {
-		return
-	}
+	n.snap.size = size // a failed one is tried again after as many events, not after every batch
 	n.snap.writing.Store(true)
-	n.snap.wg.Add(1)
+	n.snap.wg.Add(1) // under n.mu, so that waitSnapshots sees it or none
+	n.mu.Unlock()
 	go func() {
 		defer n.snap.wg.Done()
 		defer n.snap.writing.Store(false)
-		n.writeSnapshot(snap)
+		if snap, ok := n.snapshotLog(context.Background(), size); ok {
+			n.writeSnapshot(snap)
+		}
 	}()
+}
+
+// snapshotLog builds the state of the log's first size events apart from
+// the node's own: it restores the latest stored snapshot (when these rules
+// made it and it is not beyond size), replays the committed events after
+// it from the store, and encodes the result. The rules are deterministic,
+// so that is the state the sequencer had at size, read from the log alone
+// (the store's log, which a PostgreSQL peer may have appended to), while
+// the sequencer goes on. Its cost, on another core: a restore, the replay
+// of the events since the last snapshot (at least a quarter of the log,
+// see maybeSnapshot) and the encoding; and for that time a second state in
+// memory. docs/architecture.md, "Snapshots and start".
+func (n *Node) snapshotLog(ctx context.Context, size int64) (meent.Snapshot, bool) {
+	start := time.Now()
+	log := n.cfg.Logger
+	st := state.New()
+	if snap, err := n.store.Snapshot(ctx); err == nil && snap.Version == state.SnapshotVersion && snap.Size <= size {
+		if r, err := state.Restore(snap.Data); err == nil && r.Size == snap.Size {
+			st = r
+		} else {
+			log.Warn("cannot restore the latest snapshot to build the next; replaying from the first event", "size", snap.Size, "err", err)
+		}
+	}
+	from := st.Size
+	if err := n.catchUp(ctx, st, n.store.Entries, size); err != nil {
+		log.Error("replay the log for a snapshot", "size", size, "err", err)
+		return meent.Snapshot{}, false
+	}
+	b, err := st.Snapshot()
+	if err != nil {
+		log.Error("encode a snapshot of the state", "size", size, "err", err)
+		return meent.Snapshot{}, false
+	}
+	log.Info("built a snapshot of the state from the log", "size", size, "from", from, "bytes", len(b), "seconds", time.Since(start).Seconds())
+	return meent.Snapshot{Size: size, Version: state.SnapshotVersion, Data: b, Time: n.cfg.Now().UnixMilli()}, true
 }
 
 // closeSnapshots waits for a snapshot being written, then writes one of

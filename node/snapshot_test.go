@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -135,7 +136,7 @@ func TestSnapshotRestart(t *testing.T) {
 	n := openNode(t, store, 100, nil)
 	var sizes []int64
 	feed(t, n, entries[:1000], 37, func(int64) {
-		n.snap.wg.Wait() // let each snapshot land, to see them all
+		n.waitSnapshots() // let each snapshot land, to see them all
 		if s, err := store.Snapshot(ctx); err == nil && (len(sizes) == 0 || sizes[len(sizes)-1] != s.Size) {
 			sizes = append(sizes, s.Size)
 		}
@@ -478,5 +479,92 @@ func TestRebuild(t *testing.T) {
 	}
 	if snap, err := store.Snapshot(ctx); err != nil || snap.Size != size || snap.Version != state.SnapshotVersion {
 		t.Fatalf("after Rebuild: snapshot of %d (%q), %v", snap.Size, snap.Version, err)
+	}
+}
+
+// TestSnapshotOffSequencer: a snapshot the node builds while it runs is
+// made from the stored snapshot before it and the committed log, not from
+// the sequencer's state; each one restores to exactly the state of a
+// replay of the log's first Size events, and the next builds on it.
+func TestSnapshotOffSequencer(t *testing.T) {
+	ctx := context.Background()
+	t.Run("sqlite", func(t *testing.T) {
+		store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "meent.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		testSnapshotOffSequencer(t, store)
+	})
+	t.Run("postgres", func(t *testing.T) {
+		dsn := os.Getenv("MEENT_TEST_POSTGRES")
+		if dsn == "" {
+			t.Skip("MEENT_TEST_POSTGRES is not set")
+		}
+		admin, err := sql.Open("pgx", dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Close()
+		var b [8]byte
+		rand.Read(b[:])
+		schema := "meent_offseq_" + hex.EncodeToString(b[:])
+		if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
+			t.Fatal(err)
+		}
+		defer admin.Exec("DROP SCHEMA " + schema + " CASCADE")
+		u, err := url.Parse(dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		store, err := postgres.Open(ctx, u.String())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer store.Close()
+		testSnapshotOffSequencer(t, store)
+	})
+}
+
+func testSnapshotOffSequencer(t *testing.T, store meent.Store) {
+	ctx := context.Background()
+	entries := workloadEntries(t, 900)
+	var log syncBuffer
+	n := openNode(t, store, 100, &log)
+	defer n.Close()
+	checked := map[int64]bool{}
+	feed(t, n, entries, 29, func(int64) {
+		n.waitSnapshots()
+		snap, err := store.Snapshot(ctx)
+		if err != nil || checked[snap.Size] {
+			return
+		}
+		checked[snap.Size] = true
+		got, err := state.Restore(snap.Data)
+		if err != nil {
+			t.Fatalf("restore the snapshot of %d events: %v", snap.Size, err)
+		}
+		want := state.New()
+		for i, e := range entries[:snap.Size] {
+			ev, err := ledger.Parse(e)
+			if err == nil {
+				err = want.Apply(ev)
+			}
+			if err != nil {
+				t.Fatalf("replay entry %d: %v", i, err)
+			}
+		}
+		if got.Size != snap.Size || got.Digest() != want.Digest() {
+			t.Fatalf("snapshot of %d events: size %d, digest %x; a replay of them: %x", snap.Size, got.Size, got.Digest(), want.Digest())
+		}
+	})
+	if len(checked) < 3 {
+		t.Fatalf("snapshots checked at %v: too few", checked)
+	}
+	if !strings.Contains(log.String(), "built a snapshot of the state from the log") || !regexp.MustCompile(`from=[1-9]`).MatchString(log.String()) {
+		t.Fatalf("no snapshot was built on the one before it:\n%s", log.String())
 	}
 }
