@@ -233,6 +233,8 @@ func TestScreen(t *testing.T) {
 		{"contribution.import", `{"commits":[{"identity":"git:maya@example.org"}]}`, ""},
 		{"identity.claim", `{"identity":"git:maya@example.org"}`, ""},
 		{"agent.create", `{"kind":"person","name":"maya@example.org"}`, "agent.create name"},
+		{"governance.poll.open", `{"question":"Who?","method":"approval","options":["ada","mail maya@example.org"]}`, "options[]"},
+		{"budget.bucket.propose", `{"title":"Party","description":"pay to NL91ABNA0417164300"}`, "budget.bucket.propose description"},
 	}
 	for _, tt := range tests {
 		err := private.Screen(tt.typ, []byte(tt.data))
@@ -322,9 +324,17 @@ func TestMembersExist(t *testing.T) {
 
 func fieldByTag(rt reflect.Type, name string) (reflect.Type, bool) {
 	for i := 0; i < rt.NumField(); i++ {
-		tag, _, _ := strings.Cut(rt.Field(i).Tag.Get("json"), ",")
+		f := rt.Field(i)
+		tag, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if tag == name {
-			return rt.Field(i).Type, true
+			return f.Type, true
+		}
+		// An inline struct's members are the object's own in JSON
+		// (governance.OpenData's tally.Rule).
+		if tag == "" && f.Anonymous && strings.Contains(opts, "inline") && f.Type.Kind() == reflect.Struct {
+			if ft, ok := fieldByTag(f.Type, name); ok {
+				return ft, true
+			}
 		}
 	}
 	return nil, false
