@@ -17,6 +17,7 @@ import (
 	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
+	"github.com/meent/meent/web/breadfundweb"
 	"github.com/meent/meent/web/commonsweb"
 	"github.com/meent/meent/web/creditweb"
 	"github.com/meent/meent/web/licenseweb"
@@ -41,6 +42,7 @@ var Areas = []func(*http.Server){
 	breadfundapi.Register,
 	sharingapi.Register,
 	creditweb.Register,
+	breadfundweb.Register,
 }
 
 // Register adds every area to s.

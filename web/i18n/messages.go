@@ -10,7 +10,7 @@ import "fmt"
 // error code. The Dutch is the informal "je" of a cooperative speaking to
 // its members, written as the community writes, not a gloss of the
 // English: "commons" stays "commons" (de commons), as in the seeds.
-var messages = merge(common, labels, layout, accountPages, commonsPages, workPages, valuePages, licensePages, licenseWords, creditPages)
+var messages = merge(common, labels, layout, accountPages, commonsPages, workPages, valuePages, licensePages, licenseWords, creditPages, breadfundPages)
 
 func merge(tables ...map[string]Text) map[string]Text {
 	out := map[string]Text{}
@@ -780,4 +780,35 @@ var creditPages = map[string]Text{
 	"credit.pay.the_transfer":    {EN: "the transfer", NL: "de overboeking"},
 	"credit.pay.bad_amount":      {EN: "Write the amount as a positive number, like on this page.", NL: "Schrijf het bedrag als een positief getal, zoals op deze pagina."},
 	"credit.pay.no_payee":        {EN: "Choose who you pay.", NL: "Kies wie je betaalt."},
+}
+
+// The bread fund's pages (web/breadfundweb): aggregates only in public.
+var breadfundPages = map[string]Text{
+	"breadfund.title":              {EN: "Bread fund {name}", NL: "Broodfonds {name}"},
+	"breadfund.intro":              {EN: "Members carry each other through illness with monthly gifts from their own pots.", NL: "Leden dragen elkaar door ziekte heen met maandelijkse schenkingen uit hun eigen potjes."},
+	"breadfund.status.founding":    {EN: "The fund is still being founded.", NL: "Het fonds wordt nog opgericht."},
+	"breadfund.status.active":      {EN: "The fund is running.", NL: "Het fonds draait."},
+	"breadfund.health":             {EN: "The fund's health", NL: "Hoe het fonds ervoor staat"},
+	"breadfund.members":            {EN: "Members", NL: "Leden"},
+	"breadfund.candidates":         {EN: "Waiting to join", NL: "Wachten op toelating"},
+	"breadfund.claims":             {EN: "Members off sick now", NL: "Leden nu ziek"},
+	"breadfund.deposited":          {EN: "Deposited in all", NL: "In totaal ingelegd"},
+	"breadfund.gifts":              {EN: "Gifts in all", NL: "In totaal geschonken"},
+	"breadfund.costs":              {EN: "Costs", NL: "Kosten"},
+	"breadfund.refunds":            {EN: "Refunded on leaving", NL: "Terugbetaald bij vertrek"},
+	"breadfund.balance":            {EN: "In the pots now", NL: "Nu in de potjes"},
+	"breadfund.solvency":           {EN: "Can the fund carry its claims?", NL: "Kan het fonds de ziekmeldingen dragen?"},
+	"breadfund.solvency.month":     {EN: "Each month the members deposit {deposits} and the claims running receive {gifts}.", NL: "Elke maand leggen de leden {deposits} in en ontvangen de lopende ziekmeldingen {gifts}."},
+	"breadfund.solvency.forever":   {EN: "The deposits alone carry that.", NL: "De inleg alleen draagt dat al."},
+	"breadfund.solvency.months":    {EN: "The pots and deposits carry that for {months} months.", NL: "De potjes en de inleg dragen dat {months} maanden."},
+	"breadfund.mine":               {EN: "Your pot", NL: "Jouw potje"},
+	"breadfund.mine.pot":           {EN: "Your pot holds {pot}, at level {level}.", NL: "In je potje zit {pot}, op niveau {level}."},
+	"breadfund.mine.lines":         {EN: "You deposited {deposited}, gave {gave} in gifts, paid {costs} in costs and received {received}.", NL: "Je legde {deposited} in, schonk {gave}, betaalde {costs} aan kosten en ontving {received}."},
+	"breadfund.private":            {EN: "Who is ill, and why, is never on this page or on the public log: only the board, the buddy and the member see it.", NL: "Wie ziek is, en waarom, staat nooit op deze pagina of in het openbare logboek: alleen het bestuur, de buddy en het lid zelf zien dat."},
+	"breadfund.part":               {EN: "Bread fund", NL: "Broodfonds"},
+	"breadfund.part.members.one":   {EN: "{n} member.", NL: "{n} lid."},
+	"breadfund.part.members.other": {EN: "{n} members.", NL: "{n} leden."},
+	"breadfund.part.claims.one":    {EN: "{n} member off sick now.", NL: "{n} lid is nu ziek."},
+	"breadfund.part.claims.other":  {EN: "{n} members off sick now.", NL: "{n} leden zijn nu ziek."},
+	"breadfund.part.more":          {EN: "The fund's health", NL: "Hoe het fonds ervoor staat"},
 }
