@@ -115,6 +115,10 @@ var packages = map[string]string{
 	// The bread fund: its rules, and its JSON API over the http core.
 	"breadfund":        "rules",
 	"api/breadfundapi": "adapter",
+
+	// The solidarity areas' pages (mutual credit, the bread fund).
+	"web/creditweb":    "adapter",
+	"web/breadfundweb": "adapter",
 }
 
 // adapterUses lists, per adapter, the third-party modules it wraps and the
@@ -154,6 +158,9 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 
 	"api/breadfundapi": {adapters: []string{"http"}},
 	"api/sharingapi":   {adapters: []string{"http"}},
+
+	"web/creditweb":    {adapters: []string{"http", "web", "api/creditapi"}},
+	"web/breadfundweb": {adapters: []string{"http", "web", "api/breadfundapi"}},
 }
 
 // goPackage is what go list says of a package.

@@ -17,7 +17,9 @@ import (
 	"github.com/meent/meent/api/valueapi"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
+	"github.com/meent/meent/web/breadfundweb"
 	"github.com/meent/meent/web/commonsweb"
+	"github.com/meent/meent/web/creditweb"
 	"github.com/meent/meent/web/licenseweb"
 	"github.com/meent/meent/web/valueweb"
 )
@@ -39,6 +41,8 @@ var Areas = []func(*http.Server){
 	licenseweb.Register,
 	breadfundapi.Register,
 	sharingapi.Register,
+	creditweb.Register,
+	breadfundweb.Register,
 }
 
 // Register adds every area to s.

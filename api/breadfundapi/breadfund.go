@@ -16,27 +16,7 @@ import (
 )
 
 func (s server) apiFund(w nethttp.ResponseWriter, r *nethttp.Request) {
-	id := r.PathValue("id")
-	var out api.BreadfundInfo
-	var err error
-	s.Node().State(func(st *state.State) {
-		f := st.Breadfund.Fund(id)
-		if f == nil {
-			err = meent.Errorf(meent.ENOTFOUND, "commons %s has no bread fund", id)
-			return
-		}
-		vs := st.Breadfund.Policies(id)
-		out = api.BreadfundInfo{Commons: id, Status: "founding", Version: f.Version, Policy: json.RawMessage(vs[len(vs)-1].Policy),
-			Currency: f.Currency, Members: f.Members, Candidates: f.Candidates, OpenClaims: f.OpenClaims,
-			Deposited: f.Deposited, Gifts: f.Gifts, Costs: f.Costs, Refunds: f.Refunds, Balance: f.Balance(),
-			Solvency: st.Breadfund.Solvency(id, s.Now().UnixMilli())}
-		if f.Started {
-			out.Status = "active"
-		}
-		if c := st.Commons.Commons(id); c != nil {
-			out.Name = c.Name
-		}
-	})
+	out, err := s.Info(r.PathValue("id"))
 	if err != nil {
 		s.WriteError(w, r, err)
 		return

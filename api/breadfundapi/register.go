@@ -17,12 +17,12 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-// server is the http core seen from this area.
-type server struct{ *http.Server }
+// server is the http core seen from this area, with its read model.
+type server struct{ Model }
 
 // Register adds the bread fund's routes and their OpenAPI fragment to s.
 func Register(s *http.Server) {
-	a := server{s}
+	a := server{Model{s}}
 	s.Handle("GET /api/v1/breadfunds/{id}", a.apiFund)
 	s.Handle("GET /api/v1/breadfunds/{id}/members", a.apiMembers)
 	s.Handle("GET /api/v1/breadfunds/{id}/claims", a.apiClaims)

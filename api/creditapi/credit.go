@@ -128,21 +128,7 @@ func (s server) apiAccounts(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 func (s server) apiAccount(w nethttp.ResponseWriter, r *nethttp.Request) {
-	code, holder := r.PathValue("code"), r.PathValue("holder")
-	var out api.CreditAccount
-	var err error
-	s.Node().State(func(st *state.State) {
-		if st.Credit.Currency(code) == nil {
-			err = notFound(code)
-			return
-		}
-		a := st.Credit.Account(code, holder)
-		if a == nil {
-			err = meent.Errorf(meent.ENOTFOUND, "no account of %s in %s", holder, code)
-			return
-		}
-		out = view(st, a)
-	})
+	out, err := s.Account(r.PathValue("code"), r.PathValue("holder"))
 	if err != nil {
 		s.WriteError(w, r, err)
 		return
@@ -212,70 +198,10 @@ func (s server) apiCheck(w nethttp.ResponseWriter, r *nethttp.Request) {
 }
 
 // apiStatement writes an account's whole statement as CSV: a document a
-// treasurer keeps, so it is complete, never a page. It is folded from the
-// log (the transfers the event index records for the holder, and the
-// currency's periods) up to the state's size when the request started,
-// and checked against the account's balance at that point.
+// treasurer keeps, so it is complete, never a page (Model.Statement).
 func (s server) apiStatement(w nethttp.ResponseWriter, r *nethttp.Request) {
 	code, holder := r.PathValue("code"), r.PathValue("holder")
-	var (
-		acc     credit.Account
-		periods []*credit.Period
-		size    int64
-		exp     int
-		err     error
-	)
-	s.Node().State(func(st *state.State) {
-		c := st.Credit.Currency(code)
-		if c == nil {
-			err = notFound(code)
-			return
-		}
-		a := st.Credit.Account(code, holder)
-		if a == nil {
-			err = meent.Errorf(meent.ENOTFOUND, "no account of %s in %s", holder, code)
-			return
-		}
-		acc, size, exp = *a, st.Size, c.Exponent
-		for _, p := range st.Credit.Periods(code) {
-			cp := *p
-			periods = append(periods, &cp)
-		}
-	})
-	if err != nil {
-		s.WriteError(w, r, err)
-		return
-	}
-	ctx := r.Context()
-	f := meent.EventFilter{Type: credit.TypeTransfer, Touches: holder, Before: size, Limit: 1000}
-	if acc.Kind == credit.HolderCommons {
-		f.Touches, f.Commons = "", holder
-	}
-	var posted []credit.Posted
-	for {
-		recs, err := s.Node().Store().Records(ctx, f)
-		if err != nil {
-			s.WriteError(w, r, err)
-			return
-		}
-		for _, rec := range recs {
-			var d credit.TransferData
-			if json.Unmarshal(rec.Data, &d) == nil {
-				posted = append(posted, credit.Posted{Index: rec.Index, Time: rec.Time, Data: d})
-			}
-		}
-		if len(recs) < f.Limit {
-			break
-		}
-		f.After = recs[len(recs)-1].Index + 1
-	}
-	times := map[int64]int64{}
-	for _, p := range periods {
-		if rec, err := s.Node().Store().RecordByIndex(ctx, p.Index); err == nil {
-			times[p.Index] = rec.Time
-		}
-	}
-	lines, err := credit.Statement(&acc, posted, periods, times, acc.Balance)
+	lines, exp, err := s.Statement(r.Context(), code, holder)
 	if err != nil {
 		s.WriteError(w, r, err)
 		return
