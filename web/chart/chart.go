@@ -334,7 +334,16 @@ func lines(c Chart, id string) (string, int) {
 	}
 	step := max(1, n/8) // at most about eight labels along the axis
 	for i := 0; i < n; i += step {
-		fmt.Fprintf(&b, `<text x="%s" y="%d" text-anchor="middle" fill="#222">%s</text>`, num(x(i)), h-8, esc(short(c.Labels[i], 14)))
+		// The first and last labels are anchored at their point's inner
+		// side, so they stay inside the drawing on a narrow screen.
+		anchor := "middle"
+		switch {
+		case n > 1 && i == 0:
+			anchor = "start"
+		case n > 1 && i == n-1:
+			anchor = "end"
+		}
+		fmt.Fprintf(&b, `<text x="%s" y="%d" text-anchor="%s" fill="#222">%s</text>`, num(x(i)), h-8, anchor, esc(short(c.Labels[i], 14)))
 	}
 	return b.String(), h
 }
@@ -374,10 +383,12 @@ func legend(c Chart, id string) string {
 }
 
 // table is the chart's numbers for screen readers: visually hidden, read
-// in full.
+// in full. The hiding is on a div around the table: a table is never
+// narrower than its content, so a hidden table would still widen a
+// phone's page.
 func table(c Chart) string {
 	var b strings.Builder
-	b.WriteString(`<table class="visually-hidden"><caption>` + esc(c.Title) + `</caption><thead><tr><th scope="col">` + esc(c.LabelHeader) + `</th>`)
+	b.WriteString(`<div class="visually-hidden"><table><caption>` + esc(c.Title) + `</caption><thead><tr><th scope="col">` + esc(c.LabelHeader) + `</th>`)
 	for _, s := range c.Series {
 		b.WriteString(`<th scope="col">` + esc(s.Name) + `</th>`)
 	}
@@ -389,7 +400,7 @@ func table(c Chart) string {
 		}
 		b.WriteString(`</tr>`)
 	}
-	b.WriteString(`</tbody></table>`)
+	b.WriteString(`</tbody></table></div>`)
 	return b.String()
 }
 
