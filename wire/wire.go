@@ -19,6 +19,7 @@ import (
 	"github.com/meent/meent/web"
 	"github.com/meent/meent/web/commonsweb"
 	"github.com/meent/meent/web/licenseweb"
+	"github.com/meent/meent/web/sharingweb"
 	"github.com/meent/meent/web/valueweb"
 )
 
@@ -39,6 +40,7 @@ var Areas = []func(*http.Server){
 	licenseweb.Register,
 	breadfundapi.Register,
 	sharingapi.Register,
+	sharingweb.Register,
 }
 
 // Register adds every area to s.
