@@ -96,6 +96,7 @@ var packages = map[string]string{
 	"web":            "adapter",
 	"web/commonsweb": "adapter",
 	"web/licenseweb": "adapter",
+	"web/sharingweb": "adapter",
 	"web/valueweb":   "adapter",
 	"api/creditapi":  "adapter",
 	"api/sharingapi": "adapter",
@@ -153,6 +154,7 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// area's read model (licensing's pages read the rules' state).
 	"web/commonsweb": {adapters: []string{"http", "web", "api/commonsapi"}},
 	"web/licenseweb": {adapters: []string{"http", "web"}},
+	"web/sharingweb": {adapters: []string{"http", "web"}},
 	"web/valueweb":   {adapters: []string{"http", "web", "api/valueapi"}},
 	"api/creditapi":  {adapters: []string{"http"}},
 

@@ -851,3 +851,8 @@ func hours(hs []Span) string {
 	}
 	return b.String()
 }
+
+// Open reports whether a resource with these rules is open at t (ms) in
+// loc, as a start (pick-up) or as an end (return): what the booking rule
+// checks, for pages that explain a refusal.
+func (r *Rules) Open(t int64, loc *time.Location, asEnd bool) bool { return r.open(t, loc, asEnd) }

@@ -21,6 +21,7 @@ import (
 	"github.com/meent/meent/web/commonsweb"
 	"github.com/meent/meent/web/creditweb"
 	"github.com/meent/meent/web/licenseweb"
+	"github.com/meent/meent/web/sharingweb"
 	"github.com/meent/meent/web/valueweb"
 )
 
@@ -31,18 +32,19 @@ var Areas = []func(*http.Server){
 	commonsapi.Register,
 	valueapi.Register,
 	licenseapi.Register,
-	creditapi.Register,
 	privateapi.Register,
 	governanceapi.Register,
 	budgetapi.Register,
+	creditapi.Register,
+	breadfundapi.Register,
+	sharingapi.Register,
 	web.Register,
 	commonsweb.Register,
 	valueweb.Register,
 	licenseweb.Register,
-	breadfundapi.Register,
-	sharingapi.Register,
 	creditweb.Register,
 	breadfundweb.Register,
+	sharingweb.Register,
 }
 
 // Register adds every area to s.

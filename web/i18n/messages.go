@@ -10,7 +10,8 @@ import "fmt"
 // error code. The Dutch is the informal "je" of a cooperative speaking to
 // its members, written as the community writes, not a gloss of the
 // English: "commons" stays "commons" (de commons), as in the seeds.
-var messages = merge(common, labels, layout, accountPages, commonsPages, workPages, valuePages, licensePages, licenseWords, creditPages, breadfundPages)
+var messages = merge(common, labels, layout, accountPages, commonsPages, workPages, valuePages, licensePages, licenseWords,
+	creditPages, breadfundPages, sharingPages)
 
 func merge(tables ...map[string]Text) map[string]Text {
 	out := map[string]Text{}
@@ -811,4 +812,137 @@ var breadfundPages = map[string]Text{
 	"breadfund.part.claims.one":    {EN: "{n} member off sick now.", NL: "{n} lid is nu ziek."},
 	"breadfund.part.claims.other":  {EN: "{n} members off sick now.", NL: "{n} leden zijn nu ziek."},
 	"breadfund.part.more":          {EN: "The fund's health", NL: "Hoe het fonds ervoor staat"},
+}
+
+// sharingPages are the sharing area's pages (web/sharingweb): the
+// catalogue, a resource with its week, the booking form and its
+// refusals, "my bookings" and the steward's desk. A steward is a
+// "beheerder van de uitleen" in Dutch only where the word alone would
+// read as a commons' maintainer; elsewhere "steward" is "uitleenbeheerder".
+var sharingPages = map[string]Text{
+	"label.available":  {EN: "available", NL: "beschikbaar"},
+	"label.booked_now": {EN: "booked now", NL: "nu geboekt"},
+	"label.broken":     {EN: "broken", NL: "kapot"},
+	"label.requested":  {EN: "waiting for approval", NL: "wacht op goedkeuring"},
+	"label.out":        {EN: "checked out", NL: "uitgeleend"},
+	"label.done":       {EN: "done", NL: "afgerond"},
+	"label.tool":       {EN: "tool", NL: "gereedschap"},
+	"label.machine":    {EN: "machine", NL: "machine"},
+	"label.room":       {EN: "room", NL: "ruimte"},
+	"label.vehicle":    {EN: "vehicle", NL: "voertuig"},
+
+	"sharing.day.mon": {EN: "Monday", NL: "maandag"},
+	"sharing.day.tue": {EN: "Tuesday", NL: "dinsdag"},
+	"sharing.day.wed": {EN: "Wednesday", NL: "woensdag"},
+	"sharing.day.thu": {EN: "Thursday", NL: "donderdag"},
+	"sharing.day.fri": {EN: "Friday", NL: "vrijdag"},
+	"sharing.day.sat": {EN: "Saturday", NL: "zaterdag"},
+	"sharing.day.sun": {EN: "Sunday", NL: "zondag"},
+
+	"sharing.part.title": {EN: "Tools and machines to book", NL: "Gereedschap en machines om te reserveren"},
+	"sharing.part.more":  {EN: "The whole catalogue, with each one's calendar", NL: "De hele catalogus, met de agenda van elk ding"},
+
+	"sharing.catalogue.title":        {EN: "What {commons} lends", NL: "Wat {commons} uitleent"},
+	"sharing.catalogue.intro":        {EN: "Book what you need, pick it up and bring it back. Times are in the catalogue's time zone, {zone}.", NL: "Reserveer wat je nodig hebt, haal het op en breng het terug. Tijden staan in de tijdzone van de catalogus, {zone}."},
+	"sharing.catalogue.stewards":     {EN: "Run by", NL: "Beheerd door"},
+	"sharing.catalogue.kind":         {EN: "Kind", NL: "Soort"},
+	"sharing.catalogue.all_kinds":    {EN: "every kind", NL: "alle soorten"},
+	"sharing.catalogue.filter":       {EN: "Show", NL: "Toon"},
+	"sharing.catalogue.empty":        {EN: "Nothing listed yet.", NL: "Nog niets in de catalogus."},
+	"sharing.catalogue.items":        {EN: "{free} of {items} free now.", NL: "{free} van de {items} nu vrij."},
+	"sharing.catalogue.broken.one":   {EN: "{n} is broken.", NL: "{n} is kapot."},
+	"sharing.catalogue.broken.other": {EN: "{n} are broken.", NL: "{n} zijn kapot."},
+
+	"sharing.resource.in":       {EN: "in {commons}", NL: "bij {commons}"},
+	"sharing.resource.closed":   {EN: "Closed for now: no bookings and no pick-ups.", NL: "Voorlopig gesloten: geen reserveringen en niets ophalen."},
+	"sharing.resource.rules":    {EN: "How to book it", NL: "Zo reserveer je het"},
+	"sharing.resource.manuals":  {EN: "Manuals:", NL: "Handleidingen:"},
+	"sharing.resource.items":    {EN: "The items", NL: "De exemplaren"},
+	"sharing.resource.ics":      {EN: "This calendar in your calendar app (iCalendar)", NL: "Deze agenda in je agenda-app (iCalendar)"},
+	"sharing.resource.ics_note": {EN: "Public, like the log: it names who booked.", NL: "Openbaar, net als het logboek: er staat in wie reserveerde."},
+	"sharing.item":              {EN: "item {n}", NL: "exemplaar {n}"},
+	"sharing.item.whole":        {EN: "in working order", NL: "werkt"},
+	"sharing.item.repair_need":  {EN: "the repair on the board", NL: "de reparatie op het bord"},
+
+	"sharing.rule.members":           {EN: "Members of the community book it.", NL: "Leden van de gemeenschap reserveren het."},
+	"sharing.rule.everyone":          {EN: "Anyone with an account books it.", NL: "Iedereen met een account kan het reserveren."},
+	"sharing.rule.training":          {EN: "You need the “{training}” training on record first; a steward records it.", NL: "Je hebt eerst de training ‘{training}’ nodig; een uitleenbeheerder legt die vast."},
+	"sharing.rule.length":            {EN: "A booking lasts from {min} to {max}.", NL: "Een reservering duurt van {min} tot {max}."},
+	"sharing.rule.max":               {EN: "A booking lasts at most {max}.", NL: "Een reservering duurt hoogstens {max}."},
+	"sharing.rule.min":               {EN: "A booking lasts at least {min}.", NL: "Een reservering duurt minstens {min}."},
+	"sharing.rule.buffer":            {EN: "After each booking it stays free for {buffer} (cleaning, charging).", NL: "Na elke reservering blijft het {buffer} vrij (schoonmaken, opladen)."},
+	"sharing.rule.hours":             {EN: "Pick it up and bring it back in opening hours: {hours} ({zone}).", NL: "Ophalen en terugbrengen binnen de openingstijden: {hours} ({zone})."},
+	"sharing.rule.always":            {EN: "Pick it up and bring it back at any time.", NL: "Ophalen en terugbrengen kan op elk moment."},
+	"sharing.rule.ahead":             {EN: "Book at most {days} days ahead.", NL: "Reserveer hoogstens {days} dagen vooruit."},
+	"sharing.rule.cap":               {EN: "At most {minutes} per person in any {days} days.", NL: "Hoogstens {minutes} per persoon in elke {days} dagen."},
+	"sharing.rule.approval":          {EN: "A steward approves each booking before it counts.", NL: "Een uitleenbeheerder keurt elke reservering eerst goed."},
+	"sharing.rule.deposit":           {EN: "Deposit: {deposit}, given back when it comes back.", NL: "Borg: {deposit}, terug als het terug is."},
+	"sharing.rule.fee_both":          {EN: "It costs {fee} a booking plus {hourly} an hour.", NL: "Het kost {fee} per reservering plus {hourly} per uur."},
+	"sharing.rule.fee":               {EN: "It costs {fee} a booking.", NL: "Het kost {fee} per reservering."},
+	"sharing.rule.fee_hourly":        {EN: "It costs {hourly} an hour.", NL: "Het kost {hourly} per uur."},
+	"sharing.rule.free":              {EN: "It costs nothing.", NL: "Het kost niets."},
+	"sharing.rule.maintenance_both":  {EN: "After {hours} hours or {uses} uses, “{task}” goes on the needs board.", NL: "Na {hours} uur of {uses} keer gebruik komt ‘{task}’ op het bord met wat nodig is."},
+	"sharing.rule.maintenance_hours": {EN: "After {hours} hours of use, “{task}” goes on the needs board.", NL: "Na {hours} uur gebruik komt ‘{task}’ op het bord met wat nodig is."},
+	"sharing.rule.maintenance_uses":  {EN: "After {uses} uses, “{task}” goes on the needs board.", NL: "Na {uses} keer gebruik komt ‘{task}’ op het bord met wat nodig is."},
+
+	"sharing.week.of":   {EN: "Week of {from} to {to}", NL: "Week van {from} tot en met {to}"},
+	"sharing.week.zone": {EN: "Times in {zone}.", NL: "Tijden in {zone}."},
+	"sharing.week.nav":  {EN: "Weeks", NL: "Weken"},
+	"sharing.week.prev": {EN: "← Week before", NL: "← Vorige week"},
+	"sharing.week.this": {EN: "This week", NL: "Deze week"},
+	"sharing.week.next": {EN: "Week after →", NL: "Volgende week →"},
+	"sharing.week.free": {EN: "Nothing booked.", NL: "Niets gereserveerd."},
+
+	"sharing.booking.reason": {EN: "Cancelled: {reason}", NL: "Geannuleerd: {reason}"},
+	"sharing.booking.fee":    {EN: "Fee: {fee}", NL: "Kosten: {fee}"},
+	"sharing.booking.cancel": {EN: "Cancel", NL: "Annuleren"},
+	"sharing.booking.end":    {EN: "End now", NL: "Nu beëindigen"},
+
+	"sharing.book.title":      {EN: "Book it", NL: "Reserveren"},
+	"sharing.book.login_what": {EN: "book it", NL: "het te reserveren"},
+	"sharing.book.zone":       {EN: "Dates and times in {zone}.", NL: "Datums en tijden in {zone}."},
+	"sharing.book.start":      {EN: "Pick-up", NL: "Ophalen"},
+	"sharing.book.end":        {EN: "Return", NL: "Terugbrengen"},
+	"sharing.book.date":       {EN: "Date", NL: "Datum"},
+	"sharing.book.time":       {EN: "Time", NL: "Tijd"},
+	"sharing.book.item":       {EN: "Which one", NL: "Welk exemplaar"},
+	"sharing.book.any_item":   {EN: "any free one", NL: "een dat vrij is"},
+	"sharing.book.note":       {EN: "What for (optional, public)", NL: "Waarvoor (mag leeg, openbaar)"},
+	"sharing.book.submit":     {EN: "Book", NL: "Reserveer"},
+
+	"sharing.why.members":  {EN: "Only members of the community book this.", NL: "Alleen leden van de gemeenschap kunnen dit reserveren."},
+	"sharing.why.training": {EN: "You need the “{training}” training on record to book this; ask a steward.", NL: "Je hebt de training ‘{training}’ nodig om dit te reserveren; vraag het een uitleenbeheerder."},
+	"sharing.why.closed":   {EN: "It is closed for now. {reason}", NL: "Het is voorlopig gesloten. {reason}"},
+	"sharing.why.broken":   {EN: "It is broken: nothing to book until it is repaired.", NL: "Het is kapot: reserveren kan pas als het gerepareerd is."},
+
+	"sharing.error.when":      {EN: "Give a date and a time for the pick-up and for the return.", NL: "Vul een datum en tijd in voor ophalen en voor terugbrengen."},
+	"sharing.error.order":     {EN: "The return must come after the pick-up.", NL: "Terugbrengen moet na ophalen komen."},
+	"sharing.error.too_long":  {EN: "That is too long: at most {max}.", NL: "Dat is te lang: hoogstens {max}."},
+	"sharing.error.too_short": {EN: "That is too short: at least {min}.", NL: "Dat is te kort: minstens {min}."},
+	"sharing.error.past":      {EN: "That time has passed: a booking starts now or later.", NL: "Die tijd is al voorbij: een reservering begint nu of later."},
+	"sharing.error.ahead":     {EN: "That is too far ahead: at most {days} days.", NL: "Dat is te ver vooruit: hoogstens {days} dagen."},
+	"sharing.error.hours":     {EN: "Pick-up and return must be in opening hours: {hours} ({zone}).", NL: "Ophalen en terugbrengen moeten binnen de openingstijden: {hours} ({zone})."},
+	"sharing.error.overlap":   {EN: "Someone has booked it then already (with {buffer} free after each booking). Look at the week above for a free time.", NL: "Iemand heeft het dan al gereserveerd (met {buffer} vrij na elke reservering). Zoek in de week hierboven een vrij moment."},
+	"sharing.error.cap":       {EN: "You would go over the limit of {minutes} in {days} days.", NL: "Dan kom je boven de grens van {minutes} in {days} dagen."},
+	"sharing.error.refused":   {EN: "The booking was refused.", NL: "De reservering is geweigerd."},
+	"sharing.error.action":    {EN: "That did not work: {detail}", NL: "Dat lukte niet: {detail}"},
+
+	"sharing.mine.link":           {EN: "My bookings", NL: "Mijn reserveringen"},
+	"sharing.mine.title":          {EN: "My bookings", NL: "Mijn reserveringen"},
+	"sharing.mine.calendar":       {EN: "In your calendar app", NL: "In je agenda-app"},
+	"sharing.mine.calendar_intro": {EN: "A secret link puts your bookings in your calendar app. Whoever has the link sees them; making a new link stops the old one.", NL: "Met een geheime link staan je reserveringen in je agenda-app. Wie de link heeft, ziet ze; een nieuwe link maken zet de oude uit."},
+	"sharing.mine.link_made":      {EN: "Your new secret link. Copy it now: it is shown only once, and the old one no longer works.", NL: "Je nieuwe geheime link. Kopieer hem nu: hij wordt maar één keer getoond, en de oude werkt niet meer."},
+	"sharing.mine.link_make":      {EN: "Make my calendar link", NL: "Maak mijn agendalink"},
+	"sharing.mine.link_again":     {EN: "Make a new link (stops this one)", NL: "Maak een nieuwe link (zet deze uit)"},
+	"sharing.mine.list":           {EN: "Newest first", NL: "Nieuwste eerst"},
+	"sharing.mine.none":           {EN: "You have booked nothing yet.", NL: "Je hebt nog niets gereserveerd."},
+
+	"sharing.desk.link":      {EN: "The desk", NL: "De balie"},
+	"sharing.desk.title":     {EN: "The desk of {commons}", NL: "De balie van {commons}"},
+	"sharing.desk.intro":     {EN: "What goes out today and what is out now. Write down the condition each time; a damage report marks the item broken and puts its repair on the board.", NL: "Wat vandaag uitgaat en wat nu uitgeleend is. Schrijf telkens de staat op; een schademelding zet het exemplaar op kapot en de reparatie op het bord."},
+	"sharing.desk.condition": {EN: "Condition", NL: "Staat"},
+	"sharing.desk.damage":    {EN: "Damage (leave empty if none)", NL: "Schade (leeg als er geen is)"},
+	"sharing.desk.checkout":  {EN: "Hand it out", NL: "Meegeven"},
+	"sharing.desk.checkin":   {EN: "Take it back", NL: "Terugnemen"},
+	"sharing.desk.none":      {EN: "Nothing goes out or comes back today.", NL: "Vandaag gaat er niets uit en komt er niets terug."},
 }
