@@ -96,6 +96,10 @@ var packages = map[string]string{
 	"web":            "adapter",
 	"web/commonsweb": "adapter",
 	"web/licenseweb": "adapter",
+
+	// Governance's pages.
+	"web/governanceweb": "adapter",
+
 	"web/valueweb":   "adapter",
 	"api/creditapi":  "adapter",
 	"api/sharingapi": "adapter",
@@ -149,8 +153,12 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// area's read model (licensing's pages read the rules' state).
 	"web/commonsweb": {adapters: []string{"http", "web", "api/commonsapi"}},
 	"web/licenseweb": {adapters: []string{"http", "web"}},
-	"web/valueweb":   {adapters: []string{"http", "web", "api/valueapi"}},
-	"api/creditapi":  {adapters: []string{"http"}},
+
+	// Governance's pages, over its API area's read model.
+	"web/governanceweb": {adapters: []string{"http", "web", "api/governanceapi"}},
+
+	"web/valueweb":  {adapters: []string{"http", "web", "api/valueapi"}},
+	"api/creditapi": {adapters: []string{"http"}},
 
 	"api/breadfundapi": {adapters: []string{"http"}},
 	"api/sharingapi":   {adapters: []string{"http"}},

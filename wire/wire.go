@@ -18,6 +18,7 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
 	"github.com/meent/meent/web/commonsweb"
+	"github.com/meent/meent/web/governanceweb"
 	"github.com/meent/meent/web/licenseweb"
 	"github.com/meent/meent/web/valueweb"
 )
@@ -39,6 +40,7 @@ var Areas = []func(*http.Server){
 	licenseweb.Register,
 	breadfundapi.Register,
 	sharingapi.Register,
+	governanceweb.Register,
 }
 
 // Register adds every area to s.
