@@ -88,7 +88,7 @@ func (s pages) pageCommonsPolls(w nethttp.ResponseWriter, r *nethttp.Request) {
 func (s pages) renderPolls(w nethttp.ResponseWriter, r *nethttp.Request, status int, commonsID, problem string, f openForm) {
 	o := http.NewObjects(r.Context(), s.Node().Store())
 	data := pollsPage{Methods: tally.Methods, Error: problem, Form: f}
-	which := "node"
+	which := "" // the node's page lists every poll
 	if commonsID != "" {
 		c, err := s.Commons(o, commonsID)
 		if err != nil {
@@ -399,7 +399,7 @@ func ratWords(loc *i18n.Locale, s string) string {
 	if q.IsInt() {
 		return loc.Number(q.Num().String())
 	}
-	return loc.Number(q.FloatString(3))
+	return loc.Number(strings.TrimRight(q.FloatString(3), "0"))
 }
 
 // thresholdWords writes a threshold: "more than 1/2", "at least 2/3".
