@@ -97,6 +97,10 @@ var packages = map[string]string{
 	"web/commonsweb": "adapter",
 	"web/licenseweb": "adapter",
 	"web/sharingweb": "adapter",
+
+	// Governance's pages.
+	"web/governanceweb": "adapter",
+
 	"web/valueweb":   "adapter",
 	"api/creditapi":  "adapter",
 	"api/sharingapi": "adapter",
@@ -157,6 +161,9 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	"web/sharingweb": {adapters: []string{"http", "web"}},
 	"web/valueweb":   {adapters: []string{"http", "web", "api/valueapi"}},
 	"api/creditapi":  {adapters: []string{"http"}},
+
+	// Governance's pages, over its API area's read model.
+	"web/governanceweb": {adapters: []string{"http", "web", "api/governanceapi"}},
 
 	"api/breadfundapi": {adapters: []string{"http"}},
 	"api/sharingapi":   {adapters: []string{"http"}},

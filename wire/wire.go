@@ -20,6 +20,7 @@ import (
 	"github.com/meent/meent/web/breadfundweb"
 	"github.com/meent/meent/web/commonsweb"
 	"github.com/meent/meent/web/creditweb"
+	"github.com/meent/meent/web/governanceweb"
 	"github.com/meent/meent/web/licenseweb"
 	"github.com/meent/meent/web/sharingweb"
 	"github.com/meent/meent/web/valueweb"
@@ -42,6 +43,7 @@ var Areas = []func(*http.Server){
 	commonsweb.Register,
 	valueweb.Register,
 	licenseweb.Register,
+	governanceweb.Register,
 	creditweb.Register,
 	breadfundweb.Register,
 	sharingweb.Register,

@@ -33,34 +33,13 @@ func page[T any](s server, w nethttp.ResponseWriter, r *nethttp.Request, list st
 // apiPolls lists polls in the order opened, optionally of one commons
 // (?commons=, "node" for the node's own) and one status (?status=).
 func (s server) apiPolls(w nethttp.ResponseWriter, r *nethttp.Request) {
-	commonsID, status := r.URL.Query().Get("commons"), r.URL.Query().Get("status")
-	var out []*governance.Poll
-	s.Node().State(func(st *state.State) {
-		for _, p := range st.Govern.Polls() {
-			if (commonsID == "" || p.Commons == commonsID || commonsID == "node" && p.Commons == "") && (status == "" || p.Status == status) {
-				c := *p
-				out = append(out, &c)
-			}
-		}
-	})
+	out := s.Polls(r.URL.Query().Get("commons"), r.URL.Query().Get("status"))
 	page(s, w, r, "polls", out, func(p *governance.Poll) string { return idx(p.Index) },
 		func(p []*governance.Poll, next string) any { return api.PollList{Polls: p, Next: next} })
 }
 
 // poll returns a copy of a poll, or ENOTFOUND.
-func (s server) poll(id string) (*governance.Poll, error) {
-	var out *governance.Poll
-	s.Node().State(func(st *state.State) {
-		if p := st.Govern.Poll(id); p != nil {
-			c := *p
-			out = &c
-		}
-	})
-	if out == nil {
-		return nil, meent.Errorf(meent.ENOTFOUND, "no poll %s", id)
-	}
-	return out, nil
-}
+func (s server) poll(id string) (*governance.Poll, error) { return s.Poll(id) }
 
 func (s server) apiPoll(w nethttp.ResponseWriter, r *nethttp.Request) {
 	p, err := s.poll(r.PathValue("id"))
@@ -77,13 +56,7 @@ func (s server) apiVotes(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.WriteError(w, r, err)
 		return
 	}
-	var out []*governance.Vote
-	s.Node().State(func(st *state.State) {
-		for _, v := range st.Govern.Votes(id) {
-			c := *v
-			out = append(out, &c)
-		}
-	})
+	out := s.Votes(id)
 	page(s, w, r, "votes", out, func(v *governance.Vote) string { return idx(v.Index) },
 		func(v []*governance.Vote, next string) any { return api.VoteList{Votes: v, Next: next} })
 }
@@ -94,13 +67,7 @@ func (s server) apiBallots(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.WriteError(w, r, err)
 		return
 	}
-	var out []*governance.Ballot
-	s.Node().State(func(st *state.State) {
-		for _, b := range st.Govern.Ballots(id) {
-			c := *b
-			out = append(out, &c)
-		}
-	})
+	out := s.Ballots(id)
 	page(s, w, r, "ballots", out, func(b *governance.Ballot) string { return b.Voter },
 		func(b []*governance.Ballot, next string) any { return api.BallotList{Ballots: b, Next: next} })
 }
@@ -111,8 +78,7 @@ func (s server) apiElectorate(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.WriteError(w, r, err)
 		return
 	}
-	var out []string
-	s.Node().State(func(st *state.State) { out = append(out, st.Govern.Electorate(id)...) })
+	out := s.Electorate(id)
 	page(s, w, r, "electorate", out, func(a string) string { return a },
 		func(a []string, next string) any { return api.Electorate{Agents: a, Next: next} })
 }

@@ -15,11 +15,11 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-type server struct{ *http.Server }
+type server struct{ Model }
 
 // Register adds the governance routes and their OpenAPI fragment to s.
 func Register(s *http.Server) {
-	a := server{s}
+	a := server{Model{s}}
 	s.Handle("GET /api/v1/polls", a.apiPolls)
 	s.Handle("GET /api/v1/polls/{id}", a.apiPoll)
 	s.Handle("GET /api/v1/polls/{id}/votes", a.apiVotes)
