@@ -121,7 +121,11 @@ const maxScaled = 1 << 62
 // bought project's approvers then pay ρ rounded up to the next 1/Scale
 // unit (or all they hold, if less), so a project is always paid in full.
 // The outcome can differ from Equal Shares over unbounded fractions only
-// where two projects' ρ differ by less than one millionth of a minor unit.
+// at a boundary one millionth of a minor unit wide: where two projects' ρ
+// differ by less, or where a project is affordable only to the last
+// millionth, as each rounded-up payment leaves its approvers up to that
+// much less than exact fractions would (TestEqualSharesRoundingRule); the
+// rule then buys less, never more.
 //
 // Ties (equal ρ) go to the project with more approvals, then the lower
 // cost, then the smaller ID in byte order; utilitarian completion takes

@@ -35,8 +35,9 @@ func drawInstance(t *rapid.T) (int64, []Project, []Ballot) {
 
 // TestEqualSharesMatchesDefinition holds the fast EqualShares (grouped
 // voters, lazy bounds, integer shares) to refMES, the method written from
-// its definition with unbounded fractions, on small random elections, for
-// both utilities.
+// its definition with unbounded fractions and EqualShares' one rounding
+// rule (a payment rounded up to the next 1/Scale of a minor unit), on
+// small random elections, for both utilities.
 func TestEqualSharesMatchesDefinition(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		budget, ps, bs := drawInstance(t)
@@ -45,12 +46,42 @@ func TestEqualSharesMatchesDefinition(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			want := refMES(big.NewRat(budget, 1), ps, bs, u == UtilityCost)
+			want := refMES(big.NewRat(budget, 1), ps, bs, u == UtilityCost, big.NewRat(1, Scale))
 			if !slices.Equal(res.Winners, want) {
 				t.Fatalf("%s: got %v, definition %v", u, res.Winners, want)
 			}
 		}
 	})
+}
+
+// TestEqualSharesRoundingRule pins where the one rounding rule parts
+// from Equal Shares over unbounded fractions: three voters of eleven
+// (one euro each) approve p1 (1) and p3 (2). Each pays a third of p1,
+// rounded up to 0.333334; the 0.666666 each keeps is a millionth short of
+// the two thirds p3 needs, which exact fractions would fund. The rule
+// never lets a project be underpaid, so at such a boundary it funds
+// less, never more, and never by more than a millionth of a minor unit
+// per approver per project bought.
+func TestEqualSharesRoundingRule(t *testing.T) {
+	ps := []Project{{ID: "p0", Cost: 1}, {ID: "p1", Cost: 1}, {ID: "p2", Cost: 1}, {ID: "p3", Cost: 2}, {ID: "p4", Cost: 1}}
+	var bs []Ballot
+	for v := range 11 {
+		b := Ballot{Voter: fmt.Sprintf("v%d", v)}
+		if v >= 8 {
+			b.Approvals = []string{"p1", "p3"}
+		}
+		bs = append(bs, b)
+	}
+	res, err := EqualShares(11, ps, bs, Options{Completion: CompleteNone, Utility: UtilityCost})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Winners, []string{"p1"}) {
+		t.Errorf("EqualShares: %v, want [p1] (the rounding rule)", res.Winners)
+	}
+	if exact := refMES(big.NewRat(11, 1), ps, bs, true, nil); !slices.Equal(exact, []string{"p1", "p3"}) {
+		t.Errorf("unbounded fractions: %v, want [p1 p3]", exact)
+	}
 }
 
 // TestEqualSharesOrderFree: shuffling projects, ballots and approvals

@@ -8,8 +8,11 @@ import (
 
 // refMES is Equal Shares written from its definition with unbounded
 // fractions, voter by voter and without any shortcut: the reference the
-// property tests hold the fast EqualShares to. Ties as EqualShares.
-func refMES(budget *big.Rat, projects []Project, ballots []Ballot, byCost bool) []string {
+// property tests hold the fast EqualShares to. Ties as EqualShares. With
+// unit set, a bought project's approvers pay ρ rounded up to the next
+// multiple of unit (or all they hold), EqualShares' one rounding rule;
+// with unit nil they pay ρ exactly.
+func refMES(budget *big.Rat, projects []Project, ballots []Ballot, byCost bool, unit *big.Rat) []string {
 	n := len(ballots)
 	if n == 0 {
 		return nil
@@ -86,6 +89,14 @@ func refMES(budget *big.Rat, projects []Project, ballots []Ballot, byCost bool) 
 		pay := best
 		if byCost {
 			pay = new(big.Rat).Mul(best, big.NewRat(cost[bestID], 1))
+		}
+		if unit != nil {
+			q := new(big.Rat).Quo(pay, unit)
+			units := new(big.Int).Quo(q.Num(), q.Denom())
+			if !q.IsInt() {
+				units.Add(units, big.NewInt(1))
+			}
+			pay = new(big.Rat).Mul(new(big.Rat).SetInt(units), unit)
 		}
 		for _, i := range approvers[bestID] {
 			if share[i].Cmp(pay) > 0 {
