@@ -149,7 +149,7 @@ func TestSnapshotEveryCut(t *testing.T) {
 	evs := vectorEvents(t)
 	again := secondPass(evs)
 	step := 1
-	if testing.Short() {
+	if testing.Short() || raceDetector {
 		step = 7 // restoring compiles the value policy's equations each time
 	}
 	for cut := 0; cut <= len(evs); cut += step {
