@@ -15,6 +15,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/api/valueapi"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/payout"
@@ -241,6 +242,8 @@ type incomePage struct {
 	Event        string
 	Recipients   recipients
 	Names        *http.Names
+	Recorded     bool // just recorded by the reader (?recorded=1)
+	Maintainer   bool // the reader may distribute it
 }
 
 func (s pages) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -256,10 +259,13 @@ func (s pages) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	nm := http.NewNames(r.Context(), s.Node().Store())
-	data := incomePage{Income: inc, Names: nm, Event: id, Recipients: recipients{n: nm, o: o, commons: inc.Commons}}
+	data := incomePage{Income: inc, Names: nm, Event: id, Recipients: recipients{n: nm, o: o, commons: inc.Commons}, Recorded: r.URL.Query().Get("recorded") == "1"}
 	if data.Commons, err = o.Commons(inc.Commons); err != nil {
 		s.Error(w, r, err, 0)
 		return
+	}
+	if sess := s.Session(r); sess != nil {
+		data.Maintainer = s.allowed(sess.Agent, authority.RunDistribution, data.Commons)
 	}
 	if inc.Distributed != "" {
 		data.Distribution, _ = valueapi.Distribution(o, inc.Distributed)
