@@ -97,7 +97,7 @@ func (s pages) readIncome(r *nethttp.Request, commonsID string, f incomeForm) (v
 		amount, err = s.Locale(r).ParseMoney(f.Amount, f.Currency)
 	}
 	if err != nil || amount <= 0 {
-		return d, s.Locale(r).T("income.record.bad_amount", "example", s.Locale(r).PageMoney(123456, f.Currency))
+		return d, s.Locale(r).T("income.record.bad_amount", "example", s.Locale(r).Number(commons.Money{Amount: 123456, Currency: f.Currency}.Decimal()))
 	}
 	d.Amount = commons.Money{Amount: amount, Currency: f.Currency}
 	return d, ""
@@ -129,7 +129,7 @@ func (s pages) renderIncomeConfirm(w nethttp.ResponseWriter, r *nethttp.Request,
 		data.Error, status = msg, max(status, nethttp.StatusUnprocessableEntity)
 	case refusal == "":
 		data.Income = &d
-		data.Form.Amount = s.Locale(r).PageMoney(d.Amount.Amount, d.Amount.Currency)
+		data.Form.Amount = s.Locale(r).Number(d.Amount.Decimal())
 	}
 	s.Render(w, r, status, "incomeconfirm", c.Name, data)
 }
