@@ -119,4 +119,23 @@ func TestMaintainerJourney(t *testing.T) {
 		t.Errorf("the distribution's page does not show the income; page:\n%.1500s", d.text)
 	}
 	checkPage("the distribution", n.url+d.path, "journey-maintainer-distribution-en-desktop")
+
+	// The same check page in Dutch on a phone, the amount typed the Dutch way.
+	if err := use(ctx, phone, "nl"); err != nil {
+		t.Fatal(err)
+	}
+	nlURL := strings.Replace(confirmURL, "1%2C250.00", "1.250%2C00", 1)
+	if nlURL == confirmURL {
+		t.Fatalf("the check's address %s does not carry the amount as typed", confirmURL)
+	}
+	c, err := look(ctx, nlURL, "journey-maintainer-income-check-nl-phone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.lang != "nl" || c.overflow > 0 || len(c.violations) > 0 {
+		t.Errorf("the income's check in Dutch on a phone: lang %q, sideways %d px, axe %v", c.lang, c.overflow, c.violations)
+	}
+	if p, err := current(ctx); err != nil || !strings.Contains(p.text, "Klopt dit?") || !strings.Contains(p.text, "€ 1.250,00") {
+		t.Errorf("the income's check in Dutch (%v); page:\n%.1200s", err, p.text)
+	}
 }

@@ -230,12 +230,30 @@ func (s pages) renderContribution(w nethttp.ResponseWriter, r *nethttp.Request, 
 	if k.Need != "" {
 		data.Need, _ = o.Need(k.Need)
 	}
-	if sess := s.Session(r); sess != nil && k.Status == commons.Pending && k.Contributor != sess.Agent && s.mayReview(data.Commons, sess.Agent) {
-		rf.Verdicts = verdicts
+	sess := s.Session(r)
+	if sess != nil && k.Status == commons.Pending && k.Contributor != sess.Agent && s.mayReview(data.Commons, sess.Agent) {
+		// A verdict already given on this revision is not offered again.
+		for _, v := range verdicts {
+			if v != commons.VerdictAccept || !slices.Contains(k.Approvals, sess.Agent) {
+				rf.Verdicts = append(rf.Verdicts, v)
+			}
+		}
+		if !slices.Contains(rf.Verdicts, rf.Verdict) {
+			rf.Verdict = rf.Verdicts[0]
+		}
 		data.Review = &rf
 	}
-	if v := r.URL.Query().Get("reviewed"); slices.Contains(verdicts, v) {
-		data.Reviewed = v
+	// ?reviewed= is said only when the reader's last step on the
+	// contribution is that verdict: a link cannot make it up.
+	if v := r.URL.Query().Get("reviewed"); sess != nil && slices.Contains(verdicts, v) {
+		for i := len(k.History) - 1; i >= 0; i-- {
+			if h := k.History[i]; h.Agent == sess.Agent {
+				if h.Action == v {
+					data.Reviewed = v
+				}
+				break
+			}
+		}
 	}
 	s.Render(w, r, status, "contribution", k.Title, data)
 }

@@ -82,6 +82,21 @@ func TestReviewForm(t *testing.T) {
 	third := e.Act(cy, commons.TypeSubmit, commons.SubmitData{Commons: lib, Kind: "code", Title: "Faster tallies"})
 	apitest.WantStatus(t, post("/contributions/"+third+"/review", "verdict", "accept"), 303)
 	want(get("/contributions/"+third+"?reviewed=accept", "en", cookie), "You accepted this contribution.", "accepted")
+	// A link cannot make the verdict up: Sam gave none.
+	if b := get("/contributions/"+third+"?reviewed=accept", "en", samCookie); strings.Contains(b, "You accepted") {
+		t.Error("?reviewed= is said to someone who gave no verdict")
+	}
+
+	// Where two accepts are needed, Maya's accept leaves the work
+	// pending; she is not offered accept again, but may still reject.
+	two := e.Act(ada, commons.TypeCreate, commons.CreateData{Name: "turbine", Kind: "hardware", Approvals: 2, Maintainers: []string{ada.ID, maya}})
+	blade := e.Act(cy, commons.TypeSubmit, commons.SubmitData{Commons: two, Kind: "design", Title: "Blade"})
+	apitest.WantStatus(t, post("/contributions/"+blade+"/review", "verdict", "accept"), 303)
+	b = get("/contributions/"+blade+"?reviewed=accept", "en", cookie)
+	want(b, "You accepted this contribution.", `value="reject"`, `value="changes" checked`)
+	if strings.Contains(b, `value="accept"`) {
+		t.Error("accept is offered again to one who accepted this revision")
+	}
 
 	// Nobody else gets the form: a member who maintains nothing, a
 	// visitor, and Maya on her own work.

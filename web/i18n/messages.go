@@ -1107,7 +1107,7 @@ var maintainerForms = map[string]Text{
 	"income.record.reference_hint":   {EN: "public, such as a grant number; never a bank account or e-mail address", NL: "openbaar, zoals een subsidienummer; nooit een rekeningnummer of e-mailadres"},
 	"income.record.next":             {EN: "Check", NL: "Controleren"},
 	"income.record.check":            {EN: "Is this right?", NL: "Klopt dit?"},
-	"income.record.confirm_intro":    {EN: "Recording signs an {event} event as you. It is public and cannot be taken back; the income can then be distributed.", NL: "Vastleggen ondertekent een {event}-gebeurtenis als jou. Die is openbaar en kan niet worden teruggedraaid; daarna kunnen de inkomsten worden verdeeld."},
+	"income.record.confirm_intro":    {EN: "Recording signs an {event} event as you. It is public and cannot be taken back; the income can then be distributed.", NL: "Vastleggen ondertekent namens jou een {event}-gebeurtenis. Die is openbaar en kan niet worden teruggedraaid; daarna kunnen de inkomsten worden verdeeld."},
 	"income.record.confirm":          {EN: "Record this income", NL: "Deze inkomsten vastleggen"},
 	"income.record.maintainers_only": {EN: "Only a maintainer of this commons records its income.", NL: "Alleen een beheerder van deze commons legt de inkomsten vast."},
 	"income.record.change":           {EN: "Change", NL: "Wijzigen"},

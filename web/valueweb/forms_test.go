@@ -104,7 +104,9 @@ func TestIncomeAndDistributionForms(t *testing.T) {
 		t.Fatalf("redirected to %q", loc)
 	}
 	want(get(loc, "nl", cookie, 200), "De inkomsten zijn vastgelegd.", "€ 1.234,56", "Verdeling bekijken en deze inkomsten verdelen")
-	want(get("/incomes/"+income, "en", samCookie, 200), "Each recipient&#39;s share in the distribution")
+	b = get(loc, "en", samCookie, 200)
+	want(b, "Each recipient&#39;s share in the distribution")
+	hasNot(b, "sam on ?recorded=1", "The income is recorded.")
 
 	// The preview: each share, as the API previews it.
 	api := apitest.GetJSONAs[value.Result](t, e, "/api/v1/incomes/"+income+"/preview")

@@ -259,13 +259,15 @@ func (s pages) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	nm := http.NewNames(r.Context(), s.Node().Store())
-	data := incomePage{Income: inc, Names: nm, Event: id, Recipients: recipients{n: nm, o: o, commons: inc.Commons}, Recorded: r.URL.Query().Get("recorded") == "1"}
+	data := incomePage{Income: inc, Names: nm, Event: id, Recipients: recipients{n: nm, o: o, commons: inc.Commons}, }
 	if data.Commons, err = o.Commons(inc.Commons); err != nil {
 		s.Error(w, r, err, 0)
 		return
 	}
 	if sess := s.Session(r); sess != nil {
 		data.Maintainer = s.allowed(sess.Agent, authority.RunDistribution, data.Commons)
+		// ?recorded=1 is said to the one who recorded it only.
+		data.Recorded = r.URL.Query().Get("recorded") == "1" && inc.Recorder == sess.Agent
 	}
 	if inc.Distributed != "" {
 		data.Distribution, _ = valueapi.Distribution(o, inc.Distributed)
