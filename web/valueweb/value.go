@@ -259,7 +259,7 @@ func (s pages) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 		return
 	}
 	nm := http.NewNames(r.Context(), s.Node().Store())
-	data := incomePage{Income: inc, Names: nm, Event: id, Recipients: recipients{n: nm, o: o, commons: inc.Commons}, }
+	data := incomePage{Income: inc, Names: nm, Event: id, Recipients: recipients{n: nm, o: o, commons: inc.Commons}}
 	if data.Commons, err = o.Commons(inc.Commons); err != nil {
 		s.Error(w, r, err, 0)
 		return
