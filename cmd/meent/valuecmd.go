@@ -290,5 +290,9 @@ func demoValue(d *demo) error {
 	grant := act("maya", value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "grant", Amount: commons.Money{Amount: 250000, Currency: "EUR"},
 		Payer: ids["gemeente"], Reference: "Gemeente Utrecht, open-source grant 2026-17"})
 	act("maya", value.TypeDistributionRun, value.RunData{Income: grant})
+	// A donation not yet distributed: its page links to the preview of
+	// each share, which a maintainer runs from there.
+	act("maya", value.TypeIncomeRecord, value.IncomeData{Commons: lib, Kind: "donation", Amount: commons.Money{Amount: 18500, Currency: "EUR"},
+		Reference: "Donations, November 2026"})
 	return d.err
 }

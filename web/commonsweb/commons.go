@@ -11,8 +11,10 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/api/commonsapi"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
+	"github.com/meent/meent/state"
 )
 
 // The peer-production pages: commons, contributions with their history,
@@ -183,9 +185,34 @@ type contributionPage struct {
 	Commons      *commons.Commons
 	Need         *commons.Need
 	Names        *http.Names
+	// Review is the review form, for a maintainer of the commons who is
+	// not the contributor, while the contribution is pending; nil for
+	// everyone else.
+	Review *reviewForm
+	// Reviewed is the verdict the reader just gave (?reviewed=), shown
+	// once after the redirect.
+	Reviewed string
+	// Refused is the rules' refusal of a review just posted, shown
+	// whether or not the form is.
+	Refused string
 }
 
+// reviewForm is the review form: the verdicts contribution.review takes,
+// and what a person typed, to show again with the rules' refusal.
+type reviewForm struct {
+	Verdicts []string
+	Verdict  string
+	Reason   string
+}
+
+// verdicts are the verdicts of contribution.review, in the form's order.
+var verdicts = []string{commons.VerdictAccept, commons.VerdictChanges, commons.VerdictReject}
+
 func (s pages) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
+	s.renderContribution(w, r, nethttp.StatusOK, reviewForm{Verdict: commons.VerdictAccept}, "")
+}
+
+func (s pages) renderContribution(w nethttp.ResponseWriter, r *nethttp.Request, status int, rf reviewForm, refused string) {
 	o := http.NewObjects(r.Context(), s.Node().Store())
 	k, err := s.commons.ContributionDetail(r.Context(), o, r.PathValue("id"))
 	if meent.ErrorCode(err) == meent.EINVALID {
@@ -195,7 +222,7 @@ func (s pages) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 		s.Error(w, r, err, 0)
 		return
 	}
-	data := contributionPage{Contribution: k, Names: http.NewNames(r.Context(), s.Node().Store())}
+	data := contributionPage{Contribution: k, Names: http.NewNames(r.Context(), s.Node().Store()), Refused: refused}
 	if data.Commons, err = o.Commons(k.Commons); err != nil {
 		s.Error(w, r, err, 0)
 		return
@@ -203,7 +230,63 @@ func (s pages) pageContribution(w nethttp.ResponseWriter, r *nethttp.Request) {
 	if k.Need != "" {
 		data.Need, _ = o.Need(k.Need)
 	}
-	s.Render(w, r, nethttp.StatusOK, "contribution", k.Title, data)
+	sess := s.Session(r)
+	if sess != nil && k.Status == commons.Pending && k.Contributor != sess.Agent && s.mayReview(data.Commons, sess.Agent) {
+		// A verdict already given on this revision is not offered again.
+		for _, v := range verdicts {
+			if v != commons.VerdictAccept || !slices.Contains(k.Approvals, sess.Agent) {
+				rf.Verdicts = append(rf.Verdicts, v)
+			}
+		}
+		if !slices.Contains(rf.Verdicts, rf.Verdict) {
+			rf.Verdict = rf.Verdicts[0]
+		}
+		data.Review = &rf
+	}
+	// ?reviewed= is said only when the reader's last step on the
+	// contribution is that verdict: a link cannot make it up.
+	if v := r.URL.Query().Get("reviewed"); sess != nil && slices.Contains(verdicts, v) {
+		for i := len(k.History) - 1; i >= 0; i-- {
+			if h := k.History[i]; h.Agent == sess.Agent {
+				if h.Action == v {
+					data.Reviewed = v
+				}
+				break
+			}
+		}
+	}
+	s.Render(w, r, status, "contribution", k.Title, data)
+}
+
+// mayReview reports whether the rules let an agent review a commons'
+// contributions (its maintainers, by the node's authority).
+func (s pages) mayReview(c *commons.Commons, agentID string) bool {
+	ok := false
+	s.Node().State(func(st *state.State) {
+		ok = st.Authority().Allowed(agentID, authority.ReviewContribution, authority.In(c.ID, c.Name))
+	})
+	return ok
+}
+
+// postReview answers the review form: it signs a contribution.review with
+// the verdict (and the reason, which rejecting and asking for changes
+// need) and goes back to the contribution, which shows the verdict.
+func (s pages) postReview(w nethttp.ResponseWriter, r *nethttp.Request) {
+	id := r.PathValue("id")
+	var f reviewForm
+	read := func() (string, any) {
+		f = reviewForm{Verdict: r.PostFormValue("verdict"), Reason: strings.TrimSpace(r.PostFormValue("reason"))}
+		return commons.TypeReview, commons.ReviewData{Contribution: id, Verdict: f.Verdict, Reason: f.Reason}
+	}
+	_, p, ok := s.Act(w, r, read)
+	if !ok {
+		return
+	}
+	if p != nil {
+		s.renderContribution(w, r, p.Status, f, p.Detail)
+		return
+	}
+	nethttp.Redirect(w, r, "/contributions/"+id+"?reviewed="+f.Verdict+"#review", nethttp.StatusSeeOther)
 }
 
 type needPage struct {

@@ -53,6 +53,7 @@ func Register(s *http.Server) {
 	s.Handle("POST /commons/{id}/contributions", p.postContribute)
 	s.Handle("POST /commons/{id}/needs", p.postNeed)
 	s.Handle("GET /contributions/{id}", p.pageContribution)
+	s.Handle("POST /contributions/{id}/review", p.postReview)
 	s.Handle("GET /needs/{id}", p.pageNeed)
 	s.Handle("POST /needs/{id}/signal", p.postNeedAction)
 	s.Handle("POST /needs/{id}/claim", p.postNeedAction)

@@ -11,7 +11,7 @@ import "fmt"
 // its members, written as the community writes, not a gloss of the
 // English: "commons" stays "commons" (de commons), as in the seeds.
 var messages = merge(common, labels, layout, accountPages, commonsPages, workPages, valuePages, licensePages, licenseWords,
-	governancePages, creditPages, breadfundPages, sharingPages)
+	governancePages, creditPages, breadfundPages, sharingPages, maintainerForms)
 
 func merge(tables ...map[string]Text) map[string]Text {
 	out := map[string]Text{}
@@ -1080,4 +1080,54 @@ var governancePages = map[string]Text{
 	"poll.ranked_as":                {EN: "{n}. {option}", NL: "{n}. {option}"},
 	"poll.marked":                   {EN: "{option} {n}", NL: "{option} {n}"},
 	"poll.blank":                    {EN: "blank", NL: "blanco"},
+}
+
+// maintainerForms are a maintainer's forms of issue 11 (web/commonsweb,
+// web/valueweb): reviewing a contribution, recording an income with its
+// confirmation, and previewing then running a distribution. "Beoordelen"
+// is to review, "inkomsten vastleggen" to record an income, "verdelen" to
+// distribute.
+var maintainerForms = map[string]Text{
+	// Reviewing a contribution.
+	"review.title":           {EN: "Review", NL: "Beoordelen"},
+	"review.intro":           {EN: "As a maintainer you give your verdict. This signs a {event} event; it is public at once. Rejecting or asking for changes needs a reason, which the contributor reads.", NL: "Als beheerder geef je je oordeel. Dit ondertekent een {event}-gebeurtenis; die is meteen openbaar. Afwijzen of om wijzigingen vragen kan alleen met een reden, die de bijdrager leest."},
+	"review.verdict":         {EN: "Your verdict", NL: "Je oordeel"},
+	"review.verdict.accept":  {EN: "Accept", NL: "Accepteren"},
+	"review.verdict.changes": {EN: "Ask for changes", NL: "Om wijzigingen vragen"},
+	"review.verdict.reject":  {EN: "Reject", NL: "Afwijzen"},
+	"review.reason":          {EN: "Reason (needed to reject or ask for changes)", NL: "Reden (nodig om af te wijzen of om wijzigingen te vragen)"},
+	"review.submit":          {EN: "Give verdict", NL: "Oordeel geven"},
+	"review.done.accept":     {EN: "You accepted this contribution.", NL: "Je hebt deze bijdrage geaccepteerd."},
+	"review.done.changes":    {EN: "You asked for changes.", NL: "Je hebt om wijzigingen gevraagd."},
+	"review.done.reject":     {EN: "You rejected this contribution.", NL: "Je hebt deze bijdrage afgewezen."},
+	// Recording an income.
+	"income.record.title":            {EN: "Record an income", NL: "Inkomsten vastleggen"},
+	"income.record.intro":            {EN: "Money the commons received: a donation, a grant, a sale. You check it on the next page before it is recorded.", NL: "Geld dat de commons heeft ontvangen: een donatie, een subsidie, een verkoop. Je controleert het op de volgende pagina voordat het wordt vastgelegd."},
+	"income.record.currency":         {EN: "Currency", NL: "Valuta"},
+	"income.record.reference_hint":   {EN: "public, such as a grant number; never a bank account or e-mail address", NL: "openbaar, zoals een subsidienummer; nooit een rekeningnummer of e-mailadres"},
+	"income.record.next":             {EN: "Check", NL: "Controleren"},
+	"income.record.check":            {EN: "Is this right?", NL: "Klopt dit?"},
+	"income.record.confirm_intro":    {EN: "Recording signs an {event} event as you. It is public and cannot be taken back; the income can then be distributed.", NL: "Vastleggen ondertekent namens jou een {event}-gebeurtenis. Die is openbaar en kan niet worden teruggedraaid; daarna kunnen de inkomsten worden verdeeld."},
+	"income.record.confirm":          {EN: "Record this income", NL: "Deze inkomsten vastleggen"},
+	"income.record.maintainers_only": {EN: "Only a maintainer of this commons records its income.", NL: "Alleen een beheerder van deze commons legt de inkomsten vast."},
+	"income.record.change":           {EN: "Change", NL: "Wijzigen"},
+	"income.record.done":             {EN: "The income is recorded.", NL: "De inkomsten zijn vastgelegd."},
+	"income.record.bad_currency":     {EN: "Choose one of the currencies offered.", NL: "Kies een van de aangeboden valuta."},
+	"income.record.bad_kind":         {EN: "Choose one of the kinds offered.", NL: "Kies een van de aangeboden soorten."},
+	"income.record.long_reference":   {EN: "The reference is longer than 200 characters.", NL: "Het kenmerk is langer dan 200 tekens."},
+	"income.record.bad_amount":       {EN: "Type a positive amount, such as {example}.", NL: "Typ een positief bedrag, zoals {example}."},
+	"income.to_distribute":           {EN: "Preview and distribute this income", NL: "Verdeling bekijken en deze inkomsten verdelen"},
+	"income.to_preview":              {EN: "Each recipient's share in the distribution", NL: "Het aandeel van elke ontvanger in de verdeling"},
+	// Previewing and running a distribution.
+	"distribute.title":      {EN: "Distribute {amount}", NL: "{amount} verdelen"},
+	"distribute.of":         {EN: "{income} of {commons}.", NL: "{income} van {commons}."},
+	"distribute.the_income": {EN: "The income of {amount} ({kind})", NL: "De inkomsten van {amount} ({kind})"},
+	"distribute.intro":      {EN: "Each recipient's share under the commons' current policy, over the contributions it recognises as of {time}.", NL: "Het aandeel van elke ontvanger volgens het huidige beleid van de commons, over de bijdragen die meetellen op {time}."},
+	"distribute.shares":     {EN: "Who would get what", NL: "Wie wat zou krijgen"},
+	"distribute.share":      {EN: "Share", NL: "Aandeel"},
+	"distribute.total":      {EN: "Total", NL: "Totaal"},
+	"distribute.run":        {EN: "Run the distribution", NL: "De verdeling uitvoeren"},
+	"distribute.run_intro":  {EN: "This signs a {event} event with exactly these inputs: if anything changed since this page was made, the node refuses and you look again. What is owed then stands on the public log.", NL: "Dit ondertekent een {event}-gebeurtenis met precies deze gegevens: is er iets veranderd sinds deze pagina werd gemaakt, dan weigert de node en kijk je opnieuw. Wat verschuldigd is staat daarna in het openbare logboek."},
+	"distribute.confirm":    {EN: "Distribute now", NL: "Nu verdelen"},
+	"distribute.stale":      {EN: "This preview is too old to run; here it is again as of now.", NL: "Deze voorvertoning is te oud om uit te voeren; hier is ze opnieuw, van nu."},
 }

@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/meent/meent/api/valueapi"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
 	"github.com/meent/meent/web/i18n"
@@ -64,7 +65,11 @@ func Register(s *http.Server) {
 	s.Handle("POST /commons/{id}/identities/decide", p.postIdentityDecision)
 	s.Handle("GET /commons/{id}/payouts", p.pagePayouts)
 	s.Handle("POST /commons/{id}/payouts/settle", p.postSettle)
+	s.Handle("GET /commons/{id}/incomes/confirm", p.pageIncomeConfirm)
+	s.Handle("POST /commons/{id}/incomes", p.postIncome)
 	s.Handle("GET /incomes/{id}", p.pageIncome)
+	s.Handle("GET /incomes/{id}/distribute", p.pageDistribute)
+	s.Handle("POST /incomes/{id}/distribute", p.postDistribute)
 	s.Handle("GET /distributions/{id}", p.pageDistribution)
 	s.AddOpenAPI(openAPI)
 }
@@ -85,11 +90,22 @@ func commonsPart(c web.Core, r *nethttp.Request, o *http.Objects, id string) (an
 	if err != nil {
 		return nil, err
 	}
+	// A maintainer gets the form to record an income.
+	var rec *incomeForm
+	if sess := c.Session(r); sess != nil && newPages(c.Server).allowed(sess.Agent, authority.RecordIncome, cm) {
+		cur := ""
+		if len(sec.Incomes) > 0 {
+			cur = sec.Incomes[0].Amount.Currency
+		}
+		f := newIncomeForm(cur)
+		rec = &f
+	}
 	return struct {
 		Commons any
 		Names   *http.Names
 		Section *valueSection
-	}{cm, nm, sec}, nil
+		Record  *incomeForm
+	}{cm, nm, sec, rec}, nil
 }
 
 // agentPart reads one page of what the commons owe an agent (?balances=).

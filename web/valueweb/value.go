@@ -15,6 +15,7 @@ import (
 	"github.com/meent/meent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/api/valueapi"
+	"github.com/meent/meent/authority"
 	"github.com/meent/meent/commons"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/payout"
@@ -241,6 +242,8 @@ type incomePage struct {
 	Event        string
 	Recipients   recipients
 	Names        *http.Names
+	Recorded     bool // just recorded by the reader (?recorded=1)
+	Maintainer   bool // the reader may distribute it
 }
 
 func (s pages) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
@@ -260,6 +263,11 @@ func (s pages) pageIncome(w nethttp.ResponseWriter, r *nethttp.Request) {
 	if data.Commons, err = o.Commons(inc.Commons); err != nil {
 		s.Error(w, r, err, 0)
 		return
+	}
+	if sess := s.Session(r); sess != nil {
+		data.Maintainer = s.allowed(sess.Agent, authority.RunDistribution, data.Commons)
+		// ?recorded=1 is said to the one who recorded it only.
+		data.Recorded = r.URL.Query().Get("recorded") == "1" && inc.Recorder == sess.Agent
 	}
 	if inc.Distributed != "" {
 		data.Distribution, _ = valueapi.Distribution(o, inc.Distributed)
