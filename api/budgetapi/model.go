@@ -76,7 +76,7 @@ func (m Model) Allocations(bucket string) []budget.Allocation {
 // Allocation returns a copy of an allocation, or ENOTFOUND.
 func (m Model) Allocation(id string) (budget.Allocation, error) {
 	var out budget.Allocation
-	err := meent.Errorf(meent.ENOTFOUND, "no allocation %s", id)
+	var err error = meent.Errorf(meent.ENOTFOUND, "no allocation %s", id)
 	m.Node().State(func(st *state.State) {
 		if a := st.Budget.Allocation(id); a != nil {
 			out, err = *a, nil
