@@ -114,6 +114,7 @@ func TestBudgetPages(t *testing.T) {
 	apitest.WantContains(t, get("/budget/buckets/"+paint, "en"), "cancelled by", "we had paint left", "refunded")
 	apitest.WantContains(t, get("/budget/buckets/"+blades, "nl"), "gefinancierd", "invoice 7", "€ 150,00", "Uit te betalen")
 	apitest.WantContains(t, get("/budget/buckets/"+tower, "nl"), "niet gefinancierd", "teruggegeven")
+	apitest.WantContains(t, get("/agents/"+c.Cy.ID, "nl"), "Wat deze deelnemer gaf in budgetrondes", "/budget/buckets/"+tower, "Winter", "€ 50,00")
 
 	// A visitor sees the pages, no forms.
 	cookie = ""

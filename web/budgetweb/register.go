@@ -16,8 +16,10 @@ import (
 	nethttp "net/http"
 	"slices"
 
+	"github.com/meent/meent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/api/budgetapi"
+	"github.com/meent/meent/budget"
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
 	"github.com/meent/meent/web/i18n"
@@ -39,7 +41,11 @@ var _ = web.Templates(templates, func(loc *i18n.Locale) template.FuncMap {
 
 // The rounds of a commons on its page, after governance's polls (30) and
 // the bread fund (40).
-var _ = web.AddPart(web.Part{Page: "commons", Order: 50, Template: "commons.budget", Read: commonsPart})
+// On an agent's page, what it gave in budget rounds.
+var (
+	_ = web.AddPart(web.Part{Page: "commons", Order: 50, Template: "commons.budget", Read: commonsPart})
+	_ = web.AddPart(web.Part{Page: "agent", Order: 50, Template: "agent.budget", Read: agentPart})
+)
 
 // pages is the web core seen from co-budgeting's pages, with its read model.
 type pages struct {
@@ -86,4 +92,41 @@ func commonsPart(c web.Core, r *nethttp.Request, o *http.Objects, id string) (an
 		Rounds     []api.BudgetRound
 		NextRounds string
 	}{id, page, next}, nil
+}
+
+// givenRow is one of an agent's allocations, with its bucket.
+type givenRow struct {
+	*budget.Allocation
+	Bucket    *budget.Bucket
+	RoundName string
+}
+
+// agentPart reads one page of an agent's allocations in budget rounds,
+// newest first (?allocations=).
+func agentPart(c web.Core, r *nethttp.Request, o *http.Objects, id string) (any, error) {
+	q, err := http.CursorQuery(r.URL.Query().Get("allocations"), "agent-allocations", 50)
+	if err != nil {
+		return nil, err
+	}
+	as, next, err := http.PageObjects[budget.Allocation](o, meent.ObjectFilter{Kind: budget.KindAllocation, Agent: id, Desc: true}, q, "agent-allocations", nil)
+	if err != nil || len(as) == 0 {
+		return nil, err
+	}
+	rows := make([]givenRow, 0, len(as))
+	for _, a := range as {
+		b, err := http.Get[budget.Bucket](o, budget.KindBucket, a.Bucket)
+		if err != nil {
+			return nil, err
+		}
+		x, err := http.Get[budget.Round](o, budget.KindRound, a.Round)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, givenRow{Allocation: a, Bucket: b, RoundName: x.Title})
+	}
+	return struct {
+		Agent     string
+		Given     []givenRow
+		NextGiven string
+	}{id, rows, next}, nil
 }

@@ -1088,6 +1088,7 @@ var governancePages = map[string]Text{
 // budget", the leftover the "restant".
 var budgetPages = map[string]Text{
 	"commons.budget":       {EN: "Budget rounds", NL: "Budgetrondes"},
+	"agent.budget":         {EN: "What this participant gave in budget rounds", NL: "Wat deze deelnemer gaf in budgetrondes"},
 	"commons.budget.intro": {EN: "The members decide together what the pooled money funds.", NL: "De leden beslissen samen waar het gezamenlijke geld naartoe gaat."},
 
 	"budget.round":             {EN: "Round", NL: "Ronde"},
