@@ -100,6 +100,7 @@ var packages = map[string]string{
 
 	// Governance's pages.
 	"web/governanceweb": "adapter",
+	"web/budgetweb":     "adapter",
 
 	"web/valueweb":   "adapter",
 	"api/creditapi":  "adapter",
@@ -164,6 +165,7 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 
 	// Governance's pages, over its API area's read model.
 	"web/governanceweb": {adapters: []string{"http", "web", "api/governanceapi"}},
+	"web/budgetweb":     {adapters: []string{"http", "web", "api/budgetapi"}},
 
 	"api/breadfundapi": {adapters: []string{"http"}},
 	"api/sharingapi":   {adapters: []string{"http"}},

@@ -18,6 +18,7 @@ import (
 	"github.com/meent/meent/http"
 	"github.com/meent/meent/web"
 	"github.com/meent/meent/web/breadfundweb"
+	"github.com/meent/meent/web/budgetweb"
 	"github.com/meent/meent/web/commonsweb"
 	"github.com/meent/meent/web/creditweb"
 	"github.com/meent/meent/web/governanceweb"
@@ -44,6 +45,7 @@ var Areas = []func(*http.Server){
 	valueweb.Register,
 	licenseweb.Register,
 	governanceweb.Register,
+	budgetweb.Register,
 	creditweb.Register,
 	breadfundweb.Register,
 	sharingweb.Register,

@@ -74,17 +74,7 @@ func roundInfo(st *state.State, x *budget.Round) api.BudgetRound {
 }
 
 func (s server) apiRound(w nethttp.ResponseWriter, r *nethttp.Request) {
-	id := r.PathValue("id")
-	var out api.BudgetRound
-	var err error
-	s.Node().State(func(st *state.State) {
-		x := st.Budget.Round(id)
-		if x == nil {
-			err = noRound(id)
-			return
-		}
-		out = roundInfo(st, x)
-	})
+	out, err := s.Round(r.PathValue("id"))
 	if err != nil {
 		s.WriteError(w, r, err)
 		return

@@ -18,12 +18,12 @@ import (
 //go:embed openapi.json
 var openAPI []byte
 
-// server is the http core seen from this area.
-type server struct{ *http.Server }
+// server is the http core seen from this area, with its read model.
+type server struct{ Model }
 
 // Register adds the budget routes and their OpenAPI fragment to s.
 func Register(s *http.Server) {
-	a := server{s}
+	a := server{Model{s}}
 	s.Handle("GET /api/v1/commons/{id}/budget/rounds", a.apiRounds)
 	s.Handle("GET /api/v1/budget/rounds/{id}", a.apiRound)
 	s.Handle("GET /api/v1/budget/rounds/{id}/buckets", a.apiBuckets)

@@ -330,7 +330,8 @@ var budgetCommands = []command{
 // demoBudget adds a closed budget round to libmeent: a city grant, a
 // member's own money and a draw on the co-budget pool; three buckets, one
 // cancelled with its gift refunded, one funded, one returned; the
-// leftover back to the funders; and what the funded bucket spent.
+// leftover back to the funders; and what the funded bucket spent. Then a
+// round open now, with a bucket and an allocation.
 func demoBudget(d *demo) error {
 	ids, lib := d.ids, d.ids["libmeent"]
 	eur := func(n int64) commons.Money { return commons.Money{Amount: n, Currency: "EUR"} }
@@ -361,5 +362,17 @@ func demoBudget(d *demo) error {
 	d.actAt("fablab", budget.TypeBucketCancel, at(30), budget.CancelData{Bucket: logo, Reason: "a member designed one for free"})
 	d.act("maya", budget.TypeRoundClose, budget.CloseData{Round: round})
 	d.act("amina", budget.TypeSpend, budget.SpendData{Bucket: docs, Amount: eur(62_500), Reference: "invoice 2026-031 (venue and catering)"})
+
+	// A round open now, so members find the forms: a grant, one bucket
+	// and one allocation maya may take back.
+	now := time.Now()
+	soon := func(m int) int64 { return now.Add(time.Duration(m) * time.Minute).UnixMilli() }
+	autumn := d.actAt("maya", budget.TypeRoundOpen, soon(-10), budget.RoundData{Commons: lib, Title: "Autumn 2026", Currency: "EUR",
+		Opens: soon(-5), Closes: soon(30 * 24 * 60), Method: budget.MethodAllowanceEqual, Leftover: allot.LeftoverRollover})
+	ids["autumn2026"] = autumn
+	d.actAt("gemeente", budget.TypeFund, soon(-8), budget.FundData{Round: autumn, Amount: eur(200_000), Source: budget.SourceGrant})
+	repair := d.actAt("joost", budget.TypeBucketPropose, soon(-4), budget.BucketData{Round: autumn, Title: "Test machines",
+		Description: "Two second-hand machines to run the tests on.", Min: eur(40_000), Max: eur(90_000)})
+	d.actAt("maya", budget.TypeAllocate, soon(-3), budget.AllocateData{Bucket: repair, Amount: eur(15_000)})
 	return d.err
 }
