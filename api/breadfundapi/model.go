@@ -330,3 +330,16 @@ func (m Model) Statement(ctx context.Context, id, agentID string) (*breadfund.Me
 	}
 	return mb, lines, nil
 }
+
+// Policy is a fund's current policy, or nil.
+func (m Model) Policy(id string) *breadfund.Policy {
+	var out *breadfund.Policy
+	m.Node().State(func(st *state.State) {
+		if p := st.Breadfund.Policy(id); p != nil {
+			c := *p
+			c.Percentages = slices.Clone(p.Percentages)
+			out = &c
+		}
+	})
+	return out
+}
