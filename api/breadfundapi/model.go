@@ -223,11 +223,10 @@ func (m Model) StoreReason(ctx context.Context, owner, id string, reason []byte)
 	if err != nil {
 		return private.Commitment{}, err
 	}
-	if err := private.CheckData(reason); err != nil {
+	rec, err := private.Seal(reason, owner, id, m.Now().UnixMilli())
+	if err != nil {
 		return private.Commitment{}, err
 	}
-	salt := private.NewSalt()
-	rec := private.Record{Commitment: private.Commit(salt, reason), Data: reason, Salt: salt, Commons: id, Owner: owner, Created: m.Now().UnixMilli()}
 	if err := ps.PutPrivate(ctx, rec); err != nil {
 		return private.Commitment{}, err
 	}
