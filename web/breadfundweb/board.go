@@ -4,6 +4,7 @@ import (
 	nethttp "net/http"
 	"net/url"
 	"slices"
+	"time"
 
 	"github.com/meent/meent"
 	"github.com/meent/meent/api"
@@ -65,8 +66,9 @@ func (p pages) pageClaims(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	nm := http.NewNames(r.Context(), p.Node().Store())
 	data := claimsPage{Info: info, Board: p.fund.Board(id, sess.Agent), Period: breadfund.PeriodOf(p.Now().UnixMilli())}
+	today := p.Now().UTC().Format(time.DateOnly)
 	for _, c := range p.fund.Claims(id, true) {
-		row := claimRow{Claim: c, Name: nm.Name(c.Member), Percent: c.Steps[len(c.Steps)-1].Percent}
+		row := claimRow{Claim: c, Name: nm.Name(c.Member), Percent: percentOn(c, today)}
 		if c.Buddy != "" {
 			row.BuddyName = nm.Name(c.Buddy)
 		}
@@ -250,4 +252,16 @@ func (p pages) pageReason(w nethttp.ResponseWriter, r *nethttp.Request) {
 	}
 	data := reasonPage{Info: info, Claim: c, Reason: rs, Name: http.NewNames(r.Context(), p.Node().Store()).Name(c.Member)}
 	p.Render(w, r, nethttp.StatusOK, "breadfundreason", p.Locale(r).T("breadfund.reason.title", "name", data.Name), data)
+}
+
+// percentOn is a claim's percentage on a day ("2026-03-05"): its steps may
+// be planned ahead.
+func percentOn(c *breadfund.Claim, day string) int {
+	pc := c.Steps[0].Percent
+	for _, st := range c.Steps {
+		if st.From <= day {
+			pc = st.Percent
+		}
+	}
+	return pc
 }

@@ -26,18 +26,19 @@ func noStore(w nethttp.ResponseWriter) { w.Header().Set("Cache-Control", "no-sto
 // potPage is a member's own pot: their statement and its balance over
 // time, and the form to report illness.
 type potPage struct {
-	Info    api.BreadfundInfo
-	Member  *breadfund.Member
-	Name    string
-	Lines   []breadfundapi.StatementLine // newest first
-	Points  []point
-	Own     bool // the reader's own pot
-	MaySick bool // the reader may report illness here now
-	Sick    sickForm
-	Percent []int
-	Error   string
-	Done    string // the breadfund.sick event just signed
-	Claim   *breadfund.Claim
+	Info         api.BreadfundInfo
+	Member       *breadfund.Member
+	Name         string
+	Lines        []breadfundapi.StatementLine // newest first
+	Points       []point
+	Own          bool // the reader's own pot
+	MaySick      bool // the reader may report illness here now
+	Sick         sickForm
+	Percent      []int
+	Error        string
+	Done         string // the breadfund.sick event just signed
+	Claim        *breadfund.Claim
+	ClaimPercent int // the open claim's percentage today
 }
 
 // point is a pot's balance at the end of a month.
@@ -93,7 +94,9 @@ func (p pages) renderPot(w nethttp.ResponseWriter, r *nethttp.Request, status in
 	data.Lines = slices.Clone(lines)
 	slices.Reverse(data.Lines)
 	if mb.Claim != "" {
-		data.Claim, _ = p.fund.Claim(id, mb.Claim)
+		if data.Claim, _ = p.fund.Claim(id, mb.Claim); data.Claim != nil {
+			data.ClaimPercent = percentOn(data.Claim, p.Now().UTC().Format(time.DateOnly))
+		}
 	}
 	if pol := p.fund.Policy(id); pol != nil && data.Own && mb.Status == breadfund.StatusMember && mb.Claim == "" {
 		data.MaySick, data.Percent = true, pol.Percentages
