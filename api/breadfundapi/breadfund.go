@@ -7,11 +7,9 @@ import (
 	"slices"
 
 	"github.com/meent/meent"
-	"github.com/meent/meent/agent"
 	"github.com/meent/meent/api"
 	"github.com/meent/meent/breadfund"
 	"github.com/meent/meent/http"
-	"github.com/meent/meent/private"
 	"github.com/meent/meent/state"
 )
 
@@ -36,13 +34,7 @@ func (s server) insider(r *nethttp.Request, st *state.State, id string) (string,
 	if st.Breadfund.Fund(id) == nil {
 		return "", meent.Errorf(meent.ENOTFOUND, "commons %s has no bread fund", id)
 	}
-	if m := st.Breadfund.Member(id, who); m != nil && (m.Status == breadfund.StatusMember || m.Status == breadfund.StatusCandidate) {
-		return who, nil
-	}
-	if c := st.Commons.Commons(id); c != nil && slices.Contains(c.Maintainers, who) {
-		return who, nil
-	}
-	if a := st.Agents.Agent(who); a != nil && a.Role == agent.RoleAdmin {
+	if insider(st, id, who) {
 		return who, nil
 	}
 	return "", meent.Errorf(meent.EFORBIDDEN, "only the fund's members and board see who is in it; anyone sees its aggregates at /api/v1/breadfunds/%s", id)
@@ -156,87 +148,32 @@ func (s server) apiPayouts(w nethttp.ResponseWriter, r *nethttp.Request) {
 
 func (s server) apiGifts(w nethttp.ResponseWriter, r *nethttp.Request) {
 	id, period := r.PathValue("id"), r.PathValue("period")
-	var out api.BreadfundGifts
 	var err error
-	s.Node().State(func(st *state.State) {
-		if _, err = s.insider(r, st, id); err != nil {
-			return
-		}
-		out = api.BreadfundGifts{Commons: id, Period: period}
-		if out.Due, out.None, err = st.Breadfund.DueGifts(id, period); err != nil {
-			err = meent.Errorf(meent.EINVALID, "%s", meent.ErrorMessage(err))
-			return
-		}
-		if p := st.Breadfund.Payout(breadfund.GiftsID(id, period)); p != nil {
-			out.Payout = p.ID
-		}
-		out.Data = breadfund.GiftsData{Commons: id, Period: period, Gifts: []breadfund.Gift{}}
-		for _, d := range out.Due {
-			out.Data.Gifts = append(out.Data.Gifts, d.Gift)
-		}
-	})
+	s.Node().State(func(st *state.State) { _, err = s.insider(r, st, id) })
 	if err != nil {
 		s.WriteError(w, r, err)
 		return
 	}
-	out.Due, out.None = http.NonNil(out.Due), http.NonNil(out.None)
+	out, err := s.Gifts(id, period)
+	if err != nil {
+		s.WriteError(w, r, err)
+		return
+	}
 	http.WriteJSON(w, r, nethttp.StatusOK, out)
 }
 
 // apiReason shows a claim's private reason to the board and the buddy
 // (and to the member, who stored it). Who read it is logged, never what.
 func (s server) apiReason(w nethttp.ResponseWriter, r *nethttp.Request) {
-	id, claimID := r.PathValue("id"), r.PathValue("claim")
-	ps, err := s.PrivateStore()
-	if err != nil {
-		s.WriteError(w, r, err)
-		return
-	}
 	who, err := s.Authenticate(r)
 	if err != nil {
 		s.WriteError(w, r, err)
 		return
 	}
-	var commitment string
-	s.Node().State(func(st *state.State) {
-		c := st.Breadfund.Claim(claimID)
-		if c == nil || c.Commons != id {
-			err = meent.Errorf(meent.ENOTFOUND, "no claim %s in this bread fund", claimID)
-			return
-		}
-		board := false
-		if cm := st.Commons.Commons(id); cm != nil {
-			board = slices.Contains(cm.Maintainers, who)
-		}
-		if !board && who != c.Buddy && who != c.Member {
-			err = meent.Errorf(meent.EFORBIDDEN, "only the board, the buddy and the member read the reason of a claim")
-			return
-		}
-		if c.ReasonCommitment == "" {
-			err = meent.Errorf(meent.ENOTFOUND, "claim %s names no reason", claimID)
-		}
-		commitment = c.ReasonCommitment
-	})
+	out, err := s.Reason(r.Context(), r.PathValue("id"), r.PathValue("claim"), who)
 	if err != nil {
 		s.WriteError(w, r, err)
 		return
-	}
-	cm, err := private.ParseCommitment(commitment)
-	if err != nil {
-		s.WriteError(w, r, err)
-		return
-	}
-	rec, err := ps.PrivateRecord(r.Context(), cm)
-	if err != nil {
-		s.WriteError(w, r, err)
-		return
-	}
-	s.Logger().Info("bread fund reason read", "claim", claimID, "by", who)
-	out := api.BreadfundReason{Claim: claimID, Commitment: commitment, Status: "live"}
-	if rec.IsErased() {
-		out.Status = "erased"
-	} else {
-		out.Data, out.Salt = rec.Data, rec.Salt[:]
 	}
 	// Personal data: no cache, shared or private, may keep it.
 	w.Header().Set("Content-Type", "application/json")

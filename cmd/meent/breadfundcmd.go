@@ -472,8 +472,10 @@ func (s *signer) submitWithPrivate(ctx context.Context, stdout io.Writer, typ, c
 // demoBreadfund gives the demo community a bread fund, "Broodfonds De
 // Meent" (d.ids["breadfund"]), whose board is maya and joost: maya,
 // joost and amina joined five months ago and deposit each month; amina
-// fell ill four months ago, and her claim has had three months of gifts,
-// each approved by both board members and paid.
+// fell ill four months ago (her reason a private record, for the board,
+// her buddy joost and herself), and her claim has had three months of
+// gifts: the two before this month approved by both board members and
+// paid, this month's approved by joost and waiting for maya.
 func demoBreadfund(d *demo) error {
 	now := time.Now().UTC()
 	month := func(back int) time.Time {
@@ -499,8 +501,19 @@ func demoBreadfund(d *demo) error {
 				Period: month(back).Format("2006-01"), Amount: l.Deposit})
 		}
 		if back == 4 {
-			claim := d.actAt("amina", breadfund.TypeSick, ms(month(4).AddDate(0, 0, 4)), breadfund.SickData{Commons: fund, Member: d.ids["amina"],
-				Start: month(4).AddDate(0, 0, 3).Format(time.DateOnly), Percent: 100})
+			sick := breadfund.SickData{Commons: fund, Member: d.ids["amina"], Start: month(4).AddDate(0, 0, 3).Format(time.DateOnly), Percent: 100}
+			// The reason is a private record of amina's, stored first; the
+			// log holds only its commitment.
+			if ps := privateStore(d.n.Store()); ps != nil && d.err == nil {
+				rec, err := private.Seal([]byte("Broke her wrist cycling; cannot type for a while."), d.ids["amina"], fund, ms(month(4).AddDate(0, 0, 4)))
+				if err == nil {
+					err = ps.PutPrivate(d.ctx, rec)
+				}
+				if d.err = err; err == nil {
+					sick.ReasonCommitment = rec.Commitment.String()
+				}
+			}
+			claim := d.actAt("amina", breadfund.TypeSick, ms(month(4).AddDate(0, 0, 4)), sick)
 			d.actAt("maya", breadfund.TypeChange, ms(month(4).AddDate(0, 0, 5)), breadfund.ChangeData{Claim: claim, Buddy: d.ids["joost"]})
 		}
 		if back <= 2 && d.err == nil {
@@ -514,7 +527,9 @@ func demoBreadfund(d *demo) error {
 			at := ms(month(back).Add(2 * time.Hour))
 			d.actAt("maya", breadfund.TypeGifts, at, g)
 			id := breadfund.GiftsID(fund, period)
-			d.actAt("maya", breadfund.TypeApprove, at, breadfund.PayoutRef{Commons: fund, Payout: id})
+			if back > 0 { // this month's gifts wait for maya's approval
+				d.actAt("maya", breadfund.TypeApprove, at, breadfund.PayoutRef{Commons: fund, Payout: id})
+			}
 			d.actAt("joost", breadfund.TypeApprove, at, breadfund.PayoutRef{Commons: fund, Payout: id})
 			if back > 0 {
 				d.actAt("joost", breadfund.TypeSettle, at+3600_000, breadfund.SettleData{Commons: fund, Payout: id, Reference: "SEPA BF-" + period})

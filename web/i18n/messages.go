@@ -11,7 +11,7 @@ import "fmt"
 // its members, written as the community writes, not a gloss of the
 // English: "commons" stays "commons" (de commons), as in the seeds.
 var messages = merge(common, labels, layout, accountPages, commonsPages, workPages, valuePages, licensePages, licenseWords,
-	governancePages, creditPages, breadfundPages, sharingPages, maintainerForms, budgetPages)
+	governancePages, creditPages, breadfundPages, breadfundInsiderPages, sharingPages, maintainerForms, budgetPages)
 
 func merge(tables ...map[string]Text) map[string]Text {
 	out := map[string]Text{}
@@ -812,6 +812,86 @@ var breadfundPages = map[string]Text{
 	"breadfund.part.claims.one":    {EN: "{n} member off sick now.", NL: "{n} lid is nu ziek."},
 	"breadfund.part.claims.other":  {EN: "{n} members off sick now.", NL: "{n} leden zijn nu ziek."},
 	"breadfund.part.more":          {EN: "The fund's health", NL: "Hoe het fonds ervoor staat"},
+}
+
+// breadfundInsiderPages are the bread fund's pages for its members and
+// board (web/breadfundweb): a member's pot and statement, reporting
+// illness, the claims page with the month's gifts, the board's
+// confirmation and a claim's private reason. Een ziekmelding is a claim,
+// een schenking a gift, het bestuur the board.
+var breadfundInsiderPages = map[string]Text{
+	"breadfund.mine.statement":       {EN: "Your pot line by line, and how it grew", NL: "Je potje regel voor regel, en hoe het groeide"},
+	"breadfund.pot.title":            {EN: "{name}'s pot in {fund}", NL: "Het potje van {name} in {fund}"},
+	"breadfund.pot.now":              {EN: "The pot holds {pot}, at level {level}.", NL: "In het potje zit {pot}, op niveau {level}."},
+	"breadfund.pot.only_you":         {EN: "Only you and the fund's board see this page.", NL: "Alleen jij en het bestuur van het fonds zien deze pagina."},
+	"breadfund.pot.board_sees":       {EN: "You see this pot because you are on the fund's board; only the member and the board see it.", NL: "Je ziet dit potje omdat je in het bestuur van het fonds zit; alleen het lid en het bestuur zien het."},
+	"breadfund.pot.claim":            {EN: "Off sick since {start}, at {percent}%: {months} months of gifts so far, {received} in all.", NL: "Ziek sinds {start}, voor {percent}%: tot nu toe {months} maanden schenkingen, samen {received}."},
+	"breadfund.pot.chart":            {EN: "The pot over time", NL: "Het potje door de tijd"},
+	"breadfund.pot.chart.title":      {EN: "{name}'s pot at the end of each month", NL: "Het potje van {name} aan het eind van elke maand"},
+	"breadfund.pot.chart.desc":       {EN: "A line of what the pot held at each month's end, up to now: deposits raise it, shares of gifts, costs and refunds lower it.", NL: "Een lijn van wat er aan het eind van elke maand in het potje zat, tot nu: inleg doet het stijgen, aandelen in schenkingen, kosten en terugbetalingen doen het dalen."},
+	"breadfund.pot.balance":          {EN: "In the pot", NL: "In het potje"},
+	"breadfund.pot.month":            {EN: "Month", NL: "Maand"},
+	"breadfund.pot.statement":        {EN: "Statement", NL: "Afschrift"},
+	"breadfund.line.deposit":         {EN: "Your deposit", NL: "Je inleg"},
+	"breadfund.line.gift":            {EN: "Your share of the month's gifts", NL: "Jouw deel van de schenkingen van de maand"},
+	"breadfund.line.refund":          {EN: "Refunded to you", NL: "Aan je terugbetaald"},
+	"breadfund.line.costs":           {EN: "Your share of the costs so far", NL: "Jouw deel van de kosten tot nu"},
+	"breadfund.line.writeoff":        {EN: "Your share of deficits written off", NL: "Jouw deel van afgeschreven tekorten"},
+	"breadfund.sick":                 {EN: "Report that you are ill", NL: "Meld je ziek"},
+	"breadfund.sick.intro":           {EN: "The log says only that a member of the fund is ill, from when and for what percentage; never why.", NL: "In het logboek staat alleen dat een lid van het fonds ziek is, vanaf wanneer en voor welk percentage; nooit waarom."},
+	"breadfund.sick.start":           {EN: "First day of illness", NL: "Eerste ziektedag"},
+	"breadfund.sick.percent":         {EN: "How much you cannot work", NL: "Hoeveel je niet kunt werken"},
+	"breadfund.sick.reason":          {EN: "Reason (optional, private)", NL: "Reden (mag leeg, privé)"},
+	"breadfund.sick.private":         {EN: "The reason stays on this node as a private record that only the board, your buddy and you can read; the public log holds only a fingerprint of it. You can erase it later.", NL: "De reden blijft op deze node als privégegeven dat alleen het bestuur, je buddy en jij kunnen lezen; in het openbare logboek staat alleen een vingerafdruk ervan. Je kunt hem later wissen."},
+	"breadfund.sick.send":            {EN: "Report ill", NL: "Ziek melden"},
+	"breadfund.sick.bad_start":       {EN: "Give the first day of illness as a date.", NL: "Geef de eerste ziektedag als datum."},
+	"breadfund.sick.done":            {EN: "Reported: {link} is on the log, without the reason.", NL: "Gemeld: {link} staat in het logboek, zonder de reden."},
+	"breadfund.sick.the_report":      {EN: "your report", NL: "je ziekmelding"},
+	"breadfund.claims.link":          {EN: "Claims and gifts (members and board only)", NL: "Ziekmeldingen en schenkingen (alleen leden en bestuur)"},
+	"breadfund.claims.page":          {EN: "Claims · {name}", NL: "Ziekmeldingen · {name}"},
+	"breadfund.claims.title":         {EN: "Claims in {fund}", NL: "Ziekmeldingen in {fund}"},
+	"breadfund.claims.insiders":      {EN: "Only the fund's members and board see this page: it names who is ill.", NL: "Alleen de leden en het bestuur van het fonds zien deze pagina: er staat op wie ziek is."},
+	"breadfund.claims.running":       {EN: "Running claims", NL: "Lopende ziekmeldingen"},
+	"breadfund.claims.member":        {EN: "Member", NL: "Lid"},
+	"breadfund.claims.since":         {EN: "Ill since", NL: "Ziek sinds"},
+	"breadfund.claims.percent":       {EN: "Percentage", NL: "Percentage"},
+	"breadfund.claims.months":        {EN: "Months paid", NL: "Maanden betaald"},
+	"breadfund.claims.received":      {EN: "Received", NL: "Ontvangen"},
+	"breadfund.claims.buddy":         {EN: "Buddy", NL: "Buddy"},
+	"breadfund.claims.reason":        {EN: "Reason", NL: "Reden"},
+	"breadfund.claims.read_reason":   {EN: "Read the reason", NL: "Lees de reden"},
+	"breadfund.claims.none":          {EN: "No one is off sick now.", NL: "Niemand is nu ziek."},
+	"breadfund.proposal":             {EN: "Gifts for {month}", NL: "Schenkingen voor {month}"},
+	"breadfund.proposal.level":       {EN: "Level", NL: "Niveau"},
+	"breadfund.proposal.gift":        {EN: "Gift", NL: "Schenking"},
+	"breadfund.proposal.computed":    {EN: "The board has proposed these gifts: see the payouts below.", NL: "Het bestuur heeft deze schenkingen voorgesteld: zie de uitbetalingen hieronder."},
+	"breadfund.proposal.propose":     {EN: "Propose these gifts", NL: "Stel deze schenkingen voor"},
+	"breadfund.proposal.none":        {EN: "No gift is due this month.", NL: "Deze maand is geen schenking verschuldigd."},
+	"breadfund.payouts.pending":      {EN: "Payouts waiting for approval", NL: "Uitbetalingen die op goedkeuring wachten"},
+	"breadfund.payouts.none_pending": {EN: "No payout is waiting for approval.", NL: "Geen uitbetaling wacht op goedkeuring."},
+	"breadfund.payouts.waiting":      {EN: "Approved, to be paid", NL: "Goedgekeurd, nog te betalen"},
+	"breadfund.payout.line":          {EN: "{kind} for {month}: {total}.", NL: "{kind} voor {month}: {total}."},
+	"breadfund.payout.gifts":         {EN: "Gifts", NL: "Schenkingen"},
+	"breadfund.payout.refund":        {EN: "Refund on leaving", NL: "Terugbetaling bij vertrek"},
+	"breadfund.payout.surplus":       {EN: "Buffer refunds", NL: "Terugbetaling boven de buffer"},
+	"breadfund.payout.approved_by":   {EN: "Approved by {names}.", NL: "Goedgekeurd door {names}."},
+	"breadfund.payout.no_approvals":  {EN: "No one has approved it yet.", NL: "Nog niemand heeft hem goedgekeurd."},
+	"breadfund.payout.approve":       {EN: "Approve this payout", NL: "Keur deze uitbetaling goed"},
+	"breadfund.board.done":           {EN: "Done: {link} is on the log.", NL: "Gedaan: {link} staat in het logboek."},
+	"breadfund.board.the_event":      {EN: "your signature", NL: "je handtekening"},
+	"breadfund.confirm.title":        {EN: "Check before you sign: this moves money", NL: "Controleer voor je tekent: dit verplaatst geld"},
+	"breadfund.confirm.gifts":        {EN: "You propose the gifts for {month}: {total} in all, taken from the other members' pots once you sign.", NL: "Je stelt de schenkingen voor {month} voor: samen {total}, uit de potjes van de andere leden zodra je tekent."},
+	"breadfund.confirm.approve":      {EN: "You approve paying the gifts for {month}: {total} in all.", NL: "Je keurt goed dat de schenkingen voor {month} worden betaald: samen {total}."},
+	"breadfund.confirm.who":          {EN: "Who receives what", NL: "Wie wat ontvangt"},
+	"breadfund.confirm.signed":       {EN: "Your signature goes on the log with the amounts, never with a reason.", NL: "Je handtekening komt in het logboek met de bedragen, nooit met een reden."},
+	"breadfund.confirm.sign_gifts":   {EN: "Sign the proposal", NL: "Teken het voorstel"},
+	"breadfund.confirm.sign_approve": {EN: "Sign the approval", NL: "Teken de goedkeuring"},
+	"breadfund.confirm.refused":      {EN: "The rules refused it:", NL: "De regels weigerden dit:"},
+	"breadfund.confirm.back":         {EN: "Back to the claims", NL: "Terug naar de ziekmeldingen"},
+	"breadfund.reason.title":         {EN: "Why {name} is ill", NL: "Waarom {name} ziek is"},
+	"breadfund.reason.who":           {EN: "Private: only the board, the buddy and the member read this. That you read it is logged on this node; what it says is not.", NL: "Privé: alleen het bestuur, de buddy en het lid lezen dit. Dat je het leest wordt op deze node bijgehouden; wat er staat niet."},
+	"breadfund.reason.claim":         {EN: "The claim from {start} in {fund}.", NL: "De ziekmelding vanaf {start} in {fund}."},
+	"breadfund.reason.erased":        {EN: "The member has erased the reason.", NL: "Het lid heeft de reden gewist."},
 }
 
 // sharingPages are the sharing area's pages (web/sharingweb): the
