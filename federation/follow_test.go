@@ -8,6 +8,7 @@ import (
 	nethttp "net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -119,6 +120,29 @@ func TestFollow(t *testing.T) {
 	a.Fill(1)
 	sync(t, f, a.Client, 320, 321)
 	sameState(t, f, a)
+
+	// A pass that stopped after appending entries and before writing the
+	// checkpoint left bytes past the accepted entries: they are ignored,
+	// and cut by the next pass.
+	w, err := os.OpenFile(filepath.Join(dir, "entries"), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Write([]byte{0, 200, 'x'})
+	w.Close()
+	f = open(t, dir, a.Verifier)
+	a.Fill(2)
+	sync(t, f, a.Client, 321, 323)
+	f = open(t, dir, a.Verifier)
+	sameState(t, f, a)
+
+	// A mirror whose kept entries were changed is refused when opened.
+	b, _ := os.ReadFile(filepath.Join(dir, "entries"))
+	b[len(b)-3] ^= 1
+	os.WriteFile(filepath.Join(dir, "entries"), b, 0o600)
+	if _, err := federation.Open(t.Context(), dir, a.Verifier); err == nil {
+		t.Fatal("a damaged mirror opened")
+	}
 }
 
 // TestFollowRefuses: what does not verify is refused and nothing of it
