@@ -85,6 +85,8 @@ var packages = map[string]string{
 	"api":          "wire",
 	"http":         "adapter",
 	"client":       "adapter",
+	// federation: following peers' logs; it replays them with audit.
+	"federation": "adapter",
 	// The web layer's areas: the JSON API and the pages of each area,
 	// adapters over the http core (see adapterUses).
 	"api/commonsapi": "adapter",
@@ -142,6 +144,9 @@ var adapterUses = map[string]struct{ modules, adapters []string }{
 	// The Go client speaks the wire types (package api) and verifies what
 	// it reads; it never imports the server.
 	"client": {modules: []string{"golang.org/x/mod/sumdb"}},
+	// Federation reads a peer through an interface the client satisfies;
+	// cmd/meent wires the two.
+	"federation": {modules: []string{"golang.org/x/mod/sumdb"}},
 	// An area of the web layer registers its routes on the http core and
 	// uses its errors, auth and paging; the core never imports an area,
 	// and areas do not import each other.

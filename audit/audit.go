@@ -22,13 +22,18 @@ import (
 	"github.com/meent/meent/state"
 )
 
-// Source is where an audit reads a log from.
-type Source interface {
-	// Checkpoint returns the latest signed checkpoint note.
-	Checkpoint(ctx context.Context) ([]byte, error)
+// EntrySource is what a replay reads entries from.
+type EntrySource interface {
 	// Entries returns entries [start, start+n); start is a multiple of 256
 	// and n at most 256, so a remote source can read one entry bundle.
 	Entries(ctx context.Context, start int64, n int) ([][]byte, error)
+}
+
+// Source is where an audit reads a log from.
+type Source interface {
+	EntrySource
+	// Checkpoint returns the latest signed checkpoint note.
+	Checkpoint(ctx context.Context) ([]byte, error)
 	// HashTile returns the data of a hash tile (level >= 0).
 	HashTile(ctx context.Context, t tlog.Tile) ([]byte, error)
 	// StateDigest returns the digest of the node's projections and the log
@@ -97,7 +102,7 @@ var workers = func() int { return runtime.GOMAXPROCS(0) }
 // core. Within a chunk a worker stops at the first entry that fails, so
 // the first problem in log order is the one reported, whichever worker
 // finds it.
-func startPipeline(ctx context.Context, src Source, size int64, note []byte) *pipeline {
+func startPipeline(ctx context.Context, src EntrySource, from, size int64, note []byte) *pipeline {
 	ctx, cancel := context.WithCancel(ctx)
 	w := max(1, workers())
 	order := make(chan chan chunk, 4*w)
@@ -105,6 +110,7 @@ func startPipeline(ctx context.Context, src Source, size int64, note []byte) *pi
 	type job struct {
 		start int64
 		n     int
+		skip  int // entries of the bundle before from, already replayed
 		fut   chan chunk
 	}
 	jobs := make(chan job, 4*w)
@@ -114,9 +120,9 @@ func startPipeline(ctx context.Context, src Source, size int64, note []byte) *pi
 		defer wg.Done()
 		defer close(order)
 		defer close(jobs)
-		for start := int64(0); start < size; start += 256 {
+		for start := from - from%256; start < size; start += 256 {
 			n := int(min(256, size-start))
-			j := job{start: start, n: n, fut: make(chan chunk, 1)}
+			j := job{start: start, n: n, skip: int(max(0, from-start)), fut: make(chan chunk, 1)}
 			select {
 			case jobs <- j:
 			case <-ctx.Done():
@@ -133,7 +139,7 @@ func startPipeline(ctx context.Context, src Source, size int64, note []byte) *pi
 		go func() {
 			defer wg.Done()
 			for j := range jobs {
-				j.fut <- decodeChunk(ctx, src, j.start, j.n)
+				j.fut <- decodeChunk(ctx, src, j.start, j.n, j.skip)
 			}
 		}()
 	}
@@ -141,8 +147,8 @@ func startPipeline(ctx context.Context, src Source, size int64, note []byte) *pi
 	return p
 }
 
-func decodeChunk(ctx context.Context, src Source, start int64, n int) chunk {
-	c := chunk{start: start}
+func decodeChunk(ctx context.Context, src EntrySource, start int64, n, skip int) chunk {
+	c := chunk{start: start + int64(skip)}
 	es, err := src.Entries(ctx, start, n)
 	switch {
 	case err != nil:
@@ -152,6 +158,7 @@ func decodeChunk(ctx context.Context, src Source, start int64, n int) chunk {
 		c.err = &Problem{Index: start + int64(len(es)), Reason: "entry missing"}
 		return c
 	}
+	es, start = es[skip:], start+int64(skip)
 	c.evs = make([]*ledger.Event, 0, len(es))
 	c.leaves = make([]tlog.Hash, 0, len(es))
 	for i, e := range es {
@@ -198,7 +205,7 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	var guess *pipeline
 	if msg, err := src.Checkpoint(ctx); err == nil {
 		if cp, err := ledger.OpenCheckpoint(msg, v); err == nil {
-			guess = startPipeline(ctx, src, cp.Size, msg)
+			guess = startPipeline(ctx, src, 0, cp.Size, msg)
 			defer guess.stop()
 		}
 	}
@@ -227,26 +234,13 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 		if p != nil {
 			p.stop()
 		}
-		p = startPipeline(ctx, src, cp.Size, msg)
+		p = startPipeline(ctx, src, 0, cp.Size, msg)
 		defer p.stop()
 	}
 
-	st := state.New()
-	seen := make(map[ledger.Hash]int64, min(cp.Size, 1<<24))
-	// The checkpoint comes from the party being audited: never size an
-	// allocation by it unchecked. A short log is caught as "entry missing".
-	hashes := make([]tlog.Hash, 0, 2*min(cp.Size, 1<<24)+64)
-
-	reader := tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(idx))
-		for i, x := range idx {
-			if x >= int64(len(hashes)) {
-				return nil, fmt.Errorf("hash %d not yet computed", x)
-			}
-			out[i] = hashes[x]
-		}
-		return out, nil
-	})
+	rp := newReplay(cp.Size)
+	st := rp.State
+	reader := rp.HashReader()
 	checkDigest := func() error {
 		if st.Size != dsize {
 			return nil
@@ -276,21 +270,11 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 			return rep, c.err
 		}
 		for i, ev := range c.evs {
-			idx := c.start + int64(i)
-			if prev, dup := seen[ev.Hash]; dup {
-				return rep, &Problem{Index: idx, Reason: fmt.Sprintf("event repeats the event at index %d", prev)}
-			}
-			seen[ev.Hash] = idx
-			if err := st.Apply(ev); err != nil {
-				return rep, &Problem{Index: idx, Reason: "rules refuse it: " + err.Error()}
-			}
-			hs, err := tlog.StoredHashesForRecordHash(idx, c.leaves[i], reader)
-			if err != nil {
+			if err := rp.apply(c.start+int64(i), ev, c.leaves[i]); err != nil {
 				return rep, err
 			}
-			hashes = append(hashes, hs...)
 			if stored != nil {
-				stored.feed(hashes, false)
+				stored.feed(rp.hashes, false)
 			}
 			if digestAtEnd && st.Size == dsize {
 				continue
@@ -308,6 +292,7 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 		wg.Add(1)
 		go func() { defer wg.Done(); digestErr = checkDigest() }()
 	}
+	hashes := rp.hashes
 	if stored != nil {
 		stored.feed(hashes, true)
 	}
@@ -353,6 +338,93 @@ func Verify(ctx context.Context, src Source, v note.Verifier) (Report, error) {
 	rep.Agents, rep.Members = st.Agents.Len(), st.Agents.Members()
 	rep.Elapsed = time.Since(begin)
 	return rep, nil
+}
+
+// Replay is a replay of a log that can be continued: the rules' state, the
+// event hashes seen (a repeat is refused) and every tree hash, so that a
+// follower of a peer checks only the entries of each new checkpoint. Verify
+// runs one from zero; federation keeps one per peer.
+type Replay struct {
+	State  *state.State
+	seen   map[ledger.Hash]int64
+	hashes []tlog.Hash // stored hashes, by tlog.StoredHashIndex
+}
+
+// NewReplay returns the replay of an empty log.
+func NewReplay() *Replay { return newReplay(0) }
+
+// newReplay sizes the replay for a log of about size entries. The size
+// comes from the party being audited: never size an allocation by it
+// unchecked. A short log is caught as "entry missing".
+func newReplay(size int64) *Replay {
+	return &Replay{
+		State:  state.New(),
+		seen:   make(map[ledger.Hash]int64, min(size, 1<<24)),
+		hashes: make([]tlog.Hash, 0, 2*min(size, 1<<24)+64),
+	}
+}
+
+// Size is the number of entries replayed.
+func (r *Replay) Size() int64 { return r.State.Size }
+
+// HashReader reads the tree hashes computed so far (by
+// tlog.StoredHashIndex), for tlog.TreeHash and tlog.ProveTree.
+func (r *Replay) HashReader() tlog.HashReader {
+	return tlog.HashReaderFunc(func(idx []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(idx))
+		for i, x := range idx {
+			if x < 0 || x >= int64(len(r.hashes)) {
+				return nil, fmt.Errorf("hash %d not yet computed", x)
+			}
+			out[i] = r.hashes[x]
+		}
+		return out, nil
+	})
+}
+
+// apply checks one decoded event against the replay and applies it.
+func (r *Replay) apply(idx int64, ev *ledger.Event, leaf tlog.Hash) error {
+	if prev, dup := r.seen[ev.Hash]; dup {
+		return &Problem{Index: idx, Reason: fmt.Sprintf("event repeats the event at index %d", prev)}
+	}
+	r.seen[ev.Hash] = idx
+	if err := r.State.Apply(ev); err != nil {
+		return &Problem{Index: idx, Reason: "rules refuse it: " + err.Error()}
+	}
+	hs, err := tlog.StoredHashesForRecordHash(idx, leaf, r.HashReader())
+	if err != nil {
+		return err
+	}
+	r.hashes = append(r.hashes, hs...)
+	return nil
+}
+
+// Extend reads the entries [r.Size(), size) from src and checks each as
+// Verify does (strict parse, signature, repeats, rules), decoding on every
+// core. It returns a *Problem naming the first index at fault. After an
+// error the replay is spoiled (the rules may have applied part of the
+// entries): discard it.
+func (r *Replay) Extend(ctx context.Context, src EntrySource, size int64) error {
+	if size <= r.Size() {
+		return nil
+	}
+	p := startPipeline(ctx, src, r.Size(), size, nil)
+	defer p.stop()
+	for fut := range p.order {
+		c := <-fut
+		if c.err != nil {
+			return c.err
+		}
+		for i, ev := range c.evs {
+			if err := r.apply(c.start+int64(i), ev, c.leaves[i]); err != nil {
+				return err
+			}
+		}
+	}
+	if r.Size() != size {
+		return &Problem{Index: r.Size(), Reason: "log ends before the checkpoint's size"}
+	}
+	return nil
 }
 
 // digestDiffers says how the node's digest differs from the replay's, part

@@ -69,6 +69,10 @@ type Env struct {
 	Verifier note.Verifier
 	VKey     string
 	Blobs    *blob.Store
+	// Signer signs the node's checkpoints; SKey is its note key. Tests of
+	// federation use them to forge what a lying node would sign.
+	Signer note.Signer
+	SKey   string
 }
 
 // Option changes the server's options before it is built.
@@ -90,12 +94,34 @@ func New(t testing.TB, register func(*http.Server), opts ...Option) *Env {
 // NewOn is New over a store the caller opened.
 func NewOn(t testing.TB, store meent.Store, register func(*http.Server), opts ...Option) *Env {
 	t.Helper()
-	ctx := t.Context()
-	skey, vkey, err := note.GenerateKey(rand.Reader, Origin)
+	skey, _, err := note.GenerateKey(rand.Reader, Origin)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return newOn(t, store, skey, register, opts...)
+}
+
+// NewWithKey is New with a given checkpoint key (note.GenerateKey's
+// signer key, named Origin): two nodes with one key are one log told two
+// ways, which is what a node that rewrote its history looks like.
+func NewWithKey(t testing.TB, skey string, register func(*http.Server), opts ...Option) *Env {
+	t.Helper()
+	store, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "meent.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return newOn(t, store, skey, register, opts...)
+}
+
+func newOn(t testing.TB, store meent.Store, skey string, register func(*http.Server), opts ...Option) *Env {
+	t.Helper()
+	ctx := t.Context()
 	signer, err := note.NewSigner(skey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vkey, err := verifierKey(skey)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +163,23 @@ func NewOn(t testing.TB, store meent.Store, register func(*http.Server), opts ..
 	return &Env{
 		T: t, Store: store, Node: n, Accounts: acc, Server: s, HTTP: hs,
 		Client: client.New(hs.URL, hs.Client()), Verifier: verifier, VKey: vkey, Blobs: blobs,
+		Signer: signer, SKey: skey,
 	}
+}
+
+// verifierKey derives the verifier key of a note signer key
+// ("PRIVATE+KEY+name+hash+base64(0x01 || seed)").
+func verifierKey(skey string) (string, error) {
+	parts := strings.SplitN(skey, "+", 5)
+	if len(parts) != 5 {
+		return "", fmt.Errorf("not a note signer key")
+	}
+	raw, err := base64.StdEncoding.DecodeString(parts[4])
+	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
+		return "", fmt.Errorf("not an Ed25519 note signer key")
+	}
+	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
+	return note.NewEd25519VerifierKey(parts[2], pub)
 }
 
 // Size returns the log size as the store sees it.

@@ -43,6 +43,7 @@ func init() {
 		// breadfundcmd.go: bread funds
 		breadfundArea,
 		sharingArea, // sharingcmd.go: shared tools and their bookings
+		peerArea,    // peercmd.go: federation: following peers, evidence
 	}
 }
 

@@ -112,6 +112,8 @@ func TestCommandFlags(t *testing.T) {
 		"need close":           sign + "id reason",
 		"need list":            read + page + "commons sort status",
 		"import git":           sign + "commons ref source dry-run mailmap",
+		"peer follow":          "data key",
+		"peer evidence":        "key",
 		"identity claim":       sign + "commons identity",
 		"identity confirm":     sign + "commons identity agent",
 		"identity attest":      sign + "commons identity agent",
