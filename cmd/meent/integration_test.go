@@ -382,9 +382,17 @@ func TestBrowser(t *testing.T) {
 		return string(out)
 	}
 	home := dump("/")
-	for _, want := range []string{"Latest checkpoint", "member.set", "agent.create"} {
+	for _, want := range []string{"Latest checkpoint", `href="/?before=`} {
 		if !strings.Contains(home, want) {
 			t.Errorf("home page lacks %q", want)
+		}
+	}
+	// The home page shows the latest events (the demo's last areas); the
+	// first ones, the community's founding, are a page back.
+	first := dump("/?before=20")
+	for _, want := range []string{"member.set", "agent.create"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the log's first page lacks %q", want)
 		}
 	}
 	m := regexp.MustCompile(`href="/events/([0-9a-f]{64})"`).FindStringSubmatch(home)
